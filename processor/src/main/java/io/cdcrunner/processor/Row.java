@@ -1,0 +1,185 @@
+package io.cdcrunner.processor;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * An immutable row image: column name to typed Java value, in table column order.
+ *
+ * <p>Column values map from MySQL/MariaDB types as follows (a SQL {@code NULL} is a Java {@code null}
+ * for every type):
+ * <table>
+ *   <caption>Column type mapping</caption>
+ *   <tr><th>SQL type</th><th>Java type</th></tr>
+ *   <tr><td>TINYINT, SMALLINT, TINYINT UNSIGNED</td><td>{@link Short} (TINYINT UNSIGNED as Short)</td></tr>
+ *   <tr><td>MEDIUMINT, INT, SMALLINT/MEDIUMINT UNSIGNED</td><td>{@link Integer}</td></tr>
+ *   <tr><td>BIGINT, INT UNSIGNED</td><td>{@link Long}</td></tr>
+ *   <tr><td>BIGINT UNSIGNED</td><td>{@link BigInteger} (exact up to 18446744073709551615)</td></tr>
+ *   <tr><td>DECIMAL/NUMERIC</td><td>{@link BigDecimal}, exact, with the column's scale</td></tr>
+ *   <tr><td>FLOAT</td><td>{@link Float}</td></tr>
+ *   <tr><td>DOUBLE</td><td>{@link Double}</td></tr>
+ *   <tr><td>CHAR, VARCHAR, TEXT (any charset, utf8mb4 included)</td><td>{@link String}</td></tr>
+ *   <tr><td>BINARY, VARBINARY, BLOB</td><td>{@code byte[]} (a fresh copy on every read)</td></tr>
+ *   <tr><td>DATE</td><td>{@link java.time.LocalDate}</td></tr>
+ *   <tr><td>TIME(n)</td><td>{@link java.time.Duration} (TIME ranges over -838:59:59..838:59:59)</td></tr>
+ *   <tr><td>DATETIME(n)</td><td>{@link java.time.LocalDateTime}: the wall-clock value as stored, no zone</td></tr>
+ *   <tr><td>TIMESTAMP(n)</td><td>{@link java.time.Instant}: the absolute instant (stored in UTC by the server)</td></tr>
+ *   <tr><td>YEAR</td><td>{@link java.time.Year}</td></tr>
+ *   <tr><td>JSON</td><td>{@link String} holding the JSON document text</td></tr>
+ *   <tr><td>ENUM</td><td>{@link String}, the member's label</td></tr>
+ *   <tr><td>SET</td><td>{@link Set} of {@link String} labels, in definition order</td></tr>
+ *   <tr><td>BIT(1)</td><td>{@link Boolean}</td></tr>
+ *   <tr><td>BIT(n), n &gt; 1</td><td>{@link BitSet}, bit i is the value's bit i (a fresh copy on every read)</td></tr>
+ * </table>
+ */
+public final class Row {
+
+    private static final Row EMPTY = new Row(Map.of());
+
+    private final Map<String, Object> values;
+
+    private Row(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /** A row holding a copy of {@code values}, keeping their iteration order. Null values are allowed. */
+    public static Row of(Map<String, ?> values) {
+        if (values.isEmpty()) {
+            return EMPTY;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        values.forEach((column, value) -> copy.put(column, defensiveCopy(value)));
+        return new Row(Collections.unmodifiableMap(copy));
+    }
+
+    public static Row empty() {
+        return EMPTY;
+    }
+
+    /** Column names in table order. */
+    public Set<String> columns() {
+        return values.keySet();
+    }
+
+    public boolean has(String column) {
+        return values.containsKey(column);
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    /**
+     * The column's value, {@code null} for SQL NULL.
+     *
+     * @throws NoSuchElementException if the row has no such column
+     */
+    public Object get(String column) {
+        if (!values.containsKey(column)) {
+            throw new NoSuchElementException("no column '" + column + "' in row; columns are " + values.keySet());
+        }
+        return defensiveCopy(values.get(column));
+    }
+
+    /** The column's value as {@code type}; {@code null} for SQL NULL. */
+    public <T> T get(String column, Class<T> type) {
+        Object value = get(column);
+        if (value == null) {
+            return null;
+        }
+        if (!type.isInstance(value)) {
+            throw new ClassCastException("column '" + column + "' holds a " + value.getClass().getName()
+                    + ", not a " + type.getName());
+        }
+        return type.cast(value);
+    }
+
+    public String getString(String column) {
+        return get(column, String.class);
+    }
+
+    /** Any integral column (TINYINT..BIGINT UNSIGNED) as a long; fails if the value does not fit. */
+    public Long getLong(String column) {
+        Object value = get(column);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigInteger big) {
+            return big.longValueExact();
+        }
+        if (value instanceof Short || value instanceof Integer || value instanceof Long || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        throw new ClassCastException("column '" + column + "' holds a " + value.getClass().getName() + ", not an integer");
+    }
+
+    /** Any numeric column as an exact BigDecimal (FLOAT/DOUBLE via their decimal string form). */
+    public BigDecimal getDecimal(String column) {
+        Object value = get(column);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal;
+        }
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
+        }
+        if (value instanceof Number number) {
+            return new BigDecimal(number.toString());
+        }
+        throw new ClassCastException("column '" + column + "' holds a " + value.getClass().getName() + ", not a number");
+    }
+
+    /** An unmodifiable view of the row; byte[] and BitSet values in it are shared, do not modify them. */
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
+    private static Object defensiveCopy(Object value) {
+        if (value instanceof byte[] bytes) {
+            return bytes.clone();
+        }
+        if (value instanceof BitSet bits) {
+            return bits.clone();
+        }
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof Row row)) {
+            return false;
+        }
+        if (!values.keySet().equals(row.values.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            Object mine = entry.getValue();
+            Object theirs = row.values.get(entry.getKey());
+            boolean same = mine instanceof byte[] a && theirs instanceof byte[] b
+                    ? java.util.Arrays.equals(a, b)
+                    : java.util.Objects.equals(mine, theirs);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return values.keySet().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+}

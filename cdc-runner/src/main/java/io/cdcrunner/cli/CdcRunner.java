@@ -1,0 +1,41 @@
+package io.cdcrunner.cli;
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code cdc-runner run|check|config-doc|demo}. */
+@Command(name = "cdc-runner", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
+                + "read from the binlog by an embedded Debezium engine.",
+        subcommands = {RunCommand.class, CheckCommand.class, ConfigDocCommand.class, DemoCommand.class},
+        exitCodeOnInvalidInput = ExitCodes.BAD_CONFIG,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly, or the command succeeded",
+            "1:the pipeline could not start or failed while running",
+            "2:invalid configuration or command line",
+            "3:check found a problem"})
+public final class CdcRunner implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command and returns its exit code, without exiting the JVM. */
+    public static int execute(String... args) {
+        // Debezium's binlog client logs through java.util.logging; route it to SLF4J.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        return new CommandLine(new CdcRunner()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,39 @@
+package io.cdcrunner.cli;
+
+import java.util.concurrent.Callable;
+
+import io.cdcrunner.check.CheckReport;
+import io.cdcrunner.check.SourceChecks;
+import io.cdcrunner.check.SourceLogin;
+import io.cdcrunner.config.ConfigException;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.SourceSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code cdc-runner check --config FILE}: verifies the source and the state directory before a run. */
+@Command(name = "check", description = "Check that the source server, grants, tables and state directory "
+        + "are ready; exit 3 if anything is not.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() {
+        RunnerConfig runnerConfig;
+        try {
+            runnerConfig = config.load();
+        } catch (ConfigException e) {
+            ConfigOption.printProblems(e);
+            return ExitCodes.BAD_CONFIG;
+        }
+        SourceSettings source = runnerConfig.source();
+        SourceLogin login = new SourceLogin(source.host(), source.port(), source.user(),
+                source.password().reveal().toCharArray(), source.connectTimeout());
+        CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run();
+        System.out.println(report.render());
+        System.out.println(report.passed() ? "All checks passed." : report.failures().size() + " check(s) failed.");
+        return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+}

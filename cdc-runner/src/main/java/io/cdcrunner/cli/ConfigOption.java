@@ -1,0 +1,25 @@
+package io.cdcrunner.cli;
+
+import java.nio.file.Path;
+
+import io.cdcrunner.config.ConfigException;
+import io.cdcrunner.config.ConfigLoader;
+import io.cdcrunner.config.RunnerConfig;
+import picocli.CommandLine.Option;
+
+/** The {@code --config FILE} option shared by commands that read the daemon's configuration. */
+final class ConfigOption {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "Properties file. -Dkey=value and CDC_* environment variables override it.")
+    Path file;
+
+    RunnerConfig load() throws ConfigException {
+        return ConfigLoader.load(file, System.getenv(), System.getProperties());
+    }
+
+    static void printProblems(ConfigException e) {
+        System.err.println("Invalid configuration:");
+        System.err.println(e.getMessage());
+    }
+}

@@ -1,0 +1,20 @@
+package io.cdcrunner.cli;
+
+/**
+ * Process exit codes, documented in the README.
+ * <ul>
+ *   <li>0: stopped cleanly (SIGTERM/SIGINT, or a command that succeeded);</li>
+ *   <li>1: the pipeline could not start or failed while running (the log says why);</li>
+ *   <li>2: invalid configuration or command line (every problem is printed);</li>
+ *   <li>3: {@code check} found a problem with the source or the state directory.</li>
+ * </ul>
+ */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_CONFIG = 2;
+    public static final int CHECK_FAILED = 3;
+
+    private ExitCodes() {
+    }
+}

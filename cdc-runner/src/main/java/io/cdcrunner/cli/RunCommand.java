@@ -1,0 +1,53 @@
+package io.cdcrunner.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cdcrunner.config.ConfigException;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.pipeline.PipelineStartException;
+import io.cdcrunner.pipeline.PipelineState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code cdc-runner run --config FILE}: the daemon. */
+@Command(name = "run", description = "Run the pipeline until SIGTERM/SIGINT.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        RunnerConfig runnerConfig;
+        try {
+            runnerConfig = config.load();
+        } catch (ConfigException e) {
+            ConfigOption.printProblems(e);
+            return ExitCodes.BAD_CONFIG;
+        }
+        log.info("effective configuration:\n{}", runnerConfig.describe());
+        Pipeline pipeline = new Pipeline(runnerConfig);
+        ShutdownSignals.onTermination(pipeline::close);
+        try {
+            pipeline.start();
+        } catch (PipelineStartException e) {
+            log.error("cannot start: {}", e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        while (!pipeline.awaitTermination(Duration.ofSeconds(1))) {
+            // Wakes up now and then so a stuck engine thread cannot hide a requested shutdown.
+            if (pipeline.state() == PipelineState.STOPPED) {
+                break;
+            }
+        }
+        ShutdownSignals.awaitHandlers();
+        return pipeline.state() == PipelineState.FAILED ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+}

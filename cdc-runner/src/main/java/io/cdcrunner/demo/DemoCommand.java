@@ -1,0 +1,168 @@
+package io.cdcrunner.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.cdcrunner.config.ConfigException;
+import io.cdcrunner.config.ConfigLoader;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
+import io.cdcrunner.processor.builtin.FamilySettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cdc-runner demo}: a throwaway MariaDB, the daemon with the family aggregate processor, and a
+ * writer inserting orders; prints whether every row was processed and every summary is exact.
+ */
+@Command(name = "demo", description = "Run the daemon against a throwaway local MariaDB with a demo writer.")
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final String PASSWORD = "demo-secret";
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/demo.properties",
+            description = "Daemon configuration (source host/port/password are set by the demo). Default: ${DEFAULT-VALUE}")
+    Path configFile;
+
+    @Option(names = "--rows", defaultValue = "20000", description = "Rows to insert. Default: ${DEFAULT-VALUE}")
+    int rows;
+
+    @Option(names = "--families", defaultValue = "500", description = "Distinct customers. Default: ${DEFAULT-VALUE}")
+    int families;
+
+    @Option(names = "--writers", defaultValue = "4", description = "Concurrent writer connections. Default: ${DEFAULT-VALUE}")
+    int writers;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
+    int rate;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!LocalMariaDb.isAvailable()) {
+            System.err.println("The demo needs a local MariaDB server: install it (Debian/Ubuntu: "
+                    + "sudo apt-get install mariadb-server) or run `make demo`, which installs it when run as root.");
+            return 1;
+        }
+        System.out.printf("Starting a throwaway MariaDB with a binlog...%n");
+        try (LocalMariaDb db = LocalMariaDb.builder().start()) {
+            db.execute("CREATE DATABASE shop");
+            db.createCdcUser("cdc", PASSWORD);
+            try (Connection c = db.rootConnection()) {
+                DemoWriter.createSchema(c, "shop.orders");
+            }
+            Path state = Files.createTempDirectory("cdc-runner-demo-state-");
+            RunnerConfig config = loadConfig(db, state);
+            if (config == null) {
+                return 2;
+            }
+            return runDemo(db, config);
+        }
+    }
+
+    private RunnerConfig loadConfig(LocalMariaDb db, Path state) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("CDC_SOURCE_HOST", db.host());
+        env.put("CDC_SOURCE_PORT", String.valueOf(db.port()));
+        env.put("CDC_SOURCE_PASSWORD", PASSWORD);
+        env.put("CDC_STATE_DIR", state.toString());
+        try {
+            return ConfigLoader.load(configFile, env, System.getProperties());
+        } catch (ConfigException e) {
+            System.err.println("Invalid demo configuration " + configFile + ":\n" + e.getMessage());
+            return null;
+        }
+    }
+
+    private int runDemo(LocalMariaDb db, RunnerConfig config) throws Exception {
+        FamilySettings family = FamilySettings.from(new ProcessorConfig(config.processor().options()));
+        LatencyRecorder latency = new LatencyRecorder(family.table(), family.idColumn());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(db.jdbcUrl("shop"));
+        hikari.setUsername("root");
+        hikari.setMaximumPoolSize(writers + 1);
+        try (HikariDataSource writerPool = new HikariDataSource(hikari);
+             Pipeline pipeline = new Pipeline(config, latency)) {
+            pipeline.start();
+            System.out.printf("Daemon started (%s). Writing %,d orders for %,d customers from %d connections at %,d/s...%n",
+                    pipeline.flavor(), rows, families, writers, rate);
+            DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),
+                    rows, families, writers, rate);
+            Thread writing = new Thread(() -> {
+                try {
+                    writer.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-writers");
+            long started = System.nanoTime();
+            writing.start();
+            boolean complete = awaitProcessing(writing, writer, latency, pipeline);
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            List<String> mismatches = FamilyAggregateProcessor.mismatches(writerPool, family);
+            Histogram micros = latency.latencyMicros(writer.commitNanos());
+            long missing = writer.commitNanos().keySet().stream().filter(id -> !latency.wasProcessed(id)).count();
+            pipeline.close();
+
+            System.out.printf("%n=== cdc-runner demo result ===%n");
+            System.out.printf("rows written                 : %,d in %.1f s%n", writer.written(), seconds);
+            System.out.printf("events processed             : %,d (distinct rows %,d, missing %,d)%n",
+                    pipeline.counters().processedCount(), latency.distinctProcessed(), missing);
+            System.out.printf("summaries equal SQL recompute: %s (%,d families checked)%n",
+                    mismatches.isEmpty() ? "yes" : "NO", families);
+            mismatches.stream().limit(10).forEach(m -> System.out.println("  mismatch: " + m));
+            System.out.printf("commit-to-processed latency  : p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                    micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                    micros.getMaxValue() / 1000.0, micros.getTotalCount());
+            System.out.printf("pipeline state               : %s%n", pipeline.state());
+            boolean ok = complete && missing == 0 && mismatches.isEmpty()
+                    && pipeline.state() == PipelineState.STOPPED;
+            System.out.println(ok ? "DEMO OK" : "DEMO FAILED");
+            return ok ? 0 : 1;
+        }
+    }
+
+    private boolean awaitProcessing(Thread writing, DemoWriter writer, LatencyRecorder latency, Pipeline pipeline)
+            throws InterruptedException {
+        long lastReport = 0;
+        long deadline = Long.MAX_VALUE;
+        while (true) {
+            if (pipeline.state() == PipelineState.FAILED) {
+                System.err.println("daemon failed: " + pipeline.failure().map(Throwable::getMessage).orElse("?"));
+                return false;
+            }
+            if (!writing.isAlive()) {
+                if (latency.distinctProcessed() >= writer.written()) {
+                    return true;
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                } else if (System.nanoTime() > deadline) {
+                    System.err.println("timed out waiting for the daemon to process every row");
+                    return false;
+                }
+            }
+            if (System.nanoTime() - lastReport > 1_000_000_000L) {
+                lastReport = System.nanoTime();
+                System.out.printf("  written %,7d / %,d   processed %,7d   behind %,d%n", writer.written(), rows,
+                        latency.distinctProcessed(), writer.written() - latency.distinctProcessed());
+            }
+            Thread.sleep(50);
+        }
+    }
+}

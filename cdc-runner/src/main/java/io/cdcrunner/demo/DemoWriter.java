@@ -1,0 +1,111 @@
+package io.cdcrunner.demo;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.sql.DataSource;
+
+/**
+ * The WriteIt side of the demo: {@code writers} connections insert {@code rows} orders across
+ * {@code families} customers at a total of {@code ratePerSecond}, one row per committed transaction,
+ * noting for every row id the {@link System#nanoTime()} right after its COMMIT returned.
+ */
+public final class DemoWriter {
+
+    private final DataSource dataSource;
+    private final String table;
+    private final int rows;
+    private final int families;
+    private final int writers;
+    private final int ratePerSecond;
+    private final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
+    private final AtomicLong written = new AtomicLong();
+
+    public DemoWriter(DataSource dataSource, String table, int rows, int families, int writers, int ratePerSecond) {
+        this.dataSource = dataSource;
+        this.table = table;
+        this.rows = rows;
+        this.families = families;
+        this.writers = writers;
+        this.ratePerSecond = ratePerSecond;
+    }
+
+    /** Creates the demo table ({@code id, customer_id, amount, created_at}). */
+    public static void createSchema(Connection connection, String table) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
+                    + "id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                    + "customer_id INT NOT NULL, "
+                    + "amount DECIMAL(12,2) NOT NULL, "
+                    + "created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                    + "KEY by_customer (customer_id))");
+        }
+    }
+
+    /** Inserts every row; returns when all writers are done. */
+    public void run() throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int share = rows / writers + (w < rows % writers ? 1 : 0);
+            int writer = w;
+            Thread t = new Thread(() -> write(writer, share), "demo-writer-" + w);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private void write(int writer, int count) {
+        SplittableRandom random = new SplittableRandom(42L + writer);
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * writers / Math.max(1, ratePerSecond);
+        long next = System.nanoTime();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO " + table + " (customer_id, amount) VALUES (?, ?)",
+                     Statement.RETURN_GENERATED_KEYS)) {
+            c.setAutoCommit(true);
+            for (int i = 0; i < count; i++) {
+                // Pace with parkNanos: a spinning writer would steal a core from the daemon.
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                next += intervalNanos;
+                insert.setInt(1, 1 + random.nextInt(families));
+                insert.setBigDecimal(2, BigDecimal.valueOf(random.nextInt(1, 100_000), 2));
+                insert.executeUpdate();
+                long committed = System.nanoTime();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    commitNanos.put(keys.getLong(1), committed);
+                }
+                written.incrementAndGet();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("demo writer " + writer + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    /** Row id to the nanoTime after its COMMIT returned. */
+    public Map<Long, Long> commitNanos() {
+        return commitNanos;
+    }
+}

@@ -1,0 +1,80 @@
+package io.cdcrunner.engine;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.StringJoiner;
+
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.RecordMapper;
+import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.state.StateDirectory;
+
+/** Translates the daemon's configuration into the embedded Debezium engine's properties. */
+public final class EngineProperties {
+
+    private static final Map<ServerFlavor, String> CONNECTORS = Map.of(
+            ServerFlavor.MARIADB, "io.debezium.connector.mariadb.MariaDbConnector",
+            ServerFlavor.MYSQL, "io.debezium.connector.mysql.MySqlConnector");
+
+    private EngineProperties() {
+    }
+
+    public static Properties build(RunnerConfig config, ServerFlavor flavor, StateDirectory state, SnapshotMode mode) {
+        SourceSettings source = config.source();
+        Properties p = new Properties();
+        p.setProperty("name", config.pipelineName());
+        p.setProperty("connector.class", CONNECTORS.get(flavor));
+        p.setProperty("topic.prefix", config.pipelineName());
+
+        p.setProperty("offset.storage", OffsetFileStore.class.getName());
+        p.setProperty(OffsetFileStore.FILE_PROPERTY, state.offsetsFile().toString());
+        p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetFlushInterval().toMillis()));
+        p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        p.setProperty("schema.history.internal.file.filename", state.schemaHistoryFile().toString());
+
+        p.setProperty("database.hostname", source.host());
+        p.setProperty("database.port", String.valueOf(source.port()));
+        p.setProperty("database.user", source.user());
+        p.setProperty("database.password", source.password().reveal());
+        p.setProperty("database.server.id", String.valueOf(source.serverId()));
+        p.setProperty("connect.timeout.ms", String.valueOf(source.connectTimeout().toMillis()));
+        if (!source.databases().isEmpty()) {
+            p.setProperty("database.include.list", String.join(",", source.databases()));
+        }
+        if (!source.tables().isEmpty()) {
+            p.setProperty("table.include.list", String.join(",", source.tables()));
+        }
+
+        p.setProperty("snapshot.mode", mode.debeziumName());
+        p.setProperty("include.schema.changes", "false");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("skipped.operations", skippedOperations(source.operations()));
+        // Lets a busy server with idle captured tables still move the recorded offset forward.
+        p.setProperty("heartbeat.interval.ms", "5000");
+
+        p.setProperty("poll.interval.ms", String.valueOf(config.engine().pollInterval().toMillis()));
+        p.setProperty("max.batch.size", String.valueOf(config.engine().maxBatchSize()));
+        p.setProperty("max.queue.size", String.valueOf(config.engine().maxQueueSize()));
+
+        RecordMapper.connectorProperties().forEach(p::setProperty);
+        config.debeziumOverrides().forEach(p::setProperty);
+        return p;
+    }
+
+    /** Debezium's skipped.operations codes for the operations the pipeline does not deliver. */
+    static String skippedOperations(Set<Operation> delivered) {
+        StringJoiner skipped = new StringJoiner(",");
+        if (!delivered.contains(Operation.UPDATE)) {
+            skipped.add("u");
+        }
+        if (!delivered.contains(Operation.DELETE)) {
+            skipped.add("d");
+        }
+        skipped.add("t");
+        return skipped.toString();
+    }
+}

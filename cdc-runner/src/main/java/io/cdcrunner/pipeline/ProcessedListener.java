@@ -1,0 +1,16 @@
+package io.cdcrunner.pipeline;
+
+import io.cdcrunner.processor.ChangeEvent;
+
+/** Told about every event the processor finished, on the processing thread; must be quick. */
+@FunctionalInterface
+public interface ProcessedListener {
+
+    ProcessedListener NONE = (event, nanoTime) -> { };
+
+    /**
+     * @param event    the event whose {@code process} call returned
+     * @param nanoTime {@link System#nanoTime()} when it returned
+     */
+    void processed(ChangeEvent event, long nanoTime);
+}

@@ -1,0 +1,19 @@
+package io.cdcrunner.pipeline;
+
+import io.cdcrunner.processor.ChangeEvent;
+
+/** The processor failed on an event; the pipeline stops without recording any position past it. */
+public class ProcessingHaltedException extends RuntimeException {
+
+    private final transient ChangeEvent event;
+
+    public ProcessingHaltedException(ChangeEvent event, Throwable cause) {
+        super("processor failed on " + event + ": " + cause + "; the pipeline stopped without passing this "
+                + "event, fix the processor (or the data) and restart to process it again", cause);
+        this.event = event;
+    }
+
+    public ChangeEvent event() {
+        return event;
+    }
+}

@@ -1,0 +1,134 @@
+package io.cdcrunner.pipeline;
+
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.cdcrunner.config.ProcessorSettings;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.processor.EventProcessor;
+import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.processor.ProcessorContext;
+
+/**
+ * Owns the user's processor: creates it from {@code processor.class}, gives it its configuration and a
+ * pooled data source, and closes both. Unread {@code processor.*} keys are rejected after {@code open}.
+ */
+public final class ProcessorHost implements AutoCloseable {
+
+    private final EventProcessor processor;
+    private final HikariDataSource dataSource;
+    private boolean opened;
+
+    private ProcessorHost(EventProcessor processor, HikariDataSource dataSource) {
+        this.processor = processor;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Instantiates and opens the processor.
+     *
+     * @throws PipelineStartException naming the problem and the fix when the class cannot be used, or
+     *                                when {@code open} rejects the configuration
+     */
+    public static ProcessorHost open(RunnerConfig config) {
+        ProcessorSettings settings = config.processor();
+        EventProcessor processor = instantiate(settings.className());
+        HikariDataSource dataSource = dataSource(config);
+        ProcessorHost host = new ProcessorHost(processor, dataSource);
+        ProcessorConfig processorConfig = new ProcessorConfig(settings.options());
+        try {
+            processor.open(new Context(config.pipelineName(), processorConfig, dataSource));
+            host.opened = true;
+        } catch (Exception e) {
+            host.close();
+            throw new PipelineStartException("processor " + settings.className() + " failed to open: "
+                    + e.getMessage(), e);
+        }
+        Set<String> unread = processorConfig.unreadKeys();
+        if (!unread.isEmpty()) {
+            host.close();
+            throw new PipelineStartException("unknown processor key(s) " + unread.stream()
+                    .map(k -> "processor." + k).toList() + ": neither cdc-runner nor " + settings.className()
+                    + " uses them; check their spelling or remove them");
+        }
+        return host;
+    }
+
+    public EventProcessor processor() {
+        return processor;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    private static EventProcessor instantiate(String className) {
+        Class<?> type;
+        try {
+            type = Class.forName(className);
+        } catch (ClassNotFoundException e) {
+            throw new PipelineStartException("processor.class " + className
+                    + " not found: put its jar in the daemon's lib/ directory or fix the class name", e);
+        }
+        if (!EventProcessor.class.isAssignableFrom(type)) {
+            throw new PipelineStartException("processor.class " + className + " does not implement "
+                    + EventProcessor.class.getName());
+        }
+        try {
+            return type.asSubclass(EventProcessor.class).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new PipelineStartException("processor.class " + className
+                    + " needs a public no-argument constructor: " + e, e);
+        }
+    }
+
+    private static HikariDataSource dataSource(RunnerConfig config) {
+        ProcessorSettings settings = config.processor();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(config.pipelineName() + "-processor");
+        hikari.setJdbcUrl(settings.jdbcUrl().orElseGet(() -> SourceJdbc.url(config.source(), "")));
+        hikari.setUsername(settings.jdbcUser());
+        hikari.setPassword(settings.jdbcPassword().reveal());
+        hikari.setMaximumPoolSize(settings.poolSize());
+        hikari.setMinimumIdle(1);
+        // Fail fast at start-up rather than on the first event.
+        hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new PipelineStartException("cannot connect the processor's data source to "
+                    + hikari.getJdbcUrl() + ": " + rootMessage(e)
+                    + "; check processor.jdbc.url/user/password (they default to the source's)", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (opened) {
+                processor.close();
+            }
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ProcessorHost.class).warn("processor close failed: {}", e.toString());
+        } finally {
+            opened = false;
+            dataSource.close();
+        }
+    }
+
+    private record Context(String pipelineName, ProcessorConfig config, DataSource dataSource)
+            implements ProcessorContext {
+    }
+}

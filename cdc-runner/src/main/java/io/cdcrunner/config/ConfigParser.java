@@ -1,0 +1,108 @@
+package io.cdcrunner.config;
+
+import static io.cdcrunner.config.RunnerKeys.DEBEZIUM_PREFIX;
+import static io.cdcrunner.config.RunnerKeys.PROCESSOR_PREFIX;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Turns merged raw values into a {@link RunnerConfig}, collecting every problem instead of stopping at the
+ * first. One instance parses one configuration.
+ */
+final class ConfigParser {
+
+    private final SortedMap<String, RawValue> raw;
+    private final List<ConfigProblem> problems;
+    private final Map<ConfigKey, Object> values = new HashMap<>();
+    private final Map<String, String> processorOptions = new TreeMap<>();
+    private final Map<String, String> debeziumOverrides = new TreeMap<>();
+
+    /** {@code problems} may already hold problems found while merging; they are reported together. */
+    ConfigParser(SortedMap<String, RawValue> raw, List<ConfigProblem> problems) {
+        this.raw = raw;
+        this.problems = new ArrayList<>(problems);
+    }
+
+    RunnerConfig parse() throws ConfigException {
+        sortUndeclaredKeys();
+        for (ConfigKey key : RunnerKeys.ALL) {
+            parseDeclared(key);
+        }
+        new PasswordResolver(raw, values, problems).resolve();
+        checkQueueExceedsBatch();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new RunnerConfigAssembler(values, processorOptions, debeziumOverrides).assemble();
+    }
+
+    private void sortUndeclaredKeys() {
+        raw.forEach((name, value) -> {
+            if (RunnerKeys.find(name).isPresent()) {
+                return;
+            }
+            if (name.startsWith(PROCESSOR_PREFIX) && name.length() > PROCESSOR_PREFIX.length()) {
+                processorOptions.put(name.substring(PROCESSOR_PREFIX.length()), value.text().trim());
+            } else if (name.startsWith(DEBEZIUM_PREFIX) && name.length() > DEBEZIUM_PREFIX.length()) {
+                debeziumOverrides.put(name.substring(DEBEZIUM_PREFIX.length()), value.text().trim());
+            } else {
+                problems.add(unknownKey(name, value));
+            }
+        });
+    }
+
+    private static ConfigProblem unknownKey(String name, RawValue value) {
+        var near = KeyNames.closestDeclared(name);
+        boolean secret = KeyNames.looksSecret(name) || near.map(ConfigKey::secret).orElse(false);
+        String hint = near.map(key -> "; did you mean " + value.spell(key) + "?")
+                .orElseGet(() -> RunnerKeys.isInNamespace(name)
+                        ? "; the keys are listed in config/cdc-runner.properties"
+                        : "; keys start with " + String.join(", ", RunnerKeys.OWNED_PREFIXES) + " or "
+                                + DEBEZIUM_PREFIX);
+        return new ConfigProblem(name, secret ? Secret.MASK : value.text(),
+                "a known key (unknown key " + value.name() + hint + ")", value.origin());
+    }
+
+    private void parseDeclared(ConfigKey key) {
+        RawValue given = raw.get(key.name());
+        // A blank value counts as unset, so "key=" in a file or an empty variable selects the default.
+        if (given == null || given.text().isBlank()) {
+            if (key.required()) {
+                String shown = given == null ? null : given.text();
+                String origin = given == null ? "" : given.origin();
+                problems.add(new ConfigProblem(key.name(), shown,
+                        key.expected() + "; this key is required (" + key.doc() + ")", origin));
+            } else if (key.defaultValue() != null) {
+                values.put(key, key.type().parse(key.defaultValue()));
+            }
+            return;
+        }
+        try {
+            Object value = key.type().parse(given.text());
+            if (key.validator().accepts(value)) {
+                values.put(key, value);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // Reported below, together with values the validator rejects: both deserve the same message.
+        }
+        String shown = key.secret() ? Secret.MASK : given.text();
+        problems.add(new ConfigProblem(key.name(), shown, key.expected(), given.origin()));
+    }
+
+    private void checkQueueExceedsBatch() {
+        Object batch = values.get(RunnerKeys.ENGINE_MAX_BATCH_SIZE);
+        Object queue = values.get(RunnerKeys.ENGINE_MAX_QUEUE_SIZE);
+        if (batch instanceof Integer batchSize && queue instanceof Integer queueSize && queueSize <= batchSize) {
+            RawValue given = raw.get(RunnerKeys.ENGINE_MAX_QUEUE_SIZE.name());
+            problems.add(new ConfigProblem(RunnerKeys.ENGINE_MAX_QUEUE_SIZE.name(), String.valueOf(queueSize),
+                    "an integer greater than engine.max.batch.size (" + batchSize + ")",
+                    given == null ? "default" : given.origin()));
+        }
+    }
+}

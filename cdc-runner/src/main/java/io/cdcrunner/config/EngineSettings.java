@@ -1,0 +1,21 @@
+package io.cdcrunner.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the Debezium engine is driven: the {@code engine.*} keys.
+ *
+ * @param pollInterval {@code engine.poll.interval.ms}
+ * @param maxBatchSize {@code engine.max.batch.size}
+ * @param maxQueueSize {@code engine.max.queue.size}, always greater than {@code maxBatchSize}
+ */
+public record EngineSettings(Duration pollInterval, int maxBatchSize, int maxQueueSize) {
+
+    public EngineSettings {
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (maxQueueSize <= maxBatchSize) {
+            throw new IllegalArgumentException("maxQueueSize must be greater than maxBatchSize");
+        }
+    }
+}

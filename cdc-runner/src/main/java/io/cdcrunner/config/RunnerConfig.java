@@ -1,0 +1,101 @@
+package io.cdcrunner.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The daemon's configuration after parsing and validation: immutable and typed. Obtain one from
+ * {@link ConfigLoader}; every instance has passed all checks, including the cross-key ones.
+ */
+public final class RunnerConfig {
+
+    private final String pipelineName;
+    private final SourceSettings source;
+    private final Path stateDir;
+    private final Duration offsetFlushInterval;
+    private final ProcessorSettings processor;
+    private final EngineSettings engine;
+    private final Duration shutdownTimeout;
+    private final Map<String, String> debeziumOverrides;
+    private final SortedMap<String, String> shownValues;
+
+    RunnerConfig(String pipelineName, SourceSettings source, Path stateDir, Duration offsetFlushInterval,
+                 ProcessorSettings processor, EngineSettings engine, Duration shutdownTimeout,
+                 Map<String, String> debeziumOverrides, Map<String, String> shownValues) {
+        this.pipelineName = Objects.requireNonNull(pipelineName);
+        this.source = Objects.requireNonNull(source);
+        this.stateDir = Objects.requireNonNull(stateDir);
+        this.offsetFlushInterval = Objects.requireNonNull(offsetFlushInterval);
+        this.processor = Objects.requireNonNull(processor);
+        this.engine = Objects.requireNonNull(engine);
+        this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout);
+        this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(debeziumOverrides));
+        this.shownValues = Collections.unmodifiableSortedMap(new TreeMap<>(shownValues));
+    }
+
+    /** {@code pipeline.name}: safe in JMX object names and as the Debezium topic prefix. */
+    public String pipelineName() {
+        return pipelineName;
+    }
+
+    /** The {@code source.*} keys. */
+    public SourceSettings source() {
+        return source;
+    }
+
+    /** {@code state.dir}: where offsets and schema history live. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** {@code state.offset.flush.interval.ms}. */
+    public Duration offsetFlushInterval() {
+        return offsetFlushInterval;
+    }
+
+    /** The {@code processor.*} keys, including the processor's own options. */
+    public ProcessorSettings processor() {
+        return processor;
+    }
+
+    /** The {@code engine.*} keys. */
+    public EngineSettings engine() {
+        return engine;
+    }
+
+    /** {@code shutdown.timeout.ms}. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /**
+     * Every {@code debezium.*} key, prefix removed, sorted: Debezium properties to apply last, over the ones
+     * the daemon derives from its own keys. For experts; values may be secrets, so never log them directly.
+     */
+    public Map<String, String> debeziumOverrides() {
+        return debeziumOverrides;
+    }
+
+    /**
+     * The effective configuration, one {@code key=value} line per key, sorted by key, for the start-up log:
+     * every declared key (defaults applied), then the processor's options and Debezium overrides under their
+     * full names. Secrets, and pass-through values whose names suggest one, are shown as {@value Secret#MASK}.
+     */
+    public String describe() {
+        return shownValues.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The same as {@link #describe()} on one line; secrets masked. */
+    @Override
+    public String toString() {
+        return "RunnerConfig" + shownValues;
+    }
+}

@@ -1,0 +1,91 @@
+package io.cdcrunner.config;
+
+import static io.cdcrunner.config.RunnerKeys.*;
+
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.ServerFlavor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Builds the typed {@link RunnerConfig} from values that have all passed validation. */
+final class RunnerConfigAssembler {
+
+    private final Map<ConfigKey, Object> values;
+    private final Map<String, String> processorOptions;
+    private final Map<String, String> debeziumOverrides;
+
+    RunnerConfigAssembler(Map<ConfigKey, Object> values, Map<String, String> processorOptions,
+                          Map<String, String> debeziumOverrides) {
+        this.values = values;
+        this.processorOptions = processorOptions;
+        this.debeziumOverrides = debeziumOverrides;
+    }
+
+    RunnerConfig assemble() {
+        // The processor's JDBC access defaults to the source credentials, as documented on the keys.
+        values.putIfAbsent(PROCESSOR_JDBC_USER, values.get(SOURCE_USER));
+        values.putIfAbsent(PROCESSOR_JDBC_PASSWORD, values.get(SOURCE_PASSWORD));
+        return new RunnerConfig(string(PIPELINE_NAME), source(), (Path) values.get(STATE_DIR),
+                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), engine(), millis(SHUTDOWN_TIMEOUT),
+                debeziumOverrides, shownValues());
+    }
+
+    private SourceSettings source() {
+        String flavor = string(SOURCE_FLAVOR);
+        Optional<ServerFlavor> serverFlavor = flavor.equals("auto")
+                ? Optional.empty()
+                : Optional.of(ServerFlavor.valueOf(flavor.toUpperCase(Locale.ROOT)));
+        Set<Operation> operations = EnumSet.noneOf(Operation.class);
+        list(SOURCE_OPERATIONS).forEach(op -> operations.add(Operation.valueOf(op.toUpperCase(Locale.ROOT))));
+        return new SourceSettings(string(SOURCE_HOST), (Integer) values.get(SOURCE_PORT), string(SOURCE_USER),
+                (Secret) values.get(SOURCE_PASSWORD), serverFlavor, (Long) values.get(SOURCE_SERVER_ID),
+                list(SOURCE_TABLES), list(SOURCE_DATABASES), operations,
+                StartFrom.fromConfigValue(string(SOURCE_START)), millis(SOURCE_CONNECT_TIMEOUT));
+    }
+
+    private ProcessorSettings processor() {
+        return new ProcessorSettings(string(PROCESSOR_CLASS), Optional.ofNullable(string(PROCESSOR_JDBC_URL)),
+                string(PROCESSOR_JDBC_USER), (Secret) values.get(PROCESSOR_JDBC_PASSWORD),
+                (Integer) values.get(PROCESSOR_JDBC_POOL_SIZE), processorOptions);
+    }
+
+    private EngineSettings engine() {
+        return new EngineSettings(millis(ENGINE_POLL_INTERVAL), (Integer) values.get(ENGINE_MAX_BATCH_SIZE),
+                (Integer) values.get(ENGINE_MAX_QUEUE_SIZE));
+    }
+
+    private Map<String, String> shownValues() {
+        Map<String, String> shown = new TreeMap<>();
+        for (ConfigKey key : ALL) {
+            Object value = values.get(key);
+            shown.put(key.name(), value == null ? "" : key.type().render(value));
+        }
+        processorOptions.forEach((name, value) -> shown.put(PROCESSOR_PREFIX + name, maskIfSecret(name, value)));
+        debeziumOverrides.forEach((name, value) -> shown.put(DEBEZIUM_PREFIX + name, maskIfSecret(name, value)));
+        return shown;
+    }
+
+    private static String maskIfSecret(String name, String value) {
+        return KeyNames.looksSecret(name) ? Secret.MASK : value;
+    }
+
+    private String string(ConfigKey key) {
+        return (String) values.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> list(ConfigKey key) {
+        return (List<String>) values.get(key);
+    }
+
+    private Duration millis(ConfigKey key) {
+        return Duration.ofMillis((Long) values.get(key));
+    }
+}

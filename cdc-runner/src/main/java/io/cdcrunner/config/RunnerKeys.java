@@ -1,0 +1,128 @@
+package io.cdcrunner.config;
+
+import static io.cdcrunner.config.ConfigKey.optional;
+import static io.cdcrunner.config.ConfigKey.required;
+import static io.cdcrunner.config.ConfigKey.withDefault;
+import static io.cdcrunner.config.ConfigType.CLASS;
+import static io.cdcrunner.config.ConfigType.DURATION_MS;
+import static io.cdcrunner.config.ConfigType.ENUM;
+import static io.cdcrunner.config.ConfigType.INT;
+import static io.cdcrunner.config.ConfigType.LIST;
+import static io.cdcrunner.config.ConfigType.LONG;
+import static io.cdcrunner.config.ConfigType.PASSWORD;
+import static io.cdcrunner.config.ConfigType.PATH;
+import static io.cdcrunner.config.ConfigType.STRING;
+import static io.cdcrunner.config.Validator.any;
+import static io.cdcrunner.config.Validator.atLeast;
+import static io.cdcrunner.config.Validator.between;
+import static io.cdcrunner.config.Validator.matching;
+import static io.cdcrunner.config.Validator.nonEmptySubsetOf;
+import static io.cdcrunner.config.Validator.oneOf;
+import static io.cdcrunner.config.Validator.regexes;
+import static io.cdcrunner.config.Validator.tableNames;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key of the daemon, declared once. The parser, the error messages, the Markdown
+ * reference and the sample properties file are all derived from this table; the order here is the order of
+ * the documentation.
+ */
+public final class RunnerKeys {
+
+    /** Prefixes of the keys the daemon owns: an undeclared key under one of them is an error. */
+    public static final List<String> OWNED_PREFIXES =
+            List.of("pipeline.", "source.", "state.", "processor.", "engine.", "shutdown.");
+    /** Undeclared {@code processor.*} keys belong to the processor and are passed to it, prefix removed. */
+    public static final String PROCESSOR_PREFIX = "processor.";
+    /** {@code debezium.*} keys are passed to the Debezium engine, prefix removed, overriding the daemon's. */
+    public static final String DEBEZIUM_PREFIX = "debezium.";
+
+    // @formatter:off
+    public static final ConfigKey PIPELINE_NAME = withDefault("pipeline.name", STRING, "cdc-runner", matching("[A-Za-z0-9_.-]+"),
+            "Name of this pipeline, used in JMX object names and as the Debezium topic prefix.");
+
+    public static final ConfigKey SOURCE_HOST = required("source.host", STRING, any(),
+            "Host name or IP address of the MySQL/MariaDB server to read the binlog from.");
+    public static final ConfigKey SOURCE_PORT = withDefault("source.port", INT, "3306", between(1, 65535),
+            "TCP port of the source server.");
+    public static final ConfigKey SOURCE_USER = required("source.user", STRING, any(),
+            "User to connect as; needs REPLICATION SLAVE, REPLICATION CLIENT and SELECT.");
+    public static final ConfigKey SOURCE_PASSWORD = withDefault("source.password", PASSWORD, "", any(),
+            "Password of source.user; prefer the CDC_SOURCE_PASSWORD environment variable or source.password.file.");
+    public static final ConfigKey SOURCE_PASSWORD_FILE = optional("source.password.file", PATH, any(),
+            "File holding the password of source.user (a trailing newline is ignored); exclusive with source.password.");
+    public static final ConfigKey SOURCE_FLAVOR = withDefault("source.flavor", ENUM, "auto", oneOf("auto", "mysql", "mariadb"),
+            "Server family; auto detects it when connecting.");
+    public static final ConfigKey SOURCE_SERVER_ID = withDefault("source.server.id", LONG, "184054", between(1, 4294967295L),
+            "Replica server id the daemon uses to read the binlog; must differ from every server and replica.");
+    public static final ConfigKey SOURCE_TABLES = withDefault("source.tables", LIST, "", tableNames(),
+            "Tables to capture as database.table (regular expressions allowed); empty means all tables.");
+    public static final ConfigKey SOURCE_DATABASES = withDefault("source.databases", LIST, "", regexes(),
+            "Databases to capture (regular expressions allowed); empty means all databases.");
+    public static final ConfigKey SOURCE_OPERATIONS = withDefault("source.operations", LIST, "insert", nonEmptySubsetOf("insert", "update", "delete"),
+            "Row changes passed to the processor.");
+    public static final ConfigKey SOURCE_START = withDefault("source.start", ENUM, "binlog-end", oneOf("binlog-end", "snapshot"),
+            "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present.");
+    public static final ConfigKey SOURCE_CONNECT_TIMEOUT = withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),
+            "How long to wait for a connection to the source server.");
+
+    public static final ConfigKey STATE_DIR = withDefault("state.dir", PATH, "state", any(),
+            "Directory for the binlog offsets and the schema history (relative to the working directory); keep it across restarts.");
+    public static final ConfigKey STATE_OFFSET_FLUSH_INTERVAL = withDefault("state.offset.flush.interval.ms", DURATION_MS, "1000", any(),
+            "How often the processed binlog position is written to state.dir.");
+
+    public static final ConfigKey PROCESSOR_CLASS = withDefault("processor.class", CLASS, "io.cdcrunner.processor.builtin.LoggingProcessor", any(),
+            "The EventProcessor implementation to run (public no-argument constructor).");
+    public static final ConfigKey PROCESSOR_JDBC_URL = optional("processor.jdbc.url", STRING, any(),
+            "JDBC URL the processor gets connections for; unset means the source database.");
+    public static final ConfigKey PROCESSOR_JDBC_USER = optional("processor.jdbc.user", STRING, any(),
+            "User of processor.jdbc.url; unset means source.user.");
+    public static final ConfigKey PROCESSOR_JDBC_PASSWORD = optional("processor.jdbc.password", PASSWORD, any(),
+            "Password of processor.jdbc.user; unset means the source password.");
+    public static final ConfigKey PROCESSOR_JDBC_POOL_SIZE = withDefault("processor.jdbc.pool.size", INT, "4", between(1, 64),
+            "Maximum number of pooled JDBC connections for the processor.");
+
+    public static final ConfigKey ENGINE_POLL_INTERVAL = withDefault("engine.poll.interval.ms", DURATION_MS, "10", atLeast(1),
+            "How long the engine waits for new binlog events before polling again; lower means less latency.");
+    public static final ConfigKey ENGINE_MAX_BATCH_SIZE = withDefault("engine.max.batch.size", INT, "2048", atLeast(1),
+            "Maximum number of events handed over in one batch.");
+    public static final ConfigKey ENGINE_MAX_QUEUE_SIZE = withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
+            "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size.");
+
+    public static final ConfigKey SHUTDOWN_TIMEOUT = withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
+            "How long a stop waits for the event in progress and the final offset flush.");
+    // @formatter:on
+
+    /** All declared keys, in documentation order. */
+    public static final List<ConfigKey> ALL = List.of(
+            PIPELINE_NAME,
+            SOURCE_HOST, SOURCE_PORT, SOURCE_USER, SOURCE_PASSWORD, SOURCE_PASSWORD_FILE, SOURCE_FLAVOR,
+            SOURCE_SERVER_ID, SOURCE_TABLES, SOURCE_DATABASES, SOURCE_OPERATIONS, SOURCE_START,
+            SOURCE_CONNECT_TIMEOUT,
+            STATE_DIR, STATE_OFFSET_FLUSH_INTERVAL,
+            PROCESSOR_CLASS, PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD,
+            PROCESSOR_JDBC_POOL_SIZE,
+            ENGINE_POLL_INTERVAL, ENGINE_MAX_BATCH_SIZE, ENGINE_MAX_QUEUE_SIZE,
+            SHUTDOWN_TIMEOUT);
+
+    private static final Map<String, ConfigKey> BY_NAME =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+    private RunnerKeys() {
+    }
+
+    /** The declared key of that name. */
+    public static Optional<ConfigKey> find(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** Whether the name is under a prefix the daemon owns or passes through. */
+    public static boolean isInNamespace(String name) {
+        return name.startsWith(DEBEZIUM_PREFIX) || OWNED_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+}

@@ -1,0 +1,47 @@
+package io.cdcrunner.config;
+
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.ServerFlavor;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where and what to read: the {@code source.*} keys.
+ *
+ * @param host           {@code source.host}
+ * @param port           {@code source.port}
+ * @param user           {@code source.user}
+ * @param password       {@code source.password}, or the content of {@code source.password.file}
+ * @param flavor         {@code source.flavor}; empty for {@code auto}: detect it when connecting
+ * @param serverId       {@code source.server.id}, the replica server id used on the binlog connection
+ * @param tables         {@code source.tables}, {@code database.table} regexes; empty means all tables
+ * @param databases      {@code source.databases} regexes; empty means all databases
+ * @param operations     {@code source.operations}, never empty
+ * @param start          {@code source.start}, honoured on the first start only
+ * @param connectTimeout {@code source.connect.timeout.ms}
+ */
+public record SourceSettings(String host, int port, String user, Secret password, Optional<ServerFlavor> flavor,
+                             long serverId, List<String> tables, List<String> databases,
+                             Set<Operation> operations, StartFrom start, Duration connectTimeout) {
+
+    public SourceSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(flavor, "flavor");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        tables = List.copyOf(tables);
+        databases = List.copyOf(databases);
+        if (operations.isEmpty()) {
+            throw new IllegalArgumentException("at least one operation is needed");
+        }
+        // An EnumSet copy keeps the natural order (INSERT, UPDATE, DELETE) for logs and equality.
+        operations = Collections.unmodifiableSet(EnumSet.copyOf(operations));
+    }
+}

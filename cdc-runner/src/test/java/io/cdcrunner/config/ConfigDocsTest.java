@@ -1,0 +1,115 @@
+package io.cdcrunner.config;
+
+import static io.cdcrunner.config.ConfigFixtures.env;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigDocsTest {
+
+    /** The committed sample, relative to the cdc-runner module (Maven's working directory for tests). */
+    static final Path SAMPLE = Path.of("..", "config", "cdc-runner.properties");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCommittedSampleMatchesTheDeclarations() throws IOException {
+        assertThat(Files.exists(SAMPLE)).as("%s exists", SAMPLE.toAbsolutePath()).isTrue();
+        String committed = Files.readString(SAMPLE, StandardCharsets.UTF_8);
+
+        assertThat(committed)
+                .as("config/cdc-runner.properties is out of date with io.cdcrunner.config.RunnerKeys; regenerate"
+                        + " it from the repository root with: mvn -q -o -pl cdc-runner -am compile && java -cp"
+                        + " cdc-runner/target/classes:processor/target/classes io.cdcrunner.config.ConfigDocs"
+                        + " sample config/cdc-runner.properties")
+                .isEqualTo(ConfigDocs.sampleProperties());
+    }
+
+    @Test
+    void theSampleLoadsToTheDefaultsOnceTheRequiredKeysAreSet() throws ConfigException, IOException {
+        Path sample = dir.resolve("sample.properties");
+        Files.writeString(sample, ConfigDocs.sampleProperties(), StandardCharsets.UTF_8);
+
+        ConfigException withoutRequired = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(sample, Map.of(), new Properties()));
+        RunnerConfig loaded = ConfigLoader.load(sample,
+                env("CDC_SOURCE_HOST", "db.example", "CDC_SOURCE_USER", "cdc"), new Properties());
+
+        assertThat(withoutRequired.problems()).extracting(ConfigProblem::key)
+                .containsExactly("source.host", "source.user");
+        assertThat(loaded.describe()).isEqualTo(ConfigLoader.fromMap(ConfigFixtures.minimal()).describe());
+    }
+
+    @Test
+    void theSampleShowsEveryKeyWithItsDefaultAndVariable() {
+        String sample = ConfigDocs.sampleProperties();
+
+        for (ConfigKey key : RunnerKeys.ALL) {
+            String line = (key.required() ? "" : "#") + key.name() + "=" + key.defaultText().orElse("");
+            assertThat(sample).contains("\n" + line + "\n", "# Environment: " + key.envName() + "\n");
+        }
+    }
+
+    @Test
+    void theTableHasOneRowPerKeyWithTypeDefaultAndDescription() {
+        String table = ConfigDocs.markdownTable();
+
+        assertThat(table).startsWith("| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+        assertThat(table.lines().count()).isEqualTo(RunnerKeys.ALL.size() + 4);
+        assertThat(table).contains(
+                "| `source.port` | integer in 1..65535 | `3306` | TCP port of the source server. |",
+                "| `source.host` | string | **required** |",
+                "| `processor.jdbc.url` | string | (unset) |",
+                "| `source.tables` | comma-separated list of database.table names (regular expressions allowed)"
+                        + " | (empty) |");
+    }
+
+    @Test
+    void theReadmeSectionIsReplacedBetweenTheMarkers() throws IOException {
+        Path readme = dir.resolve("README.md");
+        Files.writeString(readme, "# Title\n" + ReadmeReference.START + "\nold table\n" + ReadmeReference.END
+                + "\nmore\n");
+
+        int code = ConfigDocs.run(List.of("readme", readme.toString()), System.out, System.err);
+
+        assertThat(code).isZero();
+        String text = Files.readString(readme);
+        assertThat(text).isEqualTo("# Title\n" + ReadmeReference.START + "\n" + ConfigDocs.markdownTable()
+                + ReadmeReference.END + "\nmore\n");
+        assertThat(ReadmeReference.section(text)).contains("\n" + ConfigDocs.markdownTable());
+    }
+
+    @Test
+    void aReadmeWithoutMarkersIsNotTouched() {
+        assertThat(ReadmeReference.section("# Title\n")).isEmpty();
+        assertThatThrownBy(() -> ReadmeReference.withCurrentTable("# Title\n"))
+                .hasMessageContaining(ReadmeReference.START);
+    }
+
+    @Test
+    void theCommandWritesTheSampleAndRejectsUnknownArguments() throws IOException {
+        Path target = dir.resolve("out.properties");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int written = ConfigDocs.run(List.of("sample", target.toString()), System.out, System.err);
+        int rejected = ConfigDocs.run(List.of("html"), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(written).isZero();
+        assertThat(Files.readString(target)).isEqualTo(ConfigDocs.sampleProperties());
+        assertThat(rejected).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("usage: ConfigDocs sample");
+    }
+}

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 
-.PHONY: demo test build dist mariadb clean
+.PHONY: demo test build dist mariadb clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result
 demo: mariadb build
@@ -28,6 +28,12 @@ mariadb:
 	  echo "mariadbd not found. Install the MariaDB server: sudo apt-get install mariadb-server" >&2; \
 	  exit 1; \
 	fi
+
+## config-docs: regenerate config/cdc-runner.properties and the README's configuration table from the key declarations
+config-docs:
+	$(MVN) -o -pl cdc-runner -am -DskipTests compile
+	java -cp cdc-runner/target/classes:processor/target/classes io.cdcrunner.config.ConfigDocs sample config/cdc-runner.properties
+	java -cp cdc-runner/target/classes:processor/target/classes io.cdcrunner.config.ConfigDocs readme README.md
 
 clean:
 	$(MVN) clean

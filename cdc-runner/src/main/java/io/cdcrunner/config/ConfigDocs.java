@@ -33,8 +33,8 @@ public final class ConfigDocs {
             # CDC_SOURCE_PASSWORD sets source.password. Other CDC_PROCESSOR_* variables set processor.* keys
             # (lower case, '_' as '.').
             #
-            # Generated from the key declarations (io.cdcrunner.config.RunnerKeys): change those and regenerate
-            # this file rather than editing it; copy it to make your own configuration.""";
+            # Generated from the key declarations (io.cdcrunner.config.RunnerKeys): change those and run
+            # `make config-docs` rather than editing this file; copy it to make your own configuration.""";
 
     private static final String FOOTER = """
             #

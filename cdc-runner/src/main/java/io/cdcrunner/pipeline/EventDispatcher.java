@@ -67,16 +67,16 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
 
     private void process(ChangeEvent event, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        counters.received();
+        counters.onReceived();
         try {
             processor.process(event);
         } catch (Exception e) {
-            counters.failed();
+            counters.onFailed();
             // Record the position reached so far, then stop before this event.
             committer.markBatchFinished();
             throw new ProcessingHaltedException(event, e);
         }
-        counters.processed(event.position());
+        counters.onProcessed(event.position());
         listener.processed(event, System.nanoTime());
     }
 

@@ -13,21 +13,21 @@ public final class PipelineCounters {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<SourcePosition> lastProcessed = new AtomicReference<>();
 
-    void received() {
+    void onReceived() {
         received.incrementAndGet();
     }
 
-    void processed(SourcePosition position) {
+    void onProcessed(SourcePosition position) {
         processed.incrementAndGet();
         lastProcessed.set(position);
     }
 
-    void failed() {
+    void onFailed() {
         failed.incrementAndGet();
     }
 
     /** Events that passed the pipeline's filters and were handed to the processor. */
-    public long received() {
+    public long receivedCount() {
         return received.get();
     }
 

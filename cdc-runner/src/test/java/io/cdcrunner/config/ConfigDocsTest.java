@@ -32,9 +32,7 @@ class ConfigDocsTest {
 
         assertThat(committed)
                 .as("config/cdc-runner.properties is out of date with io.cdcrunner.config.RunnerKeys; regenerate"
-                        + " it from the repository root with: mvn -q -o -pl cdc-runner -am compile && java -cp"
-                        + " cdc-runner/target/classes:processor/target/classes io.cdcrunner.config.ConfigDocs"
-                        + " sample config/cdc-runner.properties")
+                        + " it from the repository root with: make config-docs")
                 .isEqualTo(ConfigDocs.sampleProperties());
     }
 

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,31 +26,32 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testdb.TestDatabase;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
 
-/** The daemon's pipeline end to end against a real MariaDB: what users rely on. */
-class PipelineIntegrationTest {
+/** The daemon's pipeline end to end against a real database: what users rely on. Subclasses pick the server. */
+abstract class PipelineIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static LocalMariaDb db;
+    private static TestDatabase db;
     private static HikariDataSource pool;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void startDatabase() {
-        db = LocalMariaDb.builder().start();
+    /** Called by the subclass's {@code @BeforeAll}. */
+    static void useDatabase(TestDatabase database) {
+        db = database;
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(db.jdbcUrl(""));
-        hikari.setUsername("root");
+        hikari.setUsername(db.rootUser());
+        hikari.setPassword(db.rootPassword());
         hikari.setMaximumPoolSize(10);
         pool = new HikariDataSource(hikari);
     }
@@ -60,9 +60,11 @@ class PipelineIntegrationTest {
     static void stopDatabase() {
         if (pool != null) {
             pool.close();
+            pool = null;
         }
         if (db != null) {
             db.close();
+            db = null;
         }
     }
 

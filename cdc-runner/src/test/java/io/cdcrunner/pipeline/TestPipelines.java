@@ -11,9 +11,9 @@ import java.util.Properties;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testdb.TestDatabase;
 
-/** Builds daemon configurations pointing at a {@link LocalMariaDb}, as a user's properties file would. */
+/** Builds daemon configurations pointing at a {@link TestDatabase}, as a user's properties file would. */
 public final class TestPipelines {
 
     public static final String USER = "cdc";
@@ -23,7 +23,7 @@ public final class TestPipelines {
     }
 
     /** Writes a properties file for {@code db} with {@code overrides} and loads it (no env, no -D). */
-    public static RunnerConfig config(LocalMariaDb db, Path stateDir, Map<String, String> overrides) {
+    public static RunnerConfig config(TestDatabase db, Path stateDir, Map<String, String> overrides) {
         Path file = writeProperties(db, stateDir, overrides);
         try {
             return ConfigLoader.load(file, Map.of(), new Properties());
@@ -32,7 +32,7 @@ public final class TestPipelines {
         }
     }
 
-    public static Path writeProperties(LocalMariaDb db, Path stateDir, Map<String, String> overrides) {
+    public static Path writeProperties(TestDatabase db, Path stateDir, Map<String, String> overrides) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("pipeline.name", "test");
         props.put("source.host", db.host());

@@ -1,0 +1,14 @@
+package io.cdcrunner.pipeline;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import io.cdcrunner.testdb.MariaDbTestDatabase;
+
+/** The pipeline suite against a throwaway local MariaDB. */
+class MariaDbPipelineTest extends PipelineIntegrationTest {
+
+    @BeforeAll
+    static void start() {
+        useDatabase(new MariaDbTestDatabase());
+    }
+}

@@ -75,8 +75,8 @@ final class ValueConverters {
             case "io.debezium.time.Timestamp" -> v -> wallClock(((Number) v).longValue(), 1_000L);
             case "io.debezium.time.MicroTimestamp" -> v -> wallClock(((Number) v).longValue(), MICROS_PER_SECOND);
             case "io.debezium.time.NanoTimestamp" -> v -> wallClock(((Number) v).longValue(), NANOS_PER_SECOND);
-            case "io.debezium.time.ZonedTimestamp" -> v -> DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse((String) v, Instant::from);
-            case "io.debezium.time.Year" -> v -> java.time.Year.of(((Number) v).intValue());
+            case "io.debezium.time.ZonedTimestamp" -> v -> instant((String) v);
+            case "io.debezium.time.Year" -> ValueConverters::year;
             case "io.debezium.data.Json", "io.debezium.data.Enum" -> v -> v;
             case "io.debezium.data.EnumSet" -> ValueConverters::labels;
             case "io.debezium.data.Bits" -> v -> BitSet.valueOf(bytes(v));
@@ -149,12 +149,64 @@ final class ValueConverters {
                 && schema.parameters().containsKey(SOURCE_SCALE);
     }
 
+    /**
+     * The binlog stores YEAR as an offset from 1900 and the binlog client adds 1900 to the zero year too. No YEAR
+     * column can hold 1900 (its range is 1901..2155 and 0000), so 1900 is the zero year.
+     */
+    private static java.time.Year year(Object value) {
+        int year = ((Number) value).intValue();
+        return java.time.Year.of(year == 1900 ? 0 : year);
+    }
+
     /** An epoch count in {@code unitsPerSecond} read as a UTC wall clock: Debezium encodes DATETIME that way. */
     private static LocalDateTime wallClock(long units, long unitsPerSecond) {
         long seconds = Math.floorDiv(units, unitsPerSecond);
         long fraction = Math.floorMod(units, unitsPerSecond);
         int nanos = (int) (fraction * (NANOS_PER_SECOND / unitsPerSecond));
         return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+    }
+
+    /**
+     * A ZonedTimestamp string as an Instant. The binlog connectors always write UTC as
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}; that form is read by hand because {@link DateTimeFormatter} costs
+     * microseconds per value. Any other form goes through the formatter.
+     */
+    static Instant instant(String text) {
+        int length = text.length();
+        if (length >= 20 && length != 21 && length <= 30 && text.charAt(length - 1) == 'Z' && text.charAt(4) == '-'
+                && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
+                && (length == 20 || text.charAt(19) == '.')) {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int nanos = 0;
+            if (length > 20) {
+                nanos = digits(text, 20, length - 1);
+                for (int i = length - 1 - 20; i < 9; i++) {
+                    nanos *= 10;
+                }
+            }
+            if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0 && nanos >= 0) {
+                return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+            }
+        }
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if a character there is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** A SET value: Debezium writes the labels comma-separated in definition order (labels cannot hold commas). */

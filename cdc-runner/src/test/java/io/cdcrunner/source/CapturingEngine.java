@@ -77,12 +77,16 @@ final class CapturingEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             engine.close();
         } finally {
             executor.shutdown();
-            executor.awaitTermination(30, TimeUnit.SECONDS);
+            try {
+                executor.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             try (var paths = Files.walk(workDir)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

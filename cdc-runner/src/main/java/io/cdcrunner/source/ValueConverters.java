@@ -1,0 +1,245 @@
+package io.cdcrunner.source;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * Chooses, once per column schema, the function that turns a Kafka Connect value produced by the Debezium
+ * MySQL/MariaDB connectors into the Java type documented in {@link io.cdcrunner.processor.Row}.
+ *
+ * <p>The choice depends on the Debezium logical type ({@link Schema#name()}), the Connect type, and the
+ * source column type that {@code column.propagate.source.type} adds as a schema parameter; see
+ * {@link RecordMapper#connectorProperties()} for the connector settings this relies on.
+ */
+final class ValueConverters {
+
+    /** Schema parameter holding the source column's type name, e.g. {@code BIGINT UNSIGNED}. */
+    static final String SOURCE_TYPE = "__debezium.source.column.type";
+    /** Schema parameter holding the source column's scale, when it has one. */
+    static final String SOURCE_SCALE = "__debezium.source.column.scale";
+
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    /** Converts one non-null Connect value. */
+    @FunctionalInterface
+    interface ValueConverter {
+        Object convert(Object value);
+    }
+
+    private ValueConverters() {
+    }
+
+    /**
+     * The converter for a column.
+     *
+     * @throws IllegalArgumentException if the column's type has no documented Java mapping
+     * @throws IllegalStateException    if the connector was not configured as {@link RecordMapper} requires
+     */
+    static ValueConverter forField(Field field) {
+        Schema schema = field.schema();
+        String name = schema.name();
+        if (name != null) {
+            ValueConverter logical = forLogicalType(field, name);
+            if (logical != null) {
+                return logical;
+            }
+        }
+        return forPlainType(field);
+    }
+
+    private static ValueConverter forLogicalType(Field field, String name) {
+        return switch (name) {
+            case "io.debezium.time.Date" -> v -> LocalDate.ofEpochDay(((Number) v).longValue());
+            case "io.debezium.time.Time" -> v -> Duration.ofMillis(((Number) v).longValue());
+            case "io.debezium.time.MicroTime" -> v -> Duration.of(((Number) v).longValue(), ChronoUnit.MICROS);
+            case "io.debezium.time.NanoTime" -> v -> Duration.ofNanos(((Number) v).longValue());
+            case "io.debezium.time.Timestamp" -> v -> wallClock(((Number) v).longValue(), 1_000L);
+            case "io.debezium.time.MicroTimestamp" -> v -> wallClock(((Number) v).longValue(), MICROS_PER_SECOND);
+            case "io.debezium.time.NanoTimestamp" -> v -> wallClock(((Number) v).longValue(), NANOS_PER_SECOND);
+            case "io.debezium.time.ZonedTimestamp" -> v -> instant((String) v);
+            case "io.debezium.time.Year" -> ValueConverters::year;
+            case "io.debezium.data.Json", "io.debezium.data.Enum" -> v -> v;
+            case "io.debezium.data.EnumSet" -> ValueConverters::labels;
+            case "io.debezium.data.Bits" -> v -> BitSet.valueOf(bytes(v));
+            case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point" -> v -> bytes(((Struct) v).get("wkb"));
+            // time.precision.mode=connect (not what connectorProperties() sets) still yields exact values where it can.
+            case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->
+                    v -> LocalDate.ofEpochDay(Math.floorDiv(((java.util.Date) v).getTime(), 86_400_000L));
+            case org.apache.kafka.connect.data.Time.LOGICAL_NAME -> v -> Duration.ofMillis(((java.util.Date) v).getTime());
+            case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME -> v -> wallClock(((java.util.Date) v).getTime(), 1_000L);
+            case Decimal.LOGICAL_NAME -> forDecimal(field);
+            default -> null;
+        };
+    }
+
+    private static ValueConverter forDecimal(Field field) {
+        Schema schema = field.schema();
+        String sourceType = sourceType(schema);
+        if (sourceType == null && "0".equals(schema.parameters().get(Decimal.SCALE_FIELD))
+                && "20".equals(schema.parameters().get("connect.decimal.precision"))) {
+            // BIGINT UNSIGNED (precise mode) and DECIMAL(20,0) share this schema; only the source type tells them apart.
+            throw new IllegalStateException("column '" + field.name() + "' may be BIGINT UNSIGNED or DECIMAL(20,0) but the"
+                    + " change record does not say which: set column.propagate.source.type=.* in the Debezium"
+                    + " configuration (RecordMapper.connectorProperties() does)");
+        }
+        if (isBigIntUnsigned(sourceType)) {
+            return v -> ((BigDecimal) v).toBigIntegerExact();
+        }
+        return v -> v;
+    }
+
+    private static ValueConverter forPlainType(Field field) {
+        Schema schema = field.schema();
+        return switch (schema.type()) {
+            case INT8, INT16, INT32, FLOAT32, BOOLEAN, STRING -> v -> v;
+            // bigint.unsigned.handling.mode=long hands over the raw 64 bits; read them as unsigned.
+            case INT64 -> isBigIntUnsigned(sourceType(schema))
+                    ? v -> new BigInteger(Long.toUnsignedString((Long) v))
+                    : v -> v;
+            // FLOAT(M,D) is a 4-byte float that Debezium widens to a double: narrowing it back is exact.
+            case FLOAT64 -> isFloatWithScale(schema) ? v -> ((Double) v).floatValue() : v -> v;
+            case BYTES -> ValueConverters::bytes;
+            default -> throw new IllegalArgumentException("column '" + field.name() + "' has a type cdc-runner cannot map ("
+                    + describe(schema) + "): exclude it with the column.exclude.list setting");
+        };
+    }
+
+    private static String describe(Schema schema) {
+        String sourceType = sourceType(schema);
+        return (sourceType != null ? sourceType + ", " : "") + schema.type()
+                + (schema.name() != null ? " " + schema.name() : "");
+    }
+
+    private static String sourceType(Schema schema) {
+        return schema.parameters() == null ? null : schema.parameters().get(SOURCE_TYPE);
+    }
+
+    private static boolean isBigIntUnsigned(String sourceType) {
+        if (sourceType == null) {
+            return false;
+        }
+        String type = sourceType.toUpperCase(Locale.ROOT);
+        // SERIAL is an alias of BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE.
+        return type.equals("SERIAL")
+                || (type.startsWith("BIGINT") || type.startsWith("INT8")) && type.contains("UNSIGNED");
+    }
+
+    private static boolean isFloatWithScale(Schema schema) {
+        String sourceType = sourceType(schema);
+        return sourceType != null && sourceType.toUpperCase(Locale.ROOT).startsWith("FLOAT")
+                && schema.parameters().containsKey(SOURCE_SCALE);
+    }
+
+    /**
+     * The binlog stores YEAR as an offset from 1900 and the binlog client adds 1900 to the zero year too. No YEAR
+     * column can hold 1900 (its range is 1901..2155 and 0000), so 1900 is the zero year.
+     */
+    private static java.time.Year year(Object value) {
+        int year = ((Number) value).intValue();
+        return java.time.Year.of(year == 1900 ? 0 : year);
+    }
+
+    /** An epoch count in {@code unitsPerSecond} read as a UTC wall clock: Debezium encodes DATETIME that way. */
+    private static LocalDateTime wallClock(long units, long unitsPerSecond) {
+        long seconds = Math.floorDiv(units, unitsPerSecond);
+        long fraction = Math.floorMod(units, unitsPerSecond);
+        int nanos = (int) (fraction * (NANOS_PER_SECOND / unitsPerSecond));
+        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+    }
+
+    /**
+     * A ZonedTimestamp string as an Instant. The binlog connectors always write UTC as
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}; that form is read by hand because {@link DateTimeFormatter} costs
+     * microseconds per value. Any other form goes through the formatter.
+     */
+    static Instant instant(String text) {
+        int length = text.length();
+        if (length >= 20 && length != 21 && length <= 30 && text.charAt(length - 1) == 'Z' && text.charAt(4) == '-'
+                && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
+                && (length == 20 || text.charAt(19) == '.')) {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int nanos = 0;
+            if (length > 20) {
+                nanos = digits(text, 20, length - 1);
+                for (int i = length - 1 - 20; i < 9; i++) {
+                    nanos *= 10;
+                }
+            }
+            if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0 && nanos >= 0) {
+                return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+            }
+        }
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if a character there is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    /** A SET value: Debezium writes the labels comma-separated in definition order (labels cannot hold commas). */
+    private static Set<String> labels(Object value) {
+        String text = (String) value;
+        if (text.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> labels = new LinkedHashSet<>();
+        int start = 0;
+        for (int comma = text.indexOf(','); comma >= 0; comma = text.indexOf(',', start)) {
+            labels.add(text.substring(start, comma));
+            start = comma + 1;
+        }
+        labels.add(text.substring(start));
+        return Collections.unmodifiableSet(labels);
+    }
+
+    /**
+     * The bytes of a BYTES value. A buffer that wraps a whole array hands over that array without copying:
+     * {@link io.cdcrunner.processor.Row#of} copies byte arrays anyway.
+     */
+    private static byte[] bytes(Object value) {
+        if (value instanceof byte[] array) {
+            return array;
+        }
+        ByteBuffer buffer = (ByteBuffer) value;
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
+        }
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.duplicate().get(copy);
+        return copy;
+    }
+}

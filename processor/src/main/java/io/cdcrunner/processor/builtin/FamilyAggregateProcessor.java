@@ -1,0 +1,228 @@
+package io.cdcrunner.processor.builtin;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.EventProcessor;
+import io.cdcrunner.processor.NonRetryableException;
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.ProcessorContext;
+import io.cdcrunner.processor.Row;
+
+/**
+ * Keeps one summary row per family of rows up to date: whenever a row of the family table is inserted,
+ * updated or deleted, the whole family is read back and its count, sum, minimum and maximum of the value
+ * column and the highest id are written to the summary table. Example: orders grouped by customer.
+ *
+ * <h2>Configuration</h2>
+ * See {@link FamilySettings}: {@code processor.family.table}, {@code processor.family.column},
+ * {@code processor.family.value.column}, {@code processor.family.id.column} (default {@code id}) and
+ * {@code processor.family.summary.table} (default {@code <table>_family_summary}, created if missing with
+ * columns {@code family_key, row_count, value_sum, value_min, value_max, max_id, updated_at}).
+ *
+ * <h2>Exactness</h2>
+ * Each family is recomputed from all of its rows, never adjusted by deltas, so a redelivered event
+ * changes nothing and the summary equals a fresh {@code GROUP BY} (check it with {@link #mismatches}).
+ * A family whose last row is deleted loses its summary row. An update that moves a row to another family
+ * recomputes both. Rows whose family column is NULL belong to no family. Use an integer or DECIMAL value
+ * column: sums of FLOAT/DOUBLE depend on summation order and are not exact.
+ *
+ * <h2>Concurrency</h2>
+ * Events of one family may be processed by several lanes at once (they are ordered per row, not per
+ * family). Each recomputation is one READ COMMITTED transaction that first locks the family's summary row
+ * (creating it if missing) and only then reads the family, so computations of one family run one after
+ * the other and the last one to commit has read everything the earlier ones read. Families are
+ * recomputed in separate transactions, so no lane ever holds two summary locks. A deadlock or lock wait
+ * timeout reported by the server is retried a few times.
+ */
+public final class FamilyAggregateProcessor implements EventProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(FamilyAggregateProcessor.class);
+    private static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_KEY_LENGTH = 191;
+
+    private DataSource dataSource;
+    private FamilySql sql;
+
+    /** Created by the daemon, configured in {@link #open}. */
+    public FamilyAggregateProcessor() {
+    }
+
+    /**
+     * Reads and checks the configuration, checks the family table's columns and creates the summary table
+     * if it does not exist.
+     *
+     * @throws IllegalArgumentException when a key is missing or names a missing or unusable table or column
+     */
+    @Override
+    public void open(ProcessorContext context) throws SQLException {
+        FamilySettings settings = FamilySettings.from(context.config());
+        dataSource = context.dataSource();
+        try (Connection connection = dataSource.getConnection()) {
+            sql = FamilySql.inspect(connection, settings);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql.createSummary());
+            }
+        }
+        log.info("summarizing families of {} by {} into {}", sql.table, settings.familyColumn(), sql.summary);
+    }
+
+    @Override
+    public void process(ChangeEvent event) throws SQLException {
+        FamilySettings settings = sql.settings;
+        if (!event.database().equals(settings.database()) || !event.table().equals(settings.table())) {
+            return;
+        }
+        // An update can move a row from one family to another: both change.
+        Set<Object> families = new LinkedHashSet<>();
+        if (event.operation() != Operation.INSERT) {
+            families.add(familyValue(event, event.before()));
+        }
+        if (event.operation() != Operation.DELETE) {
+            families.add(familyValue(event, event.after()));
+        }
+        families.remove(null);
+        for (Object family : families) {
+            recompute(family);
+        }
+    }
+
+    /**
+     * Compares every summary row with a fresh SQL recomputation of its family.
+     *
+     * @param dataSource where the family and summary tables are
+     * @param settings   as given to the processor ({@link FamilySettings#from})
+     * @return one readable line per family whose summary is missing, differs, or has no rows left; empty when
+     *         every summary equals the recomputation
+     */
+    public static List<String> mismatches(DataSource dataSource, FamilySettings settings) throws SQLException {
+        return FamilySummaryCheck.mismatches(dataSource, settings);
+    }
+
+    private Object familyValue(ChangeEvent event, Row row) {
+        try {
+            return row.get(sql.settings.familyColumn());
+        } catch (NoSuchElementException e) {
+            throw new NonRetryableException("event " + event + " has no column " + sql.settings.familyColumn()
+                    + " (processor." + FamilySettings.COLUMN + "); the server must log full rows: set "
+                    + "binlog_row_image=FULL", e);
+        }
+    }
+
+    private void recompute(Object family) throws SQLException {
+        String key = familyKey(family);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                recomputeOnce(family, key);
+                return;
+            } catch (SQLException e) {
+                // 40001: deadlock; 1205: lock wait timeout. Both leave nothing behind after the rollback.
+                boolean retryable = "40001".equals(e.getSQLState()) || e.getErrorCode() == 1205;
+                if (!retryable || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("retrying family {} after: {}", key, e.getMessage());
+            }
+        }
+    }
+
+    private void recomputeOnce(Object family, String key) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                try (Statement statement = connection.createStatement()) {
+                    // Applies to the next transaction only, so the pooled connection keeps its own level.
+                    statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                }
+                try (PreparedStatement lock = connection.prepareStatement(sql.lockSummaryRow())) {
+                    lock.setString(1, key);
+                    lock.executeUpdate();
+                }
+                writeSummary(connection, family, key);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private void writeSummary(Connection connection, Object family, String key) throws SQLException {
+        try (PreparedStatement aggregate = connection.prepareStatement(sql.aggregateFamily())) {
+            // BIGINT UNSIGNED values are bound as DECIMAL: compared with a string they would become doubles.
+            aggregate.setObject(1, family instanceof BigInteger big ? new BigDecimal(big) : family);
+            try (ResultSet rs = aggregate.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                if (count == 0) {
+                    try (PreparedStatement delete = connection.prepareStatement(sql.deleteSummary())) {
+                        delete.setString(1, key);
+                        delete.executeUpdate();
+                    }
+                    return;
+                }
+                try (PreparedStatement update = connection.prepareStatement(sql.updateSummary())) {
+                    update.setLong(1, count);
+                    update.setBigDecimal(2, rs.getBigDecimal(2));
+                    update.setBigDecimal(3, rs.getBigDecimal(3));
+                    update.setBigDecimal(4, rs.getBigDecimal(4));
+                    update.setBigDecimal(5, rs.getBigDecimal(5));
+                    update.setString(6, key);
+                    update.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /**
+     * The family value as the text the server gives when it converts the column to a string, which is what
+     * {@code family_key} holds. The column types are restricted in {@link FamilySql#inspect} accordingly.
+     */
+    static String familyKey(Object family) {
+        String key;
+        if (family instanceof String text) {
+            key = text;
+        } else if (family instanceof BigDecimal decimal) {
+            key = decimal.toPlainString();
+        } else if (family instanceof Short || family instanceof Integer || family instanceof Long
+                || family instanceof BigInteger || family instanceof LocalDate) {
+            key = family.toString();
+        } else {
+            throw new NonRetryableException("family value " + family + " is a " + family.getClass().getName()
+                    + "; processor." + FamilySettings.COLUMN + " must name an integer, DECIMAL, CHAR, VARCHAR, "
+                    + "ENUM or DATE column");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new NonRetryableException("family key '" + key.substring(0, 40) + "...' is longer than "
+                    + MAX_KEY_LENGTH + " characters, the size of the summary's family_key column");
+        }
+        return key;
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

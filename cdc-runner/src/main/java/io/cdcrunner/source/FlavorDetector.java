@@ -1,0 +1,93 @@
+package io.cdcrunner.source;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.cdcrunner.processor.ServerFlavor;
+
+/**
+ * Opens plain JDBC connections to the source and tells MariaDB from MySQL.
+ *
+ * <p>The two families speak the same protocol but differ in GTID format, status statements and privilege
+ * names, so everything that talks to the source asks this class first.
+ */
+public final class FlavorDetector {
+
+    /** Connect timeout used when the caller has no opinion. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
+
+    private FlavorDetector() {
+    }
+
+    /** The JDBC URL for the server at {@code host:port}, without a default database. */
+    public static String jdbcUrl(String host, int port, Duration connectTimeout) {
+        // An IPv6 literal needs brackets in a URL authority.
+        String authority = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "jdbc:mysql://" + authority + ":" + port + "/?useSSL=false&allowPublicKeyRetrieval=true"
+                + "&connectTimeout=" + Math.max(1, connectTimeout.toMillis());
+    }
+
+    /**
+     * Opens a connection. The password is handed to the driver only; it never appears in the URL, so it
+     * cannot leak through a logged URL or an exception message that quotes one.
+     */
+    public static Connection connect(String host, int port, String user, char[] password, Duration connectTimeout)
+            throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password == null ? "" : new String(password));
+        return DriverManager.getConnection(jdbcUrl(host, port, connectTimeout), props);
+    }
+
+    /**
+     * The flavor for a {@code VERSION()} string and {@code @@version_comment}: MariaDB when either names
+     * MariaDB (some builds only say so in the comment, e.g. "mariadb.org binary distribution").
+     */
+    public static ServerFlavor flavorOf(String version, String versionComment) {
+        return mentionsMariaDb(version) || mentionsMariaDb(versionComment) ? ServerFlavor.MARIADB : ServerFlavor.MYSQL;
+    }
+
+    /** Asks the server which family it belongs to. */
+    public static ServerFlavor detect(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
+            rs.next();
+            return flavorOf(rs.getString(1), rs.getString(2));
+        }
+    }
+
+    /**
+     * True when the server is MySQL 8.2 or later, where {@code SHOW BINARY LOG STATUS} replaces the deprecated
+     * (and in 8.4 removed) {@code SHOW MASTER STATUS}.
+     */
+    static boolean prefersBinaryLogStatus(ServerFlavor flavor, String version) {
+        if (flavor != ServerFlavor.MYSQL) {
+            return false;
+        }
+        int[] v = majorMinor(version);
+        return v[0] > 8 || (v[0] == 8 && v[1] >= 2);
+    }
+
+    /** {@code {major, minor}} of a version string such as {@code 10.11.6-MariaDB-log}; {@code {0, 0}} if unparsable. */
+    public static int[] majorMinor(String version) {
+        Matcher m = MAJOR_MINOR.matcher(version == null ? "" : version.trim());
+        if (!m.find()) {
+            return new int[] {0, 0};
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    private static boolean mentionsMariaDb(String text) {
+        return text != null && text.toLowerCase(Locale.ROOT).contains("mariadb");
+    }
+}

@@ -1,0 +1,118 @@
+package io.cdcrunner.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.processor.ServerFlavor;
+
+class FlavorDetectorTest {
+
+    private static LocalMariaDb db;
+
+    @BeforeAll
+    static void startServer() {
+        assumeTrue(LocalMariaDb.isAvailable(), "mariadbd not installed");
+        db = LocalMariaDb.builder().serverId(7).start();
+        db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, total DECIMAL(10,2))");
+        db.createCdcUser("cdc", "cdc-pw");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void flavorComesFromVersionOrComment() {
+        assertThat(FlavorDetector.flavorOf("10.11.6-MariaDB-0+deb12u1-log", "Debian 12")).isEqualTo(ServerFlavor.MARIADB);
+        assertThat(FlavorDetector.flavorOf("11.4.2", "mariadb.org binary distribution")).isEqualTo(ServerFlavor.MARIADB);
+        assertThat(FlavorDetector.flavorOf("8.4.3", "MySQL Community Server - GPL")).isEqualTo(ServerFlavor.MYSQL);
+        assertThat(FlavorDetector.flavorOf("5.7.44-log", null)).isEqualTo(ServerFlavor.MYSQL);
+    }
+
+    @Test
+    void onlyMySql82AndLaterPreferShowBinaryLogStatus() {
+        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "8.4.3")).isTrue();
+        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "8.2.0")).isTrue();
+        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "9.1.0")).isTrue();
+        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "8.0.40")).isFalse();
+        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "5.7.44-log")).isFalse();
+        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MARIADB, "11.4.2-MariaDB")).isFalse();
+    }
+
+    @Test
+    void urlCarriesTimeoutButNoCredentials() {
+        String url = FlavorDetector.jdbcUrl("db.example", 3306, Duration.ofSeconds(3));
+        assertThat(url).isEqualTo("jdbc:mysql://db.example:3306/?useSSL=false&allowPublicKeyRetrieval=true"
+                + "&connectTimeout=3000");
+        assertThat(FlavorDetector.jdbcUrl("::1", 3306, Duration.ofSeconds(1))).startsWith("jdbc:mysql://[::1]:3306/");
+    }
+
+    @Test
+    void detectsMariaDbAndReadsItsSettings() throws SQLException {
+        try (Connection c = cdcConnection()) {
+            assertThat(FlavorDetector.detect(c)).isEqualTo(ServerFlavor.MARIADB);
+            ServerInfo info = ServerInfo.read(c);
+            assertThat(info.flavor()).isEqualTo(ServerFlavor.MARIADB);
+            assertThat(info.version()).contains("MariaDB");
+            assertThat(info.serverId()).isEqualTo(7);
+            assertThat(info.logBin()).isTrue();
+            assertThat(info.binlogFormat()).isEqualTo("ROW");
+            assertThat(info.binlogRowImage()).isEqualTo("FULL");
+            assertThat(info.gtidsEnabled()).isTrue();
+            assertThat(info.position()).isNotNull();
+            assertThat(info.position().file()).startsWith("binlog.");
+            assertThat(info.position().position()).isPositive();
+            assertThat(info.gtidSet()).isEqualTo(info.position().gtidSet());
+        }
+    }
+
+    @Test
+    void currentPositionAdvancesWithEachCommitAndMatchesItsGtid() throws SQLException {
+        try (Connection c = cdcConnection()) {
+            ServerInfo.BinlogPosition before = ServerInfo.currentPosition(c);
+            db.execute("INSERT INTO shop.orders VALUES (" + System.nanoTime() % 1_000_000 + ", 9.99)");
+            ServerInfo.BinlogPosition after = ServerInfo.currentPosition(c);
+
+            assertThat(after.file()).isEqualTo(before.file());
+            assertThat(after.position()).isGreaterThan(before.position());
+            // One commit on server 7 in domain 0: the sequence number goes up by exactly one.
+            assertThat(after.gtidSet()).isEqualTo("0-7-" + (sequence(before.gtidSet()) + 1));
+            // The GTID reported is the one at exactly that offset, as the server computes it from the binlog.
+            assertThat(after.gtidSet()).isEqualTo(gtidAt(c, after));
+            assertThat(ServerInfo.currentPosition(c)).isEqualTo(after);
+        }
+    }
+
+    private static long sequence(String mariaDbGtid) {
+        return mariaDbGtid == null ? 0 : Long.parseLong(mariaDbGtid.substring(mariaDbGtid.lastIndexOf('-') + 1));
+    }
+
+    private static String gtidAt(Connection c, ServerInfo.BinlogPosition p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            ps.setString(1, p.file());
+            ps.setLong(2, p.position());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static Connection cdcConnection() throws SQLException {
+        return FlavorDetector.connect(db.host(), db.port(), "cdc", "cdc-pw".toCharArray(), Duration.ofSeconds(5));
+    }
+}

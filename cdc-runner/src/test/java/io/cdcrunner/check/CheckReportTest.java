@@ -1,0 +1,35 @@
+package io.cdcrunner.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CheckReportTest {
+
+    @Test
+    void rendersAlignedLinesWithFixesAndASummary() {
+        CheckReport report = new CheckReport(List.of(
+                CheckResult.ok("log_bin", "ON"),
+                CheckResult.fail("binlog_format", "STATEMENT", "set binlog_format=ROW"),
+                CheckResult.warn("gtid", "gtid_mode=OFF", null)));
+
+        assertThat(report.render()).isEqualTo("""
+                [ OK ] log_bin ......... ON
+                [FAIL] binlog_format ... STATEMENT
+                       fix: set binlog_format=ROW
+                [WARN] gtid ............ gtid_mode=OFF
+                check FAILED: 1 of 3 checks failed, 1 warning
+                """);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.failures()).extracting(CheckResult::name).containsExactly("binlog_format");
+    }
+
+    @Test
+    void warningsDoNotFail() {
+        CheckReport report = new CheckReport(List.of(CheckResult.ok("a", "x"), CheckResult.warn("b", "y", "z")));
+        assertThat(report.passed()).isTrue();
+        assertThat(report.render()).endsWith("check passed: 2 checks, 1 warning\n");
+    }
+}

@@ -2,6 +2,8 @@ package io.cdcrunner.cli;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import io.cdcrunner.demo.DemoCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -33,7 +33,6 @@ final class CheckCommand implements Callable<Integer> {
                 source.password().reveal().toCharArray(), source.connectTimeout());
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run();
         System.out.println(report.render());
-        System.out.println(report.passed() ? "All checks passed." : report.failures().size() + " check(s) failed.");
         return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 }

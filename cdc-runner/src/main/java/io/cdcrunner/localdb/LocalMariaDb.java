@@ -130,7 +130,15 @@ public final class LocalMariaDb implements AutoCloseable {
                 throw new IllegalStateException("mariadbd exited with code " + process.exitValue()
                         + " during start-up; see " + dataDir.resolve("mariadbd.log") + ":\n" + tail());
             }
-            try (Connection c = rootConnection()) {
+            try (Connection c = rootConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT @@datadir")) {
+                rs.next();
+                // A free port can be taken by another server between our probe and mariadbd's bind.
+                if (!Path.of(rs.getString(1)).toAbsolutePath().normalize()
+                        .equals(dataDir.toAbsolutePath().normalize())) {
+                    throw new IllegalStateException("port " + port + " is served by another MariaDB ("
+                            + rs.getString(1) + "); retry");
+                }
                 return;
             } catch (SQLException e) {
                 last = e;

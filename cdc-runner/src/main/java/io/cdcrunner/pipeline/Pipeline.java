@@ -135,9 +135,15 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void engineCompleted(boolean success, String message, Throwable error) {
-        if (!success || error != null) {
-            Throwable cause = error != null ? error : new IllegalStateException(message);
-            fail(rootHalt(cause));
+        Throwable cause = success && error == null ? null : rootHalt(error != null ? error : new IllegalStateException(message));
+        boolean stopRequested = state.get() == PipelineState.STOPPING;
+        if (cause != null && stopRequested && !(cause instanceof ProcessingHaltedException)) {
+            // Closing an engine that is still starting makes it report an error; the stop was asked for.
+            log.debug("engine ended with '{}' during a requested stop", message);
+            cause = null;
+        }
+        if (cause != null) {
+            fail(cause);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), describe(failure.get()));
         } else {
             PipelineState current = state.get();
@@ -229,7 +235,7 @@ public final class Pipeline implements AutoCloseable {
             dispatcher.requestStop();
         }
         long started = System.nanoTime();
-        if (engine != null) {
+        if (engine != null && terminated.getCount() > 0) {
             try {
                 engine.close();
             } catch (Exception e) {
@@ -239,7 +245,7 @@ public final class Pipeline implements AutoCloseable {
                 log.warn("pipeline '{}' did not stop within {} ms; abandoning the event in progress "
                         + "(it will be delivered again)", config.pipelineName(), config.shutdownTimeout().toMillis());
             }
-        } else {
+        } else if (engine == null) {
             terminated.countDown();
         }
         engineThread.shutdownNow();

@@ -81,16 +81,16 @@ abstract class PipelineIntegrationTest {
 
     @Test
     void everyInsertFromEightConcurrentWritersIsProcessedExactlyOnceAndSummariesAreExact() throws Exception {
-        createOrders("load");
+        createOrders("bulk");
         Map<String, String> settings = Map.of(
-                "pipeline.name", "load",
-                "source.tables", "load.orders",
+                "pipeline.name", "bulk",
+                "source.tables", "bulk.orders",
                 "processor.class", FamilyAggregateProcessor.class.getName(),
-                "processor.family.table", "load.orders",
+                "processor.family.table", "bulk.orders",
                 "processor.family.column", "customer_id",
                 "processor.family.value.column", "amount",
-                "processor.family.summary.table", "load.customer_totals");
-        RunnerConfig config = TestPipelines.config(db, stateDir("load"), settings);
+                "processor.family.summary.table", "bulk.customer_totals");
+        RunnerConfig config = TestPipelines.config(db, stateDir("bulk"), settings);
         Map<Long, AtomicInteger> timesProcessed = new ConcurrentHashMap<>();
         int writers = 8;
         int perWriter = 1_250;
@@ -100,7 +100,7 @@ abstract class PipelineIntegrationTest {
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int writer = w;
-                threads.add(Thread.ofPlatform().start(() -> insertOrders("load", writer, perWriter, 0)));
+                threads.add(startThread(() -> insertOrders("bulk", writer, perWriter, 0)));
             }
             for (Thread t : threads) {
                 t.join();
@@ -110,9 +110,9 @@ abstract class PipelineIntegrationTest {
             assertThat(pipeline.state()).isEqualTo(PipelineState.STREAMING);
             pipeline.close();
 
-            Set<Long> ids = ids("load");
+            Set<Long> ids = ids("bulk");
             long duplicates = timesProcessed.values().stream().filter(n -> n.get() > 1).count();
-            System.out.printf("[load] rows written %d, events processed %d, distinct %d, processed more than once %d%n",
+            System.out.printf("[bulk] rows written %d, events processed %d, distinct %d, processed more than once %d%n",
                     ids.size(), pipeline.counters().processedCount(), timesProcessed.size(), duplicates);
             assertThat(ids).hasSize(total);
             assertThat(timesProcessed.keySet()).isEqualTo(ids);
@@ -177,7 +177,7 @@ abstract class PipelineIntegrationTest {
         Thread writer;
         try (Pipeline first = new Pipeline(config)) {
             first.start();
-            writer = Thread.ofPlatform().start(() -> insertOrders("restart", 0, total, 1_000));
+            writer = startThread(() -> insertOrders("restart", 0, total, 1_000));
             await().atMost(WAIT).until(() -> events.size() >= total / 3);
         }
         int beforeRestart = events.size();
@@ -239,6 +239,12 @@ abstract class PipelineIntegrationTest {
             await().atMost(WAIT).until(() -> distinctIds(events).size() >= 5);
         }
         assertThat(distinctIds(events)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+    }
+
+    private static Thread startThread(Runnable work) {
+        Thread thread = new Thread(work, "test-writer");
+        thread.start();
+        return thread;
     }
 
     private static Set<Long> distinctIds(List<ChangeEvent> events) {

@@ -31,7 +31,8 @@ import java.util.Set;
  *       spaces, as the server returns it</td></tr>
  *   <tr><td>BINARY(n), VARBINARY, BLOB</td><td>{@code byte[]} (a fresh copy on every read); BINARY(n) padded to n
  *       bytes with 0x00, as stored</td></tr>
- *   <tr><td>DATE</td><td>{@link java.time.LocalDate}</td></tr>
+ *   <tr><td>DATE</td><td>{@link java.time.LocalDate}; years below 100 stay as stored (the server expands
+ *       two-digit year literals when it writes them)</td></tr>
  *   <tr><td>TIME(n)</td><td>{@link java.time.Duration}, to the microsecond; negative and beyond 24 h as stored
  *       (TIME ranges over -838:59:59..838:59:59)</td></tr>
  *   <tr><td>DATETIME(n)</td><td>{@link java.time.LocalDateTime}: the wall-clock value as stored, no zone</td></tr>

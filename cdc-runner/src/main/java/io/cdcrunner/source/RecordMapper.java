@@ -56,8 +56,8 @@ public final class RecordMapper {
     /**
      * The change event for a record, or {@code null} when the record is not a row change.
      *
-     * <p>A row change is a record whose value is a Debezium envelope: a struct with {@code op}, {@code source}
-     * and {@code after} fields, {@code op} being {@code c} (insert), {@code r} (row read by a snapshot, mapped to
+     * <p>A row change is a record whose value is a Debezium envelope: a struct with {@code op}, {@code source},
+     * {@code before} and {@code after} fields, {@code op} being {@code c} (insert), {@code r} (row read by a snapshot, mapped to
      * {@link Operation#INSERT}), {@code u} (update) or {@code d} (delete). Everything else yields {@code null}:
      * tombstones (null value), heartbeats, schema-change and transaction-metadata records (no {@code op}
      * field), and truncates ({@code op} {@code t}) and logical messages ({@code m}).

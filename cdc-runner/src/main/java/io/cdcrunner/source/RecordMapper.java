@@ -42,6 +42,9 @@ public final class RecordMapper {
         // TIME(6), DATETIME(6) to the microsecond; TIME also beyond 24 h and negative. "connect" keeps milliseconds only.
         properties.put("time.precision.mode", "adaptive_time_microseconds");
         properties.put("binary.handling.mode", "bytes");
+        // The server expands two-digit years before they reach the binlog; Debezium's adjuster would turn the
+        // real DATE '0050-03-04' into 2050-03-04.
+        properties.put("enable.time.adjuster", "false");
         // Adds the source column type to each field schema: the only way to tell BIGINT UNSIGNED from DECIMAL(20,0)
         // and FLOAT(M,D) from DOUBLE.
         properties.put("column.propagate.source.type", ".*");
@@ -53,8 +56,8 @@ public final class RecordMapper {
     /**
      * The change event for a record, or {@code null} when the record is not a row change.
      *
-     * <p>A row change is a record whose value is a Debezium envelope: a struct with {@code op}, {@code source}
-     * and {@code after} fields, {@code op} being {@code c} (insert), {@code r} (row read by a snapshot, mapped to
+     * <p>A row change is a record whose value is a Debezium envelope: a struct with {@code op}, {@code source},
+     * {@code before} and {@code after} fields, {@code op} being {@code c} (insert), {@code r} (row read by a snapshot, mapped to
      * {@link Operation#INSERT}), {@code u} (update) or {@code d} (delete). Everything else yields {@code null}:
      * tombstones (null value), heartbeats, schema-change and transaction-metadata records (no {@code op}
      * field), and truncates ({@code op} {@code t}) and logical messages ({@code m}).

@@ -4,11 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 import java.util.Collections;
@@ -35,9 +31,6 @@ final class ValueConverters {
     static final String SOURCE_TYPE = "__debezium.source.column.type";
     /** Schema parameter holding the source column's scale, when it has one. */
     static final String SOURCE_SCALE = "__debezium.source.column.scale";
-
-    private static final long MICROS_PER_SECOND = 1_000_000L;
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     /** Converts one non-null Connect value. */
     @FunctionalInterface
@@ -72,11 +65,11 @@ final class ValueConverters {
             case "io.debezium.time.Time" -> v -> Duration.ofMillis(((Number) v).longValue());
             case "io.debezium.time.MicroTime" -> v -> Duration.of(((Number) v).longValue(), ChronoUnit.MICROS);
             case "io.debezium.time.NanoTime" -> v -> Duration.ofNanos(((Number) v).longValue());
-            case "io.debezium.time.Timestamp" -> v -> wallClock(((Number) v).longValue(), 1_000L);
-            case "io.debezium.time.MicroTimestamp" -> v -> wallClock(((Number) v).longValue(), MICROS_PER_SECOND);
-            case "io.debezium.time.NanoTimestamp" -> v -> wallClock(((Number) v).longValue(), NANOS_PER_SECOND);
-            case "io.debezium.time.ZonedTimestamp" -> v -> instant((String) v);
-            case "io.debezium.time.Year" -> ValueConverters::year;
+            case "io.debezium.time.Timestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000L);
+            case "io.debezium.time.MicroTimestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000_000L);
+            case "io.debezium.time.NanoTimestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000_000_000L);
+            case "io.debezium.time.ZonedTimestamp" -> v -> TemporalValues.instant((String) v);
+            case "io.debezium.time.Year" -> v -> TemporalValues.year(((Number) v).intValue());
             case "io.debezium.data.Json", "io.debezium.data.Enum" -> v -> v;
             case "io.debezium.data.EnumSet" -> ValueConverters::labels;
             case "io.debezium.data.Bits" -> v -> BitSet.valueOf(bytes(v));
@@ -85,7 +78,8 @@ final class ValueConverters {
             case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->
                     v -> LocalDate.ofEpochDay(Math.floorDiv(((java.util.Date) v).getTime(), 86_400_000L));
             case org.apache.kafka.connect.data.Time.LOGICAL_NAME -> v -> Duration.ofMillis(((java.util.Date) v).getTime());
-            case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME -> v -> wallClock(((java.util.Date) v).getTime(), 1_000L);
+            case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME ->
+                    v -> TemporalValues.wallClock(((java.util.Date) v).getTime(), 1_000L);
             case Decimal.LOGICAL_NAME -> forDecimal(field);
             default -> null;
         };
@@ -147,66 +141,6 @@ final class ValueConverters {
         String sourceType = sourceType(schema);
         return sourceType != null && sourceType.toUpperCase(Locale.ROOT).startsWith("FLOAT")
                 && schema.parameters().containsKey(SOURCE_SCALE);
-    }
-
-    /**
-     * The binlog stores YEAR as an offset from 1900 and the binlog client adds 1900 to the zero year too. No YEAR
-     * column can hold 1900 (its range is 1901..2155 and 0000), so 1900 is the zero year.
-     */
-    private static java.time.Year year(Object value) {
-        int year = ((Number) value).intValue();
-        return java.time.Year.of(year == 1900 ? 0 : year);
-    }
-
-    /** An epoch count in {@code unitsPerSecond} read as a UTC wall clock: Debezium encodes DATETIME that way. */
-    private static LocalDateTime wallClock(long units, long unitsPerSecond) {
-        long seconds = Math.floorDiv(units, unitsPerSecond);
-        long fraction = Math.floorMod(units, unitsPerSecond);
-        int nanos = (int) (fraction * (NANOS_PER_SECOND / unitsPerSecond));
-        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
-    }
-
-    /**
-     * A ZonedTimestamp string as an Instant. The binlog connectors always write UTC as
-     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}; that form is read by hand because {@link DateTimeFormatter} costs
-     * microseconds per value. Any other form goes through the formatter.
-     */
-    static Instant instant(String text) {
-        int length = text.length();
-        if (length >= 20 && length != 21 && length <= 30 && text.charAt(length - 1) == 'Z' && text.charAt(4) == '-'
-                && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
-                && (length == 20 || text.charAt(19) == '.')) {
-            int year = digits(text, 0, 4);
-            int month = digits(text, 5, 7);
-            int day = digits(text, 8, 10);
-            int hour = digits(text, 11, 13);
-            int minute = digits(text, 14, 16);
-            int second = digits(text, 17, 19);
-            int nanos = 0;
-            if (length > 20) {
-                nanos = digits(text, 20, length - 1);
-                for (int i = length - 1 - 20; i < 9; i++) {
-                    nanos *= 10;
-                }
-            }
-            if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0 && nanos >= 0) {
-                return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
-            }
-        }
-        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
-    }
-
-    /** The decimal number in {@code text[from, to)}, or -1 if a character there is not a digit. */
-    private static int digits(String text, int from, int to) {
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            int digit = text.charAt(i) - '0';
-            if (digit < 0 || digit > 9) {
-                return -1;
-            }
-            value = value * 10 + digit;
-        }
-        return value;
     }
 
     /** A SET value: Debezium writes the labels comma-separated in definition order (labels cannot hold commas). */

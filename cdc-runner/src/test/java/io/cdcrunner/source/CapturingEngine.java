@@ -23,7 +23,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 
 /**
  * A bare Debezium engine on a {@link LocalMariaDb} that keeps every record it delivers, for tests that look at
- * what Debezium produces. Not thread-confined: records are appended from the engine's thread.
+ * what Debezium produces. Records are appended from the engine thread and read from the test thread.
  */
 final class CapturingEngine implements AutoCloseable {
 

@@ -135,6 +135,7 @@ class RecordMapperTest {
                 .containsEntry("bigint.unsigned.handling.mode", "precise")
                 .containsEntry("time.precision.mode", "adaptive_time_microseconds")
                 .containsEntry("binary.handling.mode", "bytes")
+                .containsEntry("enable.time.adjuster", "false")
                 .containsEntry("column.propagate.source.type", ".*")
                 .containsEntry("event.converting.failure.handling.mode", "fail");
     }

@@ -13,30 +13,51 @@ import java.util.Set;
  * An immutable row image: column name to typed Java value, in table column order.
  *
  * <p>Column values map from MySQL/MariaDB types as follows (a SQL {@code NULL} is a Java {@code null}
- * for every type):
+ * for every type, also in a column that has a {@code DEFAULT}):
  * <table>
  *   <caption>Column type mapping</caption>
  *   <tr><th>SQL type</th><th>Java type</th></tr>
- *   <tr><td>TINYINT, SMALLINT, TINYINT UNSIGNED</td><td>{@link Short} (TINYINT UNSIGNED as Short)</td></tr>
+ *   <tr><td>TINYINT, TINYINT UNSIGNED, SMALLINT</td><td>{@link Short}; TINYINT(1) too (it is a number here, not
+ *       a boolean: it can hold -128..127)</td></tr>
  *   <tr><td>MEDIUMINT, INT, SMALLINT/MEDIUMINT UNSIGNED</td><td>{@link Integer}</td></tr>
  *   <tr><td>BIGINT, INT UNSIGNED</td><td>{@link Long}</td></tr>
- *   <tr><td>BIGINT UNSIGNED</td><td>{@link BigInteger} (exact up to 18446744073709551615)</td></tr>
+ *   <tr><td>BIGINT UNSIGNED, SERIAL</td><td>{@link BigInteger} (exact up to 18446744073709551615)</td></tr>
  *   <tr><td>DECIMAL/NUMERIC</td><td>{@link BigDecimal}, exact, with the column's scale</td></tr>
- *   <tr><td>FLOAT</td><td>{@link Float}</td></tr>
- *   <tr><td>DOUBLE</td><td>{@link Double}</td></tr>
- *   <tr><td>CHAR, VARCHAR, TEXT (any charset, utf8mb4 included)</td><td>{@link String}</td></tr>
- *   <tr><td>BINARY, VARBINARY, BLOB</td><td>{@code byte[]} (a fresh copy on every read)</td></tr>
- *   <tr><td>DATE</td><td>{@link java.time.LocalDate}</td></tr>
- *   <tr><td>TIME(n)</td><td>{@link java.time.Duration} (TIME ranges over -838:59:59..838:59:59)</td></tr>
+ *   <tr><td>FLOAT, FLOAT(M,D)</td><td>{@link Float}, the stored 4-byte value. Rows read by an initial snapshot
+ *       come from a SELECT, for which MariaDB renders a FLOAT with 6 significant digits (16777216 reads as
+ *       16777200): such rows hold that rounded value</td></tr>
+ *   <tr><td>DOUBLE, FLOAT(p) with p &gt; 24 (a DOUBLE column)</td><td>{@link Double}</td></tr>
+ *   <tr><td>CHAR, VARCHAR, TEXT (any charset, utf8mb4 included)</td><td>{@link String}; CHAR without trailing
+ *       spaces, as the server returns it</td></tr>
+ *   <tr><td>BINARY(n), VARBINARY, BLOB</td><td>{@code byte[]} (a fresh copy on every read); BINARY(n) padded to n
+ *       bytes with 0x00, as stored</td></tr>
+ *   <tr><td>DATE</td><td>{@link java.time.LocalDate}; years below 100 stay as stored (the server expands
+ *       two-digit year literals when it writes them)</td></tr>
+ *   <tr><td>TIME(n)</td><td>{@link java.time.Duration}, to the microsecond; negative and beyond 24 h as stored
+ *       (TIME ranges over -838:59:59..838:59:59)</td></tr>
  *   <tr><td>DATETIME(n)</td><td>{@link java.time.LocalDateTime}: the wall-clock value as stored, no zone</td></tr>
- *   <tr><td>TIMESTAMP(n)</td><td>{@link java.time.Instant}: the absolute instant (stored in UTC by the server)</td></tr>
- *   <tr><td>YEAR</td><td>{@link java.time.Year}</td></tr>
- *   <tr><td>JSON</td><td>{@link String} holding the JSON document text</td></tr>
+ *   <tr><td>TIMESTAMP(n)</td><td>{@link java.time.Instant}: the absolute instant. The server reads a TIMESTAMP
+ *       literal in the writing session's {@code time_zone} and stores UTC; the binlog carries that UTC value,
+ *       so the Instant depends on neither the server's nor the daemon's time zone</td></tr>
+ *   <tr><td>YEAR</td><td>{@link java.time.Year}; the zero year 0000 as {@code Year.of(0)}</td></tr>
+ *   <tr><td>JSON</td><td>{@link String} holding the JSON document text: on MariaDB (where JSON is LONGTEXT) the
+ *       text as written; on MySQL the server's normalized rendering</td></tr>
  *   <tr><td>ENUM</td><td>{@link String}, the member's label</td></tr>
- *   <tr><td>SET</td><td>{@link Set} of {@link String} labels, in definition order</td></tr>
+ *   <tr><td>SET</td><td>unmodifiable {@link Set} of {@link String} labels, in definition order; empty for
+ *       {@code ''}</td></tr>
  *   <tr><td>BIT(1)</td><td>{@link Boolean}</td></tr>
- *   <tr><td>BIT(n), n &gt; 1</td><td>{@link BitSet}, bit i is the value's bit i (a fresh copy on every read)</td></tr>
+ *   <tr><td>BIT(n), n &gt; 1</td><td>{@link BitSet}, bit i is the value's bit i (b'1000000011' has bits 0, 1
+ *       and 9; a fresh copy on every read)</td></tr>
+ *   <tr><td>GEOMETRY, POINT and the other spatial types</td><td>{@code byte[]} holding the value's WKB (its SRID
+ *       is not included)</td></tr>
  * </table>
+ *
+ * <p>Zero dates ({@code '0000-00-00'}, allowed unless {@code sql_mode} has {@code NO_ZERO_DATE}): in a nullable
+ * DATE or DATETIME column they are {@code null}; in a NOT NULL one the epoch ({@code 1970-01-01},
+ * {@code 1970-01-01T00:00}), which cannot be told from a real epoch value. A zero TIMESTAMP is
+ * {@link java.time.Instant#EPOCH}, a value no real TIMESTAMP holds (they start at 1970-01-01T00:00:01Z).
+ * A column of any other type (e.g. VECTOR) stops the pipeline with an error that names it; exclude such
+ * columns in the source configuration.
  */
 public final class Row {
 

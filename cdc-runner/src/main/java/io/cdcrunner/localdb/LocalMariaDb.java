@@ -277,7 +277,12 @@ public final class LocalMariaDb implements AutoCloseable {
                     "--innodb-buffer-pool-size=64M",
                     "--innodb-log-file-size=48M",
                     "--max-connections=500",
-                    "--skip-name-resolve"));
+                    "--skip-name-resolve",
+                    // Each server its own tmpdir: concurrent servers must not share /tmp temp tables.
+                    "--tmpdir=" + dir.toAbsolutePath(),
+                    // A throwaway server: flush the redo log per commit to the OS, not to disk. A process
+                    // kill still loses nothing; only an OS crash could, which tests do not do.
+                    "--innodb-flush-log-at-trx-commit=2"));
             if (binlog) {
                 args.addAll(List.of("--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL"));
             }
@@ -311,7 +316,8 @@ public final class LocalMariaDb implements AutoCloseable {
     private void install() throws IOException {
         List<String> command = new ArrayList<>(List.of(Binaries.require("mariadb-install-db"),
                 "--no-defaults", "--datadir=" + dataDir.toAbsolutePath(),
-                "--auth-root-authentication-method=normal", "--skip-test-db"));
+                "--auth-root-authentication-method=normal", "--skip-test-db",
+                "--tmpdir=" + dataDir.toAbsolutePath()));
         if ("root".equals(System.getProperty("user.name"))) {
             command.add("--user=root");
         }

@@ -32,12 +32,13 @@ record EnvelopeLayout(Field op, Field before, Field after, Field source, Field t
 
     /** The fields of the binlog connectors' {@code source} block that a {@link io.cdcrunner.processor.SourcePosition} needs. */
     record SourceLayout(Field connector, Field db, Field table, Field serverId, Field file, Field pos, Field row,
-                        Field gtid, Field tsMs) {
+                        Field gtid, Field tsMs, Field snapshot) {
 
         static SourceLayout of(Schema source) {
             return new SourceLayout(required(source, "connector"), required(source, "db"), required(source, "table"),
                     required(source, "server_id"), required(source, "file"), required(source, "pos"),
-                    required(source, "row"), required(source, "gtid"), required(source, "ts_ms"));
+                    required(source, "row"), required(source, "gtid"), required(source, "ts_ms"),
+                    source.field("snapshot"));
         }
 
         private static Field required(Schema source, String name) {

@@ -87,7 +87,8 @@ public final class RecordMapper {
                 (String) source.get(src.file()),
                 longOrZero(source.get(src.pos())),
                 (int) longOrZero(source.get(src.row())),
-                gtid);
+                gtid,
+                isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
         Object commitMillis = source.get(src.tsMs());
         return new ChangeEvent(
                 operation,
@@ -139,6 +140,11 @@ public final class RecordMapper {
             }
         }
         return gtid;
+    }
+
+    /** Debezium's source.snapshot is "true", "first", "last"... while snapshotting, "false" or absent after. */
+    private static boolean isSnapshot(Object snapshot) {
+        return snapshot != null && !"false".equals(snapshot.toString());
     }
 
     private static long longOrZero(Object value) {

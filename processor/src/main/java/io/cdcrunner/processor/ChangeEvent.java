@@ -47,9 +47,21 @@ public record ChangeEvent(
         return database + '.' + table;
     }
 
-    /** A unique, stable id of this row change; see {@link SourcePosition#eventId()}. */
+    /**
+     * A unique id of this row change, stable across redeliveries, usable as a deduplication key:
+     * {@code binlogFile:position:row} for changes read from the binlog, and
+     * {@code snapshot:database.table:key values} for rows read by an initial snapshot.
+     */
     public String eventId() {
-        return position.eventId();
+        if (!position.snapshot()) {
+            return position.eventId();
+        }
+        StringBuilder id = new StringBuilder("snapshot:").append(qualifiedTable());
+        for (String column : key.columns()) {
+            Object value = key.get(column);
+            id.append(':').append(value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : value);
+        }
+        return id.toString();
     }
 
     @Override

@@ -12,9 +12,18 @@ import java.util.Optional;
  * @param binlogPosition position of the rows event inside {@code binlogFile}
  * @param row            index of this row within the rows event (a multi-row insert yields several)
  * @param gtid           GTID of the event's transaction, or {@code null} when the server does not use GTIDs
+ * @param snapshot       true for a row read by an initial snapshot ({@code source.start=snapshot}) rather than
+ *                       from the binlog; such rows all carry the binlog position the snapshot started at
  */
 public record SourcePosition(
-        ServerFlavor flavor, long serverId, String binlogFile, long binlogPosition, int row, String gtid) {
+        ServerFlavor flavor, long serverId, String binlogFile, long binlogPosition, int row, String gtid,
+        boolean snapshot) {
+
+    /** A position of a change read from the binlog. */
+    public SourcePosition(ServerFlavor flavor, long serverId, String binlogFile, long binlogPosition, int row,
+                          String gtid) {
+        this(flavor, serverId, binlogFile, binlogPosition, row, gtid, false);
+    }
 
     public SourcePosition {
         Objects.requireNonNull(flavor, "flavor");
@@ -27,8 +36,8 @@ public record SourcePosition(
     }
 
     /**
-     * An identifier unique to this row change on this server's binlog, stable across redeliveries:
-     * {@code binlogFile:binlogPosition:row}. Suitable as a deduplication key.
+     * {@code binlogFile:binlogPosition:row}: unique to a change read from this server's binlog and stable
+     * across redeliveries. Snapshot rows share their position; {@link ChangeEvent#eventId()} tells them apart.
      */
     public String eventId() {
         return binlogFile + ':' + binlogPosition + ':' + row;
@@ -36,6 +45,6 @@ public record SourcePosition(
 
     @Override
     public String toString() {
-        return eventId() + (gtid == null ? "" : " gtid " + gtid);
+        return (snapshot ? "snapshot at " : "") + eventId() + (gtid == null ? "" : " gtid " + gtid);
     }
 }

@@ -1,0 +1,117 @@
+package io.cdcrunner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.pipeline.TestPipelines;
+import io.cdcrunner.testdb.MariaDbTestDatabase;
+
+/** The command line as a user meets it: messages and exit codes. */
+class CliTest {
+
+    @TempDir
+    Path temp;
+
+    record Result(int exitCode, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private static synchronized Result run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int code = CdcRunner.execute(args);
+            return new Result(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void anInvalidConfigurationIsRejectedWholeWithExitCode2AndNoSecretShown() throws Exception {
+        Path file = temp.resolve("bad.properties");
+        Files.writeString(file, String.join("\n",
+                "source.host=db.example",
+                "source.port=70000",
+                "source.user=cdc",
+                "source.password=hunter2-very-secret",
+                "source.hots=typo",
+                "engine.max.batch.size=-1"));
+        Result result = run("run", "--config", file.toString());
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
+        assertThat(result.err())
+                .contains("source.port", "70000", "1..65535")
+                .contains("source.hots", "source.host")
+                .contains("engine.max.batch.size")
+                .doesNotContain("hunter2-very-secret");
+    }
+
+    @Test
+    void aMissingConfigurationFileIsNamed() {
+        Result result = run("check", "--config", temp.resolve("nope.properties").toString());
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
+        assertThat(result.err()).contains("nope.properties");
+    }
+
+    @Test
+    void checkAgainstAServerWithoutABinlogFailsNamingLogBinAndTheFix() throws Exception {
+        try (LocalMariaDb noBinlog = LocalMariaDb.builder().binlog(false).start()) {
+            noBinlog.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            noBinlog.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            Path file = temp.resolve("nobinlog.properties");
+            Files.writeString(file, String.join("\n",
+                    "source.host=127.0.0.1",
+                    "source.port=" + noBinlog.port(),
+                    "source.user=" + TestPipelines.USER,
+                    "source.password=" + TestPipelines.PASSWORD,
+                    "source.tables=shop.orders",
+                    "state.dir=" + temp.resolve("state")));
+            Result result = run("check", "--config", file.toString());
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(result.out()).contains("log_bin").contains("OFF").contains("log_bin=binlog")
+                    .doesNotContain(TestPipelines.PASSWORD);
+        }
+    }
+
+    @Test
+    void checkPassesOnAProperlyConfiguredServer() throws Exception {
+        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+            db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            Path state = Files.createDirectories(temp.resolve("ok"));
+            Path file = TestPipelines.writeProperties(db, state.resolve("state"), Map.of("source.tables", "shop.orders"));
+            Result result = run("check", "--config", file.toString());
+            assertThat(result.exitCode()).as(result.all()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void runStopsWithExit1AndAClearMessageWhenTheSourceIsUnreachable() throws Exception {
+        Path file = temp.resolve("down.properties");
+        Files.writeString(file, String.join("\n",
+                "source.host=127.0.0.1",
+                "source.port=1",
+                "source.user=cdc",
+                "source.connect.timeout.ms=2000",
+                "state.dir=" + temp.resolve("state")));
+        Result result = run("run", "--config", file.toString());
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+    }
+}

@@ -110,6 +110,8 @@ public final class FamilyAggregateProcessor implements EventProcessor {
      * @param settings   as given to the processor ({@link FamilySettings#from})
      * @return one readable line per family whose summary is missing, differs, or has no rows left; empty when
      *         every summary equals the recomputation
+     * @throws SQLException when a table is missing, e.g. the summary table before the processor's first
+     *                      {@link #open} created it
      */
     public static List<String> mismatches(DataSource dataSource, FamilySettings settings) throws SQLException {
         return FamilySummaryCheck.mismatches(dataSource, settings);

@@ -20,19 +20,24 @@ public final class RunnerConfig {
     private final Path stateDir;
     private final Duration offsetFlushInterval;
     private final ProcessorSettings processor;
+    private final DeliverySettings delivery;
+    private final DeadLetterSettings deadLetters;
     private final EngineSettings engine;
     private final Duration shutdownTimeout;
     private final Map<String, String> debeziumOverrides;
     private final SortedMap<String, String> shownValues;
 
     RunnerConfig(String pipelineName, SourceSettings source, Path stateDir, Duration offsetFlushInterval,
-                 ProcessorSettings processor, EngineSettings engine, Duration shutdownTimeout,
+                 ProcessorSettings processor, DeliverySettings delivery, DeadLetterSettings deadLetters,
+                 EngineSettings engine, Duration shutdownTimeout,
                  Map<String, String> debeziumOverrides, Map<String, String> shownValues) {
         this.pipelineName = Objects.requireNonNull(pipelineName);
         this.source = Objects.requireNonNull(source);
         this.stateDir = Objects.requireNonNull(stateDir);
         this.offsetFlushInterval = Objects.requireNonNull(offsetFlushInterval);
         this.processor = Objects.requireNonNull(processor);
+        this.delivery = Objects.requireNonNull(delivery);
+        this.deadLetters = Objects.requireNonNull(deadLetters);
         this.engine = Objects.requireNonNull(engine);
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout);
         this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(debeziumOverrides));
@@ -62,6 +67,16 @@ public final class RunnerConfig {
     /** The {@code processor.*} keys, including the processor's own options. */
     public ProcessorSettings processor() {
         return processor;
+    }
+
+    /** Lanes, retries and failure handling ({@code processor.threads}, {@code processor.retry.*}, ...). */
+    public DeliverySettings delivery() {
+        return delivery;
+    }
+
+    /** The {@code deadletter.*} keys. */
+    public DeadLetterSettings deadLetters() {
+        return deadLetters;
     }
 
     /** The {@code engine.*} keys. */

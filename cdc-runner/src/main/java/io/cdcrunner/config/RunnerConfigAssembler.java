@@ -32,9 +32,11 @@ final class RunnerConfigAssembler {
         // The processor's JDBC access defaults to the source credentials, as documented on the keys.
         values.putIfAbsent(PROCESSOR_JDBC_USER, values.get(SOURCE_USER));
         values.putIfAbsent(PROCESSOR_JDBC_PASSWORD, values.get(SOURCE_PASSWORD));
+        values.putIfAbsent(DEADLETTER_JDBC_USER, values.get(PROCESSOR_JDBC_USER));
+        values.putIfAbsent(DEADLETTER_JDBC_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
         return new RunnerConfig(string(PIPELINE_NAME), source(), (Path) values.get(STATE_DIR),
-                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), engine(), millis(SHUTDOWN_TIMEOUT),
-                debeziumOverrides, shownValues());
+                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), delivery(), deadLetters(), engine(),
+                millis(SHUTDOWN_TIMEOUT), debeziumOverrides, shownValues());
     }
 
     private SourceSettings source() {
@@ -47,7 +49,25 @@ final class RunnerConfigAssembler {
         return new SourceSettings(string(SOURCE_HOST), (Integer) values.get(SOURCE_PORT), string(SOURCE_USER),
                 (Secret) values.get(SOURCE_PASSWORD), serverFlavor, (Long) values.get(SOURCE_SERVER_ID),
                 list(SOURCE_TABLES), list(SOURCE_DATABASES), operations,
-                StartFrom.fromConfigValue(string(SOURCE_START)), millis(SOURCE_CONNECT_TIMEOUT));
+                StartFrom.fromConfigValue(string(SOURCE_START)), millis(SOURCE_CONNECT_TIMEOUT),
+                millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF), SourceSettings.Recovery.valueOf(constant(SOURCE_RECOVERY)));
+    }
+
+    private DeliverySettings delivery() {
+        return new DeliverySettings((Integer) values.get(PROCESSOR_THREADS),
+                Optional.ofNullable(string(PROCESSOR_ORDERING_COLUMN)), (Integer) values.get(PROCESSOR_RETRY_MAX_ATTEMPTS),
+                millis(PROCESSOR_RETRY_INITIAL_BACKOFF), millis(PROCESSOR_RETRY_MAX_BACKOFF),
+                DeliverySettings.FailureMode.valueOf(constant(PROCESSOR_ON_FAILURE)), string(PROCESSOR_LEDGER_TABLE));
+    }
+
+    private DeadLetterSettings deadLetters() {
+        return new DeadLetterSettings(string(DEADLETTER_STORE), Optional.ofNullable(string(DEADLETTER_JDBC_URL)),
+                string(DEADLETTER_JDBC_USER), (Secret) values.get(DEADLETTER_JDBC_PASSWORD), string(DEADLETTER_JDBC_TABLE));
+    }
+
+    /** An enum key's value as a Java constant name: {@code dead-letter} becomes {@code DEAD_LETTER}. */
+    private String constant(ConfigKey key) {
+        return string(key).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     private ProcessorSettings processor() {

@@ -36,7 +36,7 @@ public final class RunnerKeys {
 
     /** Prefixes of the keys the daemon owns: an undeclared key under one of them is an error. */
     public static final List<String> OWNED_PREFIXES =
-            List.of("pipeline.", "source.", "state.", "processor.", "engine.", "shutdown.");
+            List.of("pipeline.", "source.", "state.", "processor.", "deadletter.", "engine.", "shutdown.");
     /** Undeclared {@code processor.*} keys belong to the processor and are passed to it, prefix removed. */
     public static final String PROCESSOR_PREFIX = "processor.";
     /** {@code debezium.*} keys are passed to the Debezium engine, prefix removed, overriding the daemon's. */
@@ -70,6 +70,10 @@ public final class RunnerKeys {
             "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present.");
     public static final ConfigKey SOURCE_CONNECT_TIMEOUT = withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),
             "How long to wait for a connection to the source server.");
+    public static final ConfigKey SOURCE_CONNECT_RETRY_MAX_BACKOFF = withDefault("source.connect.retry.max.backoff.ms", DURATION_MS, "30000", atLeast(1),
+            "While the source is unreachable at start-up the daemon retries, backing off exponentially up to this interval.");
+    public static final ConfigKey SOURCE_RECOVERY = withDefault("source.recovery", ENUM, "fail", oneOf("fail", "snapshot"),
+            "When the recorded binlog position was purged from the server: fail stops with the missing position named; snapshot re-reads the included tables (as inserts) and resumes streaming.");
 
     public static final ConfigKey STATE_DIR = withDefault("state.dir", PATH, "state", any(),
             "Directory for the binlog offsets and the schema history (relative to the working directory); keep it across restarts.");
@@ -86,6 +90,31 @@ public final class RunnerKeys {
             "Password of processor.jdbc.user; unset means the source password.");
     public static final ConfigKey PROCESSOR_JDBC_POOL_SIZE = withDefault("processor.jdbc.pool.size", INT, "4", between(1, 64),
             "Maximum number of pooled JDBC connections for the processor.");
+    public static final ConfigKey PROCESSOR_THREADS = withDefault("processor.threads", INT, "1", between(1, 64),
+            "Processing lanes; events with the same ordering key always go to the same lane, in commit order.");
+    public static final ConfigKey PROCESSOR_ORDERING_COLUMN = optional("processor.ordering.column", STRING, matching("[A-Za-z0-9_$]+"),
+            "Column whose value (with the table) is the ordering key, e.g. the family column; unset means table + primary key.");
+    public static final ConfigKey PROCESSOR_RETRY_MAX_ATTEMPTS = withDefault("processor.retry.max.attempts", INT, "5", between(1, 1000),
+            "Attempts per event before processor.on.failure applies; 1 means no retry. Lost database connections are retried without limit.");
+    public static final ConfigKey PROCESSOR_RETRY_INITIAL_BACKOFF = withDefault("processor.retry.initial.backoff.ms", DURATION_MS, "100", atLeast(1),
+            "Wait before the second attempt; doubles with each attempt, with random jitter.");
+    public static final ConfigKey PROCESSOR_RETRY_MAX_BACKOFF = withDefault("processor.retry.max.backoff.ms", DURATION_MS, "10000", atLeast(1),
+            "Longest wait between two attempts.");
+    public static final ConfigKey PROCESSOR_ON_FAILURE = withDefault("processor.on.failure", ENUM, "dead-letter", oneOf("dead-letter", "halt"),
+            "After the last attempt: dead-letter stores the event and moves on; halt stops the pipeline before the event.");
+    public static final ConfigKey PROCESSOR_LEDGER_TABLE = withDefault("processor.ledger.table", STRING, "cdc_runner.processed_events", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
+            "database.table of the ledger of events a TransactionalProcessor committed (created if missing).");
+
+    public static final ConfigKey DEADLETTER_STORE = withDefault("deadletter.store", CLASS, "io.cdcrunner.deadletter.JsonLinesDeadLetterStore", any(),
+            "Where failed events go: io.cdcrunner.deadletter.JsonLinesDeadLetterStore (a file in state.dir) or io.cdcrunner.deadletter.JdbcDeadLetterStore.");
+    public static final ConfigKey DEADLETTER_JDBC_URL = optional("deadletter.jdbc.url", STRING, any(),
+            "JDBC URL for JdbcDeadLetterStore; unset means the processor's database.");
+    public static final ConfigKey DEADLETTER_JDBC_USER = optional("deadletter.jdbc.user", STRING, any(),
+            "User for deadletter.jdbc.url; unset means the processor's user.");
+    public static final ConfigKey DEADLETTER_JDBC_PASSWORD = optional("deadletter.jdbc.password", PASSWORD, any(),
+            "Password for deadletter.jdbc.user; unset means the processor's password.");
+    public static final ConfigKey DEADLETTER_JDBC_TABLE = withDefault("deadletter.jdbc.table", STRING, "cdc_runner.dead_letters", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
+            "database.table for JdbcDeadLetterStore (created if missing).");
 
     public static final ConfigKey ENGINE_POLL_INTERVAL = withDefault("engine.poll.interval.ms", DURATION_MS, "10", atLeast(1),
             "How long the engine waits for new binlog events before polling again; lower means less latency.");
@@ -103,10 +132,12 @@ public final class RunnerKeys {
             PIPELINE_NAME,
             SOURCE_HOST, SOURCE_PORT, SOURCE_USER, SOURCE_PASSWORD, SOURCE_PASSWORD_FILE, SOURCE_FLAVOR,
             SOURCE_SERVER_ID, SOURCE_TABLES, SOURCE_DATABASES, SOURCE_OPERATIONS, SOURCE_START,
-            SOURCE_CONNECT_TIMEOUT,
+            SOURCE_CONNECT_TIMEOUT, SOURCE_CONNECT_RETRY_MAX_BACKOFF, SOURCE_RECOVERY,
             STATE_DIR, STATE_OFFSET_FLUSH_INTERVAL,
             PROCESSOR_CLASS, PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD,
-            PROCESSOR_JDBC_POOL_SIZE,
+            PROCESSOR_JDBC_POOL_SIZE, PROCESSOR_THREADS, PROCESSOR_ORDERING_COLUMN, PROCESSOR_RETRY_MAX_ATTEMPTS,
+            PROCESSOR_RETRY_INITIAL_BACKOFF, PROCESSOR_RETRY_MAX_BACKOFF, PROCESSOR_ON_FAILURE, PROCESSOR_LEDGER_TABLE,
+            DEADLETTER_STORE, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD, DEADLETTER_JDBC_TABLE,
             ENGINE_POLL_INTERVAL, ENGINE_MAX_BATCH_SIZE, ENGINE_MAX_QUEUE_SIZE,
             SHUTDOWN_TIMEOUT);
 

@@ -24,10 +24,21 @@ import java.util.Set;
  * @param operations     {@code source.operations}, never empty
  * @param start          {@code source.start}, honoured on the first start only
  * @param connectTimeout {@code source.connect.timeout.ms}
+ * @param connectRetryMaxBackoff {@code source.connect.retry.max.backoff.ms}
+ * @param recovery       {@code source.recovery}: what to do when the recorded position was purged
  */
 public record SourceSettings(String host, int port, String user, Secret password, Optional<ServerFlavor> flavor,
                              long serverId, List<String> tables, List<String> databases,
-                             Set<Operation> operations, StartFrom start, Duration connectTimeout) {
+                             Set<Operation> operations, StartFrom start, Duration connectTimeout,
+                             Duration connectRetryMaxBackoff, Recovery recovery) {
+
+    /** What to do when the recorded binlog position is no longer on the server. */
+    public enum Recovery {
+        /** Stop, naming the missing position and the options. */
+        FAIL,
+        /** Re-read the included tables (delivered as inserts), then stream. */
+        SNAPSHOT
+    }
 
     public SourceSettings {
         Objects.requireNonNull(host, "host");
@@ -36,6 +47,8 @@ public record SourceSettings(String host, int port, String user, Secret password
         Objects.requireNonNull(flavor, "flavor");
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(connectRetryMaxBackoff, "connectRetryMaxBackoff");
+        Objects.requireNonNull(recovery, "recovery");
         tables = List.copyOf(tables);
         databases = List.copyOf(databases);
         if (operations.isEmpty()) {

@@ -1,0 +1,86 @@
+package io.cdcrunner.delivery;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.EventProcessor;
+import io.cdcrunner.processor.TransactionalProcessor;
+
+/**
+ * Runs the processor on one event, once. A {@link TransactionalProcessor} runs inside a transaction that
+ * also records the event in the {@link Ledger}; an event already recorded is skipped. Used by the
+ * processing lanes and by dead-letter replay alike.
+ */
+public final class EventDelivery {
+
+    private final EventProcessor processor;
+    private final TransactionalProcessor transactional;
+    private final DataSource dataSource;
+    private final Ledger ledger;
+
+    public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger) {
+        this.processor = processor;
+        this.transactional = processor instanceof TransactionalProcessor t ? t : null;
+        this.dataSource = dataSource;
+        this.ledger = ledger;
+    }
+
+    /** True when the processor's writes are deduplicated through the ledger. */
+    public boolean isTransactional() {
+        return transactional != null;
+    }
+
+    /** Prepares the ledger table when the processor needs it. */
+    public void open() throws SQLException {
+        if (transactional != null) {
+            ledger.create(dataSource);
+        }
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Delivers the event once.
+     *
+     * @throws Exception whatever the processor (or the database) threw; nothing was committed then
+     */
+    public Outcome deliver(ChangeEvent event) throws Exception {
+        if (transactional == null) {
+            processor.process(event);
+            return Outcome.PROCESSED;
+        }
+        // The pool restores auto-commit when the connection is returned.
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!ledger.record(c, event)) {
+                    c.rollback();
+                    return Outcome.DUPLICATE;
+                }
+                transactional.process(event, c);
+                c.commit();
+                return Outcome.PROCESSED;
+            } catch (Exception | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.HdrHistogram.Histogram;
 
-import io.cdcrunner.pipeline.ProcessedListener;
+import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 

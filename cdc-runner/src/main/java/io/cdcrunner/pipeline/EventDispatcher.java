@@ -1,83 +1,102 @@
 package io.cdcrunner.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.cdcrunner.delivery.EventResult;
+import io.cdcrunner.delivery.Lanes;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.source.RecordMapper;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 
 /**
- * Receives the engine's record batches, maps each record to a {@link ChangeEvent}, runs the processor and
- * marks the record processed only after the processor returned, so the engine's recorded offset never
- * passes an event that was not processed. Runs on the engine's processing thread.
+ * Receives the engine's record batches, maps each record to a {@link ChangeEvent}, has the lanes process
+ * them, then marks records processed in batch order up to the first one that is not finished. The engine
+ * records only marked positions, so the stored offset covers a contiguous prefix of finished events: a
+ * crash can deliver events again, never skip one. Runs on the engine's thread; the batch size bounds the
+ * events in flight, which is the back-pressure on the binlog reader.
  */
 final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
     private final RecordMapper mapper;
-    private final EventProcessor processor;
+    private final Lanes lanes;
     private final Set<Operation> operations;
     private final PipelineCounters counters;
-    private final ProcessedListener listener;
     private final Runnable onSnapshotRecord;
     private final Runnable onStreamRecord;
     private volatile boolean stopRequested;
 
-    EventDispatcher(RecordMapper mapper, EventProcessor processor, Set<Operation> operations,
-                    PipelineCounters counters, ProcessedListener listener,
+    EventDispatcher(RecordMapper mapper, Lanes lanes, Set<Operation> operations, PipelineCounters counters,
                     Runnable onSnapshotRecord, Runnable onStreamRecord) {
         this.mapper = mapper;
-        this.processor = processor;
+        this.lanes = lanes;
         this.operations = operations;
         this.counters = counters;
-        this.listener = listener;
         this.onSnapshotRecord = onSnapshotRecord;
         this.onStreamRecord = onStreamRecord;
     }
 
-    /** Stop taking events: the rest of the current batch stays unmarked and is delivered again next start. */
+    /** Stop taking events: unfinished events of the current batch stay unmarked and come again next start. */
     void requestStop() {
         stopRequested = true;
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        if (stopRequested) {
+            return;
+        }
+        List<ChangeEvent> mapped = new ArrayList<>(records.size());
+        List<ChangeEvent> events = new ArrayList<>(records.size());
+        boolean snapshot = false;
         for (RecordChangeEvent<SourceRecord> change : records) {
-            if (stopRequested) {
-                break;
-            }
             SourceRecord record = change.record();
-            (isSnapshot(record.sourceOffset()) ? onSnapshotRecord : onStreamRecord).run();
+            snapshot |= isSnapshot(record.sourceOffset());
             ChangeEvent event = mapper.map(record);
-            if (event != null && operations.contains(event.operation())) {
-                process(event, committer);
+            if (event != null && !operations.contains(event.operation())) {
+                event = null;
             }
-            committer.markProcessed(change);
+            mapped.add(event);
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        (snapshot ? onSnapshotRecord : onStreamRecord).run();
+        counters.onReceived(events.size());
+        List<EventResult> results = events.isEmpty() ? List.of() : lanes.process(events);
+
+        int next = 0;
+        ProcessingHaltedException halt = null;
+        for (int i = 0; i < records.size(); i++) {
+            ChangeEvent event = mapped.get(i);
+            if (event != null) {
+                EventResult result = results.get(next++);
+                if (!result.finished()) {
+                    if (result.status() == EventResult.Status.HALTED) {
+                        halt = new ProcessingHaltedException(event, result.error());
+                    }
+                    break;
+                }
+                counters.onFinished(event.position());
+            }
+            committer.markProcessed(records.get(i));
         }
         committer.markBatchFinished();
-    }
-
-    private void process(ChangeEvent event, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
-            throws InterruptedException {
-        counters.onReceived();
-        try {
-            processor.process(event);
-        } catch (Exception e) {
-            counters.onFailed();
-            // Record the position reached so far, then stop before this event.
-            committer.markBatchFinished();
-            throw new ProcessingHaltedException(event, e);
+        if (halt != null) {
+            throw halt;
         }
-        counters.onProcessed(event.position());
-        listener.processed(event, System.nanoTime());
     }
 
     private static boolean isSnapshot(Map<String, ?> offset) {

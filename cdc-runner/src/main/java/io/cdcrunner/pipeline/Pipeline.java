@@ -1,13 +1,12 @@
 package io.cdcrunner.pipeline;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,6 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.delivery.DeadLetterSink;
+import io.cdcrunner.delivery.EventDelivery;
+import io.cdcrunner.delivery.Lanes;
+import io.cdcrunner.delivery.Ledger;
+import io.cdcrunner.delivery.OrderingKey;
+import io.cdcrunner.delivery.ProcessedListener;
+import io.cdcrunner.delivery.RetryingDelivery;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.StartFrom;
 import io.cdcrunner.engine.EngineProperties;
@@ -46,8 +52,14 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final PipelineCounters counters = new PipelineCounters();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final ExecutorService engineThread;
     private ProcessorHost processorHost;
+    private EventDelivery delivery;
+    private Lanes lanes;
+    private DeadLetterSink deadLetters;
+    private PipelineHousekeeping housekeeping;
+    private StateDirectory stateDir;
     private EventDispatcher dispatcher;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ServerFlavor flavor;
@@ -67,19 +79,58 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Probes the source, prepares the state directory, opens the processor and starts the engine.
+     * Probes the source (waiting while it is unreachable), prepares the state directory, opens the processor
+     * and starts the engine.
      *
      * @throws PipelineStartException with a message naming the problem and the fix; nothing keeps running
      */
-    public synchronized void start() {
+    public void start() {
         try {
-            StateDirectory stateDir = new StateDirectory(config.stateDir()).create();
+            stateDir = new StateDirectory(config.stateDir()).create();
             StartPlan plan = prepareSource(stateDir);
-            processorHost = ProcessorHost.open(config);
-            dispatcher = new EventDispatcher(new RecordMapper(), processorHost.processor(),
-                    config.source().operations(), counters, listener,
-                    () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING),
-                    this::markStreaming);
+            synchronized (this) {
+                if (closeRequested.getCount() == 0) {
+                    throw new PipelineStartException("stopped during start-up");
+                }
+                processorHost = ProcessorHost.open(config);
+                delivery = new EventDelivery(processorHost.processor(), processorHost.dataSource(),
+                        new Ledger(config.delivery().ledgerTable(), config.pipelineName()));
+                openDelivery();
+                deadLetters = DeadLetterWiring.open(config);
+                RetryingDelivery retrying = new RetryingDelivery(delivery, config.delivery(), deadLetters,
+                        counters.delivery(), this::stopping);
+                lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
+                        retrying, listener, this::stopping, config.pipelineName());
+                dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
+                        () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
+                startEngine(plan);
+                housekeeping = new PipelineHousekeeping(config.pipelineName(), counters, delivery, stateDir);
+                housekeeping.start();
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+            releaseResources();
+            engineThread.shutdownNow();
+            terminated.countDown();
+            throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
+        }
+    }
+
+    private void openDelivery() {
+        try {
+            delivery.open();
+        } catch (java.sql.SQLException e) {
+            throw new PipelineStartException("cannot create the ledger table " + config.delivery().ledgerTable()
+                    + " for " + config.processor().className() + ": " + e.getMessage()
+                    + "; grant CREATE on it to the processor's user or set processor.ledger.table", e);
+        }
+    }
+
+    private boolean stopping() {
+        return closeRequested.getCount() == 0;
+    }
+
+    private void startEngine(StartPlan plan) {
             Properties properties = EngineProperties.build(config, flavor, stateDir, plan.mode());
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
@@ -90,20 +141,16 @@ public final class Pipeline implements AutoCloseable {
                     flavor, config.source().host(), config.source().port(), plan.mode().debeziumName(),
                     config.processor().className());
             engineThread.execute(engine);
-        } catch (RuntimeException e) {
-            fail(e);
-            releaseResources();
-            throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
-        }
     }
 
     private StartPlan prepareSource(StateDirectory stateDir) {
         SourceSettings source = config.source();
-        try (Connection connection = SourceJdbc.connect(source)) {
+        return new SourceProbe(source, closeRequested).withConnection(connection -> {
             ServerInfo info = ServerInfo.read(connection);
             flavor = source.flavor().orElse(info.flavor());
             StartPlan plan = StartPlan.decide(OffsetSeeder.hasOffsets(stateDir.offsetsFile()),
-                    stateDir.hasSchemaHistory(), source.start() == StartFrom.SNAPSHOT);
+                    stateDir.hasSchemaHistory(), source.start() == StartFrom.SNAPSHOT,
+                    source.recovery() == SourceSettings.Recovery.SNAPSHOT);
             if (plan.seedCurrentPosition()) {
                 BinlogPosition position = ServerInfo.currentPosition(connection);
                 OffsetSeeder.seedIfAbsent(stateDir.offsetsFile(), config.pipelineName(), config.pipelineName(),
@@ -113,11 +160,7 @@ public final class Pipeline implements AutoCloseable {
                         position.gtidSet() == null ? "" : " (GTIDs " + position.gtidSet() + ")");
             }
             return plan;
-        } catch (SQLException e) {
-            throw new PipelineStartException("cannot connect to the source " + source.host() + ":" + source.port()
-                    + " as " + source.user() + ": " + e.getMessage()
-                    + "; check source.host, source.port, source.user and the password, and that the server is up", e);
-        }
+        });
     }
 
     private void markStreaming() {
@@ -135,7 +178,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void engineCompleted(boolean success, String message, Throwable error) {
-        Throwable cause = success && error == null ? null : rootHalt(error != null ? error : new IllegalStateException(message));
+        Throwable cause = success && error == null ? null
+                : FailureTranslator.translate(rootHalt(error != null ? error : new IllegalStateException(message)), stateDir);
         boolean stopRequested = state.get() == PipelineState.STOPPING;
         if (cause != null && stopRequested && !(cause instanceof ProcessingHaltedException)) {
             // Closing an engine that is still starting makes it report an error; the stop was asked for.
@@ -183,6 +227,14 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private synchronized void releaseResources() {
+        if (housekeeping != null) {
+            housekeeping.close();
+            housekeeping = null;
+        }
+        if (lanes != null) {
+            lanes.close();
+            lanes = null;
+        }
         if (processorHost != null) {
             processorHost.close();
             processorHost = null;
@@ -217,43 +269,49 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Stops taking events, lets the event in progress finish, flushes offsets and closes the processor,
-     * waiting at most {@code shutdown.timeout.ms}. Idempotent.
+     * Stops taking events, lets the events in progress finish (or abandons them after
+     * {@code shutdown.timeout.ms}: they will be delivered again), flushes offsets and closes the processor.
+     * Idempotent; safe to call from a signal handler while {@link #start()} is still waiting for the source.
      */
     @Override
     public void close() {
-        PipelineState current = state.get();
-        if (current == PipelineState.STOPPING || (current.isFinal() && engine == null)) {
+        closeRequested.countDown();
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
+        synchronized (this) {
+            running = engine;
+            PipelineState current = state.get();
+            if (current == PipelineState.STOPPING) {
+                running = null;
+            } else if (!current.isFinal()) {
+                state.set(PipelineState.STOPPING);
+            }
+            if (dispatcher != null) {
+                dispatcher.requestStop();
+            }
+        }
+        if (running == null || terminated.getCount() == 0) {
             awaitQuietly(config.shutdownTimeout());
+            releaseResources();
+            engineThread.shutdownNow();
             return;
         }
-        if (!current.isFinal()) {
-            state.set(PipelineState.STOPPING);
-        }
         log.info("pipeline '{}' stopping (at most {} ms)", config.pipelineName(), config.shutdownTimeout().toMillis());
-        if (dispatcher != null) {
-            dispatcher.requestStop();
-        }
         long started = System.nanoTime();
-        if (engine != null && terminated.getCount() > 0) {
-            try {
-                engine.close();
-            } catch (Exception e) {
-                log.warn("engine close failed: {}", e.toString());
-            }
-            if (!awaitQuietly(config.shutdownTimeout())) {
-                log.warn("pipeline '{}' did not stop within {} ms; abandoning the event in progress "
-                        + "(it will be delivered again)", config.pipelineName(), config.shutdownTimeout().toMillis());
-            }
-        } else if (engine == null) {
-            terminated.countDown();
+        try {
+            running.close();
+        } catch (Exception e) {
+            log.warn("engine close failed: {}", e.toString());
+        }
+        if (!awaitQuietly(config.shutdownTimeout())) {
+            log.warn("pipeline '{}' did not stop within {} ms; abandoning the events in progress "
+                    + "(they will be delivered again)", config.pipelineName(), config.shutdownTimeout().toMillis());
         }
         engineThread.shutdownNow();
         releaseResources();
         state.compareAndSet(PipelineState.STOPPING, PipelineState.STOPPED);
-        log.info("pipeline '{}' {} after {} ms: {} events processed", config.pipelineName(),
+        log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
                 state.get().name().toLowerCase(java.util.Locale.ROOT),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), counters.processedCount());
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), counters.summary());
     }
 
     private boolean awaitQuietly(Duration timeout) {

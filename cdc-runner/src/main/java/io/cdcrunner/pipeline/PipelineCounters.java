@@ -3,46 +3,53 @@ package io.cdcrunner.pipeline;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.processor.SourcePosition;
 
-/** Event counters of one pipeline; written by the processing thread, read by anyone. */
+/** Event counters of one pipeline; written by the processing threads, read by anyone. */
 public final class PipelineCounters {
 
     private final AtomicLong received = new AtomicLong();
-    private final AtomicLong processed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicReference<SourcePosition> lastProcessed = new AtomicReference<>();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicReference<SourcePosition> lastFinished = new AtomicReference<>();
+    private final DeliveryCounters delivery = new DeliveryCounters();
 
-    void onReceived() {
-        received.incrementAndGet();
+    void onReceived(int events) {
+        received.addAndGet(events);
     }
 
-    void onProcessed(SourcePosition position) {
-        processed.incrementAndGet();
-        lastProcessed.set(position);
+    void onFinished(SourcePosition position) {
+        finished.incrementAndGet();
+        lastFinished.set(position);
     }
 
-    void onFailed() {
-        failed.incrementAndGet();
-    }
-
-    /** Events that passed the pipeline's filters and were handed to the processor. */
+    /** Events that passed the pipeline's filters and were handed to the lanes. */
     public long receivedCount() {
         return received.get();
     }
 
-    /** Events whose {@code process} call returned normally. */
+    /** Events the recorded position may pass: processed, skipped as duplicates, or dead-lettered. */
+    public long finishedCount() {
+        return finished.get();
+    }
+
+    /** Events whose {@code process} call returned. */
     public long processedCount() {
-        return processed.get();
+        return delivery.processed();
     }
 
-    /** Events whose {@code process} call threw. */
-    public long failedCount() {
-        return failed.get();
+    /** Per-attempt details: processed, duplicates skipped, retries, dead letters. */
+    public DeliveryCounters delivery() {
+        return delivery;
     }
 
-    /** Position of the last processed event, or null before the first. */
+    /** Position of the last finished event, or null before the first. */
     public SourcePosition lastProcessed() {
-        return lastProcessed.get();
+        return lastFinished.get();
+    }
+
+    /** One line for logs: {@code processed=N duplicates=N retried=N dead-lettered=N}. */
+    public String summary() {
+        return delivery.toString();
     }
 }

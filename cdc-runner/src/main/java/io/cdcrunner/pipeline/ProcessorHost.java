@@ -95,6 +95,8 @@ public final class ProcessorHost implements AutoCloseable {
         hikari.setPassword(settings.jdbcPassword().reveal());
         hikari.setMaximumPoolSize(settings.poolSize());
         hikari.setMinimumIdle(1);
+        // Processors react to other transactions' commits: they should see the latest committed rows.
+        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         // Fail fast at start-up rather than on the first event.
         hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
         try {

@@ -103,15 +103,15 @@ class CliTest {
     }
 
     @Test
-    void runStopsWithExit1AndAClearMessageWhenTheSourceIsUnreachable() throws Exception {
-        Path file = temp.resolve("down.properties");
-        Files.writeString(file, String.join("\n",
-                "source.host=127.0.0.1",
-                "source.port=1",
-                "source.user=cdc",
-                "source.connect.timeout.ms=2000",
-                "state.dir=" + temp.resolve("state")));
-        Result result = run("run", "--config", file.toString());
-        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+    void runStopsWithExit1WhenTheSourceRefusesTheLoginWithoutShowingThePassword() throws Exception {
+        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+            db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            Path state = Files.createDirectories(temp.resolve("denied"));
+            Path file = TestPipelines.writeProperties(db, state.resolve("state"),
+                    Map.of("source.password", "wrong-password-123"));
+            Result result = run("run", "--config", file.toString());
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.all()).doesNotContain("wrong-password-123");
+        }
     }
 }

@@ -13,7 +13,8 @@ public interface ProcessorContext {
 
     /**
      * A pooled JDBC data source for the processor's queries and writes. It points at
-     * {@code processor.jdbc.url} when set, else at the source database. The daemon owns and closes it.
+     * {@code processor.jdbc.url} when set, else at the source database. Its connections use READ COMMITTED
+     * isolation. The daemon owns and closes it.
      */
     DataSource dataSource();
 }

@@ -8,10 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
@@ -19,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.NonRetryableException;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorContext;
 import io.cdcrunner.processor.Row;
+import io.cdcrunner.processor.TransactionalProcessor;
 
 /**
  * Keeps one summary row per family of rows up to date: whenever a row of the family table is inserted,
@@ -43,15 +44,17 @@ import io.cdcrunner.processor.Row;
  * recomputes both. Rows whose family column is NULL belong to no family. Use an integer or DECIMAL value
  * column: sums of FLOAT/DOUBLE depend on summation order and are not exact.
  *
- * <h2>Concurrency</h2>
- * Events of one family may be processed by several lanes at once (they are ordered per row, not per
- * family). Each recomputation is one READ COMMITTED transaction that first locks the family's summary row
- * (creating it if missing) and only then reads the family, so computations of one family run one after
- * the other and the last one to commit has read everything the earlier ones read. Families are
- * recomputed in separate transactions, so no lane ever holds two summary locks. A deadlock or lock wait
- * timeout reported by the server is retried a few times.
+ * <h2>Effectively once, and concurrency</h2>
+ * It is a {@link TransactionalProcessor}: the daemon runs each event in one transaction together with the
+ * event's ledger entry, so a redelivered event is skipped. In that transaction the processor first locks
+ * the family's summary row (creating it if missing) and only then reads the family, so computations of one
+ * family run one after the other even when several lanes process its rows (events are ordered per row
+ * unless {@code processor.ordering.column} names the family column), and the last one to commit has read
+ * everything the earlier ones read. An update moving a row between families locks both summary rows in
+ * key order, so two lanes cannot deadlock on them; a deadlock reported anyway is retried by the daemon.
+ * Called without a transaction ({@link #process(ChangeEvent)}), it opens its own.
  */
-public final class FamilyAggregateProcessor implements EventProcessor {
+public final class FamilyAggregateProcessor implements TransactionalProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(FamilyAggregateProcessor.class);
     private static final int MAX_ATTEMPTS = 5;
@@ -83,23 +86,60 @@ public final class FamilyAggregateProcessor implements EventProcessor {
         log.info("summarizing families of {} by {} into {}", sql.table, settings.familyColumn(), sql.summary);
     }
 
+    /** Recomputes the families the event touches, in {@code transaction} (see the class documentation). */
     @Override
-    public void process(ChangeEvent event) throws SQLException {
+    public void process(ChangeEvent event, Connection transaction) throws SQLException {
         FamilySettings settings = sql.settings;
         if (!event.database().equals(settings.database()) || !event.table().equals(settings.table())) {
             return;
         }
-        // An update can move a row from one family to another: both change.
-        Set<Object> families = new LinkedHashSet<>();
+        // An update can move a row from one family to another: both change. Keys sorted: fixed lock order.
+        Map<String, Object> families = new TreeMap<>();
         if (event.operation() != Operation.INSERT) {
-            families.add(familyValue(event, event.before()));
+            addFamily(families, familyValue(event, event.before()));
         }
         if (event.operation() != Operation.DELETE) {
-            families.add(familyValue(event, event.after()));
+            addFamily(families, familyValue(event, event.after()));
         }
-        families.remove(null);
-        for (Object family : families) {
-            recompute(family);
+        for (Map.Entry<String, Object> family : families.entrySet()) {
+            try (PreparedStatement lock = transaction.prepareStatement(sql.lockSummaryRow())) {
+                lock.setString(1, family.getKey());
+                lock.executeUpdate();
+            }
+            writeSummary(transaction, family.getValue(), family.getKey());
+        }
+    }
+
+    /** Standalone use, outside the daemon: the same work in a transaction of its own, retried on deadlock. */
+    @Override
+    public void process(ChangeEvent event) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                boolean autoCommit = connection.getAutoCommit();
+                connection.setAutoCommit(false);
+                try {
+                    process(event, connection);
+                    connection.commit();
+                    return;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    // 40001: deadlock; 1205: lock wait timeout. Both leave nothing behind after the rollback.
+                    boolean retryable = e instanceof SQLException sqle
+                            && ("40001".equals(sqle.getSQLState()) || sqle.getErrorCode() == 1205);
+                    if (!retryable || attempt == MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    log.debug("retrying {} after: {}", event, e.getMessage());
+                } finally {
+                    connection.setAutoCommit(autoCommit);
+                }
+            }
+        }
+    }
+
+    private static void addFamily(Map<String, Object> families, Object family) {
+        if (family != null) {
+            families.put(familyKey(family), family);
         }
     }
 
@@ -124,47 +164,6 @@ public final class FamilyAggregateProcessor implements EventProcessor {
             throw new NonRetryableException("event " + event + " has no column " + sql.settings.familyColumn()
                     + " (processor." + FamilySettings.COLUMN + "); the server must log full rows: set "
                     + "binlog_row_image=FULL", e);
-        }
-    }
-
-    private void recompute(Object family) throws SQLException {
-        String key = familyKey(family);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                recomputeOnce(family, key);
-                return;
-            } catch (SQLException e) {
-                // 40001: deadlock; 1205: lock wait timeout. Both leave nothing behind after the rollback.
-                boolean retryable = "40001".equals(e.getSQLState()) || e.getErrorCode() == 1205;
-                if (!retryable || attempt == MAX_ATTEMPTS) {
-                    throw e;
-                }
-                log.debug("retrying family {} after: {}", key, e.getMessage());
-            }
-        }
-    }
-
-    private void recomputeOnce(Object family, String key) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                try (Statement statement = connection.createStatement()) {
-                    // Applies to the next transaction only, so the pooled connection keeps its own level.
-                    statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-                }
-                try (PreparedStatement lock = connection.prepareStatement(sql.lockSummaryRow())) {
-                    lock.setString(1, key);
-                    lock.executeUpdate();
-                }
-                writeSummary(connection, family, key);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
         }
     }
 

@@ -1,8 +1,8 @@
-package io.cdcrunner.pipeline;
+package io.cdcrunner.delivery;
 
 import io.cdcrunner.processor.ChangeEvent;
 
-/** Told about every event the processor finished, on the processing thread; must be quick. */
+/** Told about every event the processor finished, on the lane that processed it (several lanes may call at once); must be quick. */
 @FunctionalInterface
 public interface ProcessedListener {
 

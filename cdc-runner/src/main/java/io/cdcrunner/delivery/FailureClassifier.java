@@ -1,0 +1,47 @@
+package io.cdcrunner.delivery;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+
+import io.cdcrunner.processor.NonRetryableException;
+
+/** Tells a lost database connection (retry until it is back) from an event-specific failure. */
+public final class FailureClassifier {
+
+    private FailureClassifier() {
+    }
+
+    /**
+     * True when the failure says the database could not be reached (SQLState class 08, a pool that could
+     * not get a connection, a socket error): not the event's fault, so it is retried without limit.
+     */
+    public static boolean isConnectionFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof ConnectException || t instanceof SocketException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            String type = t.getClass().getName();
+            if (type.endsWith("CommunicationsException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the processor said trying again cannot help. */
+    public static boolean isNonRetryable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NonRetryableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

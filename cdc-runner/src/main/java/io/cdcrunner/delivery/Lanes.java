@@ -1,0 +1,130 @@
+package io.cdcrunner.delivery;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import io.cdcrunner.processor.ChangeEvent;
+
+/**
+ * Processing lanes. A batch is split by ordering key: each key's events go to one lane, in batch (commit)
+ * order, and lanes run in parallel. {@link #process} returns when every lane finished its part, so the
+ * caller can advance the recorded position over the batch's contiguous finished prefix: a crash can make
+ * events run again, never skip one. With one lane the caller's thread does the work (no hand-off).
+ */
+public final class Lanes implements AutoCloseable {
+
+    private final int lanes;
+    private final OrderingKey orderingKey;
+    private final RetryingDelivery delivery;
+    private final ProcessedListener listener;
+    private final BooleanSupplier stopping;
+    private final ExecutorService[] executors;
+
+    public Lanes(int lanes, OrderingKey orderingKey, RetryingDelivery delivery, ProcessedListener listener,
+                 BooleanSupplier stopping, String pipelineName) {
+        this.lanes = lanes;
+        this.orderingKey = orderingKey;
+        this.delivery = delivery;
+        this.listener = listener;
+        this.stopping = stopping;
+        this.executors = new ExecutorService[lanes > 1 ? lanes : 0];
+        for (int i = 0; i < executors.length; i++) {
+            String name = "cdc-lane-" + pipelineName + "-" + i;
+            executors[i] = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
+        }
+    }
+
+    /**
+     * Processes the events; the result at index i belongs to event i. After a HALTED or ABANDONED result
+     * a lane leaves its remaining events ABANDONED.
+     */
+    public List<EventResult> process(List<ChangeEvent> events) throws InterruptedException {
+        EventResult[] results = new EventResult[events.size()];
+        if (executors.length == 0) {
+            runLane(events, indexes(events.size()), results, new AtomicBoolean());
+            return Arrays.asList(results);
+        }
+        List<List<Integer>> byLane = new ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+            byLane.add(new ArrayList<>());
+        }
+        for (int i = 0; i < events.size(); i++) {
+            byLane.get(orderingKey.lane(events.get(i), lanes)).add(i);
+        }
+        AtomicBoolean halted = new AtomicBoolean();
+        List<Future<?>> running = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            List<Integer> mine = byLane.get(lane);
+            if (!mine.isEmpty()) {
+                Callable<Void> work = () -> {
+                    runLane(events, mine, results, halted);
+                    return null;
+                };
+                running.add(executors[lane].submit(work));
+            }
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("processing lane failed unexpectedly", e.getCause());
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    private void runLane(List<ChangeEvent> events, List<Integer> indexes, EventResult[] results, AtomicBoolean halted) {
+        boolean stop = false;
+        for (int index : indexes) {
+            if (stop || halted.get() || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                results[index] = EventResult.ABANDONED;
+                stop = true;
+                continue;
+            }
+            ChangeEvent event = events.get(index);
+            EventResult result = delivery.deliver(event);
+            results[index] = result;
+            if (result.status() == EventResult.Status.PROCESSED || result.status() == EventResult.Status.DUPLICATE) {
+                listener.processed(event, System.nanoTime());
+            } else if (!result.finished()) {
+                if (result.status() == EventResult.Status.HALTED) {
+                    halted.set(true);
+                }
+                stop = true;
+            }
+        }
+    }
+
+    private static List<Integer> indexes(int size) {
+        List<Integer> all = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    /** Interrupts lanes waiting in a retry backoff and stops their threads. */
+    @Override
+    public void close() {
+        for (ExecutorService executor : executors) {
+            executor.shutdownNow();
+        }
+        for (ExecutorService executor : executors) {
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.cdcrunner.delivery;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import io.cdcrunner.config.DeliverySettings;
+import io.cdcrunner.processor.ChangeEvent;
+
+/**
+ * Delivers one event with retries: failures of the event are retried with exponential backoff and jitter
+ * up to {@code processor.retry.max.attempts}; a lost database connection is retried without limit (it is
+ * not the event's fault). After the last attempt the event is dead-lettered, or the pipeline halts.
+ */
+public final class RetryingDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryingDelivery.class);
+
+    private final EventDelivery delivery;
+    private final DeliverySettings settings;
+    private final DeadLetterSink deadLetters;
+    private final DeliveryCounters counters;
+    private final BooleanSupplier stopping;
+
+    public RetryingDelivery(EventDelivery delivery, DeliverySettings settings, DeadLetterSink deadLetters,
+                            DeliveryCounters counters, BooleanSupplier stopping) {
+        this.delivery = delivery;
+        this.settings = settings;
+        this.deadLetters = deadLetters;
+        this.counters = counters;
+        this.stopping = stopping;
+    }
+
+    /** Processes the event until it is done, dead-lettered, halted, or the pipeline stops. */
+    public EventResult deliver(ChangeEvent event) {
+        AtomicInteger eventFailures = new AtomicInteger();
+        AtomicReference<Instant> firstFailure = new AtomicReference<>();
+        try {
+            Outcome outcome = executor(event, eventFailures, firstFailure).get(() -> delivery.deliver(event));
+            if (outcome == Outcome.DUPLICATE) {
+                counters.onDuplicate();
+                return EventResult.DUPLICATE;
+            }
+            counters.onProcessed();
+            return EventResult.PROCESSED;
+        } catch (RuntimeException e) {
+            // Failsafe rethrows unchecked failures as they are and wraps checked ones.
+            Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
+            if (error instanceof InterruptedException || stopping.getAsBoolean()) {
+                // Interrupted while backing off, or asked to stop: delivered again on the next start.
+                if (error instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return EventResult.ABANDONED;
+            }
+            return giveUp(event, error, Math.max(1, eventFailures.get()), firstFailure.get());
+        }
+    }
+
+    private FailsafeExecutor<Outcome> executor(ChangeEvent event, AtomicInteger eventFailures,
+                                               AtomicReference<Instant> firstFailure) {
+        RetryPolicy<Outcome> connectionLost = RetryPolicy.<Outcome>builder()
+                .handleIf(FailureClassifier::isConnectionFailure)
+                .withMaxRetries(-1)
+                .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
+                        ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
+                .withJitter(0.25)
+                .abortIf((result, error) -> stopping.getAsBoolean())
+                .onRetry(e -> {
+                    counters.onRetry();
+                    if (e.getAttemptCount() == 1 || e.getAttemptCount() % 10 == 0) {
+                        log.warn("database unreachable while processing {} ({}); retrying until it is back "
+                                + "(attempt {})", event, e.getLastException().getMessage(), e.getAttemptCount());
+                    }
+                })
+                .build();
+        RetryPolicy<Outcome> eventFailed = RetryPolicy.<Outcome>builder()
+                .handleIf(error -> !FailureClassifier.isConnectionFailure(error))
+                .abortIf((result, error) -> error != null && FailureClassifier.isNonRetryable(error))
+                .abortIf((result, error) -> stopping.getAsBoolean())
+                .withMaxAttempts(settings.maxAttempts())
+                .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
+                        ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
+                .withJitter(0.25)
+                .onFailedAttempt(e -> {
+                    counters.onFailedAttempt();
+                    eventFailures.incrementAndGet();
+                    firstFailure.compareAndSet(null, Instant.now());
+                })
+                .onRetry(e -> {
+                    counters.onRetry();
+                    log.warn("processing {} failed (attempt {} of {}): {}; retrying", event, e.getAttemptCount(),
+                            settings.maxAttempts(), String.valueOf(e.getLastException()));
+                })
+                .build();
+        return Failsafe.with(connectionLost, eventFailed);
+    }
+
+    private EventResult giveUp(ChangeEvent event, Throwable error, int attempts, Instant firstFailure) {
+        Instant first = firstFailure != null ? firstFailure : Instant.now();
+        if (settings.onFailure() == DeliverySettings.FailureMode.HALT) {
+            return new EventResult(EventResult.Status.HALTED, error);
+        }
+        try {
+            deadLetters.deadLetter(event, error, attempts, first, Instant.now());
+        } catch (Exception storeFailure) {
+            error.addSuppressed(storeFailure);
+            log.error("could not store {} as a dead letter ({}); halting rather than losing it", event,
+                    storeFailure.toString());
+            return new EventResult(EventResult.Status.HALTED, error);
+        }
+        counters.onDeadLettered();
+        log.error("gave up on {} after {} attempt(s), stored as a dead letter: {}", event, attempts, error.toString());
+        return new EventResult(EventResult.Status.DEAD_LETTERED, error);
+    }
+}

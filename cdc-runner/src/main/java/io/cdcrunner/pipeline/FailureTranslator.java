@@ -1,0 +1,52 @@
+package io.cdcrunner.pipeline;
+
+import java.util.Map;
+
+import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.state.StateDirectory;
+
+/** Turns engine failures a user can act on into messages that say what to do. */
+final class FailureTranslator {
+
+    private FailureTranslator() {
+    }
+
+    static Throwable translate(Throwable error, StateDirectory state) {
+        if (mentions(error, "no longer available on the server") || mentions(error, "binlog is no longer available")
+                || mentions(error, "Could not find first log file name in binary log index file")) {
+            return new PipelineFailure("the recorded binlog position " + recordedPosition(state)
+                    + " is no longer on the source server: its binlog was purged while the daemon was stopped or "
+                    + "behind. Recover with source.recovery=snapshot (re-reads the included tables, delivered as "
+                    + "inserts, then streams on), or delete " + state.offsetsFile() + " and "
+                    + state.schemaHistoryFile() + " to start at the binlog end (changes in between are not "
+                    + "processed). To prevent it, keep binlogs longer (binlog_expire_logs_seconds / "
+                    + "expire_logs_days)", error);
+        }
+        return error;
+    }
+
+    private static boolean mentions(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String recordedPosition(StateDirectory state) {
+        try {
+            Map<String, String> offsets = OffsetFileStore.read(state.offsetsFile());
+            return offsets.isEmpty() ? "(none recorded)" : String.join(", ", offsets.values());
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** A failure whose message is the whole story; the cause keeps the engine's detail. */
+    static final class PipelineFailure extends RuntimeException {
+        PipelineFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.cdcrunner.pipeline;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cdcrunner.delivery.EventDelivery;
+import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.state.StateDirectory;
+
+/**
+ * Periodic chores of a running pipeline: a stats line when something changed, and pruning the ledger of
+ * entries the recorded position has passed (those events are never delivered again).
+ */
+final class PipelineHousekeeping implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineHousekeeping.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STATS_SECONDS = 10;
+    private static final long PRUNE_SECONDS = 60;
+
+    private final String pipeline;
+    private final PipelineCounters counters;
+    private final EventDelivery delivery;
+    private final StateDirectory state;
+    private final ScheduledExecutorService timer;
+    private String lastStats = "";
+
+    PipelineHousekeeping(String pipeline, PipelineCounters counters, EventDelivery delivery, StateDirectory state) {
+        this.pipeline = pipeline;
+        this.counters = counters;
+        this.delivery = delivery;
+        this.state = state;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cdc-housekeeping-" + pipeline);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::logStats, STATS_SECONDS, STATS_SECONDS, TimeUnit.SECONDS);
+        if (delivery.isTransactional()) {
+            timer.scheduleWithFixedDelay(this::pruneLedger, PRUNE_SECONDS, PRUNE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private void logStats() {
+        String stats = counters.summary();
+        if (!stats.equals(lastStats)) {
+            lastStats = stats;
+            log.info("pipeline '{}' stats: {}", pipeline, stats);
+        }
+    }
+
+    private void pruneLedger() {
+        try {
+            for (String value : OffsetFileStore.read(state.offsetsFile()).values()) {
+                JsonNode offset = JSON.readTree(value);
+                if (offset.hasNonNull("file") && offset.hasNonNull("pos")) {
+                    int pruned = delivery.ledger().pruneBefore(delivery.dataSource(), offset.get("file").asText(),
+                            offset.get("pos").asLong());
+                    log.debug("pruned {} ledger entries before {}:{}", pruned, offset.get("file").asText(),
+                            offset.get("pos").asLong());
+                }
+            }
+        } catch (Exception e) {
+            log.warn("ledger pruning failed (will try again): {}", e.toString());
+        }
+    }
+
+    /** For tests and shutdown: the same pass as the timer's. */
+    void pruneNow() {
+        pruneLedger();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        logStats();
+    }
+
+    static Map<String, String> offsets(StateDirectory state) {
+        return OffsetFileStore.read(state.offsetsFile());
+    }
+}

@@ -49,6 +49,7 @@ public final class Lanes implements AutoCloseable {
      */
     public List<EventResult> process(List<ChangeEvent> events) throws InterruptedException {
         EventResult[] results = new EventResult[events.size()];
+        delivery.prepareBatch(events);
         if (executors.length == 0) {
             runLane(events, indexes(events.size()), results, new AtomicBoolean());
             return Arrays.asList(results);

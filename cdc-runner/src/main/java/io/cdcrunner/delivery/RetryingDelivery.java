@@ -25,18 +25,25 @@ public final class RetryingDelivery {
     private static final Logger log = LoggerFactory.getLogger(RetryingDelivery.class);
 
     private final EventDelivery delivery;
+    private final VisibilityBarrier barrier;
     private final DeliverySettings settings;
     private final DeadLetterSink deadLetters;
     private final DeliveryCounters counters;
     private final BooleanSupplier stopping;
 
-    public RetryingDelivery(EventDelivery delivery, DeliverySettings settings, DeadLetterSink deadLetters,
-                            DeliveryCounters counters, BooleanSupplier stopping) {
+    public RetryingDelivery(EventDelivery delivery, VisibilityBarrier barrier, DeliverySettings settings,
+                            DeadLetterSink deadLetters, DeliveryCounters counters, BooleanSupplier stopping) {
         this.delivery = delivery;
+        this.barrier = barrier;
         this.settings = settings;
         this.deadLetters = deadLetters;
         this.counters = counters;
         this.stopping = stopping;
+    }
+
+    /** Lets the visibility barrier learn the batch's positions before its events run. */
+    void prepareBatch(java.util.List<ChangeEvent> batch) {
+        barrier.prepareBatch(batch);
     }
 
     /** Processes the event until it is done, dead-lettered, halted, or the pipeline stops. */
@@ -44,7 +51,10 @@ public final class RetryingDelivery {
         AtomicInteger eventFailures = new AtomicInteger();
         AtomicReference<Instant> firstFailure = new AtomicReference<>();
         try {
-            Outcome outcome = executor(event, eventFailures, firstFailure).get(() -> delivery.deliver(event));
+            Outcome outcome = executor(event, eventFailures, firstFailure).get(() -> {
+                barrier.ensureVisible(event);
+                return delivery.deliver(event);
+            });
             if (outcome == Outcome.DUPLICATE) {
                 counters.onDuplicate();
                 return EventResult.DUPLICATE;

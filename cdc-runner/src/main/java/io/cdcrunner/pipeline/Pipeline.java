@@ -22,6 +22,7 @@ import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.OrderingKey;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
+import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.StartFrom;
 import io.cdcrunner.engine.EngineProperties;
@@ -97,7 +98,7 @@ public final class Pipeline implements AutoCloseable {
                         new Ledger(config.delivery().ledgerTable(), config.pipelineName()));
                 openDelivery();
                 deadLetters = DeadLetterWiring.open(config);
-                RetryingDelivery retrying = new RetryingDelivery(delivery, config.delivery(), deadLetters,
+                RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE, config.delivery(), deadLetters,
                         counters.delivery(), this::stopping);
                 lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
                         retrying, listener, this::stopping, config.pipelineName());

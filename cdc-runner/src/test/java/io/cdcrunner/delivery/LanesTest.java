@@ -51,7 +51,7 @@ class LanesTest {
             deadLettered.add(event);
             deadLetterAttempts.put(event.eventId(), attempts);
         };
-        RetryingDelivery retrying = new RetryingDelivery(new EventDelivery(processor, null, null), settings, sink,
+        RetryingDelivery retrying = new RetryingDelivery(new EventDelivery(processor, null, null), VisibilityBarrier.NONE, settings, sink,
                 counters, stopping::get);
         lanes = new Lanes(threads, new OrderingKey(column), retrying, (e, t) -> { }, stopping::get, "test");
         return lanes;

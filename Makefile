@@ -11,7 +11,7 @@ demo: mariadb build
 
 ## test: the whole test suite against real (throwaway) MariaDB servers
 test: mariadb
-	$(MVN) verify
+	mvn -B -ntp verify
 
 build:
 	$(MVN) -DskipTests package

@@ -10,19 +10,22 @@ package io.cdcrunner.processor;
  * when the daemon stops, after the last {@code process} call has returned (also when {@code open} failed).
  *
  * <h2>Threads and order</h2>
- * {@code process} is called from the pipeline's processing thread, never concurrently for events that
- * share an ordering key; events of the same row arrive in commit order. Do not keep the thread beyond the
- * work of one event: the offset of the binlog advances only past events whose {@code process} returned.
+ * {@code process} is called from the pipeline's processing lanes ({@code processor.threads}). Events with
+ * the same ordering key (table + primary key, or the value of {@code processor.ordering.column}) are never
+ * processed concurrently and arrive in commit order; events with different keys may be processed at the
+ * same time on different threads, so an implementation used with more than one lane must be thread-safe.
  *
  * <h2>Errors and redelivery</h2>
  * Returning normally means the event's effect is complete and durable; the daemon may then record the
- * binlog position past it. Throwing means the event was not processed: the daemon does not advance past
- * it and stops the pipeline with the error, so nothing is skipped. Throw {@link NonRetryableException}
- * to say that trying again cannot succeed.
+ * binlog position past it. Throwing means the event was not processed: it is retried with backoff up to
+ * {@code processor.retry.max.attempts}, then stored as a dead letter (the stream moves on) or, with
+ * {@code processor.on.failure=halt}, the pipeline stops before it. Throw {@link NonRetryableException} to
+ * say that trying again cannot succeed. A lost database connection is retried until it is back.
  *
  * <p>Delivery is at least once: after a crash or a kill the daemon resumes from the last recorded
- * position, so events processed since then are delivered again. Make effects idempotent (upserts keyed by
- * the row, or a ledger keyed by {@link ChangeEvent#eventId()}).
+ * position, so events processed since then are delivered again, with the same {@link ChangeEvent#eventId()}.
+ * Make effects idempotent, or implement {@link TransactionalProcessor} to have the daemon skip
+ * redelivered events through a ledger committed with the processor's writes.
  */
 public interface EventProcessor extends AutoCloseable {
 

@@ -33,7 +33,8 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
     private static final String COLUMNS = "id, pipeline, event, error_class, error_message, stack_trace, attempts, "
             + "UNIX_TIMESTAMP(first_failed_at), UNIX_TIMESTAMP(last_failed_at)";
 
-    private HikariDataSource dataSource;
+    // Written last in open(): reading it first makes the other fields visible to any thread.
+    private volatile HikariDataSource dataSource;
     private String table;
     private String pipeline;
     private String shownUrl;
@@ -55,6 +56,15 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         pipeline = context.pipelineName();
         shownUrl = withoutCredentials(context.jdbcUrl());
         dataSource = dataSource(context);
+        try {
+            createTable(database);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private void createTable(String database) {
         run("create", () -> {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + database);

@@ -39,7 +39,7 @@ public final class JsonLinesDeadLetterStore implements DeadLetterStore {
             Comparator.comparing(DeadLetter::firstFailedAt).thenComparing(DeadLetter::id);
 
     private final Map<String, DeadLetter> entries = new HashMap<>();
-    private JsonLinesFile file;
+    private volatile JsonLinesFile file;
     /** The file as last read or written by this store; null forces a full read. */
     private JsonLinesFile.Version known;
     private int knownLines;

@@ -223,8 +223,10 @@ final class DlqCommand implements Callable<Integer> {
         @Override
         int run(RunnerConfig runnerConfig, DeadLetterStore store) {
             if (!yes) {
-                System.err.println("dlq purge deletes all " + store.size() + " dead letters of pipeline "
-                        + runnerConfig.pipelineName() + " for good; run it again with --yes to do so.");
+                int size = store.size();
+                System.err.println("dlq purge deletes " + (size == 1 ? "the 1 dead letter" : "all " + size
+                        + " dead letters") + " of pipeline " + runnerConfig.pipelineName()
+                        + " for good; run it again with --yes to do so.");
                 return ExitCodes.BAD_CONFIG;
             }
             int removed = store.purge();

@@ -1,0 +1,58 @@
+package io.cdcrunner.deadletter;
+
+import java.time.Clock;
+import java.util.Objects;
+
+import io.cdcrunner.delivery.EventDelivery;
+import io.cdcrunner.delivery.Outcome;
+
+/**
+ * Runs stored dead letters through the processor again, on the daemon's delivery path, so a
+ * {@link io.cdcrunner.processor.TransactionalProcessor}'s ledger still keeps effects to one per event. A
+ * letter that is delivered (or that the ledger shows was delivered already) is removed from the store; one
+ * that fails again stays, with the new error, one more attempt and the new failure time.
+ */
+public final class DeadLetterReplay {
+
+    private final DeadLetterStore store;
+    private final EventDelivery delivery;
+    private final Clock clock;
+
+    /** @param delivery already {@linkplain EventDelivery#open() opened} */
+    public DeadLetterReplay(DeadLetterStore store, EventDelivery delivery, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What replaying one dead letter did. */
+    public record Result(DeadLetter letter, Outcome outcome, Exception error) {
+
+        /** True when the event's effect is in place and the letter was removed. */
+        public boolean succeeded() {
+            return error == null;
+        }
+    }
+
+    /**
+     * Delivers {@code letter}'s event once and updates the store accordingly.
+     *
+     * @throws DeadLetterStoreException if the store cannot be updated; after a successful delivery the
+     *                                  letter then stays stored, and replaying it again is safe only for a
+     *                                  transactional processor (the ledger skips it)
+     */
+    public Result replay(DeadLetter letter) {
+        Outcome outcome;
+        try {
+            outcome = delivery.deliver(letter.event());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            store.add(letter.failedAgain(e, clock.instant()));
+            return new Result(letter, null, e);
+        }
+        store.remove(letter.id());
+        return new Result(letter, outcome, null);
+    }
+}

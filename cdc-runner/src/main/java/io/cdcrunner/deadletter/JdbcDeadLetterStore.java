@@ -1,0 +1,263 @@
+package io.cdcrunner.deadletter;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * A {@link DeadLetterStore} in a MySQL/MariaDB table, {@code deadletter.jdbc.table} (created with its
+ * database if missing), reached through {@code deadletter.jdbc.url/user/password}, which default to the
+ * processor's database. Several pipelines may share the table: each sees and purges only the rows whose
+ * {@code pipeline} is its own {@code pipeline.name}.
+ *
+ * <p>Columns: {@code id} (primary key), {@code pipeline}, {@code event} (the event as
+ * {@link ChangeEventCodec} JSON), {@code error_class}, {@code error_message}, {@code stack_trace},
+ * {@code attempts}, {@code first_failed_at}, {@code last_failed_at} ({@code TIMESTAMP(6)}, written in a UTC
+ * session so no daylight-saving hour is ambiguous). {@link #add} is an upsert in auto-commit mode: durable
+ * once the server has committed it.
+ */
+public final class JdbcDeadLetterStore implements DeadLetterStore {
+
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+");
+    private static final String COLUMNS = "id, pipeline, event, error_class, error_message, stack_trace, attempts, "
+            + "UNIX_TIMESTAMP(first_failed_at), UNIX_TIMESTAMP(last_failed_at)";
+
+    // Written last in open(): reading it first makes the other fields visible to any thread.
+    private volatile HikariDataSource dataSource;
+    private String table;
+    private String pipeline;
+    private String shownUrl;
+
+    /** Use {@link #open} (or {@link DeadLetterStores}) before anything else. */
+    public JdbcDeadLetterStore() {
+    }
+
+    @Override
+    public synchronized void open(DeadLetterStoreContext context) {
+        String qualified = context.settings().jdbcTable();
+        if (!TABLE.matcher(qualified).matches()) {
+            throw new DeadLetterStoreException("deadletter.jdbc.table = \"" + qualified
+                    + "\": expected database.table, each made of letters, digits, _ and $");
+        }
+        int dot = qualified.indexOf('.');
+        String database = "`" + qualified.substring(0, dot) + "`";
+        table = database + ".`" + qualified.substring(dot + 1) + "`";
+        pipeline = context.pipelineName();
+        shownUrl = withoutCredentials(context.jdbcUrl());
+        dataSource = dataSource(context);
+        try {
+            createTable(database);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private void createTable(String database) {
+        run("create", () -> {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS " + database);
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
+                        + "id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, "
+                        + "pipeline VARCHAR(255) NOT NULL, "
+                        + "event LONGTEXT NOT NULL, "
+                        + "error_class VARCHAR(500) NOT NULL, "
+                        + "error_message TEXT NOT NULL, "
+                        + "stack_trace MEDIUMTEXT NOT NULL, "
+                        + "attempts INT NOT NULL, "
+                        // Explicit defaults: otherwise a server without explicit_defaults_for_timestamp
+                        // would add ON UPDATE CURRENT_TIMESTAMP to the first one.
+                        + "first_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                        + "last_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                        + "PRIMARY KEY (id), "
+                        + "KEY by_pipeline (pipeline, first_failed_at)"
+                        + ") DEFAULT CHARSET=utf8mb4");
+            }
+            return null;
+        });
+    }
+
+    private HikariDataSource dataSource(DeadLetterStoreContext context) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(context.pipelineName() + "-deadletters");
+        hikari.setJdbcUrl(context.jdbcUrl());
+        hikari.setUsername(context.jdbcUser());
+        hikari.setPassword(context.jdbcPassword().reveal());
+        // Failures are rare; two connections let the daemon and a reader overlap.
+        hikari.setMaximumPoolSize(2);
+        hikari.setMinimumIdle(0);
+        hikari.setConnectionInitSql("SET time_zone = '+00:00'");
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new DeadLetterStoreException("cannot connect the dead-letter store to " + shownUrl + ": "
+                    + rootMessage(e) + "; check deadletter.jdbc.url/user/password (they default to the processor's)", e);
+        }
+    }
+
+    @Override
+    public void add(DeadLetter letter) {
+        run("write to", () -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO " + table + " (id, pipeline, event, error_class, error_message, stack_trace, "
+                            + "attempts, first_failed_at, last_failed_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
+                            + "ON DUPLICATE KEY UPDATE pipeline = VALUES(pipeline), event = VALUES(event), "
+                            + "error_class = VALUES(error_class), error_message = VALUES(error_message), "
+                            + "stack_trace = VALUES(stack_trace), attempts = VALUES(attempts), "
+                            + "first_failed_at = LEAST(first_failed_at, VALUES(first_failed_at)), "
+                            + "last_failed_at = VALUES(last_failed_at)")) {
+                c.setAutoCommit(true);
+                upsert.setString(1, letter.id());
+                upsert.setString(2, letter.pipeline());
+                upsert.setString(3, ChangeEventCodec.toJson(letter.event()));
+                upsert.setString(4, letter.errorClass());
+                upsert.setString(5, letter.errorMessage());
+                upsert.setString(6, letter.stackTrace());
+                upsert.setInt(7, letter.attempts());
+                upsert.setBigDecimal(8, epochSeconds(letter.firstFailedAt()));
+                upsert.setBigDecimal(9, epochSeconds(letter.lastFailedAt()));
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<DeadLetter> list() {
+        return run("read", () -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM " + table + " WHERE pipeline = ? ORDER BY first_failed_at, id")) {
+                select.setString(1, pipeline);
+                List<DeadLetter> letters = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        letters.add(letter(rows));
+                    }
+                }
+                return List.copyOf(letters);
+            }
+        });
+    }
+
+    @Override
+    public Optional<DeadLetter> get(String id) {
+        return run("read", () -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? AND pipeline = ?")) {
+                select.setString(1, id);
+                select.setString(2, pipeline);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(letter(rows)) : Optional.<DeadLetter>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean remove(String id) {
+        return run("delete from", () -> delete("id = ? AND pipeline = ?", id, pipeline) > 0);
+    }
+
+    @Override
+    public int purge() {
+        return run("delete from", () -> delete("pipeline = ?", pipeline));
+    }
+
+    @Override
+    public int size() {
+        return run("read", () -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
+                    "SELECT COUNT(*) FROM " + table + " WHERE pipeline = ?")) {
+                count.setString(1, pipeline);
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    private int delete(String where, String... parameters) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE " + where)) {
+            c.setAutoCommit(true);
+            for (int i = 0; i < parameters.length; i++) {
+                delete.setString(i + 1, parameters[i]);
+            }
+            return delete.executeUpdate();
+        }
+    }
+
+    private static DeadLetter letter(ResultSet rows) throws SQLException {
+        String id = rows.getString(1);
+        try {
+            return new DeadLetter(id, rows.getString(2), ChangeEventCodec.fromJson(rows.getString(3)),
+                    rows.getString(4), rows.getString(5), rows.getString(6), rows.getInt(7),
+                    instant(rows.getBigDecimal(8)), instant(rows.getBigDecimal(9)));
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("the row with id '" + id + "' holds no valid dead letter (" + e.getMessage()
+                    + "): repair or delete it", e);
+        }
+    }
+
+    private static BigDecimal epochSeconds(Instant instant) {
+        return BigDecimal.valueOf(instant.getEpochSecond()).add(BigDecimal.valueOf(instant.getNano(), 9));
+    }
+
+    private static Instant instant(BigDecimal epochSeconds) {
+        BigDecimal seconds = epochSeconds.setScale(0, java.math.RoundingMode.FLOOR);
+        return Instant.ofEpochSecond(seconds.longValueExact(),
+                epochSeconds.subtract(seconds).movePointRight(9).intValueExact());
+    }
+
+    private interface SqlAction<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T run(String what, SqlAction<T> action) {
+        if (dataSource == null || dataSource.isClosed()) {
+            throw new IllegalStateException("the dead-letter store is not open");
+        }
+        try {
+            return action.run();
+        } catch (SQLException e) {
+            throw new DeadLetterStoreException("cannot " + what + " the dead-letter table " + table + " at "
+                    + shownUrl + ": " + e.getMessage() + "; check deadletter.jdbc.url/user/password/table "
+                    + "and that the user may create and write that table", e);
+        }
+    }
+
+    /** The URL without its query and user info, either of which may carry a password. */
+    static String withoutCredentials(String url) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        return base.replaceFirst("//[^/@]*@", "//");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,277 @@
+package io.cdcrunner.deadletter;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.Year;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NumericNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * The type tag of a row value in {@link ChangeEventCodec}'s JSON, one per Java type a
+ * {@link io.cdcrunner.processor.Row} value can have, with the exact encoding of that type. Floating-point
+ * values are JSON strings ({@code "NaN"}, {@code "-0.0"}) and big numbers strings too, so no JSON reader can
+ * round them.
+ */
+enum ValueTag {
+    SHORT("short", Short.class) {
+        JsonNode encode(Object value) {
+            return JsonNodeFactory.instance.numberNode((Short) value);
+        }
+
+        Object decode(JsonNode node) {
+            long value = integral(node);
+            if (value < Short.MIN_VALUE || value > Short.MAX_VALUE) {
+                throw new IllegalArgumentException(value + " does not fit a short");
+            }
+            return (short) value;
+        }
+    },
+    INT("int", Integer.class) {
+        JsonNode encode(Object value) {
+            return JsonNodeFactory.instance.numberNode((Integer) value);
+        }
+
+        Object decode(JsonNode node) {
+            long value = integral(node);
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(value + " does not fit an int");
+            }
+            return (int) value;
+        }
+    },
+    LONG("long", Long.class) {
+        JsonNode encode(Object value) {
+            return JsonNodeFactory.instance.numberNode((Long) value);
+        }
+
+        Object decode(JsonNode node) {
+            return integral(node);
+        }
+    },
+    BIG_INTEGER("biginteger", BigInteger.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(value.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return new BigInteger(text(node));
+        }
+    },
+    DECIMAL("decimal", BigDecimal.class) {
+        JsonNode encode(Object value) {
+            BigDecimal decimal = (BigDecimal) value;
+            // Plain notation reads better and keeps a non-negative scale; toString() keeps a negative one.
+            return TextNode.valueOf(decimal.scale() >= 0 ? decimal.toPlainString() : decimal.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return new BigDecimal(text(node));
+        }
+    },
+    FLOAT("float", Float.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(Float.toString((Float) value));
+        }
+
+        Object decode(JsonNode node) {
+            return Float.parseFloat(text(node));
+        }
+    },
+    DOUBLE("double", Double.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(Double.toString((Double) value));
+        }
+
+        Object decode(JsonNode node) {
+            return Double.parseDouble(text(node));
+        }
+    },
+    STRING("string", String.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf((String) value);
+        }
+
+        Object decode(JsonNode node) {
+            return text(node);
+        }
+    },
+    BYTES("bytes", byte[].class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(Base64.getEncoder().encodeToString((byte[]) value));
+        }
+
+        Object decode(JsonNode node) {
+            return Base64.getDecoder().decode(text(node));
+        }
+    },
+    BOOLEAN("boolean", Boolean.class) {
+        JsonNode encode(Object value) {
+            return BooleanNode.valueOf((Boolean) value);
+        }
+
+        Object decode(JsonNode node) {
+            if (!node.isBoolean()) {
+                throw new IllegalArgumentException("expected true or false, found " + node.getNodeType());
+            }
+            return node.booleanValue();
+        }
+    },
+    DATE("date", LocalDate.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(value.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return LocalDate.parse(text(node));
+        }
+    },
+    TIME("time", Duration.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(value.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return Duration.parse(text(node));
+        }
+    },
+    DATETIME("datetime", LocalDateTime.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(value.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return LocalDateTime.parse(text(node));
+        }
+    },
+    TIMESTAMP("timestamp", Instant.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(value.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return Instant.parse(text(node));
+        }
+    },
+    YEAR("year", Year.class) {
+        JsonNode encode(Object value) {
+            // A number: Year.parse rejects the zero year's "0" that Year.toString() gives.
+            return JsonNodeFactory.instance.numberNode(((Year) value).getValue());
+        }
+
+        Object decode(JsonNode node) {
+            return Year.of(Math.toIntExact(integral(node)));
+        }
+    },
+    SET("set", Set.class) {
+        JsonNode encode(Object value) {
+            ArrayNode labels = JsonNodeFactory.instance.arrayNode();
+            for (Object label : (Set<?>) value) {
+                labels.add((String) label);
+            }
+            return labels;
+        }
+
+        Object decode(JsonNode node) {
+            if (!node.isArray()) {
+                throw new IllegalArgumentException("expected an array of labels, found " + node.getNodeType());
+            }
+            Set<String> labels = new LinkedHashSet<>();
+            node.forEach(label -> labels.add(text(label)));
+            return Collections.unmodifiableSet(labels);
+        }
+    },
+    BITS("bits", BitSet.class) {
+        JsonNode encode(Object value) {
+            BitSet bits = (BitSet) value;
+            if (bits.isEmpty()) {
+                return TextNode.valueOf("0");
+            }
+            StringBuilder text = new StringBuilder(bits.length());
+            for (int i = bits.length() - 1; i >= 0; i--) {
+                text.append(bits.get(i) ? '1' : '0');
+            }
+            return TextNode.valueOf(text.toString());
+        }
+
+        Object decode(JsonNode node) {
+            String text = text(node);
+            BitSet bits = new BitSet(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(text.length() - 1 - i);
+                if (c == '1') {
+                    bits.set(i);
+                } else if (c != '0') {
+                    throw new IllegalArgumentException("expected a string of 0s and 1s");
+                }
+            }
+            return bits;
+        }
+    };
+
+    private final String tag;
+    private final Class<?> type;
+
+    ValueTag(String tag, Class<?> type) {
+        this.tag = tag;
+        this.type = type;
+    }
+
+    /** The name of the tag in JSON. */
+    String tag() {
+        return tag;
+    }
+
+    abstract JsonNode encode(Object value);
+
+    /** @throws IllegalArgumentException (or a parse exception) when {@code node} is not a value of this type */
+    abstract Object decode(JsonNode node);
+
+    /** The tag for a value's Java type. */
+    static ValueTag of(Object value) {
+        for (ValueTag candidate : values()) {
+            if (candidate.type.isInstance(value)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("a row value of type " + value.getClass().getName()
+                + " has no JSON form; the types are those listed in io.cdcrunner.processor.Row");
+    }
+
+    /** The tag named {@code tag} in JSON. */
+    static ValueTag named(String tag) {
+        for (ValueTag candidate : values()) {
+            if (candidate.tag.equals(tag)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("unknown value type '" + tag + "'");
+    }
+
+    private static long integral(JsonNode node) {
+        if (!(node instanceof NumericNode) || !node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new IllegalArgumentException("expected an integer in the range of a long, found " + node.getNodeType());
+        }
+        return node.longValue();
+    }
+
+    private static String text(JsonNode node) {
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("expected a string, found " + node.getNodeType());
+        }
+        return node.textValue();
+    }
+}

@@ -1,0 +1,127 @@
+package io.cdcrunner.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.Row;
+
+/** A dead letter must give the processor, on replay, exactly the event it failed on. */
+class ChangeEventCodecTest {
+
+    @Test
+    void anEventWithEveryValueTypeRoundTripsToAnEqualEventWithTheSameJavaTypes() {
+        ChangeEvent event = TestEvents.everyType();
+
+        ChangeEvent decoded = ChangeEventCodec.fromJson(ChangeEventCodec.toJson(event));
+
+        assertThat(decoded).isEqualTo(event);
+        assertExactlyAlike(decoded, event);
+        assertThat(decoded.eventId()).isEqualTo(event.eventId());
+        assertThat(decoded.position().gtid()).isEqualTo(event.position().gtid());
+        Row after = decoded.after();
+        assertThat(after.get("price", BigDecimal.class).scale()).isEqualTo(2);
+        assertThat(after.get("negative_scale", BigDecimal.class).scale()).isEqualTo(-3);
+        assertThat(new ArrayList<>(after.get("set", Set.class))).containsExactly("b", "a", "c");
+        assertThat(Double.doubleToRawLongBits(after.get("double_neg_zero", Double.class)))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(after.get("time").toString()).isEqualTo("PT-838H-59M-59S");
+    }
+
+    @Test
+    void randomEventsRoundTripExactly() {
+        Random random = new Random(20260102);
+        for (int i = 0; i < 2_000; i++) {
+            ChangeEvent event = TestEvents.random(random);
+            String json = ChangeEventCodec.toJson(event);
+
+            ChangeEvent decoded = ChangeEventCodec.fromJson(json);
+
+            assertThat(decoded).as("event %d: %s", i, json).isEqualTo(event);
+            assertExactlyAlike(decoded, event);
+            assertThat(ChangeEventCodec.fromJson(ChangeEventCodec.toPrettyJson(event))).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void nullsOfOptionalFieldsAndSnapshotFlagSurvive() {
+        ChangeEvent insert = TestEvents.insert(7);
+        ChangeEvent bare = new ChangeEvent(insert.operation(), insert.database(), insert.table(), insert.key(),
+                insert.before(), insert.after(),
+                new io.cdcrunner.processor.SourcePosition(insert.position().flavor(), 1, "binlog.000001", 4, 0, null, true),
+                null, null);
+
+        ChangeEvent decoded = ChangeEventCodec.fromJson(ChangeEventCodec.toJson(bare));
+
+        assertThat(decoded).isEqualTo(bare);
+        assertThat(decoded.position().snapshot()).isTrue();
+        assertThat(decoded.position().gtid()).isNull();
+        assertThat(decoded.commitTime()).isNull();
+        assertThat(decoded.transactionId()).isNull();
+        assertThat(decoded.eventId()).startsWith("snapshot:shop.items:");
+    }
+
+    @Test
+    void theJsonIsOneLineWhateverTheValuesHold() {
+        assertThat(ChangeEventCodec.toJson(TestEvents.everyType())).doesNotContain("\n", "\r");
+    }
+
+    @Test
+    void aValueOfTheWrongShapeIsRejectedNamingItsColumn() {
+        String json = ChangeEventCodec.toJson(TestEvents.everyType())
+                .replace("\"price\":{\"decimal\":\"12.50\"}", "\"price\":{\"decimal\":12.5}");
+
+        assertThatThrownBy(() -> ChangeEventCodec.fromJson(json))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("before.price: expected a string");
+    }
+
+    @Test
+    void anUnknownTypeTagOrFormatIsRejected() {
+        String unknownTag = ChangeEventCodec.toJson(TestEvents.insert(1)).replace("{\"int\":1}", "{\"uuid\":1}");
+        assertThatThrownBy(() -> ChangeEventCodec.fromJson(unknownTag)).hasMessageContaining("uuid");
+
+        String future = ChangeEventCodec.toJson(TestEvents.insert(1)).replace("\"format\":1", "\"format\":2");
+        assertThatThrownBy(() -> ChangeEventCodec.fromJson(future)).hasMessageContaining("format 2");
+    }
+
+    @Test
+    void aValueOfATypeRowDoesNotDocumentIsRefusedRatherThanStoredWrongly() {
+        ChangeEvent odd = new ChangeEvent(io.cdcrunner.processor.Operation.INSERT, "shop", "items", null, null,
+                Row.of(Map.of("uuid", java.util.UUID.randomUUID())), TestEvents.insert(1).position(), null, null);
+
+        assertThatThrownBy(() -> ChangeEventCodec.toJson(odd))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("after.uuid").hasMessageContaining("java.util.UUID");
+    }
+
+    /** Equal, and every value of the same class: Row.equals alone would take a Short for an Integer's twin. */
+    private static void assertExactlyAlike(ChangeEvent actual, ChangeEvent expected) {
+        assertSameTypes(actual.key(), expected.key());
+        assertSameTypes(actual.before(), expected.before());
+        assertSameTypes(actual.after(), expected.after());
+    }
+
+    private static void assertSameTypes(Row actual, Row expected) {
+        assertThat(new ArrayList<>(actual.columns())).isEqualTo(new ArrayList<>(expected.columns()));
+        for (String column : expected.columns()) {
+            Object want = expected.get(column);
+            Object got = actual.get(column);
+            if (want == null) {
+                assertThat(got).as(column).isNull();
+            } else if (want instanceof Set<?> set) {
+                assertThat(new ArrayList<>((Set<?>) got)).as(column).isEqualTo(new ArrayList<>(set));
+            } else {
+                assertThat(got).as(column).isInstanceOf(want.getClass() == byte[].class ? byte[].class : want.getClass());
+            }
+        }
+    }
+}

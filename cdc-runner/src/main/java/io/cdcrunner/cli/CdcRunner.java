@@ -7,16 +7,16 @@ import io.cdcrunner.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code cdc-runner run|check|config-doc|demo}. */
+/** Entry point: {@code cdc-runner run|check|dlq|config-doc|demo}. */
 @Command(name = "cdc-runner", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
                 + "read from the binlog by an embedded Debezium engine.",
-        subcommands = {RunCommand.class, CheckCommand.class, ConfigDocCommand.class, DemoCommand.class},
+        subcommands = {RunCommand.class, CheckCommand.class, DlqCommand.class, ConfigDocCommand.class, DemoCommand.class},
         exitCodeOnInvalidInput = ExitCodes.BAD_CONFIG,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly, or the command succeeded",
-            "1:the pipeline could not start or failed while running",
+            "1:the pipeline could not start or failed while running; dlq replay: an event failed again",
             "2:invalid configuration or command line",
             "3:check found a problem"})
 public final class CdcRunner implements Runnable {

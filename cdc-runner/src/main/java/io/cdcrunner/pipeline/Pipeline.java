@@ -236,6 +236,10 @@ public final class Pipeline implements AutoCloseable {
             lanes.close();
             lanes = null;
         }
+        if (deadLetters instanceof io.cdcrunner.deadletter.DeadLetterStoreSink sink) {
+            sink.close();
+        }
+        deadLetters = null;
         if (processorHost != null) {
             processorHost.close();
             processorHost = null;

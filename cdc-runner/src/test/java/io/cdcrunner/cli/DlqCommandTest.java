@@ -31,7 +31,6 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
-import picocli.CommandLine;
 
 /** {@code cdc-runner dlq} as an operator uses it, against a real MariaDB for replay. */
 class DlqCommandTest {
@@ -239,11 +238,7 @@ class DlqCommandTest {
         }
     }
 
-    /** Through the real entry point once CdcRunner lists DlqCommand among its subcommands; until then, beside it. */
     private static int execute(String... args) {
-        if (new CommandLine(new CdcRunner()).getSubcommands().containsKey("dlq")) {
-            return CdcRunner.execute(args);
-        }
-        return new CommandLine(new CdcRunner()).addSubcommand(new DlqCommand()).execute(args);
+        return CdcRunner.execute(args);
     }
 }

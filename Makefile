@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 
-.PHONY: demo test build dist mariadb clean config-docs
+.PHONY: demo test bench build dist mariadb clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result
 demo: mariadb build
@@ -12,6 +12,12 @@ demo: mariadb build
 ## test: the whole test suite against real (throwaway) MariaDB servers
 test: mariadb
 	mvn -B -ntp verify
+
+## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
+## bench/results/latest.json and bench/results/latency.png (about 10 minutes on 2 cores; run it on a quiet machine)
+bench: mariadb
+	$(MVN) -pl bench -am -DskipTests package
+	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)
 
 build:
 	$(MVN) -DskipTests package

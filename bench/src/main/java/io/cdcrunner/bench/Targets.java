@@ -1,0 +1,135 @@
+package io.cdcrunner.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The targets, checked against this run's figures. */
+final class Targets {
+
+    private final List<Map<String, Object>> checks = new ArrayList<>();
+
+    List<Map<String, Object>> checks() {
+        return checks;
+    }
+
+    @SuppressWarnings("unchecked")
+    Targets latency(Map<String, Object> scenario) {
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) scenario.get("runs");
+        Map<String, Object> daemon1000 = find(runs, LatencyScenario.DAEMON, 1_000);
+        Map<String, Object> bare1000 = find(runs, LatencyScenario.BARE, 1_000);
+        Map<String, Object> daemon5000 = find(runs, LatencyScenario.DAEMON, 5_000);
+        if (daemon1000 != null) {
+            atMost("steady p50 at 1,000/s (ms)", stat(daemon1000, "steady", "p50_ms"), 2.0);
+            atMost("steady p99 at 1,000/s (ms)", stat(daemon1000, "steady", "p99_ms"), 5.0);
+            if (bare1000 != null) {
+                double ratio = stat(daemon1000, "steady", "p99_ms") / stat(bare1000, "steady", "p99_ms");
+                atMost("steady p99 at 1,000/s, cdc-runner / bare Debezium (bare: "
+                        + stat(bare1000, "steady", "p99_ms") + " ms)", round(ratio), 1.5);
+            }
+        }
+        if (daemon5000 != null) {
+            atMost("steady p99 at 5,000/s (ms)", stat(daemon5000, "steady", "p99_ms"), 10.0);
+        }
+        for (Map<String, Object> run : runs) {
+            if (LatencyScenario.DAEMON.equals(run.get("engine"))) {
+                atMost(String.format("warm-up (first 5 s) p99 at %,d/s (ms)", ((Number) run.get("rate")).intValue()),
+                        stat(run, "warm", "p99_ms"), 50.0);
+            }
+        }
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    Targets catchUp(Map<String, Object> scenario) {
+        Map<String, Object> ratios = (Map<String, Object>) scenario.get("daemon_vs_bare");
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) scenario.get("runs");
+        atLeast(String.format("catch-up events/s incl. start-up, cdc-runner / bare (%,.0f / %,.0f)",
+                        CatchUpScenario.median(runs, LatencyScenario.DAEMON, "events_per_s_incl_startup"),
+                        CatchUpScenario.median(runs, LatencyScenario.BARE, "events_per_s_incl_startup")),
+                ((Number) ratios.get("events_per_s_incl_startup")).doubleValue(), 1.0);
+        atLeast(String.format("catch-up events/s drain only, cdc-runner / bare (%,.0f / %,.0f)",
+                        CatchUpScenario.median(runs, LatencyScenario.DAEMON, "events_per_s_drain"),
+                        CatchUpScenario.median(runs, LatencyScenario.BARE, "events_per_s_drain")),
+                ((Number) ratios.get("events_per_s_drain")).doubleValue(), 1.0);
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    Targets memory(Map<String, Object> scenario) {
+        double peak = 0;
+        for (Map<String, Object> run : (List<Map<String, Object>>) scenario.get("runs")) {
+            if (LatencyScenario.DAEMON.equals(run.get("engine"))) {
+                Map<String, Object> m = (Map<String, Object>) run.get("memory");
+                peak = Math.max(peak, ((Number) m.get("heap_peak_used_mb")).doubleValue());
+            }
+        }
+        below("cdc-runner heap peak during the catch-up, -Xmx256m (MB)", peak, 256.0);
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    Targets polling(Map<String, Object> scenario) {
+        if ("pending".equals(scenario.get("status"))) {
+            pending("queries per record: polling / cdc-runner >= 10");
+            pending("p99 against a lagging replica: cdc-runner < polling");
+            return this;
+        }
+        Map<String, Object> cmp = (Map<String, Object>) scenario.get("comparison");
+        atLeast("queries per record, polling / cdc-runner", ((Number) cmp.get("queries_ratio")).doubleValue(), 10.0);
+        atMost("p99 against a lagging replica, cdc-runner / polling",
+                ((Number) cmp.get("p99_ratio")).doubleValue(), 0.999);
+        return this;
+    }
+
+    private void atMost(String what, double value, double limit) {
+        add(what, value, "<= " + limit, value <= limit ? "holds" : "MISSED");
+    }
+
+    private void below(String what, double value, double limit) {
+        add(what, value, "< " + limit, value < limit ? "holds" : "MISSED");
+    }
+
+    private void atLeast(String what, double value, double limit) {
+        add(what, value, ">= " + limit, value >= limit ? "holds" : "MISSED");
+    }
+
+    private void pending(String what) {
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("target", what);
+        check.put("result", "pending");
+        checks.add(check);
+    }
+
+    private void add(String what, double value, String limit, String verdict) {
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("target", what);
+        check.put("measured", value);
+        check.put("limit", limit);
+        check.put("result", verdict);
+        checks.add(check);
+    }
+
+    TextTable table() {
+        TextTable table = new TextTable("target", "measured", "limit", "result");
+        for (Map<String, Object> c : checks) {
+            table.row(c.get("target"), c.get("measured"), c.get("limit"), c.get("result"));
+        }
+        return table;
+    }
+
+    private static Map<String, Object> find(List<Map<String, Object>> runs, String engine, int rate) {
+        return runs.stream().filter(r -> engine.equals(r.get("engine")) && ((Number) r.get("rate")).intValue() == rate)
+                .findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double stat(Map<String, Object> run, String phase, String key) {
+        return ((Number) ((Map<String, Object>) run.get(phase)).get(key)).doubleValue();
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

@@ -14,9 +14,16 @@ import java.util.concurrent.ConcurrentSkipListSet;
 final class CommittedRows {
 
     private final Map<Integer, NavigableSet<Long>> byFamily = new ConcurrentHashMap<>();
+    private final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
 
     void committed(int family, long id) {
+        commitNanos.put(id, System.nanoTime());
         byFamily.computeIfAbsent(family, f -> new ConcurrentSkipListSet<>()).add(id);
+    }
+
+    /** {@link System#nanoTime()} right after row {@code id}'s COMMIT returned, or {@code null}. */
+    Long commitNanos(long id) {
+        return commitNanos.get(id);
     }
 
     /** Ids of {@code family} committed before {@code id}. */

@@ -18,7 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.PipelineState;
@@ -98,7 +102,14 @@ class ReplicaVisibilityTest {
         RunnerConfig config = prepare(name, overrides);
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
-        try (Pipeline pipeline = new Pipeline(config)) {
+        Histogram latency = new SynchronizedHistogram(3_600_000_000L, 3);
+        ProcessedListener commitToProcessed = (event, nanos) -> {
+            Long committedAt = committed.commitNanos(event.row().getLong("id"));
+            if (committedAt != null) {
+                latency.recordValue(Math.max(0, (nanos - committedAt) / 1_000));
+            }
+        };
+        try (Pipeline pipeline = new Pipeline(config, commitToProcessed)) {
             pipeline.start();
             long started = System.nanoTime();
             FamilyWriters.write(writerPool, name + ".rows", rows, FAMILIES, WRITERS, RATE, committed);
@@ -110,12 +121,13 @@ class ReplicaVisibilityTest {
             System.out.printf("[visibility] %-13s method %-12s rows %,d, reads %,d, stale reads %,d (row itself "
                             + "missing %,d, earlier row of its family missing %,d) in %.1f s; barrier waits %,d "
                             + "p50 %.1f ms p99 %.1f ms max %.1f ms, events covered without a wait %,d, row "
-                            + "confirmations %,d, timeouts %d%n",
+                            + "confirmations %,d, timeouts %d; commit-to-processed p50 %.1f ms p99 %.1f ms%n",
                     name, barrier.method(), committed.count(), tally.reads.get(), tally.stale(),
                     tally.missingOwnRow.get(), tally.missingEarlierRow.get(), seconds, barrier.waits(),
                     barrier.waitMicrosAtPercentile(50) / 1000.0, barrier.waitMicrosAtPercentile(99) / 1000.0,
                     barrier.maxWaitMicros() / 1000.0, barrier.eventsCovered(), barrier.rowConfirmations(),
-                    barrier.timeouts());
+                    barrier.timeouts(), latency.getValueAtPercentile(50) / 1000.0,
+                    latency.getValueAtPercentile(99) / 1000.0);
             assertThat(tally.reads.get()).as("every insert processed once").isEqualTo(rows);
             return new Outcome(tally.stale(), barrier);
         }

@@ -125,4 +125,24 @@ class PrimaryCommitWindowTest {
             assertThat(tally.missingOwnRow.get()).isEqualTo(1);
         }
     }
+
+    @Test
+    void rowsOfATableWithoutPrimaryKeyAreConfirmedByTheirValues() throws Exception {
+        db.execute("CREATE DATABASE keyless",
+                "CREATE TABLE keyless.rows (id BIGINT NOT NULL, family INT NOT NULL, payload VARCHAR(64))");
+        RunnerConfig config = TestPipelines.config(db, Files.createDirectories(temp.resolve("keyless")), Map.of(
+                "pipeline.name", "keyless",
+                "source.tables", "keyless.rows",
+                "processor.class", FamilyReadCheckProcessor.class.getName(),
+                "processor.check.table", "keyless.rows"));
+        FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("keyless", new CommittedRows());
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            db.execute("INSERT INTO keyless.rows VALUES (1, 1, 'a')", "INSERT INTO keyless.rows VALUES (2, 1, NULL)");
+            await().atMost(WAIT).until(() -> tally.reads.get() >= 2);
+            pipeline.close();
+            assertThat(pipeline.visibility().rowConfirmations()).isEqualTo(2);
+            assertThat(tally.stale()).isZero();
+        }
+    }
 }

@@ -54,7 +54,8 @@ public final class BarrierChoice {
             return VisibilityBarrier.NONE;
         }
         CatchUp catchUp = switch (method) {
-            case GTID_WAIT -> new GtidWait(topology.flavor(), sourceGtidPosition);
+            case GTID_WAIT -> new GtidWait(topology.flavor(),
+                    topology.commitsInBinlogOrder() && topology.commitsInSourceOrder(), sourceGtidPosition);
             case PRIMARY_LOCK -> new PrimaryRowLock(topology.commitsInBinlogOrder());
             default -> null;
         };
@@ -68,8 +69,9 @@ public final class BarrierChoice {
                     + "before it, and costs a query per event. Enable GTIDs on the servers (gtid_mode=ON) to get "
                     + "gtid-wait", line);
         } else if (method == Visibility.GTID_WAIT && topology.isReplica() && !topology.commitsInSourceOrder()) {
-            log.warn("{}; the replica applies in parallel with replica_preserve_commit_order=OFF, so reaching a GTID "
-                    + "does not mean earlier transactions are applied: set replica_preserve_commit_order=ON", line);
+            log.warn("{}; the replica applies in parallel with replica_preserve_commit_order=OFF, so transactions "
+                    + "outside a batch committed before it may not be applied yet: set "
+                    + "replica_preserve_commit_order=ON", line);
         } else {
             log.info(line);
         }

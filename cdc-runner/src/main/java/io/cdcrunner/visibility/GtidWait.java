@@ -29,7 +29,12 @@ import io.cdcrunner.processor.ServerFlavor;
  * {@code uuid:1-n}, which would wait forever if the server's executed set has gaps (transactions purged or
  * skipped). Waiting for {@code uuid:n} alone is enough: replicas commit in source order
  * ({@code replica_preserve_commit_order}, the default with multi-threaded appliers since 8.0.27, and always
- * with one applier), so once {@code uuid:n} is executed every earlier transaction is too.
+ * with one applier), so once {@code uuid:n} is executed every earlier transaction is too. MySQL adds a
+ * transaction to {@code gtid_executed} after its engine commit, so this holds on the source as well, where
+ * commits complete in binlog order ({@code binlog_order_commits=ON}, the default). Where commits may
+ * complete out of order ({@code binlog_order_commits=OFF}, or a multi-threaded replica without
+ * {@code replica_preserve_commit_order}), the wait is for every GTID of the batch ({@code uuid:17-19:23}),
+ * which still makes each of the batch's transactions visible.
  *
  * <p>Rows of an initial snapshot carry no GTID: for them the barrier waits, once, for the GTID position the
  * source had reached when the first snapshot row was processed, which is past the snapshot's consistent point.
@@ -37,16 +42,20 @@ import io.cdcrunner.processor.ServerFlavor;
 final class GtidWait implements CatchUp {
 
     private final ServerFlavor flavor;
+    private final boolean commitsInOrder;
     private final Callable<String> sourceGtidPosition;
     private String snapshotTarget;
 
     /**
      * @param flavor             the source's (and read server's) flavor
+     * @param commitsInOrder     whether the read server makes transactions visible in source binlog order;
+     *                           when not (MySQL only), every GTID of a batch is waited for
      * @param sourceGtidPosition reads the source's current GTID position ({@code @@gtid_binlog_pos} on MariaDB,
      *                           {@code @@gtid_executed} on MySQL); used only for snapshot rows
      */
-    GtidWait(ServerFlavor flavor, Callable<String> sourceGtidPosition) {
+    GtidWait(ServerFlavor flavor, boolean commitsInOrder, Callable<String> sourceGtidPosition) {
         this.flavor = flavor;
+        this.commitsInOrder = commitsInOrder;
         this.sourceGtidPosition = sourceGtidPosition;
     }
 
@@ -59,7 +68,8 @@ final class GtidWait implements CatchUp {
     public String description() {
         return flavor == ServerFlavor.MARIADB
                 ? "MASTER_GTID_WAIT for the batch's highest GTID per domain"
-                : "WAIT_FOR_EXECUTED_GTID_SET for the batch's highest GTID per source";
+                : commitsInOrder ? "WAIT_FOR_EXECUTED_GTID_SET for the batch's highest GTID per source"
+                : "WAIT_FOR_EXECUTED_GTID_SET for every GTID of the batch (commits may complete out of order)";
     }
 
     @Override
@@ -101,7 +111,10 @@ final class GtidWait implements CatchUp {
                 gtids.add(event.position().gtid());
             }
         }
-        return flavor == ServerFlavor.MARIADB ? highestPerDomain(gtids) : highestPerSource(gtids);
+        if (flavor == ServerFlavor.MARIADB) {
+            return highestPerDomain(gtids);
+        }
+        return commitsInOrder ? highestPerSource(gtids) : everyPerSource(gtids);
     }
 
     private String snapshotTarget() throws SQLException {
@@ -165,5 +178,53 @@ final class GtidWait implements CatchUp {
         }
         best.forEach((source, n) -> sets.add(source + ":" + n));
         return String.join(",", sets);
+    }
+
+    /**
+     * Every event GTID {@code uuid:n} (or {@code uuid:tag:n}) of the batch as one set of intervals per
+     * source, e.g. {@code uuid:17-19:23}; a snapshot position (a whole executed set) is kept as it is.
+     */
+    static String everyPerSource(List<String> gtids) {
+        Map<String, java.util.TreeSet<Long>> numbers = new TreeMap<>();
+        List<String> sets = new ArrayList<>();
+        for (String gtid : gtids) {
+            String trimmed = gtid.replace("\n", "").trim();
+            int colon = trimmed.lastIndexOf(':');
+            String number = colon < 0 ? "" : trimmed.substring(colon + 1);
+            if (trimmed.contains(",") || number.isEmpty() || !number.chars().allMatch(Character::isDigit)) {
+                if (!trimmed.isEmpty()) {
+                    sets.add(trimmed);
+                }
+                continue;
+            }
+            numbers.computeIfAbsent(trimmed.substring(0, colon), k -> new java.util.TreeSet<>())
+                    .add(Long.parseLong(number));
+        }
+        numbers.forEach((source, ns) -> {
+            StringBuilder set = new StringBuilder(source);
+            Long start = null;
+            Long previous = null;
+            for (long n : ns) {
+                if (previous != null && n == previous + 1) {
+                    previous = n;
+                    continue;
+                }
+                appendInterval(set, start, previous);
+                start = n;
+                previous = n;
+            }
+            appendInterval(set, start, previous);
+            sets.add(set.toString());
+        });
+        return String.join(",", sets);
+    }
+
+    private static void appendInterval(StringBuilder set, Long start, Long end) {
+        if (start != null) {
+            set.append(':').append(start);
+            if (!end.equals(start)) {
+                set.append('-').append(end);
+            }
+        }
     }
 }

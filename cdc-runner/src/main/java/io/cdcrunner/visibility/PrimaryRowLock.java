@@ -17,10 +17,17 @@ import io.cdcrunner.processor.ChangeEvent;
  * receive the events in between, when a plain read does not see the row yet. (An XA transaction that is
  * PREPAREd shows the same state for as long as it stays prepared: binlogged, locked, invisible.)
  *
- * <p>Why this wait works: {@code SELECT 1 FROM t WHERE <key> LOCK IN SHARE MODE}, in auto-commit on a READ
- * COMMITTED connection (so no gap locks hold up writers), needs a shared lock on the row, which the writing
- * transaction holds exclusively until its commit completes; the read therefore returns only after that
- * transaction is visible. Commits become visible in binlog order (MariaDB's group commit always orders the
+ * <p>First a plain read looks for the last event's row change (the inserted row, the updated values, the
+ * deleted row's absence). The writing transaction holds the row's lock until its commit completes, so no
+ * other transaction can have changed the row in between: if the change shows, that transaction committed.
+ * This is the common case, one cheap query per batch, and it cannot be held up by a later transaction that
+ * locks the same row for long.
+ *
+ * <p>Otherwise the barrier waits with a locking read. Why this works:
+ * {@code SELECT 1 FROM t WHERE <key> LOCK IN SHARE MODE}, in auto-commit on a READ COMMITTED connection (so
+ * no gap locks hold up writers), needs a shared lock on the row, which the writing transaction holds
+ * exclusively until its commit completes; the read therefore returns only after that transaction is
+ * visible. Commits become visible in binlog order (MariaDB's group commit always orders the
  * engine commits; MySQL does with {@code binlog_order_commits=ON}, the default), so every transaction before
  * it in the binlog is visible too, and one read per batch covers the batch. With
  * {@code binlog_order_commits=OFF} each event is locked on its own. A lock wait longer than the timeout
@@ -66,6 +73,9 @@ final class PrimaryRowLock implements CatchUp {
             throws SQLException, VisibilityTimeoutException {
         ChangeEvent last = covered.get(covered.size() - 1);
         if (last.position().snapshot()) {
+            return;
+        }
+        if (RowPoll.showsNow(last, connection)) {
             return;
         }
         setLockWaitTimeout(connection, timeout);

@@ -23,7 +23,8 @@ import io.cdcrunner.processor.Row;
  * without one — by the row's column values. Only values that compare exactly in SQL are used: integers,
  * DECIMAL, strings, binary strings, DATE, DATETIME, YEAR and BIT(1). FLOAT/DOUBLE (rounding), TIMESTAMP
  * (session time zone), TIME, SET and BIT(n) values are left out of a full-row match, and a key made of them
- * cannot be matched.
+ * cannot be matched. On MySQL a JSON column compares as JSON, not as text: an update that changed only JSON
+ * columns is not recognized, and its confirmation by {@code row-poll} times out (use GTIDs there).
  *
  * @param columns the columns and the values to find, in order
  */

@@ -52,17 +52,13 @@ final class RowPoll {
                     + "key, or set processor.read.visibility=off if stale reads are acceptable");
         }
         boolean mustExist = event.operation() != Operation.DELETE;
-        String sql = "SELECT 1 FROM " + RowMatch.table(event) + " WHERE " + match.condition() + " LIMIT 1";
+        String sql = query(event, match);
         long deadline = nanoClock.getAsLong() + timeout.toNanos();
         long backoff = FIRST_BACKOFF_NANOS;
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             match.bind(query, 1);
             while (true) {
-                boolean found;
-                try (ResultSet rs = query.executeQuery()) {
-                    found = rs.next();
-                }
-                if (found == mustExist) {
+                if (found(query) == mustExist) {
                     return;
                 }
                 long left = deadline - nanoClock.getAsLong();
@@ -74,6 +70,33 @@ final class RowPoll {
                 Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
                 backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
             }
+        }
+    }
+
+    /**
+     * One look: whether {@code connection}'s server shows the event's row change now (see the class
+     * documentation for what is compared).
+     *
+     * @throws IllegalArgumentException when the event's row cannot be matched ({@link #canConfirm} is false)
+     */
+    static boolean showsNow(ChangeEvent event, Connection connection) throws SQLException {
+        RowMatch match = RowMatch.forEvent(event);
+        if (match == null) {
+            throw new IllegalArgumentException("no matchable value in the row of " + event);
+        }
+        try (PreparedStatement query = connection.prepareStatement(query(event, match))) {
+            match.bind(query, 1);
+            return found(query) == (event.operation() != Operation.DELETE);
+        }
+    }
+
+    private static String query(ChangeEvent event, RowMatch match) {
+        return "SELECT 1 FROM " + RowMatch.table(event) + " WHERE " + match.condition() + " LIMIT 1";
+    }
+
+    private static boolean found(PreparedStatement query) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            return rs.next();
         }
     }
 }

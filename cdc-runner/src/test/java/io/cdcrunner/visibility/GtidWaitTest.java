@@ -34,7 +34,7 @@ class GtidWaitTest {
     @Test
     void snapshotRowsWaitOnceForTheSourcePositionReadWhenTheyArrive() throws Exception {
         int[] reads = {0};
-        GtidWait wait = new GtidWait(ServerFlavor.MARIADB, () -> {
+        GtidWait wait = new GtidWait(ServerFlavor.MARIADB, true, () -> {
             reads[0]++;
             return "0-1-40,1-1-7";
         });
@@ -42,5 +42,12 @@ class GtidWaitTest {
         assertThat(wait.target(List.of(Events.snapshotRow(3), Events.insert(9, 900, "0-1-41"))))
                 .isEqualTo("0-1-41,1-1-7");
         assertThat(reads[0]).isEqualTo(1);
+    }
+
+    @Test
+    void whereMySqlCommitsMayCompleteOutOfOrderEveryGtidOfTheBatchIsWaitedFor() {
+        String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        assertThat(GtidWait.everyPerSource(List.of(a + ":17", a + ":19", a + ":18", a + ":23", a + ":etl:4")))
+                .isEqualTo(a + ":17-19:23," + a + ":etl:4");
     }
 }

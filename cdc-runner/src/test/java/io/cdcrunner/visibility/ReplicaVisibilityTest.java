@@ -235,4 +235,33 @@ class ReplicaVisibilityTest {
             assertThat(mismatches).isEmpty();
         }
     }
+
+    @Test
+    void rowsOfAnInitialSnapshotWaitUntilTheReplicaHasTheSnapshot() throws Exception {
+        RunnerConfig config = prepare("vis_snapshot", Map.of(
+                "source.start", "snapshot",
+                "processor.read.visibility.timeout.ms", "300",
+                "processor.retry.max.attempts", "1000",
+                "processor.retry.initial.backoff.ms", "50",
+                "processor.retry.max.backoff.ms", "200"));
+        CommittedRows committed = new CommittedRows();
+        FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_snapshot", committed);
+        int rows = 200;
+        replica.execute("STOP SLAVE SQL_THREAD");
+        try (Pipeline pipeline = new Pipeline(config)) {
+            try {
+                FamilyWriters.write(writerPool, "vis_snapshot.rows", rows, 10, 2, 1_000, committed);
+                pipeline.start();
+                await().atMost(WAIT).until(() -> pipeline.visibility().timeouts() >= 2);
+                assertThat(tally.reads.get()).as("snapshot rows processed before the replica has them").isZero();
+            } finally {
+                replica.execute("START SLAVE SQL_THREAD");
+            }
+            await().atMost(WAIT).until(() -> tally.reads.get() >= rows);
+            pipeline.close();
+            System.out.printf("[visibility] snapshot of %d rows read from the replica: %d timed-out waits while it "
+                    + "did not apply, then stale reads %d%n", rows, pipeline.visibility().timeouts(), tally.stale());
+            assertThat(tally.stale()).isZero();
+        }
+    }
 }

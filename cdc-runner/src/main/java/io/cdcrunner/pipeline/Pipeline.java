@@ -22,7 +22,6 @@ import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.OrderingKey;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
-import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.StartFrom;
 import io.cdcrunner.engine.EngineProperties;
@@ -33,6 +32,7 @@ import io.cdcrunner.source.RecordMapper;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.state.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.visibility.VisibilityMetrics;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -64,6 +64,8 @@ public final class Pipeline implements AutoCloseable {
     private EventDispatcher dispatcher;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ServerFlavor flavor;
+    private final VisibilityMetrics visibilityMetrics = new VisibilityMetrics();
+    private VisibilityWiring visibility;
 
     public Pipeline(RunnerConfig config, ProcessedListener listener) {
         this.config = config;
@@ -98,7 +100,8 @@ public final class Pipeline implements AutoCloseable {
                         new Ledger(config.delivery().ledgerTable(), config.pipelineName()));
                 openDelivery();
                 deadLetters = DeadLetterWiring.open(config);
-                RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE, config.delivery(), deadLetters,
+                visibility = VisibilityWiring.open(config, flavor, visibilityMetrics);
+                RetryingDelivery retrying = new RetryingDelivery(delivery, visibility.barrier(), config.delivery(), deadLetters,
                         counters.delivery(), this::stopping);
                 lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
                         retrying, listener, this::stopping, config.pipelineName());
@@ -240,6 +243,10 @@ public final class Pipeline implements AutoCloseable {
             sink.close();
         }
         deadLetters = null;
+        if (visibility != null) {
+            visibility.close();
+            visibility = null;
+        }
         if (processorHost != null) {
             processorHost.close();
             processorHost = null;
@@ -257,6 +264,11 @@ public final class Pipeline implements AutoCloseable {
 
     public PipelineCounters counters() {
         return counters;
+    }
+
+    /** What the visibility barrier did (waits, wait times, timeouts); readable also after the pipeline stopped. */
+    public VisibilityMetrics visibility() {
+        return visibilityMetrics;
     }
 
     /** The server flavor in use, once started. */

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Run the daemon against a throwaway local MariaDB with a demo writer.")
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final String PASSWORD = "demo-secret";
+    static final String PASSWORD = "demo-secret";
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/demo.properties",
             description = "Daemon configuration (source host/port/password are set by the demo). Default: ${DEFAULT-VALUE}")
@@ -60,8 +60,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How late the replica applies transactions (MASTER_DELAY). Default: ${DEFAULT-VALUE}")
     int replicaDelay;
 
+    @Option(names = "--db", paramLabel = "HOST:PORT",
+            description = "Use this existing, throwaway MySQL/MariaDB server (binlog ROW, GTIDs recommended) instead of "
+                    + "starting a local MariaDB; the demo recreates shop.orders there. Root password from "
+                    + "CDC_DEMO_ROOT_PASSWORD.")
+    String externalDb;
+
     @Override
     public Integer call() throws Exception {
+        if (externalDb != null) {
+            return new ExternalDemoDatabase(externalDb, System.getenv().getOrDefault("CDC_DEMO_ROOT_PASSWORD", ""))
+                    .run(this::runAgainst);
+        }
         if (!LocalMariaDb.isAvailable()) {
             System.err.println("The demo needs a local MariaDB server: install it (Debian/Ubuntu: "
                     + "sudo apt-get install mariadb-server) or run `make demo`, which installs it when run as root.");
@@ -88,12 +98,31 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private RunnerConfig loadConfig(LocalMariaDb db, LocalMariaDb readReplica, Path state) {
+    /** The demo against a server someone else started: the cdc user and schema are set up by the caller. */
+    private int runAgainst(ExternalDemoDatabase db) throws Exception {
+        Path state = Files.createTempDirectory("cdc-runner-demo-state-");
+        Map<String, String> env = demoEnvironment(db.host(), db.port(), state);
+        RunnerConfig config;
+        try {
+            config = ConfigLoader.load(configFile, env, System.getProperties());
+        } catch (ConfigException e) {
+            System.err.println("Invalid demo configuration " + configFile + ":\n" + e.getMessage());
+            return 2;
+        }
+        return runDemo(db.jdbcUrl("shop"), db.rootUser(), db.rootPassword(), config);
+    }
+
+    private Map<String, String> demoEnvironment(String host, int port, Path state) {
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("CDC_SOURCE_HOST", db.host());
-        env.put("CDC_SOURCE_PORT", String.valueOf(db.port()));
+        env.put("CDC_SOURCE_HOST", host);
+        env.put("CDC_SOURCE_PORT", String.valueOf(port));
         env.put("CDC_SOURCE_PASSWORD", PASSWORD);
         env.put("CDC_STATE_DIR", state.toString());
+        return env;
+    }
+
+    private RunnerConfig loadConfig(LocalMariaDb db, LocalMariaDb readReplica, Path state) {
+        Map<String, String> env = demoEnvironment(db.host(), db.port(), state);
         if (readReplica != null) {
             // The cdc user and the schema reached the replica through replication.
             env.put("CDC_PROCESSOR_READ_URL", readReplica.jdbcUrl("shop"));
@@ -107,11 +136,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runDemo(LocalMariaDb db, RunnerConfig config) throws Exception {
+        return runDemo(db.jdbcUrl("shop"), "root", "", config);
+    }
+
+    private int runDemo(String writerUrl, String rootUser, String rootPassword, RunnerConfig config) throws Exception {
         FamilySettings family = FamilySettings.from(new ProcessorConfig(config.processor().options()));
         LatencyRecorder latency = new LatencyRecorder(family.table(), family.idColumn());
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(db.jdbcUrl("shop"));
-        hikari.setUsername("root");
+        hikari.setJdbcUrl(writerUrl);
+        hikari.setUsername(rootUser);
+        hikari.setPassword(rootPassword);
         hikari.setMaximumPoolSize(writers + 1 + config.delivery().threads());
         try (HikariDataSource writerPool = new HikariDataSource(hikari)) {
             StaleReadCheck staleReads = new StaleReadCheck(writerPool, family);
@@ -159,7 +193,8 @@ public final class DemoCommand implements Callable<Integer> {
                 micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
                 micros.getMaxValue() / 1000.0, micros.getTotalCount());
         VisibilityMetrics barrier = pipeline.visibility();
-        System.out.printf("stale reads: %,d (summary checked after each of %,d events%s)%n", staleReads.stale(),
+        staleReads.finish();
+        System.out.printf("stale reads                  : %,d (summary checked after each of %,d events%s)%n", staleReads.stale(),
                 staleReads.checked(), staleReads.failedChecks() == 0 ? ""
                         : ", " + staleReads.failedChecks() + " checks failed");
         System.out.printf("read visibility              : %s, %,d waits, wait p50 %.1f ms, p99 %.1f ms, "

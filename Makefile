@@ -15,7 +15,7 @@ demo: build
 	  docker rm -f cdc-runner-demo-mysql >/dev/null 2>&1; \
 	  docker run -d --name cdc-runner-demo-mysql -e MYSQL_ROOT_PASSWORD=demo-root -p 127.0.0.1:33306:3306 \
 	    mysql:8.4 --server-id=1 --log-bin=binlog --binlog-format=ROW --gtid-mode=ON --enforce-gtid-consistency=ON >/dev/null; \
-	  for i in $$(seq 1 60); do docker exec cdc-runner-demo-mysql mysqladmin -uroot -pdemo-root ping >/dev/null 2>&1 && break; sleep 2; done; \
+	  for i in $$(seq 1 60); do docker exec cdc-runner-demo-mysql mysqladmin --protocol=TCP -h127.0.0.1 -uroot -pdemo-root ping >/dev/null 2>&1 && break; sleep 2; done; \
 	  CDC_DEMO_ROOT_PASSWORD=demo-root java -jar $(JAR) demo --config config/demo.properties --db 127.0.0.1:33306 $(DEMO_ARGS); \
 	  status=$$?; docker rm -f cdc-runner-demo-mysql >/dev/null; exit $$status; \
 	else \

@@ -1,6 +1,7 @@
 package io.cdcrunner.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +43,8 @@ class BinlogPurgedFaultTest {
             props.putAll(FaultDatabase.auditingProcessor());
             Path config = FaultDatabase.writeConfig(temp.resolve("purged.properties"), props);
 
-            try (DaemonProcess daemon = new DaemonProcess("purged", config, temp.resolve("logs"))) {
+            try (DaemonProcess daemon = new DaemonProcess("purged", config,
+                    FaultSteps.logDir(temp, "binlog-purged"))) {
                 daemon.start();
                 FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
                 new RowWriter(db.server(), 1, ROWS_BEFORE_STOP, 1, 10, 20, 0).start().join(Duration.ofMinutes(1));
@@ -53,7 +57,7 @@ class BinlogPurgedFaultTest {
                 Matcher recorded = BINLOG_FILE.matcher(offsets);
                 assertThat(recorded.find()).as("offsets.json names a binlog file:\n" + offsets).isTrue();
                 String recordedFile = recorded.group();
-                String latest = purgeAllButNewBinlog(db);
+                String latest = purgeAllButNewBinlog(db, recordedFile);
                 report.print("recorded position in %s; purged every binlog before %s", recordedFile, latest);
 
                 daemon.start();
@@ -98,8 +102,12 @@ class BinlogPurgedFaultTest {
         }
     }
 
-    /** Rotates the binlog twice and purges every file before the newest; returns the newest file's name. */
-    private static String purgeAllButNewBinlog(FaultDatabase db) throws Exception {
+    /**
+     * Rotates the binlog twice and purges every file before the newest; returns the newest file's name. MariaDB
+     * keeps a file its binlog checkpoint still needs (the checkpoint moves shortly after a rotation), so the purge
+     * is repeated until {@code recordedFile} is really gone.
+     */
+    private static String purgeAllButNewBinlog(FaultDatabase db, String recordedFile) throws Exception {
         try (Connection c = db.server().rootConnection(); Statement s = c.createStatement()) {
             s.execute("FLUSH BINARY LOGS");
             s.execute("FLUSH BINARY LOGS");
@@ -108,8 +116,22 @@ class BinlogPurgedFaultTest {
                 rs.next();
                 latest = rs.getString(1);
             }
-            s.execute("PURGE BINARY LOGS TO '" + latest + "'");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        s.execute("PURGE BINARY LOGS TO '" + latest + "'");
+                        return !binlogs(s).contains(recordedFile);
+                    });
             return latest;
         }
+    }
+
+    private static List<String> binlogs(Statement s) throws Exception {
+        List<String> files = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                files.add(rs.getString(1));
+            }
+        }
+        return files;
     }
 }

@@ -26,7 +26,8 @@ class DatabaseDownAtStartFaultTest {
     /** A retry delay as a log line would say it: "2000 ms", "in 2 s", "1.5 seconds", "PT2S". */
     private static final Pattern DELAY = Pattern.compile(
             "(?i)(\\d+(\\.\\d+)?\\s*(ms|millis|milliseconds?|s|sec|secs|seconds?)\\b)|(PT\\d+(\\.\\d+)?S)");
-    private static final Pattern RETRY = Pattern.compile("(?i)retr(y|ying|ies)");
+    private static final Pattern RETRY =
+            Pattern.compile("(?i)(retr(y|ying|ies)|next attempt|trying again|reconnect)");
 
     @TempDir
     Path temp;
@@ -56,7 +57,8 @@ class DatabaseDownAtStartFaultTest {
         props.putAll(FaultDatabase.auditingProcessor());
         Path config = FaultDatabase.writeConfig(temp.resolve("db-down.properties"), props);
 
-        try (DaemonProcess daemon = new DaemonProcess("db-down", config, temp.resolve("logs"))) {
+        try (DaemonProcess daemon = new DaemonProcess("db-down", config,
+                FaultSteps.logDir(temp, "db-down-at-start"))) {
             daemon.start();
             long started = System.nanoTime();
             FaultSteps.awaitWhileAlive(daemon, RETRY_LINES_WITHIN, "two log lines saying the daemon retries "

@@ -10,7 +10,9 @@ final class FaultReport {
     }
 
     void print(String format, Object... args) {
-        System.out.println("[fault:" + name + "] " + String.format(format, args));
+        // The wall-clock time lines these up with the daemon's log, whose lines carry the same clock.
+        System.out.println("[fault:" + name + "] " + java.time.LocalTime.now().withNano(0) + " "
+                + String.format(format, args));
         System.out.flush();
     }
 }

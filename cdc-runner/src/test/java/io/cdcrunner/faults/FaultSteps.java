@@ -17,6 +17,15 @@ final class FaultSteps {
     }
 
     /**
+     * Where a test's daemon output goes: {@code <temp>/logs}, deleted with the test's temporary directory, or
+     * {@code <dir>/<test>} when {@code -Dcdc.faults.logs=<dir>} asks to keep the logs.
+     */
+    static Path logDir(Path temp, String test) {
+        String keep = System.getProperty("cdc.faults.logs");
+        return keep == null || keep.isBlank() ? temp.resolve("logs") : Path.of(keep, test);
+    }
+
+    /**
      * Waits until the daemon recorded its start position ({@code state.dir/offsets.json}): rows committed before
      * that would not be delivered on a first start, so writers start only after it.
      */

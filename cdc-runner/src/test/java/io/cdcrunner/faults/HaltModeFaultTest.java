@@ -48,7 +48,7 @@ class HaltModeFaultTest {
             Path failingConfig = FaultDatabase.writeConfig(temp.resolve("halt.properties"), failing);
             Path fixedConfig = FaultDatabase.writeConfig(temp.resolve("fixed.properties"), fixed);
 
-            try (DaemonProcess daemon = new DaemonProcess("halt", failingConfig, temp.resolve("logs"))) {
+            try (DaemonProcess daemon = new DaemonProcess("halt", failingConfig, FaultSteps.logDir(temp, "halt"))) {
                 daemon.start();
                 FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
                 // One row per transaction, in id order: commit order is id order.
@@ -75,7 +75,8 @@ class HaltModeFaultTest {
                 halted.assertAll();
             }
 
-            try (DaemonProcess daemon = new DaemonProcess("halt-fixed", fixedConfig, temp.resolve("logs"))) {
+            try (DaemonProcess daemon = new DaemonProcess("halt-fixed", fixedConfig,
+                    FaultSteps.logDir(temp, "halt"))) {
                 daemon.start();
                 FaultSteps.awaitWhileAlive(daemon, WAIT, "every row to be processed after the fix",
                         () -> db.unprocessed() == 0);

@@ -42,7 +42,7 @@ class PoisonRowsFaultTest {
         FaultReport report = new FaultReport("poison-rows");
         try (FaultDatabase db = FaultDatabase.start()) {
             Path stateDir = Files.createDirectories(temp.resolve("state"));
-            Path logs = temp.resolve("logs");
+            Path logs = FaultSteps.logDir(temp, "poison-rows");
             Map<String, String> props = db.baseConfig(stateDir);
             props.put("processor.threads", "2");
             props.put("processor.retry.max.attempts", String.valueOf(MAX_ATTEMPTS));
@@ -79,13 +79,10 @@ class PoisonRowsFaultTest {
                 }
                 DaemonProcess.CommandResult list = DaemonProcess.runCommand(logs, "dlq-list",
                         "dlq", "list", "--config", config.toString());
-                Optional<DaemonOutput.Stats> stats = DaemonOutput.lastStats(output);
-                report.print("rows written=%d processed=%d dead-lettered=%d (ids %s) attempts per poison row=%s "
-                        + "stats dead-lettered=%s retried=%s; dlq list exit %d",
-                        db.count("SELECT COUNT(*) FROM " + FaultDatabase.TABLE),
+                report.print("rows written=%d processed=%d dead-lettered=%d (ids %s) attempts per poison row=%s; "
+                        + "dlq list exit %d", db.count("SELECT COUNT(*) FROM " + FaultDatabase.TABLE),
                         db.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT), lines.size(), storedIds, attempts,
-                        DaemonOutput.orNa(stats, DaemonOutput.Stats::deadLettered),
-                        DaemonOutput.orNa(stats, DaemonOutput.Stats::retried), list.exitCode());
+                        list.exitCode());
 
                 SoftAssertions soft = new SoftAssertions();
                 soft.assertThat(lines).as("dead-letter entries in " + store).hasSize(POISON.size());
@@ -107,6 +104,12 @@ class PoisonRowsFaultTest {
                 showFirstEntry(logs, config, lines, report);
 
                 FaultSteps.stopCleanly(daemon);
+                Optional<DaemonOutput.Stats> stats = DaemonOutput.lastStats(daemon.outputText());
+                report.print("daemon stats at stop: processed=%s duplicates=%s retried=%s dead-lettered=%s",
+                        DaemonOutput.orNa(stats, DaemonOutput.Stats::processed),
+                        DaemonOutput.orNa(stats, DaemonOutput.Stats::duplicates),
+                        DaemonOutput.orNa(stats, DaemonOutput.Stats::retried),
+                        DaemonOutput.orNa(stats, DaemonOutput.Stats::deadLettered));
             }
 
             DaemonProcess.CommandResult replay = DaemonProcess.runCommand(logs, "dlq-replay",

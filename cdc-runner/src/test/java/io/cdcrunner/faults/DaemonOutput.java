@@ -96,7 +96,8 @@ final class DaemonOutput {
         List<String> hints = new ArrayList<>();
         if (output.contains("is a TransactionalProcessor: call process(event, transaction)")) {
             hints.add("the pipeline calls EventProcessor.process(event) on a TransactionalProcessor: the "
-                    + "processing lanes must deliver through io.cdcrunner.delivery.EventDelivery (transaction + ledger)");
+                    + "processing lanes must deliver through io.cdcrunner.delivery.EventDelivery "
+                    + "(transaction + ledger)");
         }
         if (output.contains("cannot connect to the source") && output.contains("cannot start")) {
             hints.add("the daemon gives up when the source is unreachable at start-up: retrying with backoff "

@@ -52,7 +52,10 @@ public final class DaemonProcess implements AutoCloseable {
         this.logDir = logDir;
     }
 
-    /** Starts a new run of {@code run --config FILE}; {@code jvmOptions} (e.g. {@code -Dkey=value}) go before the main class. */
+    /**
+     * Starts a new run of {@code run --config FILE}; {@code jvmOptions} (e.g. {@code -Dkey=value}) go before the
+     * main class.
+     */
     public DaemonProcess start(String... jvmOptions) {
         if (isAlive()) {
             throw new IllegalStateException(name + " is still running (run " + runs + ")");

@@ -183,7 +183,8 @@ final class FaultDatabase implements AutoCloseable {
      */
     private <T> T query(String sql, Reader<T> reader) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(sql)) {
                 return reader.read(rs);
             } catch (SQLException e) {
                 boolean connectionLost = e.getSQLState() != null && e.getSQLState().startsWith("08");

@@ -86,7 +86,8 @@ class PoisonRowsFaultTest {
 
                 SoftAssertions soft = new SoftAssertions();
                 soft.assertThat(lines).as("dead-letter entries in " + store).hasSize(POISON.size());
-                soft.assertThat(storedIds).as("row ids in the dead-letter entries:\n" + String.join("\n", lines)).containsExactlyInAnyOrderElementsOf(POISON);
+                soft.assertThat(storedIds).as("row ids in the dead-letter entries:\n" + String.join("\n", lines))
+                        .containsExactlyInAnyOrderElementsOf(POISON);
                 for (long id : POISON) {
                     soft.assertThat(lines).as("a dead-letter entry carries the processor's error for row " + id)
                             .anyMatch(l -> l.contains(PoisonProcessor.REFUSAL + id));
@@ -131,7 +132,8 @@ class PoisonRowsFaultTest {
     }
 
     /** Runs {@code dlq show ID} for the first entry when entries carry a top-level {@code id}. */
-    private static void showFirstEntry(Path logs, Path config, List<String> lines, FaultReport report) throws Exception {
+    private static void showFirstEntry(Path logs, Path config, List<String> lines, FaultReport report)
+            throws Exception {
         JsonNode first = new ObjectMapper().readTree(lines.get(0));
         JsonNode id = first.get("id");
         if (id == null || !id.isValueNode()) {

@@ -175,28 +175,9 @@ class PoisonRowsFaultTest {
         return FaultSteps.readOrEmpty(store).lines().filter(l -> !l.isBlank()).toList();
     }
 
-    /** The values of every {@code "id"} field nested anywhere in one JSON entry (the event's key and row). */
+    /** The row id of one dead-letter entry, decoded with the store's own event codec. */
     private static List<Long> rowIds(String line) throws Exception {
-        List<Long> ids = new ArrayList<>();
-        collectIds(new ObjectMapper().readTree(line), ids, 0);
-        // The same row appears in the key and in the row image: one id per entry.
-        return ids.stream().distinct().toList();
-    }
-
-    private static void collectIds(JsonNode node, List<Long> ids, int depth) {
-        if (node.isObject()) {
-            node.fields().forEachRemaining(field -> {
-                if (depth > 0 && field.getKey().equals("id") && field.getValue().canConvertToLong()) {
-                    ids.add(field.getValue().asLong());
-                } else if (depth > 0 && field.getKey().equals("id") && field.getValue().isTextual()
-                        && field.getValue().asText().matches("\\d+")) {
-                    ids.add(Long.parseLong(field.getValue().asText()));
-                } else {
-                    collectIds(field.getValue(), ids, depth + 1);
-                }
-            });
-        } else if (node.isArray()) {
-            node.forEach(child -> collectIds(child, ids, depth + 1));
-        }
+        JsonNode event = new ObjectMapper().readTree(line).get("event");
+        return List.of(io.cdcrunner.deadletter.ChangeEventCodec.fromTree(event).row().getLong("id"));
     }
 }

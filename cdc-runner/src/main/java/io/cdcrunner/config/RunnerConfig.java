@@ -20,6 +20,7 @@ public final class RunnerConfig {
     private final Path stateDir;
     private final Duration offsetFlushInterval;
     private final ProcessorSettings processor;
+    private final ReadSettings read;
     private final DeliverySettings delivery;
     private final DeadLetterSettings deadLetters;
     private final EngineSettings engine;
@@ -28,7 +29,7 @@ public final class RunnerConfig {
     private final SortedMap<String, String> shownValues;
 
     RunnerConfig(String pipelineName, SourceSettings source, Path stateDir, Duration offsetFlushInterval,
-                 ProcessorSettings processor, DeliverySettings delivery, DeadLetterSettings deadLetters,
+                 ProcessorSettings processor, ReadSettings read, DeliverySettings delivery, DeadLetterSettings deadLetters,
                  EngineSettings engine, Duration shutdownTimeout,
                  Map<String, String> debeziumOverrides, Map<String, String> shownValues) {
         this.pipelineName = Objects.requireNonNull(pipelineName);
@@ -36,6 +37,7 @@ public final class RunnerConfig {
         this.stateDir = Objects.requireNonNull(stateDir);
         this.offsetFlushInterval = Objects.requireNonNull(offsetFlushInterval);
         this.processor = Objects.requireNonNull(processor);
+        this.read = Objects.requireNonNull(read);
         this.delivery = Objects.requireNonNull(delivery);
         this.deadLetters = Objects.requireNonNull(deadLetters);
         this.engine = Objects.requireNonNull(engine);
@@ -67,6 +69,11 @@ public final class RunnerConfig {
     /** The {@code processor.*} keys, including the processor's own options. */
     public ProcessorSettings processor() {
         return processor;
+    }
+
+    /** The {@code processor.read.*} keys: the processor's read server and how reads are made current. */
+    public ReadSettings read() {
+        return read;
     }
 
     /** Lanes, retries and failure handling ({@code processor.threads}, {@code processor.retry.*}, ...). */

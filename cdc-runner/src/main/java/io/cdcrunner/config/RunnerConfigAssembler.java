@@ -32,10 +32,12 @@ final class RunnerConfigAssembler {
         // The processor's JDBC access defaults to the source credentials, as documented on the keys.
         values.putIfAbsent(PROCESSOR_JDBC_USER, values.get(SOURCE_USER));
         values.putIfAbsent(PROCESSOR_JDBC_PASSWORD, values.get(SOURCE_PASSWORD));
+        values.putIfAbsent(PROCESSOR_READ_USER, values.get(PROCESSOR_JDBC_USER));
+        values.putIfAbsent(PROCESSOR_READ_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
         values.putIfAbsent(DEADLETTER_JDBC_USER, values.get(PROCESSOR_JDBC_USER));
         values.putIfAbsent(DEADLETTER_JDBC_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
         return new RunnerConfig(string(PIPELINE_NAME), source(), (Path) values.get(STATE_DIR),
-                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), delivery(), deadLetters(), engine(),
+                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), read(), delivery(), deadLetters(), engine(),
                 millis(SHUTDOWN_TIMEOUT), debeziumOverrides, shownValues());
     }
 
@@ -74,6 +76,13 @@ final class RunnerConfigAssembler {
         return new ProcessorSettings(string(PROCESSOR_CLASS), Optional.ofNullable(string(PROCESSOR_JDBC_URL)),
                 string(PROCESSOR_JDBC_USER), (Secret) values.get(PROCESSOR_JDBC_PASSWORD),
                 (Integer) values.get(PROCESSOR_JDBC_POOL_SIZE), processorOptions);
+    }
+
+    private ReadSettings read() {
+        return new ReadSettings(Optional.ofNullable(string(PROCESSOR_READ_URL)), string(PROCESSOR_READ_USER),
+                (Secret) values.get(PROCESSOR_READ_PASSWORD),
+                ReadSettings.Visibility.valueOf(constant(PROCESSOR_READ_VISIBILITY)),
+                millis(PROCESSOR_READ_VISIBILITY_TIMEOUT));
     }
 
     private EngineSettings engine() {

@@ -90,6 +90,16 @@ public final class RunnerKeys {
             "Password of processor.jdbc.user; unset means the source password.");
     public static final ConfigKey PROCESSOR_JDBC_POOL_SIZE = withDefault("processor.jdbc.pool.size", INT, "4", between(1, 64),
             "Maximum number of pooled JDBC connections for the processor.");
+    public static final ConfigKey PROCESSOR_READ_URL = optional("processor.read.url", STRING, any(),
+            "JDBC URL of the one server the processor reads from (a replica, say) through readDataSource(); unset means the processor's own data source.");
+    public static final ConfigKey PROCESSOR_READ_USER = optional("processor.read.user", STRING, any(),
+            "User of processor.read.url; unset means processor.jdbc.user.");
+    public static final ConfigKey PROCESSOR_READ_PASSWORD = optional("processor.read.password", PASSWORD, any(),
+            "Password of processor.read.user; unset means the processor's password.");
+    public static final ConfigKey PROCESSOR_READ_VISIBILITY = withDefault("processor.read.visibility", ENUM, "auto", oneOf("auto", "gtid-wait", "primary-lock", "row-poll", "off"),
+            "How the read server is made to show each event's transaction before the processor runs: auto picks gtid-wait on replicas with GTIDs and on MySQL with GTIDs, primary-lock on a primary, row-poll (weaker) on replicas without GTIDs; off reads without waiting.");
+    public static final ConfigKey PROCESSOR_READ_VISIBILITY_TIMEOUT = withDefault("processor.read.visibility.timeout.ms", DURATION_MS, "10000", atLeast(1),
+            "Longest wait for the read server to show an event; a longer wait fails the attempt, which is retried per processor.retry.*.");
     public static final ConfigKey PROCESSOR_THREADS = withDefault("processor.threads", INT, "1", between(1, 64),
             "Processing lanes; events with the same ordering key always go to the same lane, in commit order.");
     public static final ConfigKey PROCESSOR_ORDERING_COLUMN = optional("processor.ordering.column", STRING, matching("[A-Za-z0-9_$]+"),
@@ -135,7 +145,8 @@ public final class RunnerKeys {
             SOURCE_CONNECT_TIMEOUT, SOURCE_CONNECT_RETRY_MAX_BACKOFF, SOURCE_RECOVERY,
             STATE_DIR, STATE_OFFSET_FLUSH_INTERVAL,
             PROCESSOR_CLASS, PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD,
-            PROCESSOR_JDBC_POOL_SIZE, PROCESSOR_THREADS, PROCESSOR_ORDERING_COLUMN, PROCESSOR_RETRY_MAX_ATTEMPTS,
+            PROCESSOR_JDBC_POOL_SIZE, PROCESSOR_READ_URL, PROCESSOR_READ_USER, PROCESSOR_READ_PASSWORD,
+            PROCESSOR_READ_VISIBILITY, PROCESSOR_READ_VISIBILITY_TIMEOUT, PROCESSOR_THREADS, PROCESSOR_ORDERING_COLUMN, PROCESSOR_RETRY_MAX_ATTEMPTS,
             PROCESSOR_RETRY_INITIAL_BACKOFF, PROCESSOR_RETRY_MAX_BACKOFF, PROCESSOR_ON_FAILURE, PROCESSOR_LEDGER_TABLE,
             DEADLETTER_STORE, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD, DEADLETTER_JDBC_TABLE,
             ENGINE_POLL_INTERVAL, ENGINE_MAX_BATCH_SIZE, ENGINE_MAX_QUEUE_SIZE,

@@ -23,6 +23,7 @@ import io.cdcrunner.pipeline.PipelineState;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
+import io.cdcrunner.visibility.VisibilityMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Run the daemon against a throwaway local MariaDB with a demo writer.")
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final String PASSWORD = "demo-secret";
+    static final String PASSWORD = "demo-secret";
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/demo.properties",
             description = "Daemon configuration (source host/port/password are set by the demo). Default: ${DEFAULT-VALUE}")
@@ -51,8 +52,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
     int rate;
 
+    @Option(names = "--replica", description = "Also start a replica that applies each transaction late, and have "
+            + "the processor read the families from it (processor.read.url).")
+    boolean replica;
+
+    @Option(names = "--replica-delay", paramLabel = "SECONDS", defaultValue = "1",
+            description = "How late the replica applies transactions (MASTER_DELAY). Default: ${DEFAULT-VALUE}")
+    int replicaDelay;
+
+    @Option(names = "--db", paramLabel = "HOST:PORT",
+            description = "Use this existing, throwaway MySQL/MariaDB server (binlog ROW, GTIDs recommended) instead of "
+                    + "starting a local MariaDB; the demo recreates shop.orders there. Root password from "
+                    + "CDC_DEMO_ROOT_PASSWORD.")
+    String externalDb;
+
     @Override
     public Integer call() throws Exception {
+        if (externalDb != null) {
+            return new ExternalDemoDatabase(externalDb, System.getenv().getOrDefault("CDC_DEMO_ROOT_PASSWORD", ""))
+                    .run(this::runAgainst);
+        }
         if (!LocalMariaDb.isAvailable()) {
             System.err.println("The demo needs a local MariaDB server: install it (Debian/Ubuntu: "
                     + "sudo apt-get install mariadb-server) or run `make demo`, which installs it when run as root.");
@@ -66,20 +85,48 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoWriter.createSchema(c, "shop.orders");
             }
             Path state = Files.createTempDirectory("cdc-runner-demo-state-");
-            RunnerConfig config = loadConfig(db, state);
-            if (config == null) {
-                return 2;
+            if (!replica) {
+                RunnerConfig config = loadConfig(db, null, state);
+                return config == null ? 2 : runDemo(db, config);
             }
-            return runDemo(db, config);
+            System.out.printf("Starting a replica that applies each transaction %d s late...%n", replicaDelay);
+            try (LocalMariaDb lagging = db.startReplica(db.serverId() + 1, replicaDelay)) {
+                lagging.awaitCaughtUpWith(db, Duration.ofSeconds(60));
+                RunnerConfig config = loadConfig(db, lagging, state);
+                return config == null ? 2 : runDemo(db, config);
+            }
         }
     }
 
-    private RunnerConfig loadConfig(LocalMariaDb db, Path state) {
+    /** The demo against a server someone else started: the cdc user and schema are set up by the caller. */
+    private int runAgainst(ExternalDemoDatabase db) throws Exception {
+        Path state = Files.createTempDirectory("cdc-runner-demo-state-");
+        Map<String, String> env = demoEnvironment(db.host(), db.port(), state);
+        RunnerConfig config;
+        try {
+            config = ConfigLoader.load(configFile, env, System.getProperties());
+        } catch (ConfigException e) {
+            System.err.println("Invalid demo configuration " + configFile + ":\n" + e.getMessage());
+            return 2;
+        }
+        return runDemo(db.jdbcUrl("shop"), db.rootUser(), db.rootPassword(), config);
+    }
+
+    private Map<String, String> demoEnvironment(String host, int port, Path state) {
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("CDC_SOURCE_HOST", db.host());
-        env.put("CDC_SOURCE_PORT", String.valueOf(db.port()));
+        env.put("CDC_SOURCE_HOST", host);
+        env.put("CDC_SOURCE_PORT", String.valueOf(port));
         env.put("CDC_SOURCE_PASSWORD", PASSWORD);
         env.put("CDC_STATE_DIR", state.toString());
+        return env;
+    }
+
+    private RunnerConfig loadConfig(LocalMariaDb db, LocalMariaDb readReplica, Path state) {
+        Map<String, String> env = demoEnvironment(db.host(), db.port(), state);
+        if (readReplica != null) {
+            // The cdc user and the schema reached the replica through replication.
+            env.put("CDC_PROCESSOR_READ_URL", readReplica.jdbcUrl("shop"));
+        }
         try {
             return ConfigLoader.load(configFile, env, System.getProperties());
         } catch (ConfigException e) {
@@ -89,52 +136,76 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runDemo(LocalMariaDb db, RunnerConfig config) throws Exception {
+        return runDemo(db.jdbcUrl("shop"), "root", "", config);
+    }
+
+    private int runDemo(String writerUrl, String rootUser, String rootPassword, RunnerConfig config) throws Exception {
         FamilySettings family = FamilySettings.from(new ProcessorConfig(config.processor().options()));
         LatencyRecorder latency = new LatencyRecorder(family.table(), family.idColumn());
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(db.jdbcUrl("shop"));
-        hikari.setUsername("root");
-        hikari.setMaximumPoolSize(writers + 1);
-        try (HikariDataSource writerPool = new HikariDataSource(hikari);
-             Pipeline pipeline = new Pipeline(config, latency)) {
-            pipeline.start();
-            System.out.printf("Daemon started (%s). Writing %,d orders for %,d customers from %d connections at %,d/s...%n",
-                    pipeline.flavor(), rows, families, writers, rate);
-            DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),
-                    rows, families, writers, rate);
-            Thread writing = new Thread(() -> {
-                try {
-                    writer.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "demo-writers");
-            long started = System.nanoTime();
-            writing.start();
-            boolean complete = awaitProcessing(writing, writer, latency, pipeline);
-            double seconds = (System.nanoTime() - started) / 1e9;
-
-            List<String> mismatches = FamilyAggregateProcessor.mismatches(writerPool, family);
-            Histogram micros = latency.latencyMicros(writer.commitNanos());
-            long missing = writer.commitNanos().keySet().stream().filter(id -> !latency.wasProcessed(id)).count();
-            pipeline.close();
-
-            System.out.printf("%n=== cdc-runner demo result ===%n");
-            System.out.printf("rows written                 : %,d in %.1f s%n", writer.written(), seconds);
-            System.out.printf("events processed             : %,d (distinct rows %,d, missing %,d)%n",
-                    pipeline.counters().processedCount(), latency.distinctProcessed(), missing);
-            System.out.printf("summaries equal SQL recompute: %s (%,d families checked)%n",
-                    mismatches.isEmpty() ? "yes" : "NO", families);
-            mismatches.stream().limit(10).forEach(m -> System.out.println("  mismatch: " + m));
-            System.out.printf("commit-to-processed latency  : p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
-                    micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
-                    micros.getMaxValue() / 1000.0, micros.getTotalCount());
-            System.out.printf("pipeline state               : %s%n", pipeline.state());
-            boolean ok = complete && missing == 0 && mismatches.isEmpty()
-                    && pipeline.state() == PipelineState.STOPPED;
-            System.out.println(ok ? "DEMO OK" : "DEMO FAILED");
-            return ok ? 0 : 1;
+        hikari.setJdbcUrl(writerUrl);
+        hikari.setUsername(rootUser);
+        hikari.setPassword(rootPassword);
+        hikari.setMaximumPoolSize(writers + 1 + config.delivery().threads());
+        try (HikariDataSource writerPool = new HikariDataSource(hikari)) {
+            StaleReadCheck staleReads = new StaleReadCheck(writerPool, family);
+            try (Pipeline pipeline = new Pipeline(config, (event, nanos) -> {
+                latency.processed(event, nanos);
+                staleReads.processed(event, nanos);
+            })) {
+                return writeAndReport(pipeline, writerPool, family, latency, staleReads);
+            }
         }
+    }
+
+    private int writeAndReport(Pipeline pipeline, HikariDataSource writerPool, FamilySettings family,
+                               LatencyRecorder latency, StaleReadCheck staleReads) throws Exception {
+        pipeline.start();
+        System.out.printf("Daemon started (%s). Writing %,d orders for %,d customers from %d connections at %,d/s...%n",
+                pipeline.flavor(), rows, families, writers, rate);
+        DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),
+                rows, families, writers, rate);
+        Thread writing = new Thread(() -> {
+            try {
+                writer.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-writers");
+        long started = System.nanoTime();
+        writing.start();
+        boolean complete = awaitProcessing(writing, writer, latency, pipeline);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        List<String> mismatches = FamilyAggregateProcessor.mismatches(writerPool, family);
+        Histogram micros = latency.latencyMicros(writer.commitNanos());
+        long missing = writer.commitNanos().keySet().stream().filter(id -> !latency.wasProcessed(id)).count();
+        pipeline.close();
+
+        System.out.printf("%n=== cdc-runner demo result ===%n");
+        System.out.printf("rows written                 : %,d in %.1f s%n", writer.written(), seconds);
+        System.out.printf("events processed             : %,d (distinct rows %,d, missing %,d)%n",
+                pipeline.counters().processedCount(), latency.distinctProcessed(), missing);
+        System.out.printf("summaries equal SQL recompute: %s (%,d families checked)%n",
+                mismatches.isEmpty() ? "yes" : "NO", families);
+        mismatches.stream().limit(10).forEach(m -> System.out.println("  mismatch: " + m));
+        System.out.printf("commit-to-processed latency  : p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                micros.getMaxValue() / 1000.0, micros.getTotalCount());
+        VisibilityMetrics barrier = pipeline.visibility();
+        staleReads.finish();
+        System.out.printf("stale reads                  : %,d (summary checked after each of %,d events%s)%n", staleReads.stale(),
+                staleReads.checked(), staleReads.failedChecks() == 0 ? ""
+                        : ", " + staleReads.failedChecks() + " checks failed");
+        System.out.printf("read visibility              : %s, %,d waits, wait p50 %.1f ms, p99 %.1f ms, "
+                        + "max %.1f ms, %,d timeouts%n", barrier.method(), barrier.waits(),
+                barrier.waitMicrosAtPercentile(50) / 1000.0, barrier.waitMicrosAtPercentile(99) / 1000.0,
+                barrier.maxWaitMicros() / 1000.0, barrier.timeouts());
+        System.out.printf("pipeline state               : %s%n", pipeline.state());
+        boolean ok = complete && missing == 0 && mismatches.isEmpty() && staleReads.stale() == 0
+                && staleReads.failedChecks() == 0 && pipeline.state() == PipelineState.STOPPED;
+        System.out.println(ok ? "DEMO OK" : "DEMO FAILED");
+        return ok ? 0 : 1;
     }
 
     private boolean awaitProcessing(Thread writing, DemoWriter writer, LatencyRecorder latency, Pipeline pipeline)

@@ -55,6 +55,8 @@ public final class EngineProperties {
         p.setProperty("skipped.operations", skippedOperations(source.operations()));
         // Lets a busy server with idle captured tables still move the recorded offset forward.
         p.setProperty("heartbeat.interval.ms", "5000");
+        // Notice a dead binlog connection (server restarted) within seconds rather than the default minute.
+        p.setProperty("connect.keep.alive.interval.ms", "3000");
 
         p.setProperty("poll.interval.ms", String.valueOf(config.engine().pollInterval().toMillis()));
         p.setProperty("max.batch.size", String.valueOf(config.engine().maxBatchSize()));

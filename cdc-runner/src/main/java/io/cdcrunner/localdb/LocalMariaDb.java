@@ -34,10 +34,13 @@ public final class LocalMariaDb implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalMariaDb.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String REPLICATION_USER = "repl";
+    private static final String REPLICATION_PASSWORD = "repl-secret";
 
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final int port;
+    private final long serverId;
     private final List<String> serverArgs;
     private Process process;
 
@@ -45,6 +48,7 @@ public final class LocalMariaDb implements AutoCloseable {
         this.dataDir = dataDir;
         this.deleteOnClose = builder.dataDir == null;
         this.port = port;
+        this.serverId = builder.serverId;
         this.serverArgs = List.copyOf(builder.serverArgs(dataDir, port));
     }
 
@@ -67,6 +71,11 @@ public final class LocalMariaDb implements AutoCloseable {
 
     public String host() {
         return "127.0.0.1";
+    }
+
+    /** The server's {@code --server-id}. */
+    public long serverId() {
+        return serverId;
     }
 
     /** A JDBC URL for {@code database} (may be empty for none), user and password passed separately. */
@@ -99,6 +108,108 @@ public final class LocalMariaDb implements AutoCloseable {
                         + "REPLICATION CLIENT, BINLOG MONITOR ON *.* TO '" + user + "'@'%'",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, RELOAD, SHOW DATABASES, REPLICATION SLAVE, "
                         + "REPLICATION CLIENT, BINLOG MONITOR ON *.* TO '" + user + "'@'localhost'");
+    }
+
+    /**
+     * Starts a second throwaway server replicating this one, and returns once replication runs. The replica
+     * has its own binlog ({@code --log-slave-updates}), replicates by GTID ({@code MASTER_USE_GTID=slave_pos})
+     * from this server's first binlog on, and applies each transaction {@code delaySeconds} after the primary
+     * committed it ({@code MASTER_DELAY}): a lagging replica on one machine. A replication user is created on
+     * this server. Close the replica as any {@link LocalMariaDb}; it is not closed with this one.
+     *
+     * @param replicaServerId the replica's {@code --server-id}; must differ from this server's
+     * @param delaySeconds    {@code MASTER_DELAY}, 0 for none
+     * @throws IllegalStateException when replication does not start within a minute, with the replica's error
+     */
+    public LocalMariaDb startReplica(long replicaServerId, int delaySeconds) {
+        if (replicaServerId == serverId) {
+            throw new IllegalArgumentException("the replica needs a server id other than the primary's " + serverId);
+        }
+        execute("CREATE USER IF NOT EXISTS '" + REPLICATION_USER + "'@'%' IDENTIFIED BY '" + REPLICATION_PASSWORD + "'",
+                "GRANT REPLICATION SLAVE ON *.* TO '" + REPLICATION_USER + "'@'%'");
+        LocalMariaDb replica = builder().serverId(replicaServerId).serverArg("--log-slave-updates").start();
+        try {
+            replica.execute("CHANGE MASTER TO MASTER_HOST='" + host() + "', MASTER_PORT=" + port
+                            + ", MASTER_USER='" + REPLICATION_USER + "', MASTER_PASSWORD='" + REPLICATION_PASSWORD
+                            + "', MASTER_USE_GTID=slave_pos, MASTER_DELAY=" + delaySeconds,
+                    "START SLAVE");
+            replica.awaitReplicationRunning(Duration.ofSeconds(60));
+            log.debug("local MariaDB replica on port {} replicates port {} with a {} s delay", replica.port, port,
+                    delaySeconds);
+            return replica;
+        } catch (RuntimeException e) {
+            replica.close();
+            throw e;
+        }
+    }
+
+    /** True when this server is a replica whose I/O and SQL threads both run. */
+    public boolean isReplicating() {
+        try (Connection c = rootConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            return rs.next() && "Yes".equals(rs.getString("Slave_IO_Running"))
+                    && "Yes".equals(rs.getString("Slave_SQL_Running"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("SHOW SLAVE STATUS failed on local MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On a replica: returns once it has applied everything {@code primary} had binlogged when this was called.
+     *
+     * @throws IllegalStateException when it has not within {@code timeout}
+     */
+    public void awaitCaughtUpWith(LocalMariaDb primary, Duration timeout) {
+        String position;
+        try (Connection c = primary.rootConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            position = rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the primary's GTID position: " + e.getMessage(), e);
+        }
+        try (Connection c = rootConnection();
+             java.sql.PreparedStatement wait = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+            wait.setString(1, position);
+            wait.setLong(2, Math.max(1, timeout.toSeconds()));
+            try (java.sql.ResultSet rs = wait.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 0) {
+                    throw new IllegalStateException("replica on port " + port + " did not reach GTID " + position
+                            + " within " + timeout.toSeconds() + " s");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("MASTER_GTID_WAIT failed on the replica: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReplicationRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = rootConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+                if (rs.next()) {
+                    if ("Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"))) {
+                        return;
+                    }
+                    last = "Slave_IO_Running=" + rs.getString("Slave_IO_Running") + ", Slave_SQL_Running="
+                            + rs.getString("Slave_SQL_Running") + ", Last_IO_Error=" + rs.getString("Last_IO_Error")
+                            + ", Last_SQL_Error=" + rs.getString("Last_SQL_Error");
+                }
+            } catch (SQLException e) {
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for replication", e);
+            }
+        }
+        throw new IllegalStateException("replication on port " + port + " did not start within "
+                + timeout.toSeconds() + " s: " + last);
     }
 
     /** Starts (or restarts after {@link #stop()} / {@link #kill()}) the server process and waits until it accepts connections. */

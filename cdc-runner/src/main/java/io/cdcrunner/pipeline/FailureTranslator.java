@@ -12,17 +12,29 @@ final class FailureTranslator {
     }
 
     static Throwable translate(Throwable error, StateDirectory state) {
-        if (mentions(error, "no longer available on the server") || mentions(error, "binlog is no longer available")
-                || mentions(error, "Could not find first log file name in binary log index file")) {
-            return new PipelineFailure("the recorded binlog position " + recordedPosition(state)
+        if (isPurgedPosition(error)) {
+            return new PipelineFailure(purgedMessage(state), error);
+        }
+        return error;
+    }
+
+    /** What to say when the recorded position's binlog is gone from the server. */
+    static String purgedMessage(StateDirectory state) {
+        return "the recorded binlog position " + recordedPosition(state)
                     + " is no longer on the source server: its binlog was purged while the daemon was stopped or "
                     + "behind. Recover with source.recovery=snapshot (re-reads the included tables, delivered as "
                     + "inserts, then streams on), or delete " + state.offsetsFile() + " and "
                     + state.schemaHistoryFile() + " to start at the binlog end (changes in between are not "
                     + "processed). To prevent it, keep binlogs longer (binlog_expire_logs_seconds / "
-                    + "expire_logs_days)", error);
-        }
-        return error;
+                    + "expire_logs_days)";
+    }
+
+    /** The server no longer has the binlog the recorded position is in (MySQL and MariaDB wordings). */
+    static boolean isPurgedPosition(Throwable error) {
+        return mentions(error, "no longer available on the server") || mentions(error, "binlog is no longer available")
+                || mentions(error, "Could not find first log file name in binary log index file")
+                || mentions(error, "Could not find GTID state requested by slave in any binlog files")
+                || mentions(error, "have been purged");
     }
 
     private static boolean mentions(Throwable error, String text) {

@@ -2,19 +2,17 @@ package io.cdcrunner.pipeline;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.config.StartFrom;
+import io.cdcrunner.deadletter.DeadLetterStoreSink;
 import io.cdcrunner.delivery.DeadLetterSink;
 import io.cdcrunner.delivery.EventDelivery;
 import io.cdcrunner.delivery.Lanes;
@@ -22,21 +20,14 @@ import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.OrderingKey;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
-import io.cdcrunner.delivery.VisibilityBarrier;
-import io.cdcrunner.config.SourceSettings;
-import io.cdcrunner.config.StartFrom;
-import io.cdcrunner.engine.EngineProperties;
 import io.cdcrunner.engine.StartPlan;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.source.RecordMapper;
 import io.cdcrunner.source.ServerInfo;
+import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.state.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
+import io.cdcrunner.visibility.VisibilityMetrics;
 
 /**
  * One source, one processor: the embedded Debezium engine tails the binlog and every committed change
@@ -52,27 +43,23 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.STARTING);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final PipelineCounters counters = new PipelineCounters();
+    private final VisibilityMetrics visibilityMetrics = new VisibilityMetrics();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CountDownLatch closeRequested = new CountDownLatch(1);
-    private final ExecutorService engineThread;
     private ProcessorHost processorHost;
     private EventDelivery delivery;
     private Lanes lanes;
     private DeadLetterSink deadLetters;
+    private VisibilityWiring visibility;
     private PipelineHousekeeping housekeeping;
     private StateDirectory stateDir;
     private EventDispatcher dispatcher;
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private EngineSupervisor engine;
     private ServerFlavor flavor;
 
     public Pipeline(RunnerConfig config, ProcessedListener listener) {
         this.config = config;
         this.listener = listener;
-        this.engineThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cdc-engine-" + config.pipelineName());
-            t.setDaemon(false);
-            return t;
-        });
     }
 
     public Pipeline(RunnerConfig config) {
@@ -90,34 +77,31 @@ public final class Pipeline implements AutoCloseable {
             stateDir = new StateDirectory(config.stateDir()).create();
             StartPlan plan = prepareSource(stateDir);
             synchronized (this) {
-                if (closeRequested.getCount() == 0) {
+                if (stopping()) {
                     throw new PipelineStartException("stopped during start-up");
                 }
-                processorHost = ProcessorHost.open(config);
-                delivery = new EventDelivery(processorHost.processor(), processorHost.dataSource(),
-                        new Ledger(config.delivery().ledgerTable(), config.pipelineName()));
-                openDelivery();
-                deadLetters = DeadLetterWiring.open(config);
-                RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE, config.delivery(), deadLetters,
-                        counters.delivery(), this::stopping);
-                lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
-                        retrying, listener, this::stopping, config.pipelineName());
-                dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
-                        () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
-                startEngine(plan);
+                openProcessing();
+                engine = new EngineSupervisor(config, flavor, stateDir, dispatcher, closeRequested,
+                        counters::finishedCount, this::engineEnded);
+                log.info("pipeline '{}' starting: processor {}, {} lane(s)", config.pipelineName(),
+                        config.processor().className(), config.delivery().threads());
+                engine.start(plan.mode());
                 housekeeping = new PipelineHousekeeping(config.pipelineName(), counters, delivery, stateDir);
                 housekeeping.start();
             }
         } catch (RuntimeException e) {
             fail(e);
             releaseResources();
-            engineThread.shutdownNow();
             terminated.countDown();
             throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
         }
     }
 
-    private void openDelivery() {
+    /** Processor, ledger, dead letters, read barrier, lanes and the dispatcher that feeds them. */
+    private void openProcessing() {
+        processorHost = ProcessorHost.open(config);
+        delivery = new EventDelivery(processorHost.processor(), processorHost.dataSource(),
+                new Ledger(config.delivery().ledgerTable(), config.pipelineName()));
         try {
             delivery.open();
         } catch (java.sql.SQLException e) {
@@ -125,23 +109,18 @@ public final class Pipeline implements AutoCloseable {
                     + " for " + config.processor().className() + ": " + e.getMessage()
                     + "; grant CREATE on it to the processor's user or set processor.ledger.table", e);
         }
+        deadLetters = DeadLetterWiring.open(config);
+        visibility = VisibilityWiring.open(config, flavor, visibilityMetrics);
+        RetryingDelivery retrying = new RetryingDelivery(delivery, visibility.barrier(), config.delivery(),
+                deadLetters, counters.delivery(), this::stopping);
+        lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
+                retrying, listener, this::stopping, config.pipelineName());
+        dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
+                () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
     }
 
     private boolean stopping() {
         return closeRequested.getCount() == 0;
-    }
-
-    private void startEngine(StartPlan plan) {
-            Properties properties = EngineProperties.build(config, flavor, stateDir, plan.mode());
-            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(properties)
-                    .notifying(dispatcher)
-                    .using(this::engineCompleted)
-                    .build();
-            log.info("pipeline '{}' starting: {} {}:{}, snapshot mode {}, processor {}", config.pipelineName(),
-                    flavor, config.source().host(), config.source().port(), plan.mode().debeziumName(),
-                    config.processor().className());
-            engineThread.execute(engine);
     }
 
     private StartPlan prepareSource(StateDirectory stateDir) {
@@ -149,8 +128,17 @@ public final class Pipeline implements AutoCloseable {
         return new SourceProbe(source, closeRequested).withConnection(connection -> {
             ServerInfo info = ServerInfo.read(connection);
             flavor = source.flavor().orElse(info.flavor());
+            boolean recoverySnapshot = false;
+            Optional<String> purged = PurgedPositionCheck.purgedFile(connection, stateDir);
+            if (purged.isPresent()) {
+                if (source.recovery() != SourceSettings.Recovery.SNAPSHOT) {
+                    throw new PipelineStartException(FailureTranslator.purgedMessage(stateDir));
+                }
+                PurgedPositionCheck.setStateAside(stateDir, purged.get());
+                recoverySnapshot = true;
+            }
             StartPlan plan = StartPlan.decide(OffsetSeeder.hasOffsets(stateDir.offsetsFile()),
-                    stateDir.hasSchemaHistory(), source.start() == StartFrom.SNAPSHOT,
+                    stateDir.hasSchemaHistory(), source.start() == StartFrom.SNAPSHOT || recoverySnapshot,
                     source.recovery() == SourceSettings.Recovery.SNAPSHOT);
             if (plan.seedCurrentPosition()) {
                 BinlogPosition position = ServerInfo.currentPosition(connection);
@@ -178,23 +166,19 @@ public final class Pipeline implements AutoCloseable {
         return state.compareAndSet(from, to);
     }
 
-    private void engineCompleted(boolean success, String message, Throwable error) {
-        Throwable cause = success && error == null ? null
-                : FailureTranslator.translate(rootHalt(error != null ? error : new IllegalStateException(message)), stateDir);
-        boolean stopRequested = state.get() == PipelineState.STOPPING;
-        if (cause != null && stopRequested && !(cause instanceof ProcessingHaltedException)) {
+    /** The engine ended for good: cleanly (null) or with a failure a restart cannot fix. */
+    private void engineEnded(Throwable error) {
+        Throwable cause = error == null ? null : FailureTranslator.translate(rootHalt(error), stateDir);
+        if (cause != null && stopping() && !(cause instanceof ProcessingHaltedException)) {
             // Closing an engine that is still starting makes it report an error; the stop was asked for.
-            log.debug("engine ended with '{}' during a requested stop", message);
+            log.debug("engine ended with '{}' during a requested stop", cause.getMessage());
             cause = null;
         }
         if (cause != null) {
             fail(cause);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), describe(failure.get()));
-        } else {
-            PipelineState current = state.get();
-            if (!current.isFinal()) {
-                state.set(PipelineState.STOPPED);
-            }
+        } else if (!state.get().isFinal()) {
+            state.set(PipelineState.STOPPED);
         }
         releaseResources();
         terminated.countDown();
@@ -210,9 +194,6 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
         StringBuilder text = new StringBuilder(String.valueOf(t.getMessage()));
         for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             if (c.getMessage() != null && !text.toString().contains(c.getMessage())) {
@@ -236,13 +217,20 @@ public final class Pipeline implements AutoCloseable {
             lanes.close();
             lanes = null;
         }
-        if (deadLetters instanceof io.cdcrunner.deadletter.DeadLetterStoreSink sink) {
+        if (deadLetters instanceof DeadLetterStoreSink sink) {
             sink.close();
         }
         deadLetters = null;
+        if (visibility != null) {
+            visibility.close();
+            visibility = null;
+        }
         if (processorHost != null) {
             processorHost.close();
             processorHost = null;
+        }
+        if (engine != null) {
+            engine.shutdownNow();
         }
     }
 
@@ -257,6 +245,11 @@ public final class Pipeline implements AutoCloseable {
 
     public PipelineCounters counters() {
         return counters;
+    }
+
+    /** What the visibility barrier did (waits, wait times, timeouts); readable also after the pipeline stopped. */
+    public VisibilityMetrics visibility() {
+        return visibilityMetrics;
     }
 
     /** The server flavor in use, once started. */
@@ -280,38 +273,30 @@ public final class Pipeline implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean first = closeRequested.getCount() > 0;
         closeRequested.countDown();
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
+        EngineSupervisor running;
         synchronized (this) {
             running = engine;
-            PipelineState current = state.get();
-            if (current == PipelineState.STOPPING) {
-                running = null;
-            } else if (!current.isFinal()) {
+            if (!state.get().isFinal()) {
                 state.set(PipelineState.STOPPING);
             }
             if (dispatcher != null) {
                 dispatcher.requestStop();
             }
         }
-        if (running == null || terminated.getCount() == 0) {
+        if (running == null || !first || terminated.getCount() == 0) {
             awaitQuietly(config.shutdownTimeout());
             releaseResources();
-            engineThread.shutdownNow();
             return;
         }
         log.info("pipeline '{}' stopping (at most {} ms)", config.pipelineName(), config.shutdownTimeout().toMillis());
         long started = System.nanoTime();
-        try {
-            running.close();
-        } catch (Exception e) {
-            log.warn("engine close failed: {}", e.toString());
-        }
+        running.close();
         if (!awaitQuietly(config.shutdownTimeout())) {
             log.warn("pipeline '{}' did not stop within {} ms; abandoning the events in progress "
                     + "(they will be delivered again)", config.pipelineName(), config.shutdownTimeout().toMillis());
         }
-        engineThread.shutdownNow();
         releaseResources();
         state.compareAndSet(PipelineState.STOPPING, PipelineState.STOPPED);
         log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),

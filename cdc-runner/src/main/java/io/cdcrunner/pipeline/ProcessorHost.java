@@ -21,11 +21,14 @@ public final class ProcessorHost implements AutoCloseable {
 
     private final EventProcessor processor;
     private final HikariDataSource dataSource;
+    /** The pool to {@code processor.read.url}, or {@code null} when the processor reads through {@link #dataSource}. */
+    private final HikariDataSource readPool;
     private boolean opened;
 
-    private ProcessorHost(EventProcessor processor, HikariDataSource dataSource) {
+    private ProcessorHost(EventProcessor processor, HikariDataSource dataSource, HikariDataSource readPool) {
         this.processor = processor;
         this.dataSource = dataSource;
+        this.readPool = readPool;
     }
 
     /**
@@ -38,10 +41,17 @@ public final class ProcessorHost implements AutoCloseable {
         ProcessorSettings settings = config.processor();
         EventProcessor processor = instantiate(settings.className());
         HikariDataSource dataSource = dataSource(config);
-        ProcessorHost host = new ProcessorHost(processor, dataSource);
+        HikariDataSource readPool;
+        try {
+            readPool = config.read().url().isPresent() ? readPool(config) : null;
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        ProcessorHost host = new ProcessorHost(processor, dataSource, readPool);
         ProcessorConfig processorConfig = new ProcessorConfig(settings.options());
         try {
-            processor.open(new Context(config.pipelineName(), processorConfig, dataSource));
+            processor.open(new Context(config.pipelineName(), processorConfig, dataSource, host.readDataSource()));
             host.opened = true;
         } catch (Exception e) {
             host.close();
@@ -66,6 +76,21 @@ public final class ProcessorHost implements AutoCloseable {
         return dataSource;
     }
 
+    /** What the processor reads through: the pool to {@code processor.read.url}, else {@link #dataSource()}. */
+    public DataSource readDataSource() {
+        return readPool != null ? readPool : dataSource;
+    }
+
+    /** The JDBC URL of the processor's data source: {@code processor.jdbc.url}, else the source server. */
+    public static String processorUrl(RunnerConfig config) {
+        return config.processor().jdbcUrl().orElseGet(() -> SourceJdbc.url(config.source(), ""));
+    }
+
+    /** The JDBC URL the processor reads from: {@code processor.read.url}, else {@link #processorUrl}. */
+    public static String readUrl(RunnerConfig config) {
+        return config.read().url().orElseGet(() -> processorUrl(config));
+    }
+
     private static EventProcessor instantiate(String className) {
         Class<?> type;
         try {
@@ -88,12 +113,24 @@ public final class ProcessorHost implements AutoCloseable {
 
     private static HikariDataSource dataSource(RunnerConfig config) {
         ProcessorSettings settings = config.processor();
+        return pool(config, "-processor", processorUrl(config), settings.jdbcUser(), settings.jdbcPassword().reveal(),
+                "data source", "processor.jdbc.url/user/password (they default to the source's)");
+    }
+
+    private static HikariDataSource readPool(RunnerConfig config) {
+        return pool(config, "-processor-read", readUrl(config), config.read().user(),
+                config.read().password().reveal(), "read data source",
+                "processor.read.url/user/password (they default to the processor's)");
+    }
+
+    private static HikariDataSource pool(RunnerConfig config, String nameSuffix, String url, String user,
+                                         String password, String what, String keysToCheck) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(config.pipelineName() + "-processor");
-        hikari.setJdbcUrl(settings.jdbcUrl().orElseGet(() -> SourceJdbc.url(config.source(), "")));
-        hikari.setUsername(settings.jdbcUser());
-        hikari.setPassword(settings.jdbcPassword().reveal());
-        hikari.setMaximumPoolSize(settings.poolSize());
+        hikari.setPoolName(config.pipelineName() + nameSuffix);
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setMaximumPoolSize(config.processor().poolSize());
         hikari.setMinimumIdle(1);
         // Processors react to other transactions' commits: they should see the latest committed rows.
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -102,9 +139,9 @@ public final class ProcessorHost implements AutoCloseable {
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
-            throw new PipelineStartException("cannot connect the processor's data source to "
+            throw new PipelineStartException("cannot connect the processor's " + what + " to "
                     + hikari.getJdbcUrl() + ": " + rootMessage(e)
-                    + "; check processor.jdbc.url/user/password (they default to the source's)", e);
+                    + "; check " + keysToCheck, e);
         }
     }
 
@@ -126,11 +163,14 @@ public final class ProcessorHost implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(ProcessorHost.class).warn("processor close failed: {}", e.toString());
         } finally {
             opened = false;
+            if (readPool != null) {
+                readPool.close();
+            }
             dataSource.close();
         }
     }
 
-    private record Context(String pipelineName, ProcessorConfig config, DataSource dataSource)
-            implements ProcessorContext {
+    private record Context(String pipelineName, ProcessorConfig config, DataSource dataSource,
+                           DataSource readDataSource) implements ProcessorContext {
     }
 }

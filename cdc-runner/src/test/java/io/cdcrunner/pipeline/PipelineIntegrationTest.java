@@ -215,13 +215,14 @@ abstract class PipelineIntegrationTest {
     }
 
     @Test
-    void aFailingProcessorStopsThePipelineAndARestartSkipsNothing() throws Exception {
+    void inHaltModeAFailingProcessorStopsThePipelineAndARestartSkipsNothing() throws Exception {
         createOrders("halt");
         Path state = stateDir("halt");
         RecordingProcessor.reset("halt");
         List<ChangeEvent> events = RecordingProcessor.events("halt");
         RunnerConfig failing = TestPipelines.config(db, state, Map.of("pipeline.name", "halt",
-                "source.tables", "halt.orders", "processor.fail.ids", "3"));
+                "source.tables", "halt.orders", "processor.fail.ids", "3", "processor.on.failure", "halt",
+                "processor.retry.max.attempts", "2", "processor.retry.initial.backoff.ms", "10"));
         try (Pipeline pipeline = new Pipeline(failing)) {
             pipeline.start();
             for (int id = 1; id <= 5; id++) {
@@ -239,6 +240,35 @@ abstract class PipelineIntegrationTest {
             await().atMost(WAIT).until(() -> distinctIds(events).size() >= 5);
         }
         assertThat(distinctIds(events)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void aPoisonRowIsDeadLetteredAfterItsRetriesAndTheStreamMovesOn() throws Exception {
+        createOrders("poison");
+        Path state = stateDir("poison");
+        RecordingProcessor.reset("poison");
+        List<ChangeEvent> events = RecordingProcessor.events("poison");
+        RunnerConfig config = TestPipelines.config(db, state, Map.of("pipeline.name", "poison",
+                "source.tables", "poison.orders", "processor.fail.ids", "3", "processor.threads", "2",
+                "processor.retry.max.attempts", "3", "processor.retry.initial.backoff.ms", "10"));
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            for (int id = 1; id <= 6; id++) {
+                db.execute("INSERT INTO poison.orders (id, customer_id, amount) VALUES (" + id + ", 1, 1.00)");
+            }
+            await().atMost(WAIT).until(() -> distinctIds(events).size() >= 5);
+            await().atMost(WAIT).until(() -> pipeline.counters().delivery().deadLettered() >= 1);
+            assertThat(pipeline.state()).isEqualTo(PipelineState.STREAMING);
+            assertThat(pipeline.counters().delivery().retried()).isEqualTo(2);
+        }
+        assertThat(distinctIds(events)).containsExactlyInAnyOrder(1L, 2L, 4L, 5L, 6L);
+        try (var store = io.cdcrunner.deadletter.JsonLinesDeadLetterStore.openIn(state)) {
+            assertThat(store.list()).singleElement().satisfies(letter -> {
+                assertThat(letter.event().row().getLong("id")).isEqualTo(3L);
+                assertThat(letter.attempts()).isEqualTo(3);
+                assertThat(letter.errorMessage()).contains("refusing row id 3");
+            });
+        }
     }
 
     private static Thread startThread(Runnable work) {

@@ -53,6 +53,18 @@ import io.cdcrunner.processor.TransactionalProcessor;
  * everything the earlier ones read. An update moving a row between families locks both summary rows in
  * key order, so two lanes cannot deadlock on them; a deadlock reported anyway is retried by the daemon.
  * Called without a transaction ({@link #process(ChangeEvent)}), it opens its own.
+ *
+ * <h2>Reading the family from a replica</h2>
+ * When the daemon gives the processor a read server of its own ({@code processor.read.url}, see
+ * {@link ProcessorContext#readDataSource()}), the family is read there, outside the transaction; the summary
+ * row's lock and upsert stay in the transaction on the primary. Summaries stay exact because (1) the daemon's
+ * visibility barrier runs before the processor, so the read server already shows the event's row and every
+ * row committed before it; (2) the read comes after the summary row's lock, so the computations of one
+ * family still run one after the other, and each reads the read server later than the one before; (3) a
+ * replica applies transactions in commit order, so a later read never sees less. The computation for a
+ * family's last event therefore commits last and has read every row of the family. This needs
+ * {@code processor.read.url} to name one server, and a barrier ({@code processor.read.visibility} other than
+ * {@code off}); without one, a summary can miss rows the replica had not applied yet.
  */
 public final class FamilyAggregateProcessor implements TransactionalProcessor {
 
@@ -61,6 +73,8 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
     private static final int MAX_KEY_LENGTH = 191;
 
     private DataSource dataSource;
+    /** Where families are read when the daemon gives a read server other than the primary, else {@code null}. */
+    private DataSource readServer;
     private FamilySql sql;
 
     /** Created by the daemon, configured in {@link #open}. */
@@ -77,13 +91,15 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
     public void open(ProcessorContext context) throws SQLException {
         FamilySettings settings = FamilySettings.from(context.config());
         dataSource = context.dataSource();
+        readServer = context.readDataSource() != dataSource ? context.readDataSource() : null;
         try (Connection connection = dataSource.getConnection()) {
             sql = FamilySql.inspect(connection, settings);
             try (Statement statement = connection.createStatement()) {
                 statement.execute(sql.createSummary());
             }
         }
-        log.info("summarizing families of {} by {} into {}", sql.table, settings.familyColumn(), sql.summary);
+        log.info("summarizing families of {} by {} into {}{}", sql.table, settings.familyColumn(), sql.summary,
+                readServer != null ? ", reading families from the processor's read server" : "");
     }
 
     /** Recomputes the families the event touches, in {@code transaction} (see the class documentation). */
@@ -167,31 +183,48 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
         }
     }
 
-    private void writeSummary(Connection connection, Object family, String key) throws SQLException {
+    private void writeSummary(Connection transaction, Object family, String key) throws SQLException {
+        Aggregate aggregate;
+        if (readServer == null) {
+            aggregate = aggregate(transaction, family);
+        } else {
+            // After the summary lock: see "Reading the family from a replica" in the class documentation.
+            try (Connection read = readServer.getConnection()) {
+                aggregate = aggregate(read, family);
+            }
+        }
+        if (aggregate.count() == 0) {
+            try (PreparedStatement delete = transaction.prepareStatement(sql.deleteSummary())) {
+                delete.setString(1, key);
+                delete.executeUpdate();
+            }
+            return;
+        }
+        try (PreparedStatement update = transaction.prepareStatement(sql.updateSummary())) {
+            update.setLong(1, aggregate.count());
+            update.setBigDecimal(2, aggregate.sum());
+            update.setBigDecimal(3, aggregate.min());
+            update.setBigDecimal(4, aggregate.max());
+            update.setBigDecimal(5, aggregate.maxId());
+            update.setString(6, key);
+            update.executeUpdate();
+        }
+    }
+
+    private Aggregate aggregate(Connection connection, Object family) throws SQLException {
         try (PreparedStatement aggregate = connection.prepareStatement(sql.aggregateFamily())) {
             // BIGINT UNSIGNED values are bound as DECIMAL: compared with a string they would become doubles.
             aggregate.setObject(1, family instanceof BigInteger big ? new BigDecimal(big) : family);
             try (ResultSet rs = aggregate.executeQuery()) {
                 rs.next();
-                long count = rs.getLong(1);
-                if (count == 0) {
-                    try (PreparedStatement delete = connection.prepareStatement(sql.deleteSummary())) {
-                        delete.setString(1, key);
-                        delete.executeUpdate();
-                    }
-                    return;
-                }
-                try (PreparedStatement update = connection.prepareStatement(sql.updateSummary())) {
-                    update.setLong(1, count);
-                    update.setBigDecimal(2, rs.getBigDecimal(2));
-                    update.setBigDecimal(3, rs.getBigDecimal(3));
-                    update.setBigDecimal(4, rs.getBigDecimal(4));
-                    update.setBigDecimal(5, rs.getBigDecimal(5));
-                    update.setString(6, key);
-                    update.executeUpdate();
-                }
+                return new Aggregate(rs.getLong(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getBigDecimal(4),
+                        rs.getBigDecimal(5));
             }
         }
+    }
+
+    /** One family's count, sum, minimum and maximum of the value column, and highest id. */
+    private record Aggregate(long count, BigDecimal sum, BigDecimal min, BigDecimal max, BigDecimal maxId) {
     }
 
     /**

@@ -1,0 +1,111 @@
+package io.cdcrunner.pipeline;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.cdcrunner.config.ReadSettings;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.delivery.VisibilityBarrier;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.ServerInfo;
+import io.cdcrunner.visibility.BarrierChoice;
+import io.cdcrunner.visibility.ReadTopology;
+import io.cdcrunner.visibility.VisibilityMetrics;
+
+/**
+ * Opens the visibility barrier for the processor's read server: a small connection pool of its own (a wait
+ * holds a connection for up to the timeout, and primary-lock changes a session variable, so the processor's
+ * pools are left alone), the topology probe and the choice of method.
+ */
+final class VisibilityWiring implements AutoCloseable {
+
+    private static final Pattern HOST_PORT = Pattern.compile("^jdbc:[a-z]+://([^/?;]+)");
+
+    private final VisibilityBarrier barrier;
+    private final HikariDataSource pool;
+
+    private VisibilityWiring(VisibilityBarrier barrier, HikariDataSource pool) {
+        this.barrier = barrier;
+        this.pool = pool;
+    }
+
+    static VisibilityWiring open(RunnerConfig config, ServerFlavor flavor, VisibilityMetrics metrics) {
+        ReadSettings read = config.read();
+        String url = ProcessorHost.readUrl(config);
+        if (read.visibility() == ReadSettings.Visibility.OFF && read.url().isEmpty()) {
+            return new VisibilityWiring(BarrierChoice.offOnOwnDataSource(metrics), null);
+        }
+        HikariDataSource pool = pool(config, url);
+        try {
+            ReadTopology topology;
+            try (Connection connection = pool.getConnection(); Connection source = SourceJdbc.connect(config.source())) {
+                long sourceServerId = ServerInfo.readSettings(source).serverId();
+                topology = ReadTopology.probe(connection, flavor, sourceServerId, address(url));
+            }
+            VisibilityBarrier barrier = BarrierChoice.choose(read, topology, pool, () -> {
+                try (Connection source = SourceJdbc.connect(config.source())) {
+                    return ServerInfo.readSettings(source).gtidSet();
+                }
+            }, metrics);
+            return new VisibilityWiring(barrier, pool);
+        } catch (SQLException e) {
+            pool.close();
+            throw new PipelineStartException("cannot inspect the processor's read server " + address(url) + ": "
+                    + e.getMessage() + "; check processor.read.url/user/password", e);
+        } catch (IllegalArgumentException e) {
+            pool.close();
+            throw new PipelineStartException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    VisibilityBarrier barrier() {
+        return barrier;
+    }
+
+    private static HikariDataSource pool(RunnerConfig config, String url) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(config.pipelineName() + "-visibility");
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(config.read().user());
+        hikari.setPassword(config.read().password().reveal());
+        // Batch waits are serialized; the second connection serves row confirmations of other lanes.
+        hikari.setMaximumPoolSize(2);
+        hikari.setMinimumIdle(1);
+        hikari.setAutoCommit(true);
+        // Each statement sees the latest commits, and locking reads take no gap locks.
+        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new PipelineStartException("cannot connect to the processor's read server " + address(url) + ": "
+                    + e.getMessage() + "; check processor.read.url/user/password", e);
+        }
+    }
+
+    /** {@code host:port} of a JDBC URL, without any credentials a URL might carry in its parameters. */
+    static String address(String url) {
+        Matcher m = HOST_PORT.matcher(url);
+        if (!m.find()) {
+            return "(read server)";
+        }
+        String hostPort = m.group(1);
+        int at = hostPort.lastIndexOf('@');
+        return at >= 0 ? hostPort.substring(at + 1) : hostPort;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.cdcrunner.visibility;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+import javax.sql.DataSource;
+
+import io.cdcrunner.delivery.VisibilityBarrier;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.SourcePosition;
+
+/**
+ * The visibility barrier in front of the processor: makes the processor's read server show each event's
+ * transaction, and everything committed before it, before the processor runs.
+ *
+ * <p>Amortized: {@link #prepareBatch} notes the batch's events; the first {@link #ensureVisible} of the
+ * batch that is not yet known to be visible waits once, for the batch's last covered event, and remembers
+ * that position. Every later event at or before it returns at once. Lanes that need the same wait queue
+ * behind the one lane doing it (one round trip, not one per lane). Events the {@link CatchUp} does not
+ * cover (a row without a usable key, or every event under {@code row-poll}) are confirmed through their own
+ * row instead.
+ *
+ * <p>A wait that times out throws {@link VisibilityTimeoutException}: a retryable failure of the event, so
+ * the processor never runs against a server that has not caught up.
+ */
+public final class ReadBarrier implements VisibilityBarrier {
+
+    private final DataSource server;
+    private final String serverName;
+    private final CatchUp catchUp;
+    private final RowPoll rowPoll;
+    private final Duration timeout;
+    private final VisibilityMetrics metrics;
+    private final LongSupplier nanoClock;
+    private final ReentrantLock waiting = new ReentrantLock();
+    private volatile List<ChangeEvent> batch = List.of();
+    private volatile SourcePosition visibleUpTo;
+
+    /**
+     * @param server     the read server, through connections used only by the barrier (auto-commit,
+     *                   READ COMMITTED)
+     * @param serverName how to name the server in errors, e.g. {@code replica 10.0.0.7:3306}
+     * @param catchUp    the batch wait, or {@code null} to confirm every event through its row
+     * @param timeout    {@code processor.read.visibility.timeout.ms}
+     * @param nanoClock  {@link System#nanoTime} outside tests
+     */
+    ReadBarrier(DataSource server, String serverName, CatchUp catchUp, Duration timeout, VisibilityMetrics metrics,
+                LongSupplier nanoClock) {
+        this.server = server;
+        this.serverName = serverName;
+        this.catchUp = catchUp;
+        this.rowPoll = new RowPoll(nanoClock);
+        this.timeout = timeout;
+        this.metrics = metrics;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public void prepareBatch(List<ChangeEvent> events) {
+        if (catchUp != null) {
+            batch = events.stream().filter(catchUp::covers).toList();
+        }
+    }
+
+    @Override
+    public void ensureVisible(ChangeEvent event) throws Exception {
+        if (catchUp == null || !catchUp.covers(event)) {
+            confirmRow(event);
+            return;
+        }
+        if (!catchUp.coversEarlier()) {
+            await(List.of(event));
+            return;
+        }
+        if (BinlogOrder.atOrBefore(event.position(), visibleUpTo)) {
+            metrics.onCovered();
+            return;
+        }
+        waiting.lockInterruptibly();
+        try {
+            // The lane that held the lock may have waited for a position past this event.
+            if (BinlogOrder.atOrBefore(event.position(), visibleUpTo)) {
+                metrics.onCovered();
+                return;
+            }
+            List<ChangeEvent> target = batch;
+            if (target.isEmpty() || !BinlogOrder.atOrBefore(event.position(), last(target).position())) {
+                // Not an event of the prepared batch (delivered on its own, e.g. a dead-letter replay).
+                target = List.of(event);
+            }
+            await(target);
+            SourcePosition reached = last(target).position();
+            if (visibleUpTo == null || BinlogOrder.compare(reached, visibleUpTo) > 0) {
+                visibleUpTo = reached;
+            }
+        } finally {
+            waiting.unlock();
+        }
+    }
+
+    private void await(List<ChangeEvent> target) throws Exception {
+        long started = nanoClock.getAsLong();
+        try (Connection connection = server.getConnection()) {
+            catchUp.await(target, timeout, connection);
+        } catch (VisibilityTimeoutException e) {
+            metrics.onTimeout();
+            throw new VisibilityTimeoutException(serverName + ": " + e.getMessage() + ". The processor did not run; "
+                    + "the event is retried. If the server lags this much, raise processor.read.visibility.timeout.ms; "
+                    + "if replication stopped, check SHOW REPLICA STATUS on it", e.getCause());
+        }
+        metrics.onWait(TimeUnit.NANOSECONDS.toMicros(nanoClock.getAsLong() - started));
+    }
+
+    private void confirmRow(ChangeEvent event) throws Exception {
+        long started = nanoClock.getAsLong();
+        try (Connection connection = server.getConnection()) {
+            rowPoll.confirm(event, timeout, connection);
+        } catch (VisibilityTimeoutException e) {
+            metrics.onTimeout();
+            throw new VisibilityTimeoutException(serverName + ": " + e.getMessage() + ". The processor did not run; "
+                    + "the event is retried", e.getCause());
+        }
+        metrics.onRowConfirmation();
+        metrics.onWait(TimeUnit.NANOSECONDS.toMicros(nanoClock.getAsLong() - started));
+    }
+
+    private static ChangeEvent last(List<ChangeEvent> events) {
+        return events.get(events.size() - 1);
+    }
+}

@@ -1,0 +1,53 @@
+package io.cdcrunner.visibility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.cdcrunner.processor.ServerFlavor;
+
+class GtidWaitTest {
+
+    @Test
+    void mariaDbWaitsForTheHighestSequenceOfEachDomain() {
+        assertThat(GtidWait.highestPerDomain(List.of("0-1-5", "1-2-3", "0-1-9", "0-1-7", "1-2-2")))
+                .isEqualTo("0-1-9,1-2-3");
+    }
+
+    @Test
+    void mySqlWaitsForEachSourcesHighestTransactionItselfNotARangeFromOne() {
+        String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        String b = "4f22fb58-82db-22f2-0f44-d91bb0530673";
+        assertThat(GtidWait.highestPerSource(List.of(a + ":17", b + ":3", a + ":23", a + ":19")))
+                .isEqualTo(a + ":23," + b + ":3");
+    }
+
+    @Test
+    void mySqlTaggedGtidsKeepTheirTag() {
+        String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        assertThat(GtidWait.highestPerSource(List.of(a + ":etl:4", a + ":etl:9", a + ":2")))
+                .isEqualTo(a + ":2," + a + ":etl:9");
+    }
+
+    @Test
+    void snapshotRowsWaitOnceForTheSourcePositionReadWhenTheyArrive() throws Exception {
+        int[] reads = {0};
+        GtidWait wait = new GtidWait(ServerFlavor.MARIADB, true, () -> {
+            reads[0]++;
+            return "0-1-40,1-1-7";
+        });
+        assertThat(wait.target(List.of(Events.snapshotRow(1), Events.snapshotRow(2)))).isEqualTo("0-1-40,1-1-7");
+        assertThat(wait.target(List.of(Events.snapshotRow(3), Events.insert(9, 900, "0-1-41"))))
+                .isEqualTo("0-1-41,1-1-7");
+        assertThat(reads[0]).isEqualTo(1);
+    }
+
+    @Test
+    void whereMySqlCommitsMayCompleteOutOfOrderEveryGtidOfTheBatchIsWaitedFor() {
+        String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        assertThat(GtidWait.everyPerSource(List.of(a + ":17", a + ":19", a + ":18", a + ":23", a + ":etl:4")))
+                .isEqualTo(a + ":17-19:23," + a + ":etl:4");
+    }
+}

@@ -1,0 +1,267 @@
+package io.cdcrunner.visibility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.demo.DemoWriter;
+import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
+import io.cdcrunner.processor.builtin.FamilySettings;
+import io.cdcrunner.delivery.ProcessedListener;
+import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.pipeline.TestPipelines;
+import io.cdcrunner.testdb.MariaDbTestDatabase;
+
+/**
+ * Read-your-writes on a real topology: a primary and a replica applying each transaction a second late
+ * ({@code MASTER_DELAY=1}). The daemon tails the primary; the processor reads each inserted row's family
+ * from the replica (or the primary) and counts stale reads. Size with {@code -Dcdc.visibility.rows=N}.
+ */
+class ReplicaVisibilityTest {
+
+    private static final int ROWS = Integer.getInteger("cdc.visibility.rows", 10_000);
+    private static final int RATE = Integer.getInteger("cdc.visibility.rate", 1_500);
+    private static final int WRITERS = 8;
+    private static final int FAMILIES = 200;
+    private static final Duration WAIT = Duration.ofSeconds(180);
+
+    private static MariaDbTestDatabase primaryDb;
+    private static LocalMariaDb primary;
+    private static LocalMariaDb replica;
+    private static HikariDataSource writerPool;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startTopology() {
+        primaryDb = new MariaDbTestDatabase();
+        primary = primaryDb.server();
+        primaryDb.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        replica = primary.startReplica(2, 1);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(primary.jdbcUrl(""));
+        hikari.setUsername("root");
+        hikari.setMaximumPoolSize(WRITERS + 1);
+        writerPool = new HikariDataSource(hikari);
+    }
+
+    @AfterAll
+    static void stopTopology() {
+        if (writerPool != null) {
+            writerPool.close();
+        }
+        if (replica != null) {
+            replica.close();
+        }
+        if (primaryDb != null) {
+            primaryDb.close();
+        }
+    }
+
+    /** Creates the table and the daemon's configuration for it. */
+    private RunnerConfig prepare(String name, Map<String, String> overrides) throws Exception {
+        primary.execute("CREATE DATABASE " + name);
+        try (Connection c = primary.rootConnection()) {
+            FamilyWriters.createTable(c, name + ".rows");
+        }
+        // The table must exist on the replica before any read, also when the barrier is off.
+        replica.awaitCaughtUpWith(primary, Duration.ofSeconds(30));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "pipeline.name", name,
+                "source.tables", name + ".rows",
+                "processor.class", FamilyReadCheckProcessor.class.getName(),
+                "processor.check.table", name + ".rows",
+                "processor.read.url", replica.jdbcUrl(""),
+                "processor.threads", "4",
+                "processor.ordering.column", "family"));
+        settings.putAll(overrides);
+        settings.values().removeIf(String::isEmpty);
+        return TestPipelines.config(primaryDb, Files.createDirectories(temp.resolve(name)), settings);
+    }
+
+    /** Runs the daemon over {@code rows} inserts and returns what the processor saw. */
+    private Outcome run(String name, int rows, Map<String, String> overrides) throws Exception {
+        RunnerConfig config = prepare(name, overrides);
+        CommittedRows committed = new CommittedRows();
+        FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
+        Histogram latency = new SynchronizedHistogram(3_600_000_000L, 3);
+        ProcessedListener commitToProcessed = (event, nanos) -> {
+            Long committedAt = committed.commitNanos(event.row().getLong("id"));
+            if (committedAt != null) {
+                latency.recordValue(Math.max(0, (nanos - committedAt) / 1_000));
+            }
+        };
+        try (Pipeline pipeline = new Pipeline(config, commitToProcessed)) {
+            pipeline.start();
+            long started = System.nanoTime();
+            FamilyWriters.write(writerPool, name + ".rows", rows, FAMILIES, WRITERS, RATE, committed);
+            await().atMost(WAIT).until(() -> tally.reads.get() >= rows || pipeline.state().isFinal());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(pipeline.state()).isEqualTo(PipelineState.STREAMING);
+            pipeline.close();
+            VisibilityMetrics barrier = pipeline.visibility();
+            System.out.printf("[visibility] %-13s method %-12s rows %,d, reads %,d, stale reads %,d (row itself "
+                            + "missing %,d, earlier row of its family missing %,d) in %.1f s; barrier waits %,d "
+                            + "p50 %.1f ms p99 %.1f ms max %.1f ms, events covered without a wait %,d, row "
+                            + "confirmations %,d, timeouts %d; commit-to-processed p50 %.1f ms p99 %.1f ms%n",
+                    name, barrier.method(), committed.count(), tally.reads.get(), tally.stale(),
+                    tally.missingOwnRow.get(), tally.missingEarlierRow.get(), seconds, barrier.waits(),
+                    barrier.waitMicrosAtPercentile(50) / 1000.0, barrier.waitMicrosAtPercentile(99) / 1000.0,
+                    barrier.maxWaitMicros() / 1000.0, barrier.eventsCovered(), barrier.rowConfirmations(),
+                    barrier.timeouts(), latency.getValueAtPercentile(50) / 1000.0,
+                    latency.getValueAtPercentile(99) / 1000.0);
+            assertThat(tally.reads.get()).as("every insert processed once").isEqualTo(rows);
+            return new Outcome(tally.stale(), barrier);
+        }
+    }
+
+    private record Outcome(long staleReads, VisibilityMetrics barrier) {
+    }
+
+    @Test
+    void withTheBarrierNoReadFromTheLaggingReplicaMissesTheEventOrAnEarlierRowOfItsFamily() throws Exception {
+        Outcome outcome = run("vis_replica", ROWS, Map.of());
+        assertThat(outcome.barrier().method()).isEqualTo("gtid-wait");
+        assertThat(outcome.staleReads()).isZero();
+        // Amortized: far fewer waits than events.
+        assertThat(outcome.barrier().waits()).isLessThan(ROWS / 10);
+    }
+
+    @Test
+    void withTheBarrierOffTheSameSetupReadsStaleState() throws Exception {
+        Outcome outcome = run("vis_off", Math.min(ROWS, 2_000), Map.of("processor.read.visibility", "off"));
+        assertThat(outcome.barrier().method()).isEqualTo("off");
+        assertThat(outcome.staleReads()).as("stale reads without the barrier: proves the check can fail").isPositive();
+    }
+
+    @Test
+    void readingThePrimaryTheBarrierLocksTheLastRowAndNoReadIsStale() throws Exception {
+        Outcome outcome = run("vis_primary", ROWS, Map.of("processor.read.url", ""));
+        assertThat(outcome.barrier().method()).isEqualTo("primary-lock");
+        assertThat(outcome.staleReads()).isZero();
+    }
+
+    @Test
+    void rowPollConfirmsEachEventsRowOnTheReplica() throws Exception {
+        Outcome outcome = run("vis_rowpoll", Math.min(ROWS, 1_000), Map.of("processor.read.visibility", "row-poll"));
+        assertThat(outcome.barrier().method()).isEqualTo("row-poll");
+        assertThat(outcome.staleReads()).isZero();
+        assertThat(outcome.barrier().rowConfirmations()).isEqualTo(Math.min(ROWS, 1_000));
+    }
+
+    @Test
+    void aReplicaThatStopsApplyingHoldsTheProcessorBackInsteadOfLettingItReadStaleState() throws Exception {
+        RunnerConfig config = prepare("vis_stopped", Map.of(
+                "processor.read.visibility.timeout.ms", "300",
+                "processor.retry.max.attempts", "1000",
+                "processor.retry.initial.backoff.ms", "50",
+                "processor.retry.max.backoff.ms", "200"));
+        CommittedRows committed = new CommittedRows();
+        FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_stopped", committed);
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            replica.execute("STOP SLAVE SQL_THREAD");
+            try {
+                FamilyWriters.write(writerPool, "vis_stopped.rows", 1, 1, 1, 100, committed);
+                await().atMost(WAIT).until(() -> pipeline.visibility().timeouts() >= 3);
+                assertThat(tally.reads.get()).as("processor runs while the replica does not apply").isZero();
+            } finally {
+                replica.execute("START SLAVE SQL_THREAD");
+            }
+            await().atMost(WAIT).until(() -> tally.reads.get() >= 1);
+            pipeline.close();
+            System.out.printf("[visibility] replica stopped applying: %d timed-out waits (retried), then read %d "
+                    + "row(s) with %d stale once it resumed%n", pipeline.visibility().timeouts(), tally.reads.get(),
+                    tally.stale());
+            assertThat(tally.stale()).isZero();
+            assertThat(pipeline.counters().delivery().deadLettered()).isZero();
+        }
+    }
+
+    @Test
+    void theFamilyAggregateProcessorReadingTheReplicaKeepsEverySummaryExact() throws Exception {
+        String name = "vis_family";
+        int rows = Math.min(ROWS, 3_000);
+        primary.execute("CREATE DATABASE " + name);
+        try (Connection c = primary.rootConnection()) {
+            DemoWriter.createSchema(c, name + ".orders");
+        }
+        replica.awaitCaughtUpWith(primary, Duration.ofSeconds(30));
+        // Ordered by row (the default), so one family's rows run on several lanes at once.
+        RunnerConfig config = TestPipelines.config(primaryDb, Files.createDirectories(temp.resolve(name)), Map.of(
+                "pipeline.name", name,
+                "source.tables", name + ".orders",
+                "processor.class", FamilyAggregateProcessor.class.getName(),
+                "processor.family.table", name + ".orders",
+                "processor.family.column", "customer_id",
+                "processor.family.value.column", "amount",
+                "processor.family.summary.table", name + ".customer_totals",
+                "processor.read.url", replica.jdbcUrl(""),
+                "processor.threads", "4"));
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            new DemoWriter(writerPool, name + ".orders", rows, 40, 4, RATE).run();
+            await().atMost(WAIT).until(() -> pipeline.counters().processedCount() >= rows || pipeline.state().isFinal());
+            pipeline.close();
+            FamilySettings family = FamilySettings.from(new ProcessorConfig(config.processor().options()));
+            List<String> mismatches = FamilyAggregateProcessor.mismatches(writerPool, family);
+            System.out.printf("[visibility] family aggregate reading the replica: %,d events, %d summaries differ "
+                    + "from a recomputation; barrier %s%n", pipeline.counters().processedCount(), mismatches.size(),
+                    pipeline.visibility().summary());
+            assertThat(pipeline.counters().processedCount()).isEqualTo(rows);
+            assertThat(mismatches).isEmpty();
+        }
+    }
+
+    @Test
+    void rowsOfAnInitialSnapshotWaitUntilTheReplicaHasTheSnapshot() throws Exception {
+        RunnerConfig config = prepare("vis_snapshot", Map.of(
+                "source.start", "snapshot",
+                "processor.read.visibility.timeout.ms", "300",
+                "processor.retry.max.attempts", "1000",
+                "processor.retry.initial.backoff.ms", "50",
+                "processor.retry.max.backoff.ms", "200"));
+        CommittedRows committed = new CommittedRows();
+        FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_snapshot", committed);
+        int rows = 200;
+        replica.execute("STOP SLAVE SQL_THREAD");
+        try (Pipeline pipeline = new Pipeline(config)) {
+            try {
+                FamilyWriters.write(writerPool, "vis_snapshot.rows", rows, 10, 2, 1_000, committed);
+                pipeline.start();
+                await().atMost(WAIT).until(() -> pipeline.visibility().timeouts() >= 2);
+                assertThat(tally.reads.get()).as("snapshot rows processed before the replica has them").isZero();
+            } finally {
+                replica.execute("START SLAVE SQL_THREAD");
+            }
+            await().atMost(WAIT).until(() -> tally.reads.get() >= rows);
+            pipeline.close();
+            System.out.printf("[visibility] snapshot of %d rows read from the replica: %d timed-out waits while it "
+                    + "did not apply, then stale reads %d%n", rows, pipeline.visibility().timeouts(), tally.stale());
+            assertThat(tally.stale()).isZero();
+        }
+    }
+}

@@ -17,9 +17,11 @@ import io.cdcrunner.state.OffsetFileStore;
 import io.cdcrunner.state.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
 import io.debezium.embedded.Connect;
+import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.debezium.engine.format.Json;
 
 /**
  * The baseline: Debezium's embedded engine with the MariaDB connector and a consumer that does nothing but
@@ -44,7 +46,7 @@ final class BareEngine implements AutoCloseable {
         void batch(int changes, long nanoTime);
     }
 
-    private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private final DebeziumEngine<?> engine;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bare-engine"));
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -54,14 +56,40 @@ final class BareEngine implements AutoCloseable {
         this(source, name, table, state, start, tuning, serverId, idConsumer(sink));
     }
 
-    /** The no-op consumer: counts the table's change records per batch and marks them processed. */
+    /**
+     * The no-op consumer: counts the table's change records per batch and marks them processed. With
+     * {@code json}, the engine hands over records in Debezium's JSON format (its defaults, schemas included),
+     * as {@code DebeziumEngine.create(Json.class)} does; otherwise as Connect records, with no conversion.
+     */
     BareEngine(Source source, String name, String table, StateDirectory state, BinlogPosition start,
-               EngineTuning tuning, long serverId, BatchSink sink) {
-        this(source, name, table, state, start, tuning, serverId, countingConsumer(name + "." + Source.DATABASE + "." + table, sink));
+               EngineTuning tuning, long serverId, boolean json, BatchSink sink) {
+        String topic = name + "." + Source.DATABASE + "." + table;
+        Properties p = properties(source, name, table, state, start, tuning, serverId);
+        engine = json
+                ? DebeziumEngine.create(Json.class).using(p).notifying(jsonCountingConsumer(topic, sink))
+                        .using(this::completed).build()
+                : DebeziumEngine.create(ChangeEventFormat.of(Connect.class)).using(p)
+                        .notifying(countingConsumer(topic, sink)).using(this::completed).build();
     }
 
     private BareEngine(Source source, String name, String table, StateDirectory state, BinlogPosition start,
                        EngineTuning tuning, long serverId, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer) {
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(properties(source, name, table, state, start, tuning, serverId))
+                .notifying(consumer)
+                .using(this::completed)
+                .build();
+    }
+
+    private void completed(boolean success, String message, Throwable error) {
+        if (!success) {
+            failure.set(error != null ? error : new IllegalStateException(message));
+        }
+        done.countDown();
+    }
+
+    private static Properties properties(Source source, String name, String table, StateDirectory state,
+                                         BinlogPosition start, EngineTuning tuning, long serverId) {
         OffsetSeeder.seedIfAbsent(state.offsetsFile(), name, name, start.file(), start.position(), start.gtidSet());
         Properties p = new Properties();
         p.setProperty("name", name);
@@ -85,16 +113,7 @@ final class BareEngine implements AutoCloseable {
         p.setProperty("max.batch.size", String.valueOf(tuning.maxBatchSize()));
         p.setProperty("max.queue.size", String.valueOf(tuning.maxQueueSize()));
         RecordMapper.connectorProperties().forEach(p::setProperty);
-        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(p)
-                .notifying(consumer)
-                .using((success, message, error) -> {
-                    if (!success) {
-                        failure.set(error != null ? error : new IllegalStateException(message));
-                    }
-                    done.countDown();
-                })
-                .build();
+        return p;
     }
 
     private static DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> idConsumer(RowSink sink) {
@@ -117,6 +136,21 @@ final class BareEngine implements AutoCloseable {
             int changes = 0;
             for (RecordChangeEvent<SourceRecord> change : records) {
                 if (change.record().value() != null && topic.equals(change.record().topic())) {
+                    changes++;
+                }
+                committer.markProcessed(change);
+            }
+            committer.markBatchFinished();
+            sink.batch(changes, System.nanoTime());
+        };
+    }
+
+    private static DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> jsonCountingConsumer(String topic,
+                                                                                                   BatchSink sink) {
+        return (records, committer) -> {
+            int changes = 0;
+            for (ChangeEvent<String, String> change : records) {
+                if (change.value() != null && topic.equals(change.destination())) {
                     changes++;
                 }
                 committer.markProcessed(change);

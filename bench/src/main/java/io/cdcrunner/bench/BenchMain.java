@@ -22,7 +22,8 @@ import io.cdcrunner.localdb.LocalMariaDb;
  *
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling},
  * {@code --rounds N} (catch-up repetitions, default 1), {@code --profile} (JFR recording of the daemon's
- * catch-up), {@code --poll-ms N}, {@code --batch N}, {@code --queue N}, {@code --out DIR}.
+ * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
+ * {@code --queue N}, {@code --out DIR}.
  */
 public final class BenchMain {
 
@@ -35,6 +36,15 @@ public final class BenchMain {
     public static void main(String[] argv) throws Exception {
         Map<String, String> options = options(argv);
         Sizes sizes = options.containsKey("quick") ? Sizes.quick() : Sizes.defaults();
+        if (options.containsKey("catchup-rows")) {
+            sizes = sizes.withCatchUpRows(Long.parseLong(options.get("catchup-rows")));
+        }
+        if (options.containsKey("rates")) {
+            sizes = sizes.withRates(Arrays.stream(options.get("rates").split(",")).map(Integer::valueOf).toList());
+        }
+        if (options.containsKey("steady-s")) {
+            sizes = sizes.withSteadySeconds(Integer.parseInt(options.get("steady-s")));
+        }
         EngineTuning tuning = new EngineTuning(Integer.parseInt(options.getOrDefault("poll-ms", "1")),
                 Integer.parseInt(options.getOrDefault("batch", "2048")),
                 Integer.parseInt(options.getOrDefault("queue", "8192")));

@@ -9,9 +9,11 @@ import java.util.Map;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 
 /**
- * Scenarios 2 and 5: a backlog committed while nothing reads is drained by bare Debezium (no-op consumer)
- * and by the daemon (no-op processor), each from the same binlog position with a fresh state directory, in
- * fresh JVMs capped at 256 MB of heap; each reports its rate and its memory.
+ * Scenarios 2 and 5: a backlog committed while nothing reads is drained by bare Debezium with a no-op
+ * consumer, once taking Connect records (no conversion at all: the engine's own cost) and once taking JSON
+ * records (Debezium's usual format, the calibration baseline of PLATFORM.md), and by the daemon with a no-op
+ * processor; each from the same binlog position with a fresh state directory, in fresh JVMs capped at 256 MB
+ * of heap. Each reports its rate and its memory.
  */
 final class CatchUpScenario {
 
@@ -50,6 +52,7 @@ final class CatchUpScenario {
         List<Map<String, Object>> plan = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             plan.add(args("bare", round, start));
+            plan.add(args("bare-json", round, start));
             plan.add(args("cdc", round, start));
         }
         List<String> commands = plan.stream().map(a -> ChildJvm.describe(DrainRun.class,
@@ -60,7 +63,7 @@ final class CatchUpScenario {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (Map<String, Object> args : plan) {
             boolean daemon = args.get("mode").equals("cdc");
-            String engine = daemon ? LatencyScenario.DAEMON : LatencyScenario.BARE;
+            String engine = engineName((String) args.get("mode"));
             bench.out.printf("  draining with %s (round %s) ...%n", engine, args.get("round"));
             Map<String, Object> result = bench.runChild("catchup-" + args.get("name"), DrainRun.class,
                     daemon ? daemonFlags : List.of(), args, Duration.ofMinutes(5));
@@ -93,7 +96,7 @@ final class CatchUpScenario {
             bench.out.printf("busiest threads of %s (round %s), CPU s: %s%n", run.get("engine"), run.get("round"),
                     run.get("busiest_threads_cpu_s"));
         }
-        bench.out.println("cdc-runner / bare Debezium (median of rounds): " + catchUp.get("daemon_vs_bare"));
+        bench.out.println("cdc-runner / baseline (medians of rounds): " + catchUp.get("daemon_vs_bare"));
 
         Map<String, Object> memoryScenario = bench.begin("5. Memory during the catch-up above (same runs)", sizes,
                 commands);
@@ -103,12 +106,25 @@ final class CatchUpScenario {
         return List.of(catchUp, memoryScenario);
     }
 
+    static String engineName(String mode) {
+        return switch (mode) {
+            case "cdc" -> LatencyScenario.DAEMON;
+            case "bare-json" -> LatencyScenario.BARE_JSON;
+            default -> LatencyScenario.BARE;
+        };
+    }
+
+    /** cdc-runner's rates divided by each baseline's (medians over the rounds). */
     private static Map<String, Object> ratios(List<Map<String, Object>> runs) {
         Map<String, Object> r = new LinkedHashMap<>();
-        for (String key : List.of("events_per_s_incl_startup", "events_per_s_drain")) {
-            double daemon = median(runs, LatencyScenario.DAEMON, key);
-            double bare = median(runs, LatencyScenario.BARE, key);
-            r.put(key, Math.round(daemon / bare * 100) / 100.0);
+        for (String baseline : List.of(LatencyScenario.BARE, LatencyScenario.BARE_JSON)) {
+            Map<String, Object> against = new LinkedHashMap<>();
+            for (String key : List.of("events_per_s_incl_startup", "events_per_s_drain")) {
+                double daemon = median(runs, LatencyScenario.DAEMON, key);
+                double bare = median(runs, baseline, key);
+                against.put(key, Math.round(daemon / bare * 100) / 100.0);
+            }
+            r.put(baseline, against);
         }
         return r;
     }

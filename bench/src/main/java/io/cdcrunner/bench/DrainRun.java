@@ -18,7 +18,8 @@ import io.cdcrunner.state.StateDirectory;
  * Child process of scenarios 2, 3 and 5: drains a backlog of {@code rows} changes of one table, committed
  * while nothing was reading, starting at a given binlog position (fresh state directory, seeded as on a first
  * start). Reports the time from the engine start and from the first event to the last event, and this JVM's
- * memory. Daemon keys are passed as {@code daemon.<key>=<value>}.
+ * memory. {@code mode} is {@code cdc} (the daemon), {@code bare} (Debezium, Connect records) or
+ * {@code bare-json} (Debezium, JSON records). Daemon keys are passed as {@code daemon.<key>=<value>}.
  */
 public final class DrainRun {
 
@@ -64,9 +65,11 @@ public final class DrainRun {
         try (MemorySampler memory = new MemorySampler()) {
             CpuUsage cpu = new CpuUsage();
             long startedAt = System.nanoTime();
-            AutoCloseable engine = mode.equals("bare")
-                    ? startBare(source, name, table, state, start, tuning, args.getLong("server.id"))
+            AutoCloseable engine = mode.startsWith("bare")
+                    ? startBare(source, name, table, state, start, tuning, args.getLong("server.id"), mode.equals("bare-json"))
                     : startDaemon(source, name, table, state, start, tuning, args);
+            // Until here the daemon prepared itself (probe, processor, dead-letter store) and submitted the engine.
+            result.put("start_call_s", round((System.nanoTime() - startedAt) / 1e9));
             boolean complete;
             try {
                 complete = allSeen.await(args.getLong("timeout.s"), TimeUnit.SECONDS);
@@ -93,9 +96,8 @@ public final class DrainRun {
     }
 
     private AutoCloseable startBare(Source source, String name, String table, StateDirectory state,
-                                    BinlogPosition start, EngineTuning tuning, long serverId) {
-        BareEngine bare = new BareEngine(source, name, table, state, start, tuning, serverId,
-                (BareEngine.BatchSink) this::onEvents);
+                                    BinlogPosition start, EngineTuning tuning, long serverId, boolean json) {
+        BareEngine bare = new BareEngine(source, name, table, state, start, tuning, serverId, json, this::onEvents);
         bare.start();
         return bare;
     }

@@ -58,8 +58,8 @@ final class LatencyChart {
             for (List<Double> point : curve.points()) {
                 double nines = point.get(0) >= 100.0 ? 4.0 : Math.min(4.0, -Math.log10(1 - point.get(0) / 100.0));
                 x.add(nines);
-                // A log axis cannot show 0 ms (rows processed before the COMMIT call returned).
-                y.add(Math.max(0.01, point.get(1)));
+                // A log axis cannot show 0 ms (rows processed before the COMMIT call returned): drawn at 0.1 ms.
+                y.add(Math.max(0.1, point.get(1)));
             }
             if (x.isEmpty()) {
                 continue;

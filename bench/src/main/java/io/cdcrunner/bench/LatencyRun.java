@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,6 +90,7 @@ public final class LatencyRun {
         }
         // After close: the engine's threads are done writing processedNanos.
         summarize(result, t0 + TimeUnit.SECONDS.toNanos(warmSeconds));
+        result.put("slowest", slowest(t0, 10));
         return result;
     }
 
@@ -119,6 +123,22 @@ public final class LatencyRun {
             }
         }
         return System.nanoTime();
+    }
+
+    /** The slowest rows as [ms after t0 their commit returned, latency ms]: shows when stalls happen. */
+    private List<double[]> slowest(long t0, int count) {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < commitNanos.length; id++) {
+            if (processedNanos[id] != 0) {
+                ids.add(id);
+            }
+        }
+        ids.sort(Comparator.comparingLong((Integer id) -> processedNanos[id] - commitNanos[id]).reversed());
+        List<double[]> rows = new ArrayList<>();
+        for (int id : ids.subList(0, Math.min(count, ids.size()))) {
+            rows.add(new double[] {(commitNanos[id] - t0) / 1_000_000L, (processedNanos[id] - commitNanos[id]) / 1_000_000.0});
+        }
+        return rows;
     }
 
     private void summarize(Map<String, Object> result, long steadyFrom) {

@@ -14,6 +14,7 @@ final class LatencyScenario {
 
     static final String DAEMON = "cdc-runner";
     static final String BARE = "bare Debezium";
+    static final String BARE_JSON = "bare Debezium, JSON";
 
     private final Bench bench;
     private final EngineTuning tuning;

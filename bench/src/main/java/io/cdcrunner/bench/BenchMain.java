@@ -90,9 +90,10 @@ public final class BenchMain {
                 scenarios.add(new FamilyScenario(bench, tuning).run());
             }
             if (only.contains("polling")) {
-                Map<String, Object> polling = new PollingScenario(bench).run();
+                Map<String, Object> polling = new PollingScenario(bench, tuning).run();
                 scenarios.add(polling);
                 targets.polling(polling);
+                panels.add(pollingPanel(polling));
             }
 
             Path png = results.resolve("latency.png");
@@ -135,9 +136,23 @@ public final class BenchMain {
                         rates.indexOf(rate), LatencyChart.points(run, phase)));
             }
             panels.add(new LatencyChart.Panel(phase.equals("steady") ? "Steady phase (after the first 5 s)"
-                    : "Warm-up phase (first 5 s after start)", curves));
+                    : "Warm-up phase (first 5 s after start)", true, curves));
         }
         return panels;
+    }
+
+    private static LatencyChart.Panel pollingPanel(Map<String, Object> polling) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) polling.get("runs");
+        List<LatencyChart.Curve> curves = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Map<String, Object> run = runs.get(i);
+            curves.add(new LatencyChart.Curve((String) run.get("reader"), i == 0, i + 3, LatencyChart.points(run, "all")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sizes = (Map<String, Object>) polling.get("sizes");
+        return new LatencyChart.Panel(String.format("Against a replica %s s behind, %s rows/s", sizes.get("replica_delay_s"),
+                sizes.get("rate_per_s")), false, curves);
     }
 
     private static String serverVersion(LocalMariaDb db) throws Exception {

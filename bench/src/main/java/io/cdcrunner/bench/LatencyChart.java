@@ -28,8 +28,8 @@ final class LatencyChart {
     record Curve(String label, boolean baseline, int colorIndex, List<List<Double>> points) {
     }
 
-    /** One panel. */
-    record Panel(String title, List<Curve> curves) {
+    /** One panel; {@code logarithmic} latency axis unless the latencies span less than a decade. */
+    record Panel(String title, boolean logarithmic, List<Curve> curves) {
     }
 
     private LatencyChart() {
@@ -40,13 +40,14 @@ final class LatencyChart {
         for (Panel panel : panels) {
             charts.add(chart(panel));
         }
+        // XChart's grid needs every cell filled: one row.
         BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static XYChart chart(Panel panel) {
         XYChart chart = new XYChartBuilder().width(640).height(480).title(panel.title())
                 .xAxisTitle("percentile, in nines: 1 = 90%, 2 = 99%, 3 = 99.9%, 4 = 99.99%").yAxisTitle("commit-to-processed latency (ms)").build();
-        chart.getStyler().setYAxisLogarithmic(true)
+        chart.getStyler().setYAxisLogarithmic(panel.logarithmic())
                 .setLegendPosition(Styler.LegendPosition.InsideNW)
                 .setMarkerSize(0)
                 .setChartBackgroundColor(Color.WHITE);
@@ -59,7 +60,7 @@ final class LatencyChart {
                 double nines = point.get(0) >= 100.0 ? 4.0 : Math.min(4.0, -Math.log10(1 - point.get(0) / 100.0));
                 x.add(nines);
                 // A log axis cannot show 0 ms (rows processed before the COMMIT call returned): drawn at 0.1 ms.
-                y.add(Math.max(0.1, point.get(1)));
+                y.add(panel.logarithmic() ? Math.max(0.1, point.get(1)) : point.get(1));
             }
             if (x.isEmpty()) {
                 continue;

@@ -28,7 +28,8 @@ import io.cdcrunner.state.StateDirectory;
  * moment is t0. The writer then inserts at the rate for the warm-up phase (commits in the first
  * {@code warm.s} seconds after t0, JIT still compiling) and the steady phase (after it). Latency is
  * processed-time minus the time the writer's COMMIT returned; a row processed before its COMMIT call
- * returned counts as 0.
+ * returned counts as 0. Daemon keys can be added as {@code daemon.<key>=<value>} (scenario 4 points the
+ * processor at a replica this way).
  */
 public final class LatencyRun {
 
@@ -38,6 +39,9 @@ public final class LatencyRun {
     private final long[] processedNanos;
     private final AtomicInteger processed = new AtomicInteger();
     private volatile long probeSeen;
+    private long probes;
+    private final Map<String, String> daemonKeys = new LinkedHashMap<>();
+    private Pipeline pipeline;
 
     private LatencyRun(int rows) {
         commitNanos = new long[rows];
@@ -63,6 +67,11 @@ public final class LatencyRun {
 
     private Map<String, Object> run(Args args) throws Exception {
         Source source = Source.from(args);
+        args.values().forEach((key, value) -> {
+            if (key.startsWith("daemon.")) {
+                daemonKeys.put(key.substring("daemon.".length()), value);
+            }
+        });
         String mode = args.get("mode");
         String table = args.get("table");
         int rate = args.getInt("rate");
@@ -86,6 +95,9 @@ public final class LatencyRun {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
         } finally {
+            if (pipeline != null && daemonKeys.containsKey("processor.read.url")) {
+                result.put("visibility", visibility());
+            }
             engine.close();
         }
         // After close: the engine's threads are done writing processedNanos.
@@ -104,10 +116,27 @@ public final class LatencyRun {
         }
         Map<String, String> keys = new LinkedHashMap<>(tuning.daemonKeys());
         keys.put("source.server.id", String.valueOf(serverId));
+        keys.putAll(daemonKeys);
         ProcessedListener listener = (event, nanoTime) -> onProcessed(event.row().getLong("id"), nanoTime);
-        Pipeline pipeline = new Pipeline(source.pipelineConfig("latency", table, state.root(), keys), listener);
+        pipeline = new Pipeline(source.pipelineConfig("latency", table, state.root(), keys), listener);
         pipeline.start();
         return pipeline;
+    }
+
+    /** What the visibility barrier did (scenario 4), and what the replica reader found. */
+    private Map<String, Object> visibility() {
+        var metrics = pipeline.visibility();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("method", metrics.method());
+        v.put("waits", metrics.waits());
+        v.put("row_confirmations", metrics.rowConfirmations());
+        v.put("events_covered_without_wait", metrics.eventsCovered());
+        v.put("timeouts", metrics.timeouts());
+        v.put("wait_p50_ms", metrics.waitMicrosAtPercentile(50) / 1000.0);
+        v.put("wait_p99_ms", metrics.waitMicrosAtPercentile(99) / 1000.0);
+        v.put("reader_reads", ReplicaRowReader.READS.get());
+        v.put("reader_stale_reads", ReplicaRowReader.STALE.get());
+        return v;
     }
 
     /** Writes a probe row every 20 ms until one is processed; returns the time it was. */
@@ -119,6 +148,7 @@ public final class LatencyRun {
                     throw new IllegalStateException("no event came through within 120 s of the engine start");
                 }
                 writer.insert(insert, id);
+                probes++;
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
@@ -144,6 +174,7 @@ public final class LatencyRun {
     private void summarize(Map<String, Object> result, long steadyFrom) {
         Histogram warm = LatencyStats.newHistogram();
         Histogram steady = LatencyStats.newHistogram();
+        Histogram all = LatencyStats.newHistogram();
         int missing = 0;
         int beforeCommitReturned = 0;
         for (int id = 0; id < commitNanos.length; id++) {
@@ -156,11 +187,14 @@ public final class LatencyRun {
                 beforeCommitReturned++;
             }
             (commitNanos[id] < steadyFrom ? warm : steady).recordValue(Math.max(0, latency / 1_000));
+            all.recordValue(Math.max(0, latency / 1_000));
         }
         result.put("rows", commitNanos.length);
+        result.put("probe_rows", probes);
         result.put("missing", missing);
         result.put("processed_before_commit_returned", beforeCommitReturned);
         result.put("warm", LatencyStats.summarize(warm));
         result.put("steady", LatencyStats.summarize(steady));
+        result.put("all", LatencyStats.summarize(all));
     }
 }

@@ -10,7 +10,7 @@ record Sizes(List<Integer> rates, int warmSeconds, int steadySeconds, long catch
              int families, List<Integer> familyLanes, int pollingRate, int pollingSeconds, int replicaDelaySeconds) {
 
     static Sizes defaults() {
-        return new Sizes(List.of(100, 1_000, 5_000), 5, 20, 1_000_000, 20_000, 2_000, List.of(1, 2, 4), 100, 20, 1);
+        return new Sizes(List.of(100, 1_000, 5_000), 5, 20, 1_000_000, 20_000, 2_000, List.of(1, 2, 4), 100, 20, 2);
     }
 
     Sizes withCatchUpRows(long rows) {
@@ -29,6 +29,6 @@ record Sizes(List<Integer> rates, int warmSeconds, int steadySeconds, long catch
     }
 
     static Sizes quick() {
-        return new Sizes(List.of(100, 1_000, 5_000), 5, 5, 100_000, 5_000, 500, List.of(1, 2, 4), 100, 10, 1);
+        return new Sizes(List.of(100, 1_000, 5_000), 5, 5, 100_000, 5_000, 500, List.of(1, 2, 4), 100, 10, 2);
     }
 }

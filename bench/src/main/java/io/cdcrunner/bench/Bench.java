@@ -28,8 +28,10 @@ final class Bench {
     private final ChildJvm children;
     private final Path work;
     private final AtomicLong serverIds = new AtomicLong(5000);
+    private final QuietGate quiet;
 
-    Bench(LocalMariaDb db, Source source, Machine machine, Sizes sizes, Path work, PrintStream out) {
+    Bench(LocalMariaDb db, Source source, Machine machine, Sizes sizes, Path work, QuietGate quiet, PrintStream out) {
+        this.quiet = quiet;
         this.db = db;
         this.source = source;
         this.machine = machine;
@@ -74,7 +76,10 @@ final class Bench {
                                  Duration timeout) throws Exception {
         Map<String, Object> all = new LinkedHashMap<>(source.toArgs());
         all.putAll(args);
-        return children.run(name, main, flags, all, timeout);
+        double busy = quiet.await();
+        Map<String, Object> result = new LinkedHashMap<>(children.run(name, main, flags, all, timeout));
+        result.put("other_cpu_busy_cores_before", busy);
+        return result;
     }
 
     /** Prints a scenario's heading: machine, load, sizes and the commands that ran it. */

@@ -23,7 +23,9 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling},
  * {@code --rounds N} (catch-up repetitions, default 1), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
- * {@code --queue N}, {@code --out DIR}.
+ * {@code --queue N}, {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
+ * measurement wait until other programs use less than C cores, 0.3 by default, waiting at most S seconds in
+ * all, 120 by default).
  */
 public final class BenchMain {
 
@@ -67,7 +69,9 @@ public final class BenchMain {
             Source source = new Source(db.host(), db.port(), USER, PASSWORD);
             Machine machine = Machine.describe(serverVersion(db));
             out.println("machine: " + machine.oneLine());
-            Bench bench = new Bench(db, source, machine, sizes, work, out);
+            QuietGate quiet = new QuietGate(Double.parseDouble(options.getOrDefault("idle-cores", "0.3")),
+                    Integer.parseInt(options.getOrDefault("idle-wait-s", "120")), out);
+            Bench bench = new Bench(db, source, machine, sizes, work, quiet, out);
 
             List<Map<String, Object>> scenarios = new ArrayList<>();
             Targets targets = new Targets();

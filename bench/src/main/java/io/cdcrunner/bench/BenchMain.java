@@ -23,7 +23,8 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling},
  * {@code --rounds N} (catch-up repetitions, default 1), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
- * {@code --queue N}, {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
+ * {@code --queue N}, {@code --visibility auto|off} (the daemon's processor.read.visibility in the no-op
+ * runs), {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
  * measurement wait until other programs use less than C cores, 0.3 by default, waiting at most S seconds in
  * all, 120 by default).
  */
@@ -49,7 +50,8 @@ public final class BenchMain {
         }
         EngineTuning tuning = new EngineTuning(Integer.parseInt(options.getOrDefault("poll-ms", "1")),
                 Integer.parseInt(options.getOrDefault("batch", "2048")),
-                Integer.parseInt(options.getOrDefault("queue", "8192")));
+                Integer.parseInt(options.getOrDefault("queue", "8192")),
+                options.getOrDefault("visibility", "off"));
         Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         Path results = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/results")));
@@ -136,8 +138,9 @@ public final class BenchMain {
             for (Map<String, Object> run : runs) {
                 int rate = ((Number) run.get("rate")).intValue();
                 boolean bare = LatencyScenario.BARE.equals(run.get("engine"));
+                boolean barrier = LatencyScenario.DAEMON_BARRIER.equals(run.get("engine"));
                 curves.add(new LatencyChart.Curve(String.format("%s %,d/s", run.get("engine"), rate), bare,
-                        rates.indexOf(rate), LatencyChart.points(run, phase)));
+                        barrier ? 5 : rates.indexOf(rate), LatencyChart.points(run, phase)));
             }
             panels.add(new LatencyChart.Panel(phase.equals("steady") ? "Steady phase (after the first 5 s)"
                     : "Warm-up phase (first 5 s after start)", true, curves));

@@ -1,16 +1,30 @@
 package io.cdcrunner.bench;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The engine settings both the daemon and bare Debezium run with in one scenario. */
-record EngineTuning(int pollIntervalMs, int maxBatchSize, int maxQueueSize) {
+/**
+ * The engine settings both the daemon and bare Debezium run with in one scenario, and the daemon's
+ * {@code processor.read.visibility} for the runs with the no-op processor (which reads nothing).
+ */
+record EngineTuning(int pollIntervalMs, int maxBatchSize, int maxQueueSize, String readVisibility) {
 
     static EngineTuning from(Args args) {
-        return new EngineTuning(args.getInt("poll.ms"), args.getInt("batch"), args.getInt("queue"));
+        return new EngineTuning(args.getInt("poll.ms"), args.getInt("batch"), args.getInt("queue"),
+                args.get("daemon.processor.read.visibility", "auto"));
+    }
+
+    EngineTuning withBatch(int batch) {
+        return new EngineTuning(pollIntervalMs, batch, maxQueueSize, readVisibility);
     }
 
     Map<String, Object> toArgs() {
-        return Map.of("poll.ms", pollIntervalMs, "batch", maxBatchSize, "queue", maxQueueSize);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("poll.ms", pollIntervalMs);
+        args.put("batch", maxBatchSize);
+        args.put("queue", maxQueueSize);
+        args.put("daemon.processor.read.visibility", readVisibility);
+        return args;
     }
 
     /** The daemon's keys for these settings. */

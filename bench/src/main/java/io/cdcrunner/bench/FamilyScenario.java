@@ -98,6 +98,8 @@ final class FamilyScenario {
         args.put("daemon.processor.threads", lanes);
         args.put("daemon.processor.ordering.column", "customer_id");
         args.put("daemon.processor.jdbc.pool.size", Math.max(4, lanes));
+        // The processor reads the family on the primary: it needs the barrier whatever the no-op runs use.
+        args.put("daemon.processor.read.visibility", "auto");
         return args;
     }
 }

@@ -8,13 +8,19 @@ import java.util.Map;
 
 /**
  * Scenario 1: commit-to-processed latency at fixed write rates, the daemon (no-op processor) and bare
- * Debezium (no-op consumer) one after the other at each rate, each in a fresh JVM with the writer.
+ * Debezium (no-op consumer) one after the other at each rate, each in a fresh JVM with the writer. The no-op
+ * processor reads nothing, so the daemon runs as configured for such a processor
+ * ({@code processor.read.visibility=off} unless {@code --visibility} says otherwise); at 1,000/s it also runs
+ * with the default {@code auto}, which on the primary takes a locking read per batch.
  */
 final class LatencyScenario {
 
     static final String DAEMON = "cdc-runner";
     static final String BARE = "bare Debezium";
     static final String BARE_JSON = "bare Debezium, JSON";
+    static final String DAEMON_BARRIER = "cdc-runner + barrier";
+    /** The rate at which the daemon also runs with its default read barrier. */
+    static final int BARRIER_RATE = 1_000;
 
     private final Bench bench;
     private final EngineTuning tuning;
@@ -34,8 +40,12 @@ final class LatencyScenario {
         scenarioSizes.put("engine", tuning.toArgs());
         List<Map<String, Object>> plan = new ArrayList<>();
         for (int rate : sizes.rates()) {
-            plan.add(args("cdc", rate));
-            plan.add(args("bare", rate));
+            plan.add(args("cdc", rate, tuning));
+            plan.add(args("bare", rate, tuning));
+            if (rate == BARRIER_RATE && !"auto".equals(tuning.readVisibility())) {
+                plan.add(args("cdc-barrier", rate, new EngineTuning(tuning.pollIntervalMs(), tuning.maxBatchSize(),
+                        tuning.maxQueueSize(), "auto")));
+            }
         }
         Map<String, Object> scenario = bench.begin("1. Latency: commit-to-processed at fixed write rates",
                 scenarioSizes, plan.stream().map(a -> ChildJvm.describe(LatencyRun.class, List.of(), a)).toList());
@@ -44,9 +54,13 @@ final class LatencyScenario {
         TextTable table = new TextTable("engine", "rate/s", "achieved", "phase", "rows", "p50 ms", "p99 ms",
                 "p99.9 ms", "max ms", "start-up ms", "missing");
         for (Map<String, Object> args : plan) {
-            String engine = args.get("mode").equals("cdc") ? DAEMON : BARE;
+            String engine = switch ((String) args.get("label")) {
+                case "cdc" -> DAEMON;
+                case "cdc-barrier" -> DAEMON_BARRIER;
+                default -> BARE;
+            };
             bench.out.printf("  running %s at %s/s ...%n", engine, args.get("rate"));
-            Map<String, Object> result = bench.runChild("latency-" + args.get("mode") + "-" + args.get("rate"),
+            Map<String, Object> result = bench.runChild("latency-" + args.get("label") + "-" + args.get("rate"),
                     LatencyRun.class, List.of(), args, Duration.ofMinutes(3));
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("engine", engine);
@@ -65,18 +79,19 @@ final class LatencyScenario {
         return scenario;
     }
 
-    private Map<String, Object> args(String mode, int rate) throws java.io.IOException {
-        String table = "lat_" + mode + "_" + rate;
+    private Map<String, Object> args(String label, int rate, EngineTuning runTuning) throws java.io.IOException {
+        String table = "lat_" + label.replace('-', '_') + "_" + rate;
         bench.createTable(table);
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("mode", mode);
+        args.put("mode", label.startsWith("cdc") ? "cdc" : "bare");
+        args.put("label", label);
         args.put("rate", rate);
         args.put("warm.s", bench.sizes.warmSeconds());
         args.put("steady.s", bench.sizes.steadySeconds());
         args.put("table", table);
         args.put("state", bench.stateDir(table));
         args.put("server.id", bench.nextServerId());
-        args.putAll(tuning.toArgs());
+        args.putAll(runTuning.toArgs());
         return args;
     }
 }

@@ -103,7 +103,7 @@ final class PollingScenario {
         args.put("table", table);
         args.put("state", bench.stateDir(table));
         args.put("server.id", bench.nextServerId());
-        args.putAll(new EngineTuning(tuning.pollIntervalMs(), batch, tuning.maxQueueSize()).toArgs());
+        args.putAll(tuning.withBatch(batch).toArgs());
         args.put("daemon.processor.class", ReplicaRowReader.class.getName());
         args.put("daemon.processor.table", Source.DATABASE + "." + table);
         args.put("daemon.processor.read.url", replica.jdbcUrl(Source.DATABASE));

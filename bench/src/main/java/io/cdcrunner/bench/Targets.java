@@ -29,6 +29,11 @@ final class Targets {
                         + stat(bare1000, "steady", "p99_ms") + " ms)", round(ratio), 1.5);
             }
         }
+        Map<String, Object> barrier1000 = find(runs, LatencyScenario.DAEMON_BARRIER, 1_000);
+        if (barrier1000 != null) {
+            atMost("steady p99 at 1,000/s with the default read barrier (primary-lock) (ms)",
+                    stat(barrier1000, "steady", "p99_ms"), 5.0);
+        }
         if (daemon5000 != null) {
             atMost("steady p99 at 5,000/s (ms)", stat(daemon5000, "steady", "p99_ms"), 10.0);
         }

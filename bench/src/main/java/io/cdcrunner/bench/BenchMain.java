@@ -24,7 +24,7 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * {@code --rounds N} (catch-up repetitions, default 1), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
  * {@code --queue N}, {@code --visibility auto|off} (the daemon's processor.read.visibility in the no-op
- * runs), {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
+ * runs), {@code --jvm "FLAGS"} (added to every measuring JVM), {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
  * measurement wait until other programs use less than C cores, 0.3 by default, waiting at most S seconds in
  * all, 120 by default).
  */
@@ -52,6 +52,9 @@ public final class BenchMain {
                 Integer.parseInt(options.getOrDefault("batch", "2048")),
                 Integer.parseInt(options.getOrDefault("queue", "8192")),
                 options.getOrDefault("visibility", "off"));
+        if (options.containsKey("jvm")) {
+            ChildJvm.addFlags(options.get("jvm"));
+        }
         Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         Path results = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/results")));

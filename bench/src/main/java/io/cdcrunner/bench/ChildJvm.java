@@ -18,8 +18,17 @@ import com.fasterxml.jackson.core.type.TypeReference;
 final class ChildJvm {
 
     /** Every child runs with these, so the daemon and bare Debezium get the same heap and collector. */
-    static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-            "-Dlogback.configurationFile=bench-logback.xml");
+    static final List<String> JVM_FLAGS = new java.util.ArrayList<>(List.of("-Xmx256m", "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError", "-Dlogback.configurationFile=bench-logback.xml"));
+
+    /** Adds flags every child gets (the {@code --jvm} option, for experiments such as JIT settings). */
+    static void addFlags(String flags) {
+        for (String flag : flags.trim().split("\\s+")) {
+            if (!flag.isEmpty()) {
+                JVM_FLAGS.add(flag);
+            }
+        }
+    }
 
     private final Path workDir;
 

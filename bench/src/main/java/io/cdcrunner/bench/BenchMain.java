@@ -21,7 +21,7 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * prints the tables, and writes {@code latest.json} and {@code latency.png} to the results directory.
  *
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling},
- * {@code --rounds N} (catch-up repetitions, default 1), {@code --profile} (JFR recording of the daemon's
+ * {@code --rounds N} (catch-up repetitions, default 2), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
  * {@code --queue N}, {@code --visibility auto|off} (the daemon's processor.read.visibility in the no-op
  * runs), {@code --jvm "FLAGS"} (added to every measuring JVM), {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
@@ -56,7 +56,7 @@ public final class BenchMain {
             ChildJvm.addFlags(options.get("jvm"));
         }
         Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling").split(","));
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
         Path results = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/results")));
         Path work = Files.createTempDirectory("cdc-runner-bench-");
         PrintStream out = System.out;

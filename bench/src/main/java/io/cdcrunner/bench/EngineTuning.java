@@ -27,6 +27,15 @@ record EngineTuning(int pollIntervalMs, int maxBatchSize, int maxQueueSize, Stri
         return args;
     }
 
+    /** The engine settings as printed with a scenario's sizes. */
+    Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("poll.interval.ms", pollIntervalMs);
+        d.put("max.batch.size", maxBatchSize);
+        d.put("max.queue.size", maxQueueSize);
+        return d;
+    }
+
     /** The daemon's keys for these settings. */
     Map<String, String> daemonKeys() {
         return Map.of("engine.poll.interval.ms", String.valueOf(pollIntervalMs),

@@ -38,7 +38,7 @@ final class FamilyScenario {
         scenarioSizes.put("families", sizes.families());
         scenarioSizes.put("rows_per_transaction", ROWS_PER_TRANSACTION);
         scenarioSizes.put("lanes", sizes.familyLanes());
-        scenarioSizes.put("engine", tuning.toArgs());
+        scenarioSizes.put("engine", tuning.describe());
         List<Map<String, Object>> plan = new ArrayList<>();
         for (int lanes : sizes.familyLanes()) {
             plan.add(args(lanes, start));

@@ -37,7 +37,9 @@ final class LatencyScenario {
         scenarioSizes.put("warm_up_s", sizes.warmSeconds());
         scenarioSizes.put("steady_s", sizes.steadySeconds());
         scenarioSizes.put("writer", "1 connection, single-row autocommit INSERTs paced with parkNanos");
-        scenarioSizes.put("engine", tuning.toArgs());
+        scenarioSizes.put("daemon", "no-op processor, 1 lane, processor.read.visibility=" + tuning.readVisibility()
+                + (tuning.readVisibility().equals("auto") ? "" : " (and auto at " + BARRIER_RATE + "/s)"));
+        scenarioSizes.put("engine", tuning.describe());
         List<Map<String, Object>> plan = new ArrayList<>();
         for (int rate : sizes.rates()) {
             plan.add(args("cdc", rate, tuning));

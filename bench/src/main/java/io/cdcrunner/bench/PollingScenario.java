@@ -55,7 +55,7 @@ final class PollingScenario {
             sizesJson.put("polling", "1 writer; " + READERS + " reader threads polling by id, 10 ms doubling to 1 s");
             sizesJson.put("cdc_runner", "processor reads each event's row from the replica (processor.read.url, "
                     + "visibility auto) after the barrier");
-            sizesJson.put("engine", tuning.toArgs());
+            sizesJson.put("engine", tuning.describe());
             sizesJson.put("window_batch_size", windowBatch);
             Map<String, Object> pollingArgs = new LinkedHashMap<>();
             pollingArgs.put("replica.port", replica.port());

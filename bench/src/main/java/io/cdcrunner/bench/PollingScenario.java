@@ -152,7 +152,7 @@ final class PollingScenario {
         double daemonP99 = ((Number) ((Map<String, Object>) daemon.get("all")).get("p99_ms")).doubleValue();
         c.put("polling_p99_ms", pollingP99);
         c.put("cdc_runner_p99_ms", daemonP99);
-        c.put("p99_ratio", round(daemonP99 / pollingP99));
+        c.put("p99_ratio", Math.round(daemonP99 / pollingP99 * 1000) / 1000.0);
         return c;
     }
 

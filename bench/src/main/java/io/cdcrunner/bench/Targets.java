@@ -130,6 +130,6 @@ final class Targets {
     }
 
     private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return Math.round(value * 1000) / 1000.0;
     }
 }

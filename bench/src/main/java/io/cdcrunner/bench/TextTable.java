@@ -26,7 +26,9 @@ final class TextTable {
             return "-";
         }
         if (cell instanceof Double d) {
-            return d >= 100 ? String.format("%,.0f", d) : String.format("%.2f", d);
+            // Up to three decimals below 100, so a ratio of 0.997 does not print as 1.00.
+            return d >= 100 ? String.format("%,.0f", d)
+                    : String.format("%.3f", d).replaceAll("0+$", "").replaceAll("\\.$", "");
         }
         if (cell instanceof Long || cell instanceof Integer) {
             return String.format("%,d", ((Number) cell).longValue());

@@ -20,6 +20,7 @@ import io.cdcrunner.delivery.EventDelivery;
 import io.cdcrunner.delivery.Lanes;
 import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.OrderingKey;
+import io.cdcrunner.delivery.PauseGate;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
 import io.cdcrunner.delivery.VisibilityBarrier;
@@ -27,6 +28,7 @@ import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.StartFrom;
 import io.cdcrunner.engine.EngineProperties;
 import io.cdcrunner.engine.StartPlan;
+import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.source.RecordMapper;
@@ -55,6 +57,8 @@ public final class Pipeline implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final ExecutorService engineThread;
+    private final PauseGate pauseGate = new PauseGate();
+    private final PipelineMonitoring monitoring;
     private ProcessorHost processorHost;
     private EventDelivery delivery;
     private Lanes lanes;
@@ -68,6 +72,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(RunnerConfig config, ProcessedListener listener) {
         this.config = config;
         this.listener = listener;
+        this.monitoring = new PipelineMonitoring(this, config);
         this.engineThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cdc-engine-" + config.pipelineName());
             t.setDaemon(false);
@@ -87,6 +92,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public void start() {
         try {
+            monitoring.start();
             stateDir = new StateDirectory(config.stateDir()).create();
             StartPlan plan = prepareSource(stateDir);
             synchronized (this) {
@@ -101,7 +107,7 @@ public final class Pipeline implements AutoCloseable {
                 RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE, config.delivery(), deadLetters,
                         counters.delivery(), this::stopping);
                 lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
-                        retrying, listener, this::stopping, config.pipelineName());
+                        retrying, monitoring.listener(listener), this::stopping, config.pipelineName());
                 dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
                         () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
                 startEngine(plan);
@@ -135,7 +141,7 @@ public final class Pipeline implements AutoCloseable {
             Properties properties = EngineProperties.build(config, flavor, stateDir, plan.mode());
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
-                    .notifying(dispatcher)
+                    .notifying(new BatchGate(dispatcher, pauseGate, monitoring.lag(), this::stopping))
                     .using(this::engineCompleted)
                     .build();
             log.info("pipeline '{}' starting: {} {}:{}, snapshot mode {}, processor {}", config.pipelineName(),
@@ -264,6 +270,11 @@ public final class Pipeline implements AutoCloseable {
         return config.pipelineName();
     }
 
+    /** Holds the pipeline before its next batch while paused (the JMX operations pause and resume). */
+    public PauseGate pauseGate() {
+        return pauseGate;
+    }
+
     /** Waits until the pipeline stopped or failed. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -294,6 +305,7 @@ public final class Pipeline implements AutoCloseable {
             awaitQuietly(config.shutdownTimeout());
             releaseResources();
             engineThread.shutdownNow();
+            monitoring.close();
             return;
         }
         log.info("pipeline '{}' stopping (at most {} ms)", config.pipelineName(), config.shutdownTimeout().toMillis());
@@ -310,6 +322,7 @@ public final class Pipeline implements AutoCloseable {
         engineThread.shutdownNow();
         releaseResources();
         state.compareAndSet(PipelineState.STOPPING, PipelineState.STOPPED);
+        monitoring.close();
         log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
                 state.get().name().toLowerCase(java.util.Locale.ROOT),
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), counters.summary());

@@ -36,10 +36,10 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
                 "failed attempts %,d, retried %,d, dead-lettered %,d, duplicates skipped %,d",
                 eventsFailed, eventsRetried, eventsDeadLettered, eventsSkippedAsDuplicates));
         line(text, "processing time", latency(processingTimeMillis));
-        line(text, "commit→processed", latency(commitToProcessedMillis) + ", commit times have 1 s resolution");
+        line(text, "commit-to-processed", latency(commitToProcessedMillis) + ", commit times have 1 s resolution");
         line(text, "last position", lastProcessedPosition.isEmpty() ? "none yet"
                 : lastProcessedPosition + (lastProcessedGtid.isEmpty() ? "" : ", GTID " + lastProcessedGtid));
-        line(text, "uptime", Durations.format(uptimeSeconds * 1000));
+        line(text, "uptime", uptimeSeconds < 60 ? uptimeSeconds + " s" : Durations.format(uptimeSeconds * 1000));
         line(text, "last error", lastError.isEmpty() ? "none" : lastError);
         return text.toString();
     }
@@ -53,6 +53,6 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
     }
 
     private static void line(StringBuilder text, String label, String value) {
-        text.append(String.format(Locale.ROOT, "  %-18s %s%n", label, value));
+        text.append(String.format(Locale.ROOT, "  %-20s %s%n", label, value));
     }
 }

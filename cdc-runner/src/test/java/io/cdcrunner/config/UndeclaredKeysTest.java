@@ -34,8 +34,8 @@ class UndeclaredKeysTest {
 
         assertThat(e.getMessage()).contains(
                 "unknown key state.retention.days; the keys are listed in config/cdc-runner.properties",
-                "unknown key logging.level; keys start with pipeline., source., state., processor., engine.,"
-                        + " shutdown. or debezium.");
+                "unknown key logging.level; keys start with pipeline., source., state., processor., deadletter.,"
+                        + " engine., shutdown., jmx. or debezium.");
     }
 
     @Test

@@ -84,7 +84,7 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         } catch (IOException | UndeclaredThrowableException e) {
             Throwable cause = e instanceof UndeclaredThrowableException u ? u.getUndeclaredThrowable() : e;
-            String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : String.valueOf(cause.getMessage());
+            String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : rootMessage(cause);
             System.err.println("cannot reach a cdc-runner daemon at " + where + ": " + reason);
             return ExitCodes.UNREACHABLE;
         } catch (MalformedObjectNameException e) {
@@ -113,6 +113,17 @@ final class StatusCommand implements Callable<Integer> {
                     + names.stream().map(n -> n.getKeyProperty("name")).sorted().toList());
         }
         return names.iterator().next();
+    }
+
+    /** RMI nests the useful part ("Connection refused") several causes deep. */
+    private static String rootMessage(Throwable error) {
+        String message = error.getMessage();
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return String.valueOf(message);
     }
 
     private static String toJson(StatusReport report) throws IOException {

@@ -46,6 +46,11 @@ final class DebeziumMetrics {
                 && ((Number) remaining.get()).longValue() < ((Number) total.get()).longValue();
     }
 
+    /** Whether the connector finished reading its snapshot. */
+    boolean snapshotCompleted() {
+        return attribute("snapshot", "SnapshotCompleted").map(Boolean.TRUE::equals).orElse(false);
+    }
+
     /** The tables the snapshot reads, as {@code database.table}; empty when unknown. */
     List<String> snapshotTables() {
         return attribute("snapshot", "CapturedTables")

@@ -103,7 +103,7 @@ public final class PipelineMonitoring implements AutoCloseable {
             }
         }
         progress = new ProgressLog(pipeline, timings, metrics,
-                () -> SnapshotSize.estimate(config.source(), debezium.snapshotTables()), clock);
+                () -> SnapshotSize.estimate(config.source(), debezium.snapshotTables()), debezium::snapshotCompleted, clock);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-metrics-" + config.pipelineName());
             t.setDaemon(true);

@@ -2,6 +2,7 @@ package io.cdcrunner.metrics;
 
 import java.time.Clock;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ final class ProgressLog {
     private final EventTimings timings;
     private final PipelineMXBean metrics;
     private final LongSupplier snapshotEstimate;
+    private final BooleanSupplier snapshotCompleted;
     private final Clock clock;
     private PipelineState lastState;
     private long lastAt;
@@ -33,25 +35,32 @@ final class ProgressLog {
     private long snapshotStarted;
     private long lastLag;
     private boolean catchingUp;
+    private boolean snapshotReported;
 
+    /**
+     * @param snapshotEstimate  the server's estimate of the rows the snapshot reads, -1 if unknown; asked once
+     * @param snapshotCompleted whether Debezium finished reading the snapshot (the pipeline turns STREAMING only
+     *                          with the first binlog event after it)
+     */
     ProgressLog(Pipeline pipeline, EventTimings timings, PipelineMXBean metrics, LongSupplier snapshotEstimate,
-                Clock clock) {
+                BooleanSupplier snapshotCompleted, Clock clock) {
         this.pipeline = pipeline;
         this.timings = timings;
         this.metrics = metrics;
         this.snapshotEstimate = snapshotEstimate;
+        this.snapshotCompleted = snapshotCompleted;
         this.clock = clock;
+        this.lastAt = clock.millis();
     }
 
     /** Called every ten seconds by the monitoring timer. */
     void report() {
         long now = clock.millis();
         PipelineState state = pipeline.state();
-        if (state == PipelineState.SNAPSHOTTING) {
+        if (state == PipelineState.SNAPSHOTTING && !snapshotReported) {
             snapshot(now);
-        } else if (lastState == PipelineState.SNAPSHOTTING && state == PipelineState.STREAMING) {
-            log.info("pipeline '{}' snapshot done: {} rows in {}", pipeline.name(), count(timings.snapshotRows()),
-                    Durations.format(now - snapshotStarted));
+        } else if (lastState == PipelineState.SNAPSHOTTING && state == PipelineState.STREAMING && !snapshotReported) {
+            snapshotDone(now);
         }
         if (state == PipelineState.STREAMING) {
             streaming(now);
@@ -60,12 +69,22 @@ final class ProgressLog {
         lastAt = now;
     }
 
+    private void snapshotDone(long now) {
+        log.info("pipeline '{}' snapshot done: {} rows in about {}", pipeline.name(), count(timings.snapshotRows()),
+                Durations.format(now - snapshotStarted));
+        snapshotReported = true;
+    }
+
     private void snapshot(long now) {
         long rows = timings.snapshotRows();
         if (lastState != PipelineState.SNAPSHOTTING) {
-            // It began between the last report and this one; the rate counts from the last report.
-            snapshotStarted = lastAt > 0 ? lastAt : now;
+            // It began between the last report (or the start) and this one; the rate counts from then.
+            snapshotStarted = lastAt;
             lastRows = 0;
+        }
+        if (snapshotCompleted.getAsBoolean() && metrics.getInFlight() == 0) {
+            snapshotDone(now);
+            return;
         }
         if (snapshotTotal == -2) {
             snapshotTotal = snapshotEstimate.getAsLong();
@@ -74,7 +93,7 @@ final class ProgressLog {
         StringBuilder line = new StringBuilder("snapshot: ").append(count(rows));
         if (snapshotTotal > rows) {
             line.append(" of about ").append(count(snapshotTotal)).append(" rows (")
-                    .append(rows * 100 / snapshotTotal).append(" %)");
+                    .append(rows * 100 / snapshotTotal).append("%)");
         } else {
             line.append(" rows");
         }
@@ -101,7 +120,7 @@ final class ProgressLog {
                     line.append(", not shrinking");
                 }
             }
-            line.append(String.format(Locale.ROOT, ", %.0f events/s", metrics.getEventsPerSecond()));
+            line.append(String.format(Locale.ROOT, ", %,.0f events/s", metrics.getEventsPerSecond()));
             log.info("pipeline '{}' {}", pipeline.name(), line);
             catchingUp = true;
         } else if (catchingUp) {

@@ -3,6 +3,8 @@ package io.cdcrunner.metrics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,8 @@ public final class PipelineMonitoring implements AutoCloseable {
     /** The JMX domain of the daemon's own MBeans. */
     public static final String DOMAIN = "cdc.runner";
     private static final int PROGRESS_EVERY_TICKS = 10;
+    /** Which monitoring's bean holds each name, so closing an old run never unregisters a newer run's bean. */
+    private static final Map<ObjectName, PipelineMetrics> OWNERS = new ConcurrentHashMap<>();
 
     private final Pipeline pipeline;
     private final RunnerConfig config;
@@ -43,6 +47,7 @@ public final class PipelineMonitoring implements AutoCloseable {
     private final ProgressSamples samples = new ProgressSamples();
     private ScheduledExecutorService timer;
     private ObjectName registered;
+    private PipelineMetrics registeredBean;
     private RemoteJmx remote;
     private ProgressLog progress;
     private long ticks;
@@ -116,13 +121,35 @@ public final class PipelineMonitoring implements AutoCloseable {
         ObjectName name = objectName(config.pipelineName());
         try {
             server.registerMBean(metrics, name);
-            registered = name;
+            owned(name, metrics);
         } catch (InstanceAlreadyExistsException e) {
-            log.warn("another pipeline named '{}' runs in this JVM; JMX shows that one: give each pipeline its own "
-                    + "pipeline.name", config.pipelineName());
+            replaceIfEnded(metrics, name);
         } catch (JMException e) {
             log.warn("cannot register the JMX MBean {}: {}", name, e.toString());
         }
+    }
+
+    /** A stopped or failed pipeline of the same name (an earlier run in this JVM) gives way; a running one does not. */
+    private void replaceIfEnded(PipelineMetrics metrics, ObjectName name) {
+        try {
+            Object state = server.getAttribute(name, "State");
+            if ("STOPPED".equals(state) || "FAILED".equals(state)) {
+                server.unregisterMBean(name);
+                server.registerMBean(metrics, name);
+                owned(name, metrics);
+                return;
+            }
+        } catch (JMException e) {
+            log.debug("cannot replace the MBean {}: {}", name, e.toString());
+        }
+        log.warn("another pipeline named '{}' runs in this JVM; JMX shows that one: give each pipeline its own "
+                + "pipeline.name", config.pipelineName());
+    }
+
+    private void owned(ObjectName name, PipelineMetrics metrics) {
+        registered = name;
+        registeredBean = metrics;
+        OWNERS.put(name, metrics);
     }
 
     private void tick() {
@@ -150,13 +177,14 @@ public final class PipelineMonitoring implements AutoCloseable {
             remote.close();
             remote = null;
         }
-        if (registered != null) {
+        if (registered != null && OWNERS.remove(registered, registeredBean)) {
             try {
                 server.unregisterMBean(registered);
             } catch (JMException e) {
                 log.debug("MBean {} already gone", registered);
             }
-            registered = null;
         }
+        registered = null;
+        registeredBean = null;
     }
 }

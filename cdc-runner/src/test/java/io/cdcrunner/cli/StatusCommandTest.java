@@ -87,15 +87,16 @@ class StatusCommandTest {
     @Test
     void aRunningDaemonReportsItsFiguresAndExits0AndAStoppedOneExits5() throws Exception {
         int port = freePort();
+        // The test JVM may hold other tests' pipelines: name ours (a daemon runs one, which status finds alone).
         String jmx = "127.0.0.1:" + port;
         try (Pipeline pipeline = startPipeline("status", Map.of("jmx.remote.port", String.valueOf(port)))) {
             for (int id = 1; id <= 25; id++) {
                 db.execute("INSERT INTO status.orders VALUES (" + id + ", " + id + ")");
             }
             await().atMost(WAIT).until(() -> pipeline.counters().processedCount() == 25
-                    && status("--jmx", jmx).out().contains("in flight 0"));
+                    && status("--jmx", jmx, "--pipeline", "status").out().contains("in flight 0"));
 
-            Result text = status("--jmx", jmx);
+            Result text = status("--jmx", jmx, "--pipeline", "status");
             System.out.println("cdc-runner status --jmx " + jmx + "\n" + text.out());
             assertThat(text.exitCode()).isEqualTo(ExitCodes.OK);
             assertThat(text.out())
@@ -106,7 +107,7 @@ class StatusCommandTest {
                     .contains("(25 events, last minute)")
                     .containsPattern("last error +none");
 
-            Result json = status("--jmx", jmx, "--json");
+            Result json = status("--jmx", jmx, "--pipeline", "status", "--json");
             assertThat(json.exitCode()).isEqualTo(ExitCodes.OK);
             JsonNode report = new ObjectMapper().readTree(json.out());
             assertThat(report.get("state").asText()).isEqualTo("STREAMING");
@@ -127,7 +128,7 @@ class StatusCommandTest {
                 "processor.fail.ids", "1", "processor.on.failure", "halt", "processor.retry.max.attempts", "1"))) {
             db.execute("INSERT INTO sick.orders VALUES (1, 1)");
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
-            Result result = status("--jmx", "127.0.0.1:" + port);
+            Result result = status("--jmx", "127.0.0.1:" + port, "--pipeline", "sick");
             assertThat(result.exitCode()).isEqualTo(ExitCodes.UNHEALTHY);
             assertThat(result.out()).contains("FAILED, NOT healthy").contains("refusing row id 1")
                     .doesNotContain(TestPipelines.PASSWORD);
@@ -144,13 +145,14 @@ class StatusCommandTest {
                 "jmx.remote.password.file", passwords.toString()))) {
             String jmx = "127.0.0.1:" + port;
             await().atMost(WAIT).until(() -> pipeline.state() == io.cdcrunner.pipeline.PipelineState.STREAMING);
-            Result anonymous = status("--jmx", jmx);
+            Result anonymous = status("--jmx", jmx, "--pipeline", "guarded");
             assertThat(anonymous.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(anonymous.err()).contains("Credentials required");
 
-            assertThat(status("--jmx", jmx, "--jmx-password-file", passwords.toString()).exitCode())
+            assertThat(status("--jmx", jmx, "--pipeline", "guarded", "--jmx-password-file", passwords.toString()).exitCode())
                     .isEqualTo(ExitCodes.OK);
-            assertThat(status("--jmx", jmx, "--jmx-user", "monitor", "--jmx-password-file", passwords.toString())
+            assertThat(status("--jmx", jmx, "--pipeline", "guarded", "--jmx-user", "monitor", "--jmx-password-file",
+                    passwords.toString())
                     .exitCode()).isEqualTo(ExitCodes.OK);
         }
     }

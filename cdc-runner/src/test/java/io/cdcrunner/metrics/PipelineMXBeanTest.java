@@ -190,4 +190,25 @@ class PipelineMXBeanTest {
             assertThat(longAttribute(name, "EventsProcessed")).isEqualTo(1);
         }
     }
+
+    @Test
+    void aNewRunTakesTheNameOfAFailedOneThatWasNeverClosed() throws Exception {
+        ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxagain");
+        RunnerConfig failing = config("jmxagain", Map.of("processor.fail.ids", "1", "processor.on.failure", "halt",
+                "processor.retry.max.attempts", "1"));
+        Pipeline first = new Pipeline(failing);
+        first.start();
+        insert("jmxagain", 1, 1);
+        await().atMost(WAIT).until(() -> "FAILED".equals(attribute(name, "State")));
+
+        RunnerConfig fixed = TestPipelines.config(db, temp.resolve("jmxagain"),
+                Map.of("pipeline.name", "jmxagain", "source.tables", "jmxagain.orders"));
+        try (Pipeline second = new Pipeline(fixed)) {
+            second.start();
+            await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
+            first.close();
+            assertThat(JMX.isRegistered(name)).as("closing the old run leaves the new run's bean").isTrue();
+            assertThat(attribute(name, "State")).isEqualTo("STREAMING");
+        }
+    }
 }

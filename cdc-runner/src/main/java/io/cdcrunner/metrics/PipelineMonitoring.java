@@ -107,8 +107,18 @@ public final class PipelineMonitoring implements AutoCloseable {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }
-        progress = new ProgressLog(pipeline, timings, metrics,
-                () -> SnapshotSize.estimate(config.source(), debezium.snapshotTables()), debezium::snapshotCompleted, clock);
+        progress = new ProgressLog(config.pipelineName(), pipeline::state, timings::snapshotRows, metrics,
+                new ProgressLog.SnapshotSource() {
+                    @Override
+                    public long estimatedRows() {
+                        return SnapshotSize.estimate(config.source(), debezium.snapshotTables());
+                    }
+
+                    @Override
+                    public boolean completed() {
+                        return debezium.snapshotCompleted();
+                    }
+                }, clock);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-metrics-" + config.pipelineName());
             t.setDaemon(true);

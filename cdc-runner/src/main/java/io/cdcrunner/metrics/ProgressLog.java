@@ -2,13 +2,12 @@ package io.cdcrunner.metrics;
 
 import java.time.Clock;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.PipelineState;
 
 /**
@@ -22,11 +21,11 @@ final class ProgressLog {
     /** Lag from which the pipeline counts as catching up. */
     static final long CATCHING_UP_MILLIS = 10_000;
 
-    private final Pipeline pipeline;
-    private final EventTimings timings;
+    private final String pipeline;
+    private final Supplier<PipelineState> state;
+    private final LongSupplier snapshotRows;
     private final PipelineMXBean metrics;
-    private final LongSupplier snapshotEstimate;
-    private final BooleanSupplier snapshotCompleted;
+    private final SnapshotSource snapshotSource;
     private final Clock clock;
     private PipelineState lastState;
     private long lastAt;
@@ -37,18 +36,27 @@ final class ProgressLog {
     private boolean catchingUp;
     private boolean snapshotReported;
 
+    /** What the connector knows about its snapshot. */
+    interface SnapshotSource {
+        /** The server's estimate of the rows the snapshot reads, -1 if unknown; asked once per snapshot. */
+        long estimatedRows();
+
+        /** Whether Debezium finished reading it (the pipeline turns STREAMING only with the next binlog event). */
+        boolean completed();
+    }
+
     /**
-     * @param snapshotEstimate  the server's estimate of the rows the snapshot reads, -1 if unknown; asked once
-     * @param snapshotCompleted whether Debezium finished reading the snapshot (the pipeline turns STREAMING only
-     *                          with the first binlog event after it)
+     * @param pipeline     its name, for the log lines
+     * @param state        the pipeline's state
+     * @param snapshotRows snapshot rows finished so far
      */
-    ProgressLog(Pipeline pipeline, EventTimings timings, PipelineMXBean metrics, LongSupplier snapshotEstimate,
-                BooleanSupplier snapshotCompleted, Clock clock) {
+    ProgressLog(String pipeline, Supplier<PipelineState> state, LongSupplier snapshotRows, PipelineMXBean metrics,
+                SnapshotSource snapshotSource, Clock clock) {
         this.pipeline = pipeline;
-        this.timings = timings;
+        this.state = state;
+        this.snapshotRows = snapshotRows;
         this.metrics = metrics;
-        this.snapshotEstimate = snapshotEstimate;
-        this.snapshotCompleted = snapshotCompleted;
+        this.snapshotSource = snapshotSource;
         this.clock = clock;
         this.lastAt = clock.millis();
     }
@@ -56,7 +64,7 @@ final class ProgressLog {
     /** Called every ten seconds by the monitoring timer. */
     void report() {
         long now = clock.millis();
-        PipelineState state = pipeline.state();
+        PipelineState state = this.state.get();
         if (state == PipelineState.SNAPSHOTTING && !snapshotReported) {
             snapshot(now);
         } else if (lastState == PipelineState.SNAPSHOTTING && state == PipelineState.STREAMING && !snapshotReported) {
@@ -70,24 +78,24 @@ final class ProgressLog {
     }
 
     private void snapshotDone(long now) {
-        log.info("pipeline '{}' snapshot done: {} rows in about {}", pipeline.name(), count(timings.snapshotRows()),
+        log.info("pipeline '{}' snapshot done: {} rows in about {}", pipeline, count(snapshotRows.getAsLong()),
                 Durations.format(now - snapshotStarted));
         snapshotReported = true;
     }
 
     private void snapshot(long now) {
-        long rows = timings.snapshotRows();
+        long rows = snapshotRows.getAsLong();
         if (lastState != PipelineState.SNAPSHOTTING) {
             // It began between the last report (or the start) and this one; the rate counts from then.
             snapshotStarted = lastAt;
             lastRows = 0;
         }
-        if (snapshotCompleted.getAsBoolean() && metrics.getInFlight() == 0) {
+        if (snapshotSource.completed() && metrics.getInFlight() == 0) {
             snapshotDone(now);
             return;
         }
         if (snapshotTotal == -2) {
-            snapshotTotal = snapshotEstimate.getAsLong();
+            snapshotTotal = snapshotSource.estimatedRows();
         }
         double perSecond = now > lastAt ? (rows - lastRows) * 1000.0 / (now - lastAt) : 0;
         StringBuilder line = new StringBuilder("snapshot: ").append(count(rows));
@@ -102,7 +110,7 @@ final class ProgressLog {
             line.append(", about ").append(Durations.format(Math.round((snapshotTotal - rows) / perSecond * 1000)))
                     .append(" left");
         }
-        log.info("pipeline '{}' {}", pipeline.name(), line);
+        log.info("pipeline '{}' {}", pipeline, line);
         lastRows = rows;
     }
 
@@ -121,10 +129,10 @@ final class ProgressLog {
                 }
             }
             line.append(String.format(Locale.ROOT, ", %,.0f events/s", metrics.getEventsPerSecond()));
-            log.info("pipeline '{}' {}", pipeline.name(), line);
+            log.info("pipeline '{}' {}", pipeline, line);
             catchingUp = true;
         } else if (catchingUp) {
-            log.info("pipeline '{}' caught up with the source ({} behind)", pipeline.name(), Durations.format(lag));
+            log.info("pipeline '{}' caught up with the source ({} behind)", pipeline, Durations.format(lag));
             catchingUp = false;
         }
         lastLag = lag;

@@ -20,11 +20,6 @@ public record JmxSettings(int port, String host, Optional<Path> passwordFile, bo
         Objects.requireNonNull(passwordFile, "passwordFile");
     }
 
-    /** Remote JMX is off. */
-    public static JmxSettings off() {
-        return new JmxSettings(0, "127.0.0.1", Optional.empty(), false);
-    }
-
     /** Whether a remote connector is to be started. */
     public boolean enabled() {
         return port != 0;

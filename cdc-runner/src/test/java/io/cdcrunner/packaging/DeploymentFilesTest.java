@@ -56,9 +56,10 @@ class DeploymentFilesTest {
         // Every password is interpolated from docker/.env, never written in the file.
         for (JsonNode service : services) {
             if (service.has("environment")) {
-                service.get("environment").fields().forEachRemaining(e -> {
-                    if (e.getKey().contains("PASSWORD")) {
-                        assertThat(e.getValue().asText()).as(e.getKey()).startsWith("${");
+                JsonNode environment = service.get("environment");
+                environment.fieldNames().forEachRemaining(variable -> {
+                    if (variable.contains("PASSWORD")) {
+                        assertThat(environment.get(variable).asText()).as(variable).startsWith("${");
                     }
                 });
             }

@@ -24,14 +24,19 @@ demo: build
 	  exit 1; \
 	fi
 
-## test: the whole test suite against real (throwaway) MariaDB servers
+## test: the whole test suite against real (throwaway) MariaDB servers; `verify` also packages the distribution
+## and runs the *IT tests (failsafe) against it: bin/cdc-runner run, status, the Prometheus scrape
 test: mariadb
 	mvn -B -ntp verify
 
 build:
 	$(MVN) -DskipTests package
 
-dist: build
+## dist: the distribution dist/cdc-runner-VERSION/ (bin/cdc-runner, lib/, agent/, config/) and its .tar.gz
+dist:
+	rm -rf dist
+	$(MVN) -DskipTests package
+	@ls -d dist/cdc-runner-*/ dist/cdc-runner-*.tar.gz
 
 ## mariadb: make sure the MariaDB server programs exist (installs them with apt-get when run as root)
 mariadb:
@@ -52,3 +57,4 @@ config-docs:
 
 clean:
 	$(MVN) clean
+	rm -rf dist

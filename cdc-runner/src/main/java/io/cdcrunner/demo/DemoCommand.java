@@ -163,6 +163,8 @@ public final class DemoCommand implements Callable<Integer> {
         pipeline.start();
         System.out.printf("Daemon started (%s). Writing %,d orders for %,d customers from %d connections at %,d/s...%n",
                 pipeline.flavor(), rows, families, writers, rate);
+        System.out.printf("Watch it from another terminal: java -jar cdc-runner/target/cdc-runner.jar status --pid %d%n",
+                ProcessHandle.current().pid());
         DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),
                 rows, families, writers, rate);
         Thread writing = new Thread(() -> {

@@ -3,11 +3,8 @@ package io.cdcrunner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,9 +33,6 @@ class StatusCommandTest {
     @TempDir
     Path temp;
 
-    record Result(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void startDatabase() {
         db = new MariaDbTestDatabase();
@@ -48,25 +42,6 @@ class StatusCommandTest {
     @AfterAll
     static void stopDatabase() {
         db.close();
-    }
-
-    private static synchronized Result status(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 1];
-            all[0] = "status";
-            System.arraycopy(args, 0, all, 1, args.length);
-            int code = CdcRunner.execute(all);
-            return new Result(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private static int freePort() throws IOException {
@@ -96,7 +71,7 @@ class StatusCommandTest {
             await().atMost(WAIT).until(() -> pipeline.counters().processedCount() == 25
                     && status("--jmx", jmx, "--pipeline", "status").out().contains("in flight 0"));
 
-            Result text = status("--jmx", jmx, "--pipeline", "status");
+            CommandRun text = status("--jmx", jmx, "--pipeline", "status");
             System.out.println("cdc-runner status --jmx " + jmx + "\n" + text.out());
             assertThat(text.exitCode()).isEqualTo(ExitCodes.OK);
             assertThat(text.out())
@@ -107,7 +82,7 @@ class StatusCommandTest {
                     .contains("(25 events, last minute)")
                     .containsPattern("last error +none");
 
-            Result json = status("--jmx", jmx, "--pipeline", "status", "--json");
+            CommandRun json = status("--jmx", jmx, "--pipeline", "status", "--json");
             assertThat(json.exitCode()).isEqualTo(ExitCodes.OK);
             JsonNode report = new ObjectMapper().readTree(json.out());
             assertThat(report.get("state").asText()).isEqualTo("STREAMING");
@@ -116,7 +91,7 @@ class StatusCommandTest {
             assertThat(report.get("processingTimeMillis").get("count").asLong()).isEqualTo(25);
             assertThat(report.get("commitToProcessedMillis").has("p999")).isTrue();
         }
-        Result stopped = status("--jmx", jmx, "--timeout", "5");
+        CommandRun stopped = status("--jmx", jmx, "--timeout", "5");
         assertThat(stopped.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(stopped.err()).contains("cannot reach a cdc-runner daemon at " + jmx);
     }
@@ -128,7 +103,7 @@ class StatusCommandTest {
                 "processor.fail.ids", "1", "processor.on.failure", "halt", "processor.retry.max.attempts", "1"))) {
             db.execute("INSERT INTO sick.orders VALUES (1, 1)");
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
-            Result result = status("--jmx", "127.0.0.1:" + port, "--pipeline", "sick");
+            CommandRun result = status("--jmx", "127.0.0.1:" + port, "--pipeline", "sick");
             assertThat(result.exitCode()).isEqualTo(ExitCodes.UNHEALTHY);
             assertThat(result.out()).contains("FAILED, NOT healthy").contains("refusing row id 1")
                     .doesNotContain(TestPipelines.PASSWORD);
@@ -145,7 +120,7 @@ class StatusCommandTest {
                 "jmx.remote.password.file", passwords.toString()))) {
             String jmx = "127.0.0.1:" + port;
             await().atMost(WAIT).until(() -> pipeline.state() == io.cdcrunner.pipeline.PipelineState.STREAMING);
-            Result anonymous = status("--jmx", jmx, "--pipeline", "guarded");
+            CommandRun anonymous = status("--jmx", jmx, "--pipeline", "guarded");
             assertThat(anonymous.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(anonymous.err()).contains("Credentials required");
 
@@ -175,5 +150,12 @@ class StatusCommandTest {
     void withoutATargetTheCommandLineIsRejected() {
         assertThat(status().exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(status("--jmx", "no-port").exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
+    }
+
+    private static CommandRun status(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "status";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CommandRun.of(all);
     }
 }

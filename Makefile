@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 
-.PHONY: demo test build dist mariadb clean config-docs
+.PHONY: demo test bench build dist mariadb clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
@@ -28,6 +28,12 @@ demo: build
 ## and runs the *IT tests (failsafe) against it: bin/cdc-runner run, status, the Prometheus scrape
 test: mariadb
 	mvn -B -ntp verify
+
+## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
+## bench/results/latest.json and bench/results/latency.png (about 10 minutes on 2 cores; run it on a quiet machine)
+bench: mariadb
+	$(MVN) -pl bench -am -DskipTests package
+	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)
 
 build:
 	$(MVN) -DskipTests package

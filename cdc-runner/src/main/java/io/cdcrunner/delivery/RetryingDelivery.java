@@ -1,6 +1,7 @@
 package io.cdcrunner.delivery;
 
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -48,19 +49,41 @@ public final class RetryingDelivery {
 
     /** Processes the event until it is done, dead-lettered, halted, or the pipeline stops. */
     public EventResult deliver(ChangeEvent event) {
+        // Most events succeed at once: try once without building the retry machinery, which would cost more
+        // than a no-op processor call on every event. A failure goes through the retry path below, where it
+        // counts as the first attempt exactly as if that path had made it.
+        Throwable firstAttempt;
+        try {
+            barrier.ensureVisible(event);
+            return succeeded(delivery.deliver(event));
+        } catch (Throwable t) {
+            firstAttempt = t;
+        }
+        return retry(event, firstAttempt);
+    }
+
+    private EventResult succeeded(Outcome outcome) {
+        if (outcome == Outcome.DUPLICATE) {
+            counters.onDuplicate();
+            return EventResult.DUPLICATE;
+        }
+        counters.onProcessed();
+        return EventResult.PROCESSED;
+    }
+
+    private EventResult retry(ChangeEvent event, Throwable firstAttempt) {
         AtomicInteger eventFailures = new AtomicInteger();
         AtomicReference<Instant> firstFailure = new AtomicReference<>();
+        AtomicBoolean replayFirst = new AtomicBoolean(true);
         try {
             Outcome outcome = executor(event, eventFailures, firstFailure).get(() -> {
+                if (replayFirst.getAndSet(false)) {
+                    throw firstAttempt;
+                }
                 barrier.ensureVisible(event);
                 return delivery.deliver(event);
             });
-            if (outcome == Outcome.DUPLICATE) {
-                counters.onDuplicate();
-                return EventResult.DUPLICATE;
-            }
-            counters.onProcessed();
-            return EventResult.PROCESSED;
+            return succeeded(outcome);
         } catch (RuntimeException e) {
             // Failsafe rethrows unchecked failures as they are and wraps checked ones.
             Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;

@@ -1,0 +1,69 @@
+package io.cdcrunner.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+/**
+ * Runs one measurement in a fresh JVM, so each starts cold (the warm-up phase is real) and memory figures
+ * belong to that engine alone. The child gets the parent's class path and writes its result as JSON.
+ */
+final class ChildJvm {
+
+    /** Every child runs with these, so the daemon and bare Debezium get the same heap and collector. */
+    static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+            "-Dlogback.configurationFile=bench-logback.xml");
+
+    private final Path workDir;
+
+    ChildJvm(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /** The command a child runs, as printed: the class path shortened to the benchmark jar. */
+    static String describe(Class<?> main, List<String> extraFlags, Map<String, Object> args) {
+        List<String> shown = new ArrayList<>(List.of("java"));
+        shown.addAll(JVM_FLAGS);
+        shown.addAll(extraFlags);
+        shown.add("-cp bench/target/cdc-runner-bench.jar");
+        shown.add(main.getName());
+        args.forEach((k, v) -> shown.add(k + "=" + (k.equals("password") ? "******" : v)));
+        return String.join(" ", shown);
+    }
+
+    Map<String, Object> run(String name, Class<?> main, List<String> extraFlags, Map<String, Object> args,
+                            Duration timeout) throws IOException, InterruptedException {
+        Path out = workDir.resolve(name + ".json");
+        Path log = workDir.resolve(name + ".log");
+        Files.deleteIfExists(out);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.addAll(extraFlags);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(Args.of(args));
+        command.add("out=" + out);
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!child.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds()
+                        + " s; see " + log);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        if (child.exitValue() != 0 || !Files.exists(out)) {
+            throw new IllegalStateException(name + " failed (exit " + child.exitValue() + "); see " + log);
+        }
+        return ChildOutput.JSON.readValue(out.toFile(), new TypeReference<Map<String, Object>>() { });
+    }
+}

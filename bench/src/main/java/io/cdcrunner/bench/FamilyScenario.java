@@ -1,0 +1,103 @@
+package io.cdcrunner.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
+import io.cdcrunner.source.ServerInfo.BinlogPosition;
+
+/**
+ * Scenario 3: the built-in {@link FamilyAggregateProcessor} draining a backlog with 1, 2 and 4 lanes (ordered
+ * by the family column). Each run starts from the same position and writes its own summary table, which is
+ * then checked against the family table.
+ */
+final class FamilyScenario {
+
+    private static final int ROWS_PER_TRANSACTION = 100;
+
+    private final Bench bench;
+    private final EngineTuning tuning;
+
+    FamilyScenario(Bench bench, EngineTuning tuning) {
+        this.bench = bench;
+        this.tuning = tuning;
+    }
+
+    Map<String, Object> run() throws Exception {
+        Sizes sizes = bench.sizes;
+        bench.createTable("orders");
+        BinlogPosition start = bench.insertBacklog("orders", sizes.familyRows(), ROWS_PER_TRANSACTION, sizes.families());
+        Map<String, Object> scenarioSizes = new LinkedHashMap<>();
+        scenarioSizes.put("rows", sizes.familyRows());
+        scenarioSizes.put("families", sizes.families());
+        scenarioSizes.put("rows_per_transaction", ROWS_PER_TRANSACTION);
+        scenarioSizes.put("lanes", sizes.familyLanes());
+        scenarioSizes.put("engine", tuning.toArgs());
+        List<Map<String, Object>> plan = new ArrayList<>();
+        for (int lanes : sizes.familyLanes()) {
+            plan.add(args(lanes, start));
+        }
+        Map<String, Object> scenario = bench.begin("3. FamilyAggregateProcessor: drain a backlog with 1, 2, 4 lanes",
+                scenarioSizes, plan.stream().map(a -> ChildJvm.describe(DrainRun.class, List.of(), a)).toList());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        TextTable table = new TextTable("lanes", "rows", "start-up s", "total s", "events/s incl. start-up",
+                "events/s drain", "summary rows / rows counted");
+        for (Map<String, Object> args : plan) {
+            int lanes = (Integer) args.get("daemon.processor.threads");
+            bench.out.printf("  draining with %d lane(s) ...%n", lanes);
+            Map<String, Object> result = bench.runChild("family-" + lanes, DrainRun.class, List.of(), args,
+                    Duration.ofMinutes(4));
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("lanes", lanes);
+            run.putAll(result);
+            run.put("summary_check", check("bench.family_summary_" + lanes));
+            runs.add(run);
+            table.row(lanes, result.get("rows"), result.get("startup_s"), result.get("total_s"),
+                    result.get("events_per_s_incl_startup"), result.get("events_per_s_drain"), run.get("summary_check"));
+        }
+        scenario.put("runs", runs);
+        bench.end(scenario, table);
+        return scenario;
+    }
+
+    /** "families / rows" the summary table accounts for; equal to the sizes when every event was processed. */
+    private String check(String summaryTable) throws Exception {
+        try (Connection c = bench.db.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(row_count), 0) FROM " + summaryTable)) {
+            rs.next();
+            return rs.getLong(1) + " / " + rs.getLong(2);
+        }
+    }
+
+    private Map<String, Object> args(int lanes, BinlogPosition start) throws java.io.IOException {
+        String name = "family-" + lanes;
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("mode", "cdc");
+        args.put("name", name);
+        args.put("table", "orders");
+        args.put("rows", bench.sizes.familyRows());
+        args.put("state", bench.stateDir(name));
+        args.put("start.file", start.file());
+        args.put("start.pos", start.position());
+        args.put("start.gtid", start.gtidSet() == null ? "" : start.gtidSet());
+        args.put("server.id", bench.nextServerId());
+        args.put("timeout.s", 220);
+        args.putAll(tuning.toArgs());
+        args.put("daemon.processor.class", FamilyAggregateProcessor.class.getName());
+        args.put("daemon.processor.family.table", "bench.orders");
+        args.put("daemon.processor.family.column", "customer_id");
+        args.put("daemon.processor.family.value.column", "amount");
+        args.put("daemon.processor.family.id.column", "id");
+        args.put("daemon.processor.family.summary.table", "bench.family_summary_" + lanes);
+        args.put("daemon.processor.threads", lanes);
+        args.put("daemon.processor.ordering.column", "customer_id");
+        args.put("daemon.processor.jdbc.pool.size", Math.max(4, lanes));
+        return args;
+    }
+}

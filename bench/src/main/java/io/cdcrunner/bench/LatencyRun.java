@@ -1,0 +1,200 @@
+package io.cdcrunner.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+import io.cdcrunner.delivery.ProcessedListener;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.state.StateDirectory;
+
+/**
+ * Child process of scenario 1: one engine (the daemon, or bare Debezium) and one paced writer in this JVM,
+ * so commit and processing times come from one clock.
+ *
+ * <p>Start: the engine is started, then probe rows are written every 20 ms until one comes through; that
+ * moment is t0. The writer then inserts at the rate for the warm-up phase (commits in the first
+ * {@code warm.s} seconds after t0, JIT still compiling) and the steady phase (after it). Latency is
+ * processed-time minus the time the writer's COMMIT returned; a row processed before its COMMIT call
+ * returned counts as 0. Daemon keys can be added as {@code daemon.<key>=<value>} (scenario 4 points the
+ * processor at a replica this way).
+ */
+public final class LatencyRun {
+
+    private static final long PROBE_IDS = 1_000_000_000L;
+
+    private final long[] commitNanos;
+    private final long[] processedNanos;
+    private final AtomicInteger processed = new AtomicInteger();
+    private volatile long probeSeen;
+    private long probes;
+    private final Map<String, String> daemonKeys = new LinkedHashMap<>();
+    private Pipeline pipeline;
+
+    private LatencyRun(int rows) {
+        commitNanos = new long[rows];
+        processedNanos = new long[rows];
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv);
+        Map<String, Object> result = new LatencyRun(args.getInt("rate") * (args.getInt("warm.s") + args.getInt("steady.s")))
+                .run(args);
+        ChildOutput.write(Path.of(args.get("out")), result);
+        System.exit(0);
+    }
+
+    private void onProcessed(long id, long nanoTime) {
+        if (id >= PROBE_IDS) {
+            probeSeen = nanoTime;
+        } else if (id >= 0 && id < processedNanos.length && processedNanos[(int) id] == 0) {
+            processedNanos[(int) id] = nanoTime;
+            processed.incrementAndGet();
+        }
+    }
+
+    private Map<String, Object> run(Args args) throws Exception {
+        Source source = Source.from(args);
+        args.values().forEach((key, value) -> {
+            if (key.startsWith("daemon.")) {
+                daemonKeys.put(key.substring("daemon.".length()), value);
+            }
+        });
+        String mode = args.get("mode");
+        String table = args.get("table");
+        int rate = args.getInt("rate");
+        int warmSeconds = args.getInt("warm.s");
+        EngineTuning tuning = EngineTuning.from(args);
+        StateDirectory state = new StateDirectory(Files.createDirectories(Path.of(args.get("state")))).create();
+
+        long startedAt = System.nanoTime();
+        AutoCloseable engine = startEngine(mode, source, table, state, tuning, args.getLong("server.id"));
+        Map<String, Object> result = new LinkedHashMap<>();
+        long t0;
+        try (Connection connection = source.connect()) {
+            PacedWriter writer = new PacedWriter(connection, "bench." + table);
+            t0 = awaitFirstEvent(writer);
+            result.put("startup_ms", TimeUnit.NANOSECONDS.toMillis(t0 - startedAt));
+            writer.run(commitNanos.length, rate, t0, commitNanos);
+            long writerEnd = System.nanoTime();
+            result.put("achieved_rate", Math.round(commitNanos.length * 1e9 / (writerEnd - t0)));
+            long deadline = writerEnd + Duration.ofSeconds(30).toNanos();
+            while (processed.get() < commitNanos.length && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        } finally {
+            if (pipeline != null && daemonKeys.containsKey("processor.read.url")) {
+                result.put("visibility", visibility());
+            }
+            engine.close();
+        }
+        // After close: the engine's threads are done writing processedNanos.
+        summarize(result, t0 + TimeUnit.SECONDS.toNanos(warmSeconds));
+        result.put("slowest", slowest(t0, 10));
+        return result;
+    }
+
+    private AutoCloseable startEngine(String mode, Source source, String table, StateDirectory state,
+                                      EngineTuning tuning, long serverId) throws Exception {
+        if (mode.equals("bare")) {
+            BareEngine bare = new BareEngine(source, "bare", table, state, source.currentPosition(), tuning, serverId,
+                    (BareEngine.RowSink) this::onProcessed);
+            bare.start();
+            return bare;
+        }
+        Map<String, String> keys = new LinkedHashMap<>(tuning.daemonKeys());
+        keys.put("source.server.id", String.valueOf(serverId));
+        keys.putAll(daemonKeys);
+        ProcessedListener listener = (event, nanoTime) -> onProcessed(event.row().getLong("id"), nanoTime);
+        pipeline = new Pipeline(source.pipelineConfig("latency", table, state.root(), keys), listener);
+        pipeline.start();
+        return pipeline;
+    }
+
+    /** What the visibility barrier did (scenario 4), and what the replica reader found. */
+    private Map<String, Object> visibility() {
+        var metrics = pipeline.visibility();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("method", metrics.method());
+        v.put("waits", metrics.waits());
+        v.put("row_confirmations", metrics.rowConfirmations());
+        v.put("events_covered_without_wait", metrics.eventsCovered());
+        v.put("timeouts", metrics.timeouts());
+        v.put("wait_p50_ms", metrics.waitMicrosAtPercentile(50) / 1000.0);
+        v.put("wait_p99_ms", metrics.waitMicrosAtPercentile(99) / 1000.0);
+        v.put("reader_reads", ReplicaRowReader.READS.get());
+        v.put("reader_stale_reads", ReplicaRowReader.STALE.get());
+        return v;
+    }
+
+    /** Writes a probe row every 20 ms until one is processed; returns the time it was. */
+    private long awaitFirstEvent(PacedWriter writer) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (PreparedStatement insert = writer.prepare()) {
+            for (long id = PROBE_IDS; probeSeen == 0; id++) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no event came through within 120 s of the engine start");
+                }
+                writer.insert(insert, id);
+                probes++;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+        return System.nanoTime();
+    }
+
+    /** The slowest rows as [ms after t0 their commit returned, latency ms]: shows when stalls happen. */
+    private List<double[]> slowest(long t0, int count) {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < commitNanos.length; id++) {
+            if (processedNanos[id] != 0) {
+                ids.add(id);
+            }
+        }
+        ids.sort(Comparator.comparingLong((Integer id) -> processedNanos[id] - commitNanos[id]).reversed());
+        List<double[]> rows = new ArrayList<>();
+        for (int id : ids.subList(0, Math.min(count, ids.size()))) {
+            rows.add(new double[] {(commitNanos[id] - t0) / 1_000_000L, (processedNanos[id] - commitNanos[id]) / 1_000_000.0});
+        }
+        return rows;
+    }
+
+    private void summarize(Map<String, Object> result, long steadyFrom) {
+        Histogram warm = LatencyStats.newHistogram();
+        Histogram steady = LatencyStats.newHistogram();
+        Histogram all = LatencyStats.newHistogram();
+        int missing = 0;
+        int beforeCommitReturned = 0;
+        for (int id = 0; id < commitNanos.length; id++) {
+            if (processedNanos[id] == 0) {
+                missing++;
+                continue;
+            }
+            long latency = processedNanos[id] - commitNanos[id];
+            if (latency < 0) {
+                beforeCommitReturned++;
+            }
+            (commitNanos[id] < steadyFrom ? warm : steady).recordValue(Math.max(0, latency / 1_000));
+            all.recordValue(Math.max(0, latency / 1_000));
+        }
+        result.put("rows", commitNanos.length);
+        result.put("probe_rows", probes);
+        result.put("missing", missing);
+        result.put("processed_before_commit_returned", beforeCommitReturned);
+        result.put("warm", LatencyStats.summarize(warm));
+        result.put("steady", LatencyStats.summarize(steady));
+        result.put("all", LatencyStats.summarize(all));
+    }
+}

@@ -1,0 +1,34 @@
+package io.cdcrunner.bench;
+
+import java.util.List;
+
+/**
+ * How much each scenario writes. The defaults are the issue's sizes and fit a 2-core machine in 15 minutes;
+ * {@code --quick} shrinks them for trying the harness out.
+ */
+record Sizes(List<Integer> rates, int warmSeconds, int steadySeconds, long catchUpRows, int familyRows,
+             int families, List<Integer> familyLanes, int pollingRate, int pollingSeconds, int replicaDelaySeconds) {
+
+    static Sizes defaults() {
+        return new Sizes(List.of(100, 1_000, 5_000), 5, 20, 1_000_000, 20_000, 2_000, List.of(1, 2, 4), 100, 20, 2);
+    }
+
+    Sizes withCatchUpRows(long rows) {
+        return new Sizes(rates, warmSeconds, steadySeconds, rows, familyRows, families, familyLanes, pollingRate,
+                pollingSeconds, replicaDelaySeconds);
+    }
+
+    Sizes withRates(List<Integer> newRates) {
+        return new Sizes(newRates, warmSeconds, steadySeconds, catchUpRows, familyRows, families, familyLanes,
+                pollingRate, pollingSeconds, replicaDelaySeconds);
+    }
+
+    Sizes withSteadySeconds(int seconds) {
+        return new Sizes(rates, warmSeconds, seconds, catchUpRows, familyRows, families, familyLanes, pollingRate,
+                pollingSeconds, replicaDelaySeconds);
+    }
+
+    static Sizes quick() {
+        return new Sizes(List.of(100, 1_000, 5_000), 5, 5, 100_000, 5_000, 500, List.of(1, 2, 4), 100, 10, 2);
+    }
+}

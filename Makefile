@@ -24,7 +24,8 @@ demo: build
 	  exit 1; \
 	fi
 
-## test: the whole test suite against real (throwaway) MariaDB servers
+## test: the whole test suite against real (throwaway) MariaDB servers; `verify` also packages the distribution
+## and runs the *IT tests (failsafe) against it: bin/cdc-runner run, status, the Prometheus scrape
 test: mariadb
 	mvn -B -ntp verify
 
@@ -37,7 +38,11 @@ bench: mariadb
 build:
 	$(MVN) -DskipTests package
 
-dist: build
+## dist: the distribution dist/cdc-runner-VERSION/ (bin/cdc-runner, lib/, agent/, config/) and its .tar.gz
+dist:
+	rm -rf dist
+	$(MVN) -DskipTests package
+	@ls -d dist/cdc-runner-*/ dist/cdc-runner-*.tar.gz
 
 ## mariadb: make sure the MariaDB server programs exist (installs them with apt-get when run as root)
 mariadb:
@@ -58,3 +63,4 @@ config-docs:
 
 clean:
 	$(MVN) clean
+	rm -rf dist

@@ -3,22 +3,26 @@ package io.cdcrunner.cli;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import io.cdcrunner.demo.DemoCommand;
+import io.cdcrunner.demo.DemoWriterCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code cdc-runner run|check|dlq|config-doc|demo}. */
+/** Entry point: {@code cdc-runner run|check|status|dlq|config-doc|demo|demo-writer}. */
 @Command(name = "cdc-runner", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
                 + "read from the binlog by an embedded Debezium engine.",
-        subcommands = {RunCommand.class, CheckCommand.class, DlqCommand.class, ConfigDocCommand.class, DemoCommand.class},
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, DlqCommand.class,
+            ConfigDocCommand.class, DemoCommand.class, DemoWriterCommand.class},
         exitCodeOnInvalidInput = ExitCodes.BAD_CONFIG,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly, or the command succeeded",
             "1:the pipeline could not start or failed while running; dlq replay: an event failed again",
             "2:invalid configuration or command line",
-            "3:check found a problem"})
+            "3:check found a problem",
+            "4:status: the daemon is not healthy",
+            "5:status: no daemon could be reached"})
 public final class CdcRunner implements Runnable {
 
     @CommandLine.Spec

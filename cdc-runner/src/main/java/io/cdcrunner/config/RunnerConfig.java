@@ -25,12 +25,13 @@ public final class RunnerConfig {
     private final DeadLetterSettings deadLetters;
     private final EngineSettings engine;
     private final Duration shutdownTimeout;
+    private final JmxSettings jmx;
     private final Map<String, String> debeziumOverrides;
     private final SortedMap<String, String> shownValues;
 
     RunnerConfig(String pipelineName, SourceSettings source, Path stateDir, Duration offsetFlushInterval,
                  ProcessorSettings processor, ReadSettings read, DeliverySettings delivery, DeadLetterSettings deadLetters,
-                 EngineSettings engine, Duration shutdownTimeout,
+                 EngineSettings engine, Duration shutdownTimeout, JmxSettings jmx,
                  Map<String, String> debeziumOverrides, Map<String, String> shownValues) {
         this.pipelineName = Objects.requireNonNull(pipelineName);
         this.source = Objects.requireNonNull(source);
@@ -42,6 +43,7 @@ public final class RunnerConfig {
         this.deadLetters = Objects.requireNonNull(deadLetters);
         this.engine = Objects.requireNonNull(engine);
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout);
+        this.jmx = Objects.requireNonNull(jmx);
         this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(debeziumOverrides));
         this.shownValues = Collections.unmodifiableSortedMap(new TreeMap<>(shownValues));
     }
@@ -94,6 +96,11 @@ public final class RunnerConfig {
     /** {@code shutdown.timeout.ms}. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
+    }
+
+    /** The {@code jmx.*} keys: the optional remote JMX connector. */
+    public JmxSettings jmx() {
+        return jmx;
     }
 
     /**

@@ -38,7 +38,7 @@ final class RunnerConfigAssembler {
         values.putIfAbsent(DEADLETTER_JDBC_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
         return new RunnerConfig(string(PIPELINE_NAME), source(), (Path) values.get(STATE_DIR),
                 millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), read(), delivery(), deadLetters(), engine(),
-                millis(SHUTDOWN_TIMEOUT), debeziumOverrides, shownValues());
+                millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shownValues());
     }
 
     private SourceSettings source() {
@@ -88,6 +88,11 @@ final class RunnerConfigAssembler {
     private EngineSettings engine() {
         return new EngineSettings(millis(ENGINE_POLL_INTERVAL), (Integer) values.get(ENGINE_MAX_BATCH_SIZE),
                 (Integer) values.get(ENGINE_MAX_QUEUE_SIZE));
+    }
+
+    private JmxSettings jmx() {
+        return new JmxSettings((Integer) values.get(JMX_REMOTE_PORT), string(JMX_REMOTE_HOST),
+                Optional.ofNullable((Path) values.get(JMX_REMOTE_PASSWORD_FILE)), (Boolean) values.get(JMX_REMOTE_SSL));
     }
 
     private Map<String, String> shownValues() {

@@ -3,6 +3,7 @@ package io.cdcrunner.config;
 import static io.cdcrunner.config.ConfigKey.optional;
 import static io.cdcrunner.config.ConfigKey.required;
 import static io.cdcrunner.config.ConfigKey.withDefault;
+import static io.cdcrunner.config.ConfigType.BOOLEAN;
 import static io.cdcrunner.config.ConfigType.CLASS;
 import static io.cdcrunner.config.ConfigType.DURATION_MS;
 import static io.cdcrunner.config.ConfigType.ENUM;
@@ -36,7 +37,7 @@ public final class RunnerKeys {
 
     /** Prefixes of the keys the daemon owns: an undeclared key under one of them is an error. */
     public static final List<String> OWNED_PREFIXES =
-            List.of("pipeline.", "source.", "state.", "processor.", "deadletter.", "engine.", "shutdown.");
+            List.of("pipeline.", "source.", "state.", "processor.", "deadletter.", "engine.", "shutdown.", "jmx.");
     /** Undeclared {@code processor.*} keys belong to the processor and are passed to it, prefix removed. */
     public static final String PROCESSOR_PREFIX = "processor.";
     /** {@code debezium.*} keys are passed to the Debezium engine, prefix removed, overriding the daemon's. */
@@ -135,6 +136,15 @@ public final class RunnerKeys {
 
     public static final ConfigKey SHUTDOWN_TIMEOUT = withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
             "How long a stop waits for the event in progress and the final offset flush.");
+
+    public static final ConfigKey JMX_REMOTE_PORT = withDefault("jmx.remote.port", INT, "0", between(0, 65535),
+            "TCP port of a remote JMX connector (RMI registry and objects) for cdc-runner status and JMX consoles; 0 means none (local attach only).");
+    public static final ConfigKey JMX_REMOTE_HOST = withDefault("jmx.remote.host", STRING, "127.0.0.1", any(),
+            "Address the remote JMX connector listens on; the default accepts local connections only.");
+    public static final ConfigKey JMX_REMOTE_PASSWORD_FILE = optional("jmx.remote.password.file", PATH, any(),
+            "JMX password file (one 'user password' per line, readable by the daemon's user only); unset means no authentication.");
+    public static final ConfigKey JMX_REMOTE_SSL = withDefault("jmx.remote.ssl", BOOLEAN, "false", any(),
+            "Serve remote JMX over TLS, with the key store given by the javax.net.ssl.keyStore system properties.");
     // @formatter:on
 
     /** All declared keys, in documentation order. */
@@ -150,7 +160,8 @@ public final class RunnerKeys {
             PROCESSOR_RETRY_INITIAL_BACKOFF, PROCESSOR_RETRY_MAX_BACKOFF, PROCESSOR_ON_FAILURE, PROCESSOR_LEDGER_TABLE,
             DEADLETTER_STORE, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD, DEADLETTER_JDBC_TABLE,
             ENGINE_POLL_INTERVAL, ENGINE_MAX_BATCH_SIZE, ENGINE_MAX_QUEUE_SIZE,
-            SHUTDOWN_TIMEOUT);
+            SHUTDOWN_TIMEOUT,
+            JMX_REMOTE_PORT, JMX_REMOTE_HOST, JMX_REMOTE_PASSWORD_FILE, JMX_REMOTE_SSL);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -92,10 +92,11 @@ public final class Lanes implements AutoCloseable {
                 continue;
             }
             ChangeEvent event = events.get(index);
+            long began = System.nanoTime();
             EventResult result = delivery.deliver(event);
             results[index] = result;
             if (result.status() == EventResult.Status.PROCESSED || result.status() == EventResult.Status.DUPLICATE) {
-                listener.processed(event, System.nanoTime());
+                listener.processed(event, began, System.nanoTime());
             } else if (!result.finished()) {
                 if (result.status() == EventResult.Status.HALTED) {
                     halted.set(true);

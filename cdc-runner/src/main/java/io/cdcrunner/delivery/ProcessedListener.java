@@ -13,4 +13,12 @@ public interface ProcessedListener {
      * @param nanoTime {@link System#nanoTime()} when it returned
      */
     void processed(ChangeEvent event, long nanoTime);
+
+    /**
+     * The same, with the {@link System#nanoTime()} at which delivery of the event began (so including retries);
+     * the lanes call this one. By default it forwards to {@link #processed(ChangeEvent, long)}.
+     */
+    default void processed(ChangeEvent event, long startNanoTime, long nanoTime) {
+        processed(event, nanoTime);
+    }
 }

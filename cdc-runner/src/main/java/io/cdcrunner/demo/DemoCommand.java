@@ -35,12 +35,14 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
     static final String PASSWORD = "demo-secret";
+    /** Latency is reported for the first seconds (JIT warm-up, connection pools filling) and after them. */
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/demo.properties",
             description = "Daemon configuration (source host/port/password are set by the demo). Default: ${DEFAULT-VALUE}")
     Path configFile;
 
-    @Option(names = "--rows", defaultValue = "20000", description = "Rows to insert. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--rows", defaultValue = "10000", description = "Rows to insert. Default: ${DEFAULT-VALUE}")
     int rows;
 
     @Option(names = "--families", defaultValue = "500", description = "Distinct customers. Default: ${DEFAULT-VALUE}")
@@ -49,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--writers", defaultValue = "4", description = "Concurrent writer connections. Default: ${DEFAULT-VALUE}")
     int writers;
 
-    @Option(names = "--rate", defaultValue = "1000", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--rate", defaultValue = "500", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
     int rate;
 
     @Option(names = "--replica", description = "Also start a replica that applies each transaction late, and have "
@@ -163,6 +165,8 @@ public final class DemoCommand implements Callable<Integer> {
         pipeline.start();
         System.out.printf("Daemon started (%s). Writing %,d orders for %,d customers from %d connections at %,d/s...%n",
                 pipeline.flavor(), rows, families, writers, rate);
+        System.out.printf("Watch it from another terminal: java -jar cdc-runner/target/cdc-runner.jar status --pid %d%n",
+                ProcessHandle.current().pid());
         DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),
                 rows, families, writers, rate);
         Thread writing = new Thread(() -> {
@@ -179,6 +183,9 @@ public final class DemoCommand implements Callable<Integer> {
 
         List<String> mismatches = FamilyAggregateProcessor.mismatches(writerPool, family);
         Histogram micros = latency.latencyMicros(writer.commitNanos());
+        long warmEnd = started + WARM_UP.toNanos();
+        Histogram warm = latency.latencyMicros(writer.commitNanos(), committed -> committed - warmEnd < 0);
+        Histogram steady = latency.latencyMicros(writer.commitNanos(), committed -> committed - warmEnd >= 0);
         long missing = writer.commitNanos().keySet().stream().filter(id -> !latency.wasProcessed(id)).count();
         pipeline.close();
 
@@ -192,6 +199,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("commit-to-processed latency  : p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
                 micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
                 micros.getMaxValue() / 1000.0, micros.getTotalCount());
+        printPhase("  first 5 s (warm-up)", warm);
+        printPhase("  after 5 s (steady) ", steady);
         VisibilityMetrics barrier = pipeline.visibility();
         staleReads.finish();
         System.out.printf("stale reads                  : %,d (summary checked after each of %,d events%s)%n", staleReads.stale(),
@@ -206,6 +215,14 @@ public final class DemoCommand implements Callable<Integer> {
                 && staleReads.failedChecks() == 0 && pipeline.state() == PipelineState.STOPPED;
         System.out.println(ok ? "DEMO OK" : "DEMO FAILED");
         return ok ? 0 : 1;
+    }
+
+    private static void printPhase(String label, Histogram micros) {
+        if (micros.getTotalCount() > 0) {
+            System.out.printf("%s        : p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n", label,
+                    micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                    micros.getMaxValue() / 1000.0, micros.getTotalCount());
+        }
     }
 
     private boolean awaitProcessing(Thread writing, DemoWriter writer, LatencyRecorder latency, Pipeline pipeline)

@@ -45,10 +45,15 @@ public final class LatencyRecorder implements ProcessedListener {
      * COMMIT call returns to it; such rows count as 0.
      */
     public Histogram latencyMicros(Map<Long, Long> commitNanos) {
+        return latencyMicros(commitNanos, committed -> true);
+    }
+
+    /** The same, only for rows whose commit time (a nanoTime) passes {@code committedWhen}. */
+    public Histogram latencyMicros(Map<Long, Long> commitNanos, java.util.function.LongPredicate committedWhen) {
         Histogram histogram = new Histogram(3_600_000_000L, 3);
         commitNanos.forEach((id, committed) -> {
             Long processed = processedNanos.get(id);
-            if (processed != null) {
+            if (processed != null && committedWhen.test(committed)) {
                 histogram.recordValue(Math.max(0, (processed - committed) / 1_000));
             }
         });

@@ -41,7 +41,7 @@ final class EngineSupervisor {
     private final RunnerConfig config;
     private final ServerFlavor flavor;
     private final StateDirectory state;
-    private final EventDispatcher dispatcher;
+    private final DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher;
     private final CountDownLatch closeRequested;
     private final Consumer<Throwable> onEnd;
     private final ExecutorService engineThread;
@@ -50,7 +50,8 @@ final class EngineSupervisor {
     private long processedAtLastStart;
     private final java.util.function.LongSupplier processed;
 
-    EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateDirectory state, EventDispatcher dispatcher,
+    EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateDirectory state,
+                     DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher,
                      CountDownLatch closeRequested, java.util.function.LongSupplier processed,
                      Consumer<Throwable> onEnd) {
         this.config = config;

@@ -18,6 +18,8 @@ import io.cdcrunner.delivery.EventDelivery;
 import io.cdcrunner.delivery.Lanes;
 import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.OrderingKey;
+import io.cdcrunner.delivery.PauseGate;
+import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
 import io.cdcrunner.engine.StartPlan;
@@ -46,6 +48,8 @@ public final class Pipeline implements AutoCloseable {
     private final VisibilityMetrics visibilityMetrics = new VisibilityMetrics();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CountDownLatch closeRequested = new CountDownLatch(1);
+    private final PauseGate pauseGate = new PauseGate();
+    private final PipelineMonitoring monitoring;
     private ProcessorHost processorHost;
     private EventDelivery delivery;
     private Lanes lanes;
@@ -60,6 +64,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(RunnerConfig config, ProcessedListener listener) {
         this.config = config;
         this.listener = listener;
+        this.monitoring = new PipelineMonitoring(this, config);
     }
 
     public Pipeline(RunnerConfig config) {
@@ -74,6 +79,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public void start() {
         try {
+            monitoring.start();
             stateDir = new StateDirectory(config.stateDir()).create();
             StartPlan plan = prepareSource(stateDir);
             synchronized (this) {
@@ -81,7 +87,8 @@ public final class Pipeline implements AutoCloseable {
                     throw new PipelineStartException("stopped during start-up");
                 }
                 openProcessing();
-                engine = new EngineSupervisor(config, flavor, stateDir, dispatcher, closeRequested,
+                engine = new EngineSupervisor(config, flavor, stateDir,
+                        new BatchGate(dispatcher, pauseGate, monitoring.lag(), this::stopping), closeRequested,
                         counters::finishedCount, this::engineEnded);
                 log.info("pipeline '{}' starting: processor {}, {} lane(s)", config.pipelineName(),
                         config.processor().className(), config.delivery().threads());
@@ -92,6 +99,7 @@ public final class Pipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             fail(e);
             releaseResources();
+            monitoring.close();
             terminated.countDown();
             throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
         }
@@ -114,7 +122,7 @@ public final class Pipeline implements AutoCloseable {
         RetryingDelivery retrying = new RetryingDelivery(delivery, visibility.barrier(), config.delivery(),
                 deadLetters, counters.delivery(), this::stopping);
         lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
-                retrying, listener, this::stopping, config.pipelineName());
+                retrying, monitoring.listener(listener), this::stopping, config.pipelineName());
         dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
                 () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
     }
@@ -261,6 +269,11 @@ public final class Pipeline implements AutoCloseable {
         return config.pipelineName();
     }
 
+    /** Holds the pipeline before its next batch while paused (the JMX operations pause and resume). */
+    public PauseGate pauseGate() {
+        return pauseGate;
+    }
+
     /** Waits until the pipeline stopped or failed. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -288,6 +301,7 @@ public final class Pipeline implements AutoCloseable {
         if (running == null || !first || terminated.getCount() == 0) {
             awaitQuietly(config.shutdownTimeout());
             releaseResources();
+            monitoring.close();
             return;
         }
         log.info("pipeline '{}' stopping (at most {} ms)", config.pipelineName(), config.shutdownTimeout().toMillis());
@@ -299,6 +313,7 @@ public final class Pipeline implements AutoCloseable {
         }
         releaseResources();
         state.compareAndSet(PipelineState.STOPPING, PipelineState.STOPPED);
+        monitoring.close();
         log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
                 state.get().name().toLowerCase(java.util.Locale.ROOT),
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), counters.summary());

@@ -2,9 +2,6 @@ package io.cdcrunner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,28 +19,6 @@ class CliTest {
     @TempDir
     Path temp;
 
-    record Result(int exitCode, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    private static synchronized Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = CdcRunner.execute(args);
-            return new Result(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void anInvalidConfigurationIsRejectedWholeWithExitCode2AndNoSecretShown() throws Exception {
         Path file = temp.resolve("bad.properties");
@@ -54,7 +29,7 @@ class CliTest {
                 "source.password=hunter2-very-secret",
                 "source.hots=typo",
                 "engine.max.batch.size=-1"));
-        Result result = run("run", "--config", file.toString());
+        CommandRun result = run("run", "--config", file.toString());
         assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(result.err())
                 .contains("source.port", "70000", "1..65535")
@@ -65,7 +40,7 @@ class CliTest {
 
     @Test
     void aMissingConfigurationFileIsNamed() {
-        Result result = run("check", "--config", temp.resolve("nope.properties").toString());
+        CommandRun result = run("check", "--config", temp.resolve("nope.properties").toString());
         assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(result.err()).contains("nope.properties");
     }
@@ -83,7 +58,7 @@ class CliTest {
                     "source.password=" + TestPipelines.PASSWORD,
                     "source.tables=shop.orders",
                     "state.dir=" + temp.resolve("state")));
-            Result result = run("check", "--config", file.toString());
+            CommandRun result = run("check", "--config", file.toString());
             assertThat(result.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED);
             assertThat(result.out()).contains("log_bin").contains("OFF").contains("log_bin=binlog")
                     .doesNotContain(TestPipelines.PASSWORD);
@@ -97,7 +72,7 @@ class CliTest {
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Path state = Files.createDirectories(temp.resolve("ok"));
             Path file = TestPipelines.writeProperties(db, state.resolve("state"), Map.of("source.tables", "shop.orders"));
-            Result result = run("check", "--config", file.toString());
+            CommandRun result = run("check", "--config", file.toString());
             assertThat(result.exitCode()).as(result.all()).isEqualTo(ExitCodes.OK);
         }
     }
@@ -109,9 +84,13 @@ class CliTest {
             Path state = Files.createDirectories(temp.resolve("denied"));
             Path file = TestPipelines.writeProperties(db, state.resolve("state"),
                     Map.of("source.password", "wrong-password-123"));
-            Result result = run("run", "--config", file.toString());
+            CommandRun result = run("run", "--config", file.toString());
             assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(result.all()).doesNotContain("wrong-password-123");
         }
+    }
+
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 }

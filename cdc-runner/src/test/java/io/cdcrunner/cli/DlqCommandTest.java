@@ -2,9 +2,6 @@ package io.cdcrunner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,12 +41,6 @@ class DlqCommandTest {
     Path temp;
     Path state;
 
-    record Result(int exitCode, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     @BeforeAll
     static void startDatabase() {
         db = LocalMariaDb.builder().binlog(false).start();
@@ -74,7 +65,7 @@ class DlqCommandTest {
     void replayRemovesWhatSucceedsKeepsWhatFailsAndNeverAppliesAnEventTwice() throws Exception {
         storeDeadLetters(1, 2, 3);
 
-        Result first = run("dlq", "replay", "--all", "--config", properties(Map.of("processor.fail.ids", "2")).toString());
+        CommandRun first = run("dlq", "replay", "--all", "--config", properties(Map.of("processor.fail.ids", "2")).toString());
 
         assertThat(first.exitCode()).as(first.all()).isEqualTo(ExitCodes.FAILED);
         assertThat(first.out()).contains("OK      test:binlog.000001:100:0", "OK      test:binlog.000001:300:0",
@@ -92,7 +83,7 @@ class DlqCommandTest {
         }
         assertThat(appliedIds()).isEqualTo(Map.of(1L, 1, 3L, 1));
 
-        Result second = run("dlq", "replay", "--all", "--config", properties(Map.of()).toString());
+        CommandRun second = run("dlq", "replay", "--all", "--config", properties(Map.of()).toString());
 
         assertThat(second.exitCode()).as(second.all()).isEqualTo(ExitCodes.OK);
         assertThat(second.out()).contains("Replayed 1: 1 succeeded");
@@ -103,7 +94,7 @@ class DlqCommandTest {
 
         // As if a replay had crashed after its commit, before removing the entry: the ledger knows.
         storeDeadLetters(1);
-        Result again = run("dlq", "replay", "test:binlog.000001:100:0", "--config", properties(Map.of()).toString());
+        CommandRun again = run("dlq", "replay", "test:binlog.000001:100:0", "--config", properties(Map.of()).toString());
 
         assertThat(again.exitCode()).as(again.all()).isEqualTo(ExitCodes.OK);
         assertThat(again.out()).contains("already applied");
@@ -118,21 +109,21 @@ class DlqCommandTest {
         storeDeadLetters(1, 2);
         String config = properties(Map.of()).toString();
 
-        Result list = run("dlq", "list", "--config", config);
+        CommandRun list = run("dlq", "list", "--config", config);
 
         assertThat(list.exitCode()).as(list.all()).isEqualTo(ExitCodes.OK);
         assertThat(list.out()).contains("ID", "TABLE", "EVENT ID", "ATTEMPTS", "LAST FAILURE", "ERROR",
                 "test:binlog.000001:100:0", "shop.items", "binlog.000001:200:0",
                 "java.sql.SQLException: billing unreachable for id 2", "2 dead letters");
 
-        Result show = run("dlq", "show", "test:binlog.000001:200:0", "--config", config);
+        CommandRun show = run("dlq", "show", "test:binlog.000001:200:0", "--config", config);
 
         assertThat(show.exitCode()).as(show.all()).isEqualTo(ExitCodes.OK);
         assertThat(show.out()).contains("java.sql.SQLException: billing unreachable for id 2", "attempts:      5",
                 "\"table\" : \"items\"", "\"id\" : {", "\"int\" : 2", "stack trace:",
                 "at io.cdcrunner.cli.DlqCommandTest");
 
-        Result unknown = run("dlq", "show", "nope", "--config", config);
+        CommandRun unknown = run("dlq", "show", "nope", "--config", config);
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(unknown.err()).contains("No dead letter with id 'nope'", "dlq list");
     }
@@ -142,11 +133,11 @@ class DlqCommandTest {
         storeDeadLetters(1, 2);
         String config = properties(Map.of()).toString();
 
-        Result refused = run("dlq", "purge", "--config", config);
+        CommandRun refused = run("dlq", "purge", "--config", config);
 
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(refused.err()).contains("--yes", "2 dead letters");
-        Result confirmed = run("dlq", "purge", "--yes", "--config", config);
+        CommandRun confirmed = run("dlq", "purge", "--yes", "--config", config);
         assertThat(confirmed.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(confirmed.out()).contains("Removed 2 dead letters.");
         assertThat(run("dlq", "list", "--config", config).out()).contains("No dead letters.");
@@ -157,12 +148,12 @@ class DlqCommandTest {
         storeDeadLetters(1);
         String config = properties(Map.of()).toString();
 
-        Result unknown = run("dlq", "replay", "test:binlog.000001:100:0", "nope", "--config", config);
+        CommandRun unknown = run("dlq", "replay", "test:binlog.000001:100:0", "nope", "--config", config);
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(unknown.err()).contains("No dead letter with id 'nope'");
         assertThat(appliedIds()).isEmpty();
 
-        Result neither = run("dlq", "replay", "--config", config);
+        CommandRun neither = run("dlq", "replay", "--config", config);
         assertThat(neither.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(neither.err()).contains("--all");
 
@@ -173,7 +164,7 @@ class DlqCommandTest {
     void anUnusableStoreClassIsAConfigurationError() throws Exception {
         Path config = properties(Map.of("deadletter.store", "com.example.Nope"));
 
-        Result result = run("dlq", "list", "--config", config.toString());
+        CommandRun result = run("dlq", "list", "--config", config.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(result.err()).contains("deadletter.store", "com.example.Nope", "JsonLinesDeadLetterStore");
@@ -222,23 +213,7 @@ class DlqCommandTest {
         return counts;
     }
 
-    private static synchronized Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = execute(args);
-            return new Result(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    private static int execute(String... args) {
-        return CdcRunner.execute(args);
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 }

@@ -1,0 +1,27 @@
+package io.cdcrunner.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The remote JMX connector: the {@code jmx.remote.*} keys. Local tools (jconsole, {@code cdc-runner status --pid})
+ * attach without it.
+ *
+ * @param port         {@code jmx.remote.port}; 0 means no remote connector
+ * @param host         {@code jmx.remote.host}, the address to listen on
+ * @param passwordFile {@code jmx.remote.password.file}; empty means no authentication
+ * @param ssl          {@code jmx.remote.ssl}
+ */
+public record JmxSettings(int port, String host, Optional<Path> passwordFile, boolean ssl) {
+
+    public JmxSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(passwordFile, "passwordFile");
+    }
+
+    /** Whether a remote connector is to be started. */
+    public boolean enabled() {
+        return port != 0;
+    }
+}

@@ -1,0 +1,178 @@
+package io.cdcrunner.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.cdcrunner.delivery.DeliveryCounters;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.pipeline.PipelineCounters;
+import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.processor.SourcePosition;
+
+/** The {@link PipelineMXBean} of one pipeline: a read-only view of its counters, timings and state. */
+final class PipelineMetrics implements PipelineMXBean {
+
+    /** Failing this long without any event finishing makes the pipeline unhealthy. */
+    static final Duration FAILING_LIMIT = Duration.ofSeconds(30);
+
+    private final Pipeline pipeline;
+    private final EventTimings timings;
+    private final SourceLag lag;
+    private final ProgressSamples samples;
+    private final SecretMask mask;
+    private final Clock clock;
+    private final long startedMillis;
+
+    PipelineMetrics(Pipeline pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples, SecretMask mask,
+                    Clock clock) {
+        this.pipeline = pipeline;
+        this.timings = timings;
+        this.lag = lag;
+        this.samples = samples;
+        this.mask = mask;
+        this.clock = clock;
+        this.startedMillis = clock.millis();
+    }
+
+    /** Events that reached an end: processed, skipped as duplicates or dead-lettered. */
+    static long finished(DeliveryCounters delivery) {
+        return delivery.processed() + delivery.duplicates() + delivery.deadLettered();
+    }
+
+    @Override
+    public String getPipelineName() {
+        return pipeline.name();
+    }
+
+    @Override
+    public String getState() {
+        return pipeline.state().name();
+    }
+
+    @Override
+    public boolean isHealthy() {
+        PipelineState state = pipeline.state();
+        return (state == PipelineState.SNAPSHOTTING || state == PipelineState.STREAMING)
+                && samples.failingForMillis(clock.millis()) < FAILING_LIMIT.toMillis();
+    }
+
+    @Override
+    public boolean isPaused() {
+        return pipeline.pauseGate().isPaused();
+    }
+
+    @Override
+    public long getEventsReceived() {
+        return counters().receivedCount();
+    }
+
+    @Override
+    public long getEventsProcessed() {
+        return counters().processedCount();
+    }
+
+    @Override
+    public long getEventsFailed() {
+        return counters().delivery().failedAttempts();
+    }
+
+    @Override
+    public long getEventsRetried() {
+        return counters().delivery().retried();
+    }
+
+    @Override
+    public long getEventsDeadLettered() {
+        return counters().delivery().deadLettered();
+    }
+
+    @Override
+    public long getEventsSkippedAsDuplicates() {
+        return counters().delivery().duplicates();
+    }
+
+    @Override
+    public long getInFlight() {
+        return Math.max(0, counters().receivedCount() - counters().finishedCount());
+    }
+
+    @Override
+    public double getEventsPerSecond() {
+        return samples.eventsPerSecond();
+    }
+
+    @Override
+    public long getMillisBehindSource() {
+        return pipeline.state() == PipelineState.STARTING ? 0 : lag.millisBehind();
+    }
+
+    @Override
+    public LatencySnapshot getProcessingTimeMillis() {
+        return timings.processingTime();
+    }
+
+    @Override
+    public LatencySnapshot getCommitToProcessedMillis() {
+        return timings.commitToProcessed();
+    }
+
+    @Override
+    public String getLastProcessedPosition() {
+        SourcePosition position = counters().lastProcessed();
+        return position == null ? "" : (position.snapshot() ? "snapshot at " : "") + position.eventId();
+    }
+
+    @Override
+    public String getLastProcessedGtid() {
+        SourcePosition position = counters().lastProcessed();
+        return position == null || position.gtid() == null ? "" : position.gtid();
+    }
+
+    @Override
+    public String getLastError() {
+        if (pipeline.failure().isPresent()) {
+            return mask.apply(describe(pipeline.failure().get()));
+        }
+        long failing = getFailingForSeconds();
+        if (failing > 0) {
+            return "the processor has been failing for " + failing + " s with no event finished ("
+                    + getEventsFailed() + " failed attempts in all); the log has each error";
+        }
+        return "";
+    }
+
+    @Override
+    public long getFailingForSeconds() {
+        return samples.failingForMillis(clock.millis()) / 1000;
+    }
+
+    @Override
+    public long getUptimeSeconds() {
+        return Math.max(0, clock.millis() - startedMillis) / 1000;
+    }
+
+    @Override
+    public void pause() {
+        pipeline.pauseGate().pause();
+    }
+
+    @Override
+    public void resume() {
+        pipeline.pauseGate().resume();
+    }
+
+    private PipelineCounters counters() {
+        return pipeline.counters();
+    }
+
+    /** The messages of the error and its causes, without stack traces or class names of wrappers. */
+    private static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(" <- ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,143 @@
+package io.cdcrunner.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.cdcrunner.config.RunnerKeys;
+
+/**
+ * The files users deploy with: the Compose demo, the Dockerfile, the systemd unit and the Prometheus rules. Docker
+ * does not run on the build machines, so these checks read the files (docker-compose.yml is YAML-parsed here; it
+ * was also checked with {@code docker-compose config}).
+ */
+class DeploymentFilesTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void composeRunsMySql84WithRowBinlogAndGtidsTheDaemonAndTheWriter() throws Exception {
+        JsonNode compose = YAML.readTree(ROOT.resolve("docker/docker-compose.yml").toFile());
+        JsonNode services = compose.get("services");
+        assertThat(services.has("mysql") && services.has("cdc-runner") && services.has("demo-writer")).isTrue();
+
+        JsonNode mysql = services.get("mysql");
+        assertThat(mysql.get("image").asText()).isEqualTo("mysql:8.4");
+        assertThat(texts(mysql.get("command"))).contains("--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--gtid-mode=ON", "--enforce-gtid-consistency=ON", "--log-bin=binlog");
+        assertThat(mysql.get("volumes").toString()).contains("./mysql-init:/docker-entrypoint-initdb.d");
+        assertThat(mysql.get("healthcheck").get("test").toString()).doesNotContain("-p");
+
+        JsonNode daemon = services.get("cdc-runner");
+        assertThat(daemon.get("build").get("dockerfile").asText()).isEqualTo("docker/Dockerfile");
+        assertThat(daemon.get("depends_on").get("mysql").get("condition").asText()).isEqualTo("service_healthy");
+        assertThat(Duration.parse("PT" + daemon.get("stop_grace_period").asText().toUpperCase()))
+                .as("longer than shutdown.timeout.ms").isGreaterThan(Duration.ofMillis(30_000));
+
+        JsonNode writer = services.get("demo-writer");
+        assertThat(texts(writer.get("command")).get(0)).isEqualTo("demo-writer");
+        assertThat(writer.get("depends_on").get("cdc-runner").get("condition").asText()).isEqualTo("service_healthy");
+
+        // Every password is interpolated from docker/.env, never written in the file.
+        for (JsonNode service : services) {
+            if (service.has("environment")) {
+                JsonNode environment = service.get("environment");
+                environment.fieldNames().forEachRemaining(variable -> {
+                    if (variable.contains("PASSWORD")) {
+                        assertThat(environment.get(variable).asText()).as(variable).startsWith("${");
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void theInitScriptCreatesLeastPrivilegeAccountsFromTheEnvironment() throws Exception {
+        String init = Files.readString(ROOT.resolve("docker/mysql-init/01-cdc-runner.sh"));
+        assertThat(init).contains("GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'cdc'@'%'")
+                .contains("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON shop.* TO 'cdc_app'@'%'")
+                .contains("IDENTIFIED BY '${CDC_PASSWORD}'")
+                .doesNotContain("ALL PRIVILEGES")
+                .doesNotContain("-p\"$MYSQL_ROOT_PASSWORD\"");
+    }
+
+    @Test
+    void theImageIsMultiStageRunsAsAnUnprivilegedUserAndChecksHealthWithStatus() throws Exception {
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        assertThat(Pattern.compile("(?m)^FROM ").matcher(dockerfile).results().count()).isEqualTo(2);
+        assertThat(dockerfile).containsPattern("(?m)^FROM maven:\\S+ AS build$")
+                .containsPattern("(?m)^FROM eclipse-temurin:17-jre$")
+                .containsPattern("(?m)^USER cdc-runner$")
+                .contains("CMD [\"cdc-runner\", \"status\", \"--jmx\", \"127.0.0.1:9010\"");
+        assertThat(dockerfile.indexOf("USER cdc-runner")).isGreaterThan(dockerfile.lastIndexOf("FROM "));
+    }
+
+    @Test
+    void theSystemdUnitRestartsOnFailureIsHardenedAndWaitsLongerThanTheShutdownTimeout() throws Exception {
+        Map<String, List<String>> unit = unitSettings(Files.readString(ROOT.resolve("config/cdc-runner.service")));
+        assertThat(unit.get("Restart")).containsExactly("on-failure");
+        assertThat(unit.get("RestartPreventExitStatus")).containsExactly("2");
+        assertThat(unit.get("User")).containsExactly("cdc-runner");
+        for (String hardening : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp")) {
+            assertThat(unit.get(hardening)).as(hardening).containsExactly("yes");
+        }
+        assertThat(unit.get("ProtectSystem")).containsExactly("strict");
+        assertThat(unit.get("ReadWritePaths")).containsExactly("/var/lib/cdc-runner");
+        assertThat(unit.get("StateDirectoryMode")).containsExactly("0700");
+        assertThat(unit.get("EnvironmentFile")).containsExactly("-/etc/cdc-runner/secrets.env");
+        assertThat(unit.get("ExecStart").get(0)).doesNotContainIgnoringCase("password");
+
+        long shutdownMillis = Long.parseLong(RunnerKeys.SHUTDOWN_TIMEOUT.defaultText().orElseThrow());
+        Matcher stop = Pattern.compile("(\\d+)s").matcher(unit.get("TimeoutStopSec").get(0));
+        assertThat(stop.matches()).isTrue();
+        assertThat(Long.parseLong(stop.group(1)) * 1000).isGreaterThan(shutdownMillis);
+    }
+
+    @Test
+    void thePrometheusRulesNameTheCountersWithAPipelineLabel() throws Exception {
+        JsonNode rules = YAML.readTree(ROOT.resolve("config/jmx-exporter.yml").toFile());
+        List<String> names = new ArrayList<>();
+        for (JsonNode rule : rules.get("rules")) {
+            names.add(rule.get("name").asText());
+        }
+        assertThat(names).contains("cdc_runner_pipeline_events_processed", "cdc_runner_pipeline_events_received",
+                "cdc_runner_pipeline_events_failed", "cdc_runner_pipeline_events_retried",
+                "cdc_runner_pipeline_events_dead_lettered", "cdc_runner_pipeline_events_skipped_as_duplicates",
+                "cdc_runner_pipeline_millis_behind_source", "cdc_runner_pipeline_processing_time_millis",
+                "cdc_runner_pipeline_commit_to_processed_millis");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+
+    private static Map<String, List<String>> unitSettings(String unit) {
+        Map<String, List<String>> settings = new LinkedHashMap<>();
+        for (String line : unit.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("[")) {
+                continue;
+            }
+            int equals = trimmed.indexOf('=');
+            settings.computeIfAbsent(trimmed.substring(0, equals), k -> new ArrayList<>()).add(trimmed.substring(equals + 1));
+        }
+        return settings;
+    }
+}

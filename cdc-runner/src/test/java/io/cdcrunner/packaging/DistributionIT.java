@@ -1,0 +1,184 @@
+package io.cdcrunner.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cdcrunner.localdb.LocalMariaDb;
+
+/**
+ * The built distribution as a user runs it: {@code bin/cdc-runner run} against a real MariaDB, with the Prometheus
+ * agent and remote JMX on, watched by {@code bin/cdc-runner status} and a scrape of {@code /metrics}, stopped by
+ * SIGTERM. Runs in the integration-test phase, after {@code package} built {@code dist/cdc-runner-VERSION/}.
+ */
+class DistributionIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String PASSWORD = "dist-secret-4711";
+    private static final int ROWS = 300;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theDistributionStartsFromItsLauncherProcessesEventsReportsStatusAndMetricsAndStopsCleanly() throws Exception {
+        Path built = Path.of(System.getProperty("cdc.dist.dir", "../dist/cdc-runner-missing"));
+        assertThat(built.resolve("bin/cdc-runner")).as("built by mvn package (make dist)").isExecutable();
+        Path dist = built.toRealPath();
+        Path launcher = dist.resolve("bin/cdc-runner");
+        assertThat(dist.resolve("config/logback.xml")).exists();
+        assertThat(dist.resolve("config/jmx-exporter.yml")).exists();
+
+        try (LocalMariaDb db = LocalMariaDb.builder().start()) {
+            db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                    + "customer_id INT NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            db.createCdcUser("cdc", PASSWORD);
+            int jmxPort = freePort();
+            int metricsPort = freePort();
+            Path state = temp.resolve("state");
+            Path config = Files.writeString(temp.resolve("dist.properties"), String.join("\n",
+                    "pipeline.name=dist",
+                    "source.host=" + db.host(),
+                    "source.port=" + db.port(),
+                    "source.user=cdc",
+                    "source.tables=shop.orders",
+                    "state.dir=" + state,
+                    "jmx.remote.port=" + jmxPort,
+                    "processor.class=io.cdcrunner.processor.builtin.FamilyAggregateProcessor",
+                    "processor.family.table=shop.orders",
+                    "processor.family.column=customer_id",
+                    "processor.family.value.column=amount",
+                    "processor.family.summary.table=shop.customer_totals",
+                    "processor.threads=2",
+                    "processor.ordering.column=customer_id", ""));
+            Path log = temp.resolve("daemon.log");
+            ProcessBuilder daemon = new ProcessBuilder(launcher.toString(), "run")
+                    .redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            daemon.environment().putAll(Map.of("CDC_CONFIG", config.toString(), "CDC_SOURCE_PASSWORD", PASSWORD,
+                    "CDC_PROMETHEUS_PORT", "127.0.0.1:" + metricsPort, "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC"));
+            Process process = daemon.start();
+            try {
+                String jmx = "127.0.0.1:" + jmxPort;
+                await().atMost(WAIT).until(() -> !process.isAlive() || run(launcher, "status", "--jmx", jmx).exitCode == 0);
+                assertThat(process.isAlive()).as("daemon running; log:\n" + read(log)).isTrue();
+
+                insertOrders(db, ROWS);
+                String counter = "cdc_runner_pipeline_events_processed_total{pipeline=\"dist\"} " + ROWS + ".0";
+                await().atMost(WAIT).until(() -> scrape(metricsPort).contains(counter));
+                String metrics = scrape(metricsPort);
+                assertThat(metrics).contains("cdc_runner_pipeline_events_received_total{pipeline=\"dist\"} " + ROWS + ".0")
+                        .contains("cdc_runner_pipeline_events_failed_total{pipeline=\"dist\"} 0.0")
+                        .contains("cdc_runner_pipeline_processing_time_millis{pipeline=\"dist\",quantile=\"0.99\"}")
+                        .contains("debezium_metrics_totalnumberofeventsseen{context=\"streaming\",pipeline=\"dist\"");
+
+                await().atMost(WAIT).until(() -> run(launcher, "status", "--jmx", jmx).output.contains("in flight 0"));
+                Command status = run(launcher, "status", "--jmx", jmx);
+                System.out.println("$ bin/cdc-runner status --jmx " + jmx + "\n" + status.output);
+                assertThat(status.exitCode).isZero();
+                assertThat(status.output).contains("pipeline 'dist': STREAMING, healthy")
+                        .contains("received " + ROWS + ", processed " + ROWS + ", in flight 0")
+                        .containsPattern("behind source +0 ms");
+                assertThat(customersSummed(db)).as("summaries cover every order").isEqualTo(ROWS);
+
+                String arguments = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline"))
+                        .replace('\0', ' ');
+                assertThat(arguments).as("process arguments").doesNotContain(PASSWORD).contains("-Xmx256m")
+                        .contains("-javaagent:").contains("-Dlogback.configurationFile=" + dist.resolve("config/logback.xml"));
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+
+                process.destroy();
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as("clean stop on SIGTERM; log:\n" + read(log)).isZero();
+
+                Command stopped = run(launcher, "status", "--jmx", jmx, "--timeout", "5");
+                assertThat(stopped.exitCode).isEqualTo(5);
+                String output = read(log);
+                assertThat(output).contains("effective configuration:").contains("source.password=******")
+                        .doesNotContain(PASSWORD);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private record Command(int exitCode, String output) {
+    }
+
+    private Command run(Path launcher, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(temp, "command-", ".txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish");
+        }
+        return new Command(process.exitValue(), read(out));
+    }
+
+    private static String scrape(int port) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static void insertOrders(LocalMariaDb db, int rows) throws Exception {
+        try (Connection c = db.rootConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO shop.orders (customer_id, amount) VALUES (?, ?)")) {
+            for (int i = 0; i < rows; i++) {
+                insert.setInt(1, i % 17);
+                insert.setBigDecimal(2, new java.math.BigDecimal("1.25"));
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static long customersSummed(LocalMariaDb db) throws Exception {
+        try (Connection c = db.rootConnection();
+             var rows = c.createStatement().executeQuery("SELECT COALESCE(SUM(row_count), 0) FROM shop.customer_totals")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+}

@@ -170,9 +170,14 @@ final class BareEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         engine.close();
-        done.await(30, TimeUnit.SECONDS);
-        thread.shutdownNow();
+        try {
+            done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            thread.shutdownNow();
+        }
     }
 }

@@ -26,14 +26,6 @@ record Machine(int cpus, String cpuModel, long memoryMb, String os, String jvm, 
         }
     }
 
-    static double load1() {
-        try {
-            return Double.parseDouble(load().split(" ")[0]);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
     String oneLine() {
         return String.format("%d CPUs (%s), %,d MB RAM, %s, %s, MariaDB %s", cpus, cpuModel, memoryMb, os, jvm, mariaDb);
     }

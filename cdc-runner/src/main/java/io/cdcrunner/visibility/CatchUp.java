@@ -8,9 +8,9 @@ import java.util.List;
 import io.cdcrunner.processor.ChangeEvent;
 
 /**
- * One way of bringing the read server up to a batch of events with a single wait: after waiting for the
- * batch's last covered event, every earlier covered event is visible too. Events it does not cover are
- * confirmed one by one through their row ({@link RowPoll}).
+ * One way of bringing the read server up to the events of a batch with few waits: once an event is visible,
+ * every covered event committed before it is visible too. Events it does not cover are confirmed one by one
+ * through their row ({@link RowPoll}).
  */
 interface CatchUp {
 
@@ -32,14 +32,22 @@ interface CatchUp {
     }
 
     /**
-     * Returns once the server behind {@code connection} shows the transactions of {@code covered} and every
-     * transaction the source committed before them.
+     * Returns once the server behind {@code connection} shows the transaction of {@code pending.get(needed)}
+     * and every transaction the source committed before it, and says how far it then knows the server to be.
      *
-     * @param covered    covered events of one batch, in commit order, not empty
+     * <p>How far it waits is the method's choice: where waiting costs nothing extra (the primary) it may wait
+     * for the last pending event; where the server lags (a replica) it waits only for the needed event and
+     * reports what the server had applied by then, so events behind a lagging one are not held up waiting
+     * for the end of their batch.
+     *
+     * @param pending    events of one batch not yet known to be visible, in commit order, not empty
+     * @param needed     index in {@code pending} of the event that must become visible
      * @param timeout    how long to wait at most
      * @param connection an auto-commit READ COMMITTED connection to the read server, used only by the barrier
+     * @return how many leading events of {@code pending} the server is known to show, at least
+     *         {@code needed + 1}
      * @throws VisibilityTimeoutException when the server did not get there within {@code timeout}
      */
-    void await(List<ChangeEvent> covered, Duration timeout, Connection connection)
+    int await(List<ChangeEvent> pending, int needed, Duration timeout, Connection connection)
             throws SQLException, VisibilityTimeoutException;
 }

@@ -11,21 +11,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ServerFlavor;
 
 /**
- * Waits for the batch's highest GTIDs to be applied on the read server.
+ * Waits for GTIDs to be applied on the read server.
+ *
+ * <p>Progressive: a wait is for the GTID of the event that needs it (and of the pending events before it),
+ * not the batch's last. The same query returns what the server has applied ({@code @@gtid_slave_pos} or
+ * {@code @@gtid_executed}), and every pending event within it passes without a wait. On a replica that lags by a few seconds a batch read at once from the source's binlog therefore
+ * flows out at the pace the replica applies it, instead of waiting for its last transaction: commit to
+ * processed stays about the replica's lag, and a replica that keeps up needs one wait for a whole batch.
  *
  * <p><b>MariaDB</b> ({@code MASTER_GTID_WAIT(pos, timeout)}: 0 done, -1 timed out): the position is the
- * highest GTID of each replication domain in the batch ({@code domain-server-seq}, highest seq). It waits on
+ * highest GTID of each replication domain among the pending events up to the needed one ({@code domain-server-seq}, highest seq). It waits on
  * the replica's applied position ({@code gtid_slave_pos}), so it is for replicas only; on a primary it times
  * out. A MariaDB replica commits in binlog order within a domain (also with parallel replication, which keeps
  * commit order), so reaching a GTID means every earlier transaction of its domain is visible.
  *
  * <p><b>MySQL</b> ({@code WAIT_FOR_EXECUTED_GTID_SET(set, timeout)}: 0 done, 1 timed out), on sources and
- * replicas alike. The set is each source UUID's highest transaction in the batch, {@code uuid:n} — not
+ * replicas alike. The set is each source UUID's highest transaction among those events, {@code uuid:n} — not
  * {@code uuid:1-n}, which would wait forever if the server's executed set has gaps (transactions purged or
  * skipped). Waiting for {@code uuid:n} alone is enough: replicas commit in source order
  * ({@code replica_preserve_commit_order}, the default with multi-threaded appliers since 8.0.27, and always
@@ -33,8 +40,8 @@ import io.cdcrunner.processor.ServerFlavor;
  * transaction to {@code gtid_executed} after its engine commit, so this holds on the source as well, where
  * commits complete in binlog order ({@code binlog_order_commits=ON}, the default). Where commits may
  * complete out of order ({@code binlog_order_commits=OFF}, or a multi-threaded replica without
- * {@code replica_preserve_commit_order}), the wait is for every GTID of the batch ({@code uuid:17-19:23}),
- * which still makes each of the batch's transactions visible.
+ * {@code replica_preserve_commit_order}), the wait is for every GTID among them ({@code uuid:17-19:23}),
+ * which still makes each of those transactions visible.
  *
  * <p>Rows of an initial snapshot carry no GTID: for them the barrier waits, once, for the GTID position the
  * source had reached when the first snapshot row was processed, which is past the snapshot's consistent point.
@@ -45,6 +52,7 @@ final class GtidWait implements CatchUp {
     private final boolean commitsInOrder;
     private final Callable<String> sourceGtidPosition;
     private String snapshotTarget;
+    private volatile boolean snapshotReached;
 
     /**
      * @param flavor             the source's (and read server's) flavor
@@ -67,9 +75,10 @@ final class GtidWait implements CatchUp {
     @Override
     public String description() {
         return flavor == ServerFlavor.MARIADB
-                ? "MASTER_GTID_WAIT for the batch's highest GTID per domain"
-                : commitsInOrder ? "WAIT_FOR_EXECUTED_GTID_SET for the batch's highest GTID per source"
-                : "WAIT_FOR_EXECUTED_GTID_SET for every GTID of the batch (commits may complete out of order)";
+                ? "MASTER_GTID_WAIT for the first event not yet applied; events within @@gtid_slave_pos then pass"
+                : commitsInOrder ? "WAIT_FOR_EXECUTED_GTID_SET for the first event not yet executed; events within @@gtid_executed then pass"
+                : "WAIT_FOR_EXECUTED_GTID_SET for each event not yet executed (commits may complete out of order); "
+                + "events within @@gtid_executed then pass";
     }
 
     @Override
@@ -78,11 +87,15 @@ final class GtidWait implements CatchUp {
     }
 
     @Override
-    public void await(List<ChangeEvent> covered, Duration timeout, Connection connection)
+    public int await(List<ChangeEvent> pending, int needed, Duration timeout, Connection connection)
             throws SQLException, VisibilityTimeoutException {
-        String target = target(covered);
-        String sql = flavor == ServerFlavor.MARIADB ? "SELECT MASTER_GTID_WAIT(?, ?)"
-                : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
+        List<ChangeEvent> upToNeeded = pending.subList(0, needed + 1);
+        String target = target(upToNeeded);
+        // One round trip: the wait, then what the server has applied. Were the position read before the wait
+        // returned it would only show less, never more, so the answer is safe either way.
+        String sql = flavor == ServerFlavor.MARIADB ? "SELECT MASTER_GTID_WAIT(?, ?), @@GLOBAL.gtid_slave_pos"
+                : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?), @@GLOBAL.gtid_executed";
+        String applied;
         try (PreparedStatement wait = connection.prepareStatement(sql)) {
             wait.setString(1, target);
             wait.setBigDecimal(2, BigDecimal.valueOf(timeout.toMillis(), 3));
@@ -97,8 +110,97 @@ final class GtidWait implements CatchUp {
                     throw new VisibilityTimeoutException("GTID " + target + " not applied within "
                             + timeout.toMillis() + " ms");
                 }
+                applied = rs.getString(2);
             }
         }
+        if (upToNeeded.stream().anyMatch(event -> event.position().snapshot())) {
+            snapshotReached = true;
+        }
+        if (needed + 1 == pending.size() || applied == null) {
+            return needed + 1;
+        }
+        return Math.max(needed + 1, leadingApplied(pending, applied));
+    }
+
+    /** How many leading events of {@code pending} the applied position {@code applied} shows. */
+    int leadingApplied(List<ChangeEvent> pending, String applied) {
+        Predicate<String> contains = flavor == ServerFlavor.MARIADB ? mariaDbApplied(applied) : mySqlExecuted(applied);
+        int shown = 0;
+        for (ChangeEvent event : pending) {
+            boolean visible = event.position().snapshot() ? snapshotReached : contains.test(event.position().gtid());
+            if (!visible) {
+                break;
+            }
+            shown++;
+        }
+        return shown;
+    }
+
+    /**
+     * Whether a MariaDB GTID {@code domain-server-seq} is at or before the applied position (one GTID per
+     * domain). A domain commits in order on a replica, so a lower or equal seq of the same domain is applied.
+     */
+    static Predicate<String> mariaDbApplied(String applied) {
+        Map<Long, Long> seqByDomain = new TreeMap<>();
+        for (String gtid : applied.split(",")) {
+            String[] parts = gtid.trim().split("-");
+            if (parts.length == 3) {
+                seqByDomain.merge(Long.parseLong(parts[0]), Long.parseLong(parts[2]), Math::max);
+            }
+        }
+        return gtid -> {
+            String[] parts = gtid.trim().split("-");
+            if (parts.length != 3) {
+                return false;
+            }
+            Long seq = seqByDomain.get(Long.parseLong(parts[0]));
+            return seq != null && Long.parseLong(parts[2]) <= seq;
+        };
+    }
+
+    /**
+     * Whether a MySQL GTID {@code uuid:n} (or {@code uuid:tag:n}) is in an executed set such as
+     * {@code uuid:1-5:7,uuid2:1-3} or, with tags, {@code uuid:1-5:tag_a:1-3}.
+     */
+    static Predicate<String> mySqlExecuted(String executed) {
+        Map<String, List<long[]>> intervals = new TreeMap<>();
+        for (String perSource : executed.replace("\n", "").split(",")) {
+            String[] tokens = perSource.trim().split(":");
+            if (tokens.length < 2) {
+                continue;
+            }
+            String uuid = tokens[0].toLowerCase(java.util.Locale.ROOT);
+            String source = uuid;
+            for (int i = 1; i < tokens.length; i++) {
+                String token = tokens[i].trim();
+                if (token.isEmpty()) {
+                    continue;
+                }
+                if (!Character.isDigit(token.charAt(0))) {
+                    source = uuid + ":" + token.toLowerCase(java.util.Locale.ROOT);
+                    continue;
+                }
+                int dash = token.indexOf('-');
+                long start = Long.parseLong(dash < 0 ? token : token.substring(0, dash));
+                long end = dash < 0 ? start : Long.parseLong(token.substring(dash + 1));
+                intervals.computeIfAbsent(source, k -> new ArrayList<>()).add(new long[] {start, end});
+            }
+        }
+        return gtid -> {
+            String trimmed = gtid.trim();
+            int colon = trimmed.lastIndexOf(':');
+            if (colon < 0) {
+                return false;
+            }
+            long n;
+            try {
+                n = Long.parseLong(trimmed.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            List<long[]> ranges = intervals.get(trimmed.substring(0, colon).toLowerCase(java.util.Locale.ROOT));
+            return ranges != null && ranges.stream().anyMatch(range -> range[0] <= n && n <= range[1]);
+        };
     }
 
     /** The GTIDs to wait for: per domain (MariaDB) or source UUID (MySQL) the highest of the batch. */

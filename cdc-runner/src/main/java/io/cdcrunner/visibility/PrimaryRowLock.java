@@ -69,14 +69,13 @@ final class PrimaryRowLock implements CatchUp {
     }
 
     @Override
-    public void await(List<ChangeEvent> covered, Duration timeout, Connection connection)
+    public int await(List<ChangeEvent> pending, int needed, Duration timeout, Connection connection)
             throws SQLException, VisibilityTimeoutException {
-        ChangeEvent last = covered.get(covered.size() - 1);
-        if (last.position().snapshot()) {
-            return;
-        }
-        if (RowPoll.showsNow(last, connection)) {
-            return;
+        // On the primary the whole batch is (or is about to be) committed: waiting for its last event costs
+        // no more than waiting for the needed one, and covers the rest.
+        ChangeEvent last = pending.get(pending.size() - 1);
+        if (last.position().snapshot() || RowPoll.showsNow(last, connection)) {
+            return pending.size();
         }
         setLockWaitTimeout(connection, timeout);
         RowMatch key = RowMatch.byKey(last.key());
@@ -84,6 +83,7 @@ final class PrimaryRowLock implements CatchUp {
         try (PreparedStatement lock = connection.prepareStatement(sql)) {
             key.bind(lock, 1);
             lock.executeQuery().close();
+            return pending.size();
         } catch (SQLException e) {
             if (e.getErrorCode() == LOCK_WAIT_TIMEOUT) {
                 throw new VisibilityTimeoutException("the transaction of " + last + " did not commit within "

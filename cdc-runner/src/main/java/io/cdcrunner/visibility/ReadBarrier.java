@@ -17,9 +17,10 @@ import io.cdcrunner.processor.SourcePosition;
  * The visibility barrier in front of the processor: makes the processor's read server show each event's
  * transaction, and everything committed before it, before the processor runs.
  *
- * <p>Amortized: {@link #prepareBatch} notes the batch's events; the first {@link #ensureVisible} of the
- * batch that is not yet known to be visible waits once, for the batch's last covered event, and remembers
- * that position. Every later event at or before it returns at once. Lanes that need the same wait queue
+ * <p>Amortized: {@link #prepareBatch} notes the batch's events; an {@link #ensureVisible} for an event not
+ * yet known to be visible waits once, and the wait reports how far into the batch the server is known to be
+ * (the whole batch on a primary; on a lagging replica, as far as it has applied). That position is
+ * remembered, and every event at or before it returns at once. Lanes that need the same wait queue
  * behind the one lane doing it (one round trip, not one per lane). Events the {@link CatchUp} does not
  * cover (a row without a usable key, or every event under {@code row-poll}) are confirmed through their own
  * row instead.
@@ -73,7 +74,7 @@ public final class ReadBarrier implements VisibilityBarrier {
             return;
         }
         if (!catchUp.coversEarlier()) {
-            await(List.of(event));
+            await(List.of(event), 0);
             return;
         }
         if (BinlogOrder.atOrBefore(event.position(), visibleUpTo)) {
@@ -87,13 +88,15 @@ public final class ReadBarrier implements VisibilityBarrier {
                 metrics.onCovered();
                 return;
             }
-            List<ChangeEvent> target = batch;
-            if (target.isEmpty() || !BinlogOrder.atOrBefore(event.position(), last(target).position())) {
+            List<ChangeEvent> pending = pendingFrom(batch);
+            int needed = indexOf(pending, event);
+            if (needed < 0) {
                 // Not an event of the prepared batch (delivered on its own, e.g. a dead-letter replay).
-                target = List.of(event);
+                pending = List.of(event);
+                needed = 0;
             }
-            await(target);
-            SourcePosition reached = last(target).position();
+            int shown = await(pending, needed);
+            SourcePosition reached = pending.get(shown - 1).position();
             if (visibleUpTo == null || BinlogOrder.compare(reached, visibleUpTo) > 0) {
                 visibleUpTo = reached;
             }
@@ -102,10 +105,30 @@ public final class ReadBarrier implements VisibilityBarrier {
         }
     }
 
-    private void await(List<ChangeEvent> target) throws Exception {
+    /** The covered events of {@code events} not yet known to be visible, in commit order. */
+    private List<ChangeEvent> pendingFrom(List<ChangeEvent> events) {
+        SourcePosition visible = visibleUpTo;
+        int first = 0;
+        while (first < events.size() && BinlogOrder.atOrBefore(events.get(first).position(), visible)) {
+            first++;
+        }
+        return events.subList(first, events.size());
+    }
+
+    private static int indexOf(List<ChangeEvent> pending, ChangeEvent event) {
+        for (int i = 0; i < pending.size(); i++) {
+            if (BinlogOrder.compare(pending.get(i).position(), event.position()) == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int await(List<ChangeEvent> pending, int needed) throws Exception {
         long started = nanoClock.getAsLong();
+        int shown;
         try (Connection connection = server.getConnection()) {
-            catchUp.await(target, timeout, connection);
+            shown = catchUp.await(pending, needed, timeout, connection);
         } catch (VisibilityTimeoutException e) {
             metrics.onTimeout();
             throw new VisibilityTimeoutException(serverName + ": " + e.getMessage() + ". The processor did not run; "
@@ -113,6 +136,7 @@ public final class ReadBarrier implements VisibilityBarrier {
                     + "if replication stopped, check SHOW REPLICA STATUS on it", e.getCause());
         }
         metrics.onWait(TimeUnit.NANOSECONDS.toMicros(nanoClock.getAsLong() - started));
+        return Math.min(pending.size(), Math.max(needed + 1, shown));
     }
 
     private void confirmRow(ChangeEvent event) throws Exception {

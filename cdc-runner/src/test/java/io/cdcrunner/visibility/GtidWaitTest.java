@@ -50,4 +50,24 @@ class GtidWaitTest {
         assertThat(GtidWait.everyPerSource(List.of(a + ":17", a + ":19", a + ":18", a + ":23", a + ":etl:4")))
                 .isEqualTo(a + ":17-19:23," + a + ":etl:4");
     }
+
+    @Test
+    void afterAWaitTheEventsWithinTheReplicasAppliedPositionPass() {
+        GtidWait wait = new GtidWait(ServerFlavor.MARIADB, true, () -> "");
+        List<io.cdcrunner.processor.ChangeEvent> pending = List.of(Events.insert(1, 100, "0-1-41"),
+                Events.insert(2, 200, "0-1-42"), Events.insert(3, 300, "1-1-8"), Events.insert(4, 400, "0-1-43"));
+        assertThat(wait.leadingApplied(pending, "0-1-42,1-1-9")).isEqualTo(3);
+        assertThat(wait.leadingApplied(pending, "0-1-43,1-1-7")).isEqualTo(2);
+        assertThat(wait.leadingApplied(pending, "0-1-40")).isZero();
+        assertThat(wait.leadingApplied(pending, "")).isZero();
+    }
+
+    @Test
+    void mySqlExecutedSetsAreReadWithGapsAndTags() {
+        String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        String b = "4f22fb58-82db-22f2-0f44-d91bb0530673";
+        var executed = GtidWait.mySqlExecuted(a.toUpperCase() + ":1-17:19-30:etl:1-4,\n" + b + ":5");
+        assertThat(executed).accepts(a + ":17", a + ":19", a + ":30", a + ":etl:4", b + ":5");
+        assertThat(executed).rejects(a + ":18", a + ":31", a + ":etl:5", b + ":4", "0-1-5");
+    }
 }

@@ -32,6 +32,8 @@ class ReadBarrierTest {
         volatile CountDownLatch release = new CountDownLatch(0);
         volatile boolean timeOut;
         boolean coversEarlier = true;
+        /** How many pending events past the needed one the server shows after a wait; all by default. */
+        volatile int showsAfterNeeded = Integer.MAX_VALUE;
 
         @Override
         public String name() {
@@ -54,9 +56,9 @@ class ReadBarrierTest {
         }
 
         @Override
-        public void await(List<ChangeEvent> covered, Duration timeout, Connection connection)
+        public int await(List<ChangeEvent> pending, int needed, Duration timeout, Connection connection)
                 throws VisibilityTimeoutException {
-            waits.add(covered);
+            waits.add(pending.subList(needed, pending.size()));
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -65,6 +67,7 @@ class ReadBarrierTest {
             if (timeOut) {
                 throw new VisibilityTimeoutException("GTID 0-1-9 not applied within 5000 ms");
             }
+            return (int) Math.min(pending.size(), (long) needed + 1 + showsAfterNeeded);
         }
     }
 
@@ -108,6 +111,21 @@ class ReadBarrierTest {
         }
         assertThat(wait.waits).hasSize(2);
         assertThat(wait.waits.get(1)).last().isEqualTo(next.get(4));
+    }
+
+    @Test
+    void onALaggingServerEventsPassAsFarAsTheServerHasAppliedInsteadOfWaitingForTheBatchEnd() throws Exception {
+        wait.showsAfterNeeded = 3;
+        List<ChangeEvent> events = batch(1, 10);
+        barrier.prepareBatch(events);
+        for (ChangeEvent event : events) {
+            barrier.ensureVisible(event);
+        }
+        // Waits start at events 1, 5 and 9 (ids): each wait covers the needed event and the 3 applied after it.
+        assertThat(wait.waits).extracting(pending -> pending.get(0)).containsExactly(events.get(0), events.get(4),
+                events.get(8));
+        assertThat(metrics.waits()).isEqualTo(3);
+        assertThat(metrics.eventsCovered()).isEqualTo(7);
     }
 
     @Test

@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.LocalJava;
 import io.cdcrunner.localdb.LocalMariaDb;
 
 /**
@@ -77,7 +79,8 @@ class DistributionIT {
                     .redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             daemon.environment().putAll(Map.of("CDC_CONFIG", config.toString(), "CDC_SOURCE_PASSWORD", PASSWORD,
-                    "CDC_PROMETHEUS_PORT", "127.0.0.1:" + metricsPort, "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC"));
+                    "CDC_PROMETHEUS_PORT", "127.0.0.1:" + metricsPort, "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC",
+                    "JAVA_HOME", System.getProperty("java.home"), "CDC_AOT_DIR", temp.resolve("aot").toString()));
             Process process = daemon.start();
             try {
                 String jmx = "127.0.0.1:" + jmxPort;
@@ -117,9 +120,73 @@ class DistributionIT {
                 String output = read(log);
                 assertThat(output).contains("effective configuration:").contains("source.password=******")
                         .doesNotContain(PASSWORD);
+                if (Runtime.version().feature() < 25) {
+                    assertThat(output).contains("cdc-runner: CDC_AOT_DIR is set, but an AOT cache needs Java 25 or later "
+                            + "(this is Java " + Runtime.version().feature() + "): running without one");
+                }
             } finally {
                 process.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void onJava25TheFirstRunRecordsAnAotCacheAndTheNextStartsFromIt() throws Exception {
+        Path java25 = LocalJava.atLeast(25).orElse(null);
+        Assumptions.assumeTrue(java25 != null, "no Java 25 or later here (looked at $JAVA25_HOME and /usr/lib/jvm)");
+        Path launcher = Path.of(System.getProperty("cdc.dist.dir", "../dist/cdc-runner-missing"))
+                .toRealPath().resolve("bin/cdc-runner");
+        try (LocalMariaDb db = LocalMariaDb.builder().start()) {
+            db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                    + "customer_id INT NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            db.createCdcUser("cdc", PASSWORD);
+            Path config = Files.writeString(temp.resolve("aot.properties"), String.join("\n",
+                    "pipeline.name=aot",
+                    "source.host=" + db.host(),
+                    "source.port=" + db.port(),
+                    "source.user=cdc",
+                    "source.tables=shop.orders",
+                    "state.dir=" + temp.resolve("state"), ""));
+            Path aot = temp.resolve("aot");
+            Map<String, String> env = Map.of("CDC_CONFIG", config.toString(), "CDC_SOURCE_PASSWORD", PASSWORD,
+                    "JAVA_HOME", java25.toString(), "JAVA_OPTS", "-Xmx256m", "CDC_AOT_DIR", aot.toString());
+
+            String first = runUntilStopped(launcher, env, db, 200, temp.resolve("first.log"));
+            assertThat(first).contains("cdc-runner: recording an AOT cache").contains("processed=200");
+            List<Path> caches;
+            try (var files = Files.list(aot)) {
+                caches = files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+            }
+            assertThat(caches).as("written when the daemon stopped; log:\n" + first).hasSize(1);
+
+            String second = runUntilStopped(launcher, env, db, 50, temp.resolve("second.log"));
+            assertThat(second).contains("cdc-runner: starting from the AOT cache " + caches.get(0))
+                    .contains("processed=50").doesNotContain("[error]").doesNotContain("Unable to use");
+            System.out.printf("[dist] Java %s: first run recorded %s (%,d bytes), second run started from it%n",
+                    LocalJava.feature(java25), caches.get(0).getFileName(), Files.size(caches.get(0)));
+        }
+    }
+
+    /** Starts the daemon, waits until it streams, inserts {@code rows}, stops it with SIGTERM; returns its log. */
+    private static String runUntilStopped(Path launcher, Map<String, String> env, LocalMariaDb db, int rows, Path log)
+            throws Exception {
+        ProcessBuilder daemon = new ProcessBuilder(launcher.toString(), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        daemon.environment().putAll(env);
+        Process process = daemon.start();
+        try {
+            await().atMost(WAIT).until(() -> !process.isAlive() || read(log).contains("' streaming"));
+            assertThat(process.isAlive()).as("daemon running; log:\n" + read(log)).isTrue();
+            insertOrders(db, rows);
+            // The stats line (every 10 s, when it changed) counts the events this run processed.
+            await().atMost(WAIT).until(() -> read(log).contains("stats: processed=" + rows + " ") || !process.isAlive());
+            process.destroy();
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("clean stop on SIGTERM; log:\n" + read(log)).isZero();
+            return read(log);
+        } finally {
+            process.destroyForcibly();
         }
     }
 

@@ -26,7 +26,7 @@ final class Bench {
     final Sizes sizes;
     final PrintStream out;
     private final ChildJvm children;
-    private final Path work;
+    final Path work;
     private final AtomicLong serverIds = new AtomicLong(5000);
     private final QuietGate quiet;
 
@@ -74,10 +74,16 @@ final class Bench {
 
     Map<String, Object> runChild(String name, Class<?> main, List<String> flags, Map<String, Object> args,
                                  Duration timeout) throws Exception {
+        return runChild(name, main, Path.of(System.getProperty("java.home")), flags, args, timeout);
+    }
+
+    /** Runs a measurement on the Java in {@code javaHome}. */
+    Map<String, Object> runChild(String name, Class<?> main, Path javaHome, List<String> flags,
+                                 Map<String, Object> args, Duration timeout) throws Exception {
         Map<String, Object> all = new LinkedHashMap<>(source.toArgs());
         all.putAll(args);
         double busy = quiet.await();
-        Map<String, Object> result = new LinkedHashMap<>(children.run(name, main, flags, all, timeout));
+        Map<String, Object> result = new LinkedHashMap<>(children.run(name, main, javaHome, flags, all, timeout));
         result.put("other_cpu_busy_cores_before", busy);
         return result;
     }

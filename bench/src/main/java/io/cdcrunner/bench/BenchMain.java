@@ -134,19 +134,36 @@ public final class BenchMain {
     private static List<LatencyChart.Panel> latencyPanels(Map<String, Object> latency) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> runs = (List<Map<String, Object>>) latency.get("runs");
+        List<Integer> rates = runs.stream().map(r -> ((Number) r.get("rate")).intValue()).distinct().sorted().toList();
         List<LatencyChart.Panel> panels = new ArrayList<>();
         for (String phase : List.of("steady", "warm")) {
             List<LatencyChart.Curve> curves = new ArrayList<>();
-            List<Integer> rates = runs.stream().map(r -> ((Number) r.get("rate")).intValue()).distinct().toList();
             for (Map<String, Object> run : runs) {
+                String engine = (String) run.get("engine");
+                if (engine.equals(LatencyScenario.DAEMON_AOT) || engine.equals(LatencyScenario.DAEMON_AOT_RECORDING)) {
+                    continue;
+                }
                 int rate = ((Number) run.get("rate")).intValue();
-                boolean bare = LatencyScenario.BARE.equals(run.get("engine"));
-                boolean barrier = LatencyScenario.DAEMON_BARRIER.equals(run.get("engine"));
-                curves.add(new LatencyChart.Curve(String.format("%s %,d/s", run.get("engine"), rate), bare,
+                boolean bare = LatencyScenario.BARE.equals(engine);
+                boolean barrier = LatencyScenario.DAEMON_BARRIER.equals(engine);
+                curves.add(new LatencyChart.Curve(String.format("%s %,d/s", engine, rate), bare,
                         barrier ? 5 : rates.indexOf(rate), LatencyChart.points(run, phase)));
             }
             panels.add(new LatencyChart.Panel(phase.equals("steady") ? "Steady phase (after the first 5 s)"
                     : "Warm-up phase (first 5 s after start)", true, curves));
+        }
+        // The warm-up again: Java 17 (dashed) against Java 25 starting from the AOT cache.
+        List<LatencyChart.Curve> warm = new ArrayList<>();
+        for (Map<String, Object> run : runs) {
+            String engine = (String) run.get("engine");
+            int rate = ((Number) run.get("rate")).intValue();
+            if (LatencyScenario.DAEMON.equals(engine) || LatencyScenario.DAEMON_AOT.equals(engine)) {
+                warm.add(new LatencyChart.Curve(String.format("%s %,d/s", engine, rate),
+                        LatencyScenario.DAEMON.equals(engine), rates.indexOf(rate), LatencyChart.points(run, "warm")));
+            }
+        }
+        if (warm.stream().anyMatch(c -> !c.baseline())) {
+            panels.add(new LatencyChart.Panel("Warm-up phase: Java 17 (dashed) and Java 25 + AOT cache", true, warm));
         }
         return panels;
     }

@@ -38,7 +38,12 @@ final class ChildJvm {
 
     /** The command a child runs, as printed: the class path shortened to the benchmark jar. */
     static String describe(Class<?> main, List<String> extraFlags, Map<String, Object> args) {
-        List<String> shown = new ArrayList<>(List.of("java"));
+        return describe("java", main, extraFlags, args);
+    }
+
+    /** The same, started by {@code java} (as printed, e.g. {@code $JAVA25_HOME/bin/java}). */
+    static String describe(String java, Class<?> main, List<String> extraFlags, Map<String, Object> args) {
+        List<String> shown = new ArrayList<>(List.of(java));
         shown.addAll(JVM_FLAGS);
         shown.addAll(extraFlags);
         shown.add("-cp bench/target/cdc-runner-bench.jar");
@@ -49,11 +54,17 @@ final class ChildJvm {
 
     Map<String, Object> run(String name, Class<?> main, List<String> extraFlags, Map<String, Object> args,
                             Duration timeout) throws IOException, InterruptedException {
+        return run(name, main, Path.of(System.getProperty("java.home")), extraFlags, args, timeout);
+    }
+
+    /** Runs {@code main} on the Java in {@code javaHome} (the class files are Java 17, later Java runs them). */
+    Map<String, Object> run(String name, Class<?> main, Path javaHome, List<String> extraFlags,
+                            Map<String, Object> args, Duration timeout) throws IOException, InterruptedException {
         Path out = workDir.resolve(name + ".json");
         Path log = workDir.resolve(name + ".log");
         Files.deleteIfExists(out);
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(JVM_FLAGS);
         command.addAll(extraFlags);
         command.add("-cp");

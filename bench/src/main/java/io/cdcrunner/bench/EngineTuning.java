@@ -14,10 +14,6 @@ record EngineTuning(int pollIntervalMs, int maxBatchSize, int maxQueueSize, Stri
                 args.get("daemon.processor.read.visibility", "auto"));
     }
 
-    EngineTuning withBatch(int batch) {
-        return new EngineTuning(pollIntervalMs, batch, maxQueueSize, readVisibility);
-    }
-
     Map<String, Object> toArgs() {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("poll.ms", pollIntervalMs);

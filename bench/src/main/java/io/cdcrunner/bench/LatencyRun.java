@@ -87,6 +87,8 @@ public final class LatencyRun {
             PacedWriter writer = new PacedWriter(connection, "bench." + table);
             t0 = awaitFirstEvent(writer);
             result.put("startup_ms", TimeUnit.NANOSECONDS.toMillis(t0 - startedAt));
+            // To line the slowest rows up with JVM logs (-Xlog:gc, -Xlog:jit+compilation), which count uptime.
+            result.put("t0_jvm_uptime_ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
             writer.run(commitNanos.length, rate, t0, commitNanos);
             long writerEnd = System.nanoTime();
             result.put("achieved_rate", Math.round(commitNanos.length * 1e9 / (writerEnd - t0)));

@@ -15,16 +15,13 @@ import io.cdcrunner.localdb.LocalMariaDb;
 /**
  * Scenario 4: against a replica that applies each transaction {@code delay} seconds late, at the same write
  * rate, (a) the polling reader of {@link ReplicaPollingBaseline} and (b) the daemon whose processor reads each
- * event's row from the replica behind the visibility barrier ({@link ReplicaRowReader}), once with the
- * default batch size and once with batches small enough that one barrier wait covers about 100 ms of
- * commits. The replica's own count of SELECT statements ({@code Com_select}) is read before and after each
+ * event's row from the replica behind the visibility barrier ({@link ReplicaRowReader}), with the engine
+ * settings of the other scenarios. The replica's own count of SELECT statements ({@code Com_select}) is read before and after each
  * run, so both sides are counted the same way.
  */
 final class PollingScenario {
 
     private static final int READERS = 4;
-    /** Rows one barrier wait should cover at most: about 100 ms of commits at the scenario's rate. */
-    private static final double WINDOW_SECONDS = 0.1;
 
     private final Bench bench;
     private final EngineTuning tuning;
@@ -38,14 +35,12 @@ final class PollingScenario {
         Sizes sizes = bench.sizes;
         int rate = sizes.pollingRate();
         int delay = sizes.replicaDelaySeconds();
-        int windowBatch = Math.max(1, (int) Math.round(rate * WINDOW_SECONDS));
         bench.out.printf("%n  starting a replica that applies each transaction %d s late ...%n", delay);
         try (LocalMariaDb replica = bench.db.startReplica(bench.db.serverId() + 1, delay)) {
             try (Connection c = bench.db.rootConnection()) {
                 ReplicaPollingBaseline.createTable(c, "bench.polled");
             }
-            bench.createTable("replica_read_default");
-            bench.createTable("replica_read_window");
+            bench.createTable("replica_read");
             replica.awaitCaughtUpWith(bench.db, Duration.ofSeconds(60));
 
             Map<String, Object> sizesJson = new LinkedHashMap<>();
@@ -56,26 +51,20 @@ final class PollingScenario {
             sizesJson.put("cdc_runner", "processor reads each event's row from the replica (processor.read.url, "
                     + "visibility auto) after the barrier");
             sizesJson.put("engine", tuning.describe());
-            sizesJson.put("window_batch_size", windowBatch);
             Map<String, Object> pollingArgs = new LinkedHashMap<>();
             pollingArgs.put("replica.port", replica.port());
             pollingArgs.put("table", "bench.polled");
             pollingArgs.put("rate", rate);
             pollingArgs.put("seconds", sizes.pollingSeconds());
             pollingArgs.put("readers", READERS);
-            Map<String, Object> defaultArgs = daemonArgs(replica, "replica_read_default", tuning.maxBatchSize());
-            Map<String, Object> windowArgs = daemonArgs(replica, "replica_read_window", windowBatch);
+            Map<String, Object> daemonArgs = daemonArgs(replica, "replica_read");
             Map<String, Object> scenario = bench.begin("4. Polling baseline vs cdc-runner against a lagging replica",
                     sizesJson, List.of(ChildJvm.describe(PollingRun.class, List.of(), pollingArgs),
-                            ChildJvm.describe(LatencyRun.class, List.of(), defaultArgs),
-                            ChildJvm.describe(LatencyRun.class, List.of(), windowArgs)));
+                            ChildJvm.describe(LatencyRun.class, List.of(), daemonArgs)));
 
             List<Map<String, Object>> runs = new ArrayList<>();
             runs.add(measure(replica, "polling", "polling reader", PollingRun.class, pollingArgs));
-            runs.add(measure(replica, "replica-default", "cdc-runner, batch " + tuning.maxBatchSize(),
-                    LatencyRun.class, defaultArgs));
-            runs.add(measure(replica, "replica-window", "cdc-runner, batch " + windowBatch, LatencyRun.class,
-                    windowArgs));
+            runs.add(measure(replica, "replica", "cdc-runner", LatencyRun.class, daemonArgs));
             scenario.put("runs", runs);
 
             TextTable table = new TextTable("reader", "records", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
@@ -87,14 +76,14 @@ final class PollingScenario {
                         all.get("p99_9_ms"), all.get("max_ms"), run.get("visibility_queries_per_record"),
                         run.get("replica_selects_per_record"), run.get("stale_reads"));
             }
-            scenario.put("comparison", compare(runs.get(0), runs.get(2)));
+            scenario.put("comparison", compare(runs.get(0), runs.get(1)));
             bench.end(scenario, table);
-            bench.out.println("polling / cdc-runner (batch " + windowBatch + "): " + scenario.get("comparison"));
+            bench.out.println("polling / cdc-runner: " + scenario.get("comparison"));
             return scenario;
         }
     }
 
-    private Map<String, Object> daemonArgs(LocalMariaDb replica, String table, int batch) throws java.io.IOException {
+    private Map<String, Object> daemonArgs(LocalMariaDb replica, String table) throws java.io.IOException {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("mode", "cdc");
         args.put("rate", bench.sizes.pollingRate());
@@ -103,7 +92,7 @@ final class PollingScenario {
         args.put("table", table);
         args.put("state", bench.stateDir(table));
         args.put("server.id", bench.nextServerId());
-        args.putAll(tuning.withBatch(batch).toArgs());
+        args.putAll(tuning.toArgs());
         args.put("daemon.processor.class", ReplicaRowReader.class.getName());
         args.put("daemon.processor.table", Source.DATABASE + "." + table);
         args.put("daemon.processor.read.url", replica.jdbcUrl(Source.DATABASE));

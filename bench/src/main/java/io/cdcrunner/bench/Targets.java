@@ -43,6 +43,16 @@ final class Targets {
                         stat(run, "warm", "p99_ms"), 50.0);
             }
         }
+        for (Map<String, Object> run : runs) {
+            if (LatencyScenario.DAEMON_AOT.equals(run.get("engine"))) {
+                atMost(String.format("warm-up (first 5 s) p99 at %,d/s, Java 25 + AOT cache (ms)",
+                        ((Number) run.get("rate")).intValue()), stat(run, "warm", "p99_ms"), 50.0);
+            }
+        }
+        Map<String, Object> aot1000 = find(runs, LatencyScenario.DAEMON_AOT, 1_000);
+        if (aot1000 != null) {
+            atMost("steady p99 at 1,000/s, Java 25 + AOT cache (ms)", stat(aot1000, "steady", "p99_ms"), 5.0);
+        }
         return this;
     }
 

@@ -30,7 +30,7 @@ test: mariadb
 	mvn -B -ntp verify
 
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
-## bench/results/latest.json and bench/results/latency.png (about 10 minutes on 2 cores; run it on a quiet machine)
+## bench/results/latest.json and bench/results/latency.png (about 9 minutes on 2 cores; run it on a quiet machine)
 bench: mariadb
 	$(MVN) -pl bench -am -DskipTests package
 	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)

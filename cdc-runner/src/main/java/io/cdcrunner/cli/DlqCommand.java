@@ -20,6 +20,7 @@ import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.Outcome;
 import io.cdcrunner.pipeline.PipelineStartException;
 import io.cdcrunner.pipeline.ProcessorHost;
+import io.cdcrunner.pipeline.VisibilityWiring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -138,7 +139,7 @@ final class DlqCommand implements Callable<Integer> {
     }
 
     @Command(name = "replay", description = "Run the configured processor on dead letters again, through the "
-            + "daemon's delivery path; each one that succeeds is removed. Exit 1 if any failed again.")
+            + "daemon's delivery path (and read barrier); each one that succeeds is removed. Exit 1 if any failed again.")
     static final class Replay extends StoreCommand {
 
         @Parameters(arity = "0..*", paramLabel = "ID", description = "Ids as shown by 'dlq list'.")
@@ -161,11 +162,12 @@ final class DlqCommand implements Callable<Integer> {
                 System.out.println("No dead letters to replay.");
                 return ExitCodes.OK;
             }
-            try (ProcessorHost host = ProcessorHost.open(runnerConfig)) {
+            try (ProcessorHost host = ProcessorHost.open(runnerConfig);
+                 VisibilityWiring visibility = VisibilityWiring.forReplay(runnerConfig)) {
                 EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(),
                         new Ledger(runnerConfig.delivery().ledgerTable(), runnerConfig.pipelineName()));
                 delivery.open();
-                return replay(new DeadLetterReplay(store, delivery, Clock.systemUTC()), letters);
+                return replay(new DeadLetterReplay(store, delivery, visibility.barrier(), Clock.systemUTC()), letters);
             } catch (PipelineStartException e) {
                 System.err.println("Cannot start the processor: " + e.getMessage());
                 return ExitCodes.FAILED;

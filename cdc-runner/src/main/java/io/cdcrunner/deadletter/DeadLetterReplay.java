@@ -5,23 +5,30 @@ import java.util.Objects;
 
 import io.cdcrunner.delivery.EventDelivery;
 import io.cdcrunner.delivery.Outcome;
+import io.cdcrunner.delivery.VisibilityBarrier;
 
 /**
  * Runs stored dead letters through the processor again, on the daemon's delivery path, so a
  * {@link io.cdcrunner.processor.TransactionalProcessor}'s ledger still keeps effects to one per event. A
  * letter that is delivered (or that the ledger shows was delivered already) is removed from the store; one
- * that fails again stays, with the new error, one more attempt and the new failure time.
+ * that fails again stays, with the new error, one more attempt and the new failure time. Each event first
+ * passes the read barrier, as in the daemon: a wait that times out fails the replay of that letter.
  */
 public final class DeadLetterReplay {
 
     private final DeadLetterStore store;
     private final EventDelivery delivery;
+    private final VisibilityBarrier barrier;
     private final Clock clock;
 
-    /** @param delivery already {@linkplain EventDelivery#open() opened} */
-    public DeadLetterReplay(DeadLetterStore store, EventDelivery delivery, Clock clock) {
+    /**
+     * @param delivery already {@linkplain EventDelivery#open() opened}
+     * @param barrier  the processor's read barrier, {@link VisibilityBarrier#NONE} when it needs none
+     */
+    public DeadLetterReplay(DeadLetterStore store, EventDelivery delivery, VisibilityBarrier barrier, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.barrier = Objects.requireNonNull(barrier, "barrier");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -44,6 +51,7 @@ public final class DeadLetterReplay {
     public Result replay(DeadLetter letter) {
         Outcome outcome;
         try {
+            barrier.ensureVisible(letter.event());
             outcome = delivery.deliver(letter.event());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

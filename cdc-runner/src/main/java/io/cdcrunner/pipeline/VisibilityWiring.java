@@ -20,9 +20,10 @@ import io.cdcrunner.visibility.VisibilityMetrics;
 /**
  * Opens the visibility barrier for the processor's read server: a small connection pool of its own (a wait
  * holds a connection for up to the timeout, and primary-lock changes a session variable, so the processor's
- * pools are left alone), the topology probe and the choice of method.
+ * pools are left alone), the topology probe and the choice of method. The daemon opens one at start;
+ * {@code cdc-runner dlq replay} opens one with {@link #forReplay}.
  */
-final class VisibilityWiring implements AutoCloseable {
+public final class VisibilityWiring implements AutoCloseable {
 
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:[a-z]+://([^/?;]+)");
 
@@ -66,7 +67,29 @@ final class VisibilityWiring implements AutoCloseable {
         }
     }
 
-    VisibilityBarrier barrier() {
+    /**
+     * The barrier for replaying dead letters outside the daemon: when the processor reads from its own server
+     * ({@code processor.read.url}), a replayed event waits for that server as it would in the daemon, so a
+     * replica that has stopped applying cannot hand the processor stale state. Reading where it writes, the
+     * replay needs no wait: a dead letter was stored only after its transaction committed.
+     */
+    public static VisibilityWiring forReplay(RunnerConfig config) {
+        if (config.read().url().isEmpty() || config.read().visibility() == ReadSettings.Visibility.OFF) {
+            return new VisibilityWiring(VisibilityBarrier.NONE, null);
+        }
+        ServerFlavor flavor = config.source().flavor().orElse(null);
+        if (flavor == null) {
+            try (Connection source = SourceJdbc.connect(config.source())) {
+                flavor = ServerInfo.read(source).flavor();
+            } catch (SQLException e) {
+                throw new PipelineStartException("cannot reach the source to learn its flavor for the read barrier: "
+                        + e.getMessage() + "; check source.host/port/user/password, or set source.flavor", e);
+            }
+        }
+        return open(config, flavor, new VisibilityMetrics());
+    }
+
+    public VisibilityBarrier barrier() {
         return barrier;
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
+import io.cdcrunner.cli.CdcRunner;
+import io.cdcrunner.cli.ExitCodes;
+import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.demo.DemoWriter;
 import io.cdcrunner.processor.ProcessorConfig;
@@ -87,6 +91,11 @@ class ReplicaVisibilityTest {
 
     /** Creates the table and the daemon's configuration for it. */
     private RunnerConfig prepare(String name, Map<String, String> overrides) throws Exception {
+        return ConfigLoader.load(prepareFile(name, overrides), Map.of(), new Properties());
+    }
+
+    /** Creates the table and writes the daemon's configuration file for it. */
+    private Path prepareFile(String name, Map<String, String> overrides) throws Exception {
         primary.execute("CREATE DATABASE " + name);
         try (Connection c = primary.rootConnection()) {
             FamilyWriters.createTable(c, name + ".rows");
@@ -103,7 +112,7 @@ class ReplicaVisibilityTest {
                 "processor.ordering.column", "family"));
         settings.putAll(overrides);
         settings.values().removeIf(String::isEmpty);
-        return TestPipelines.config(primaryDb, Files.createDirectories(temp.resolve(name)), settings);
+        return TestPipelines.writeProperties(primaryDb, Files.createDirectories(temp.resolve(name)), settings);
     }
 
     /** Runs the daemon over {@code rows} inserts and returns what the processor saw. */
@@ -269,6 +278,41 @@ class ReplicaVisibilityTest {
              ResultSet rs = s.executeQuery("SELECT 1 FROM " + database + ".rows WHERE id = " + id)) {
             return rs.next();
         }
+    }
+
+    @Test
+    void aDeadLetterReplayWaitsForTheReplicaAsTheDaemonDoes() throws Exception {
+        String name = "vis_replay";
+        Path settings = prepareFile(name, Map.of(
+                "processor.read.visibility.timeout.ms", "300",
+                "processor.retry.max.attempts", "2",
+                "processor.retry.initial.backoff.ms", "50",
+                "processor.retry.max.backoff.ms", "100"));
+        RunnerConfig config = ConfigLoader.load(settings, Map.of(), new Properties());
+        CommittedRows committed = new CommittedRows();
+        FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
+        replica.execute("STOP SLAVE SQL_THREAD");
+        try {
+            try (Pipeline pipeline = new Pipeline(config)) {
+                pipeline.start();
+                FamilyWriters.write(writerPool, name + ".rows", 1, 1, 1, 100, committed);
+                await().atMost(WAIT).until(() -> pipeline.counters().delivery().deadLettered() >= 1);
+            }
+            assertThat(tally.reads.get()).as("the barrier timed out; the processor never ran").isZero();
+
+            int stillBehind = CdcRunner.execute("dlq", "replay", "--all", "--config", settings.toString());
+            assertThat(stillBehind).as("replay while the replica does not apply").isEqualTo(ExitCodes.FAILED);
+            assertThat(tally.reads.get()).as("no read from a replica that lacks the event").isZero();
+        } finally {
+            replica.execute("START SLAVE SQL_THREAD");
+        }
+        replica.awaitCaughtUpWith(primary, Duration.ofSeconds(30));
+        int replayed = CdcRunner.execute("dlq", "replay", "--all", "--config", settings.toString());
+        System.out.printf("[visibility] dead-letter replay: exit 1 while the replica stood still, then exit %d "
+                + "with %d read(s), %d stale%n", replayed, tally.reads.get(), tally.stale());
+        assertThat(replayed).isEqualTo(ExitCodes.OK);
+        assertThat(tally.reads.get()).isEqualTo(1);
+        assertThat(tally.stale()).isZero();
     }
 
     @Test

@@ -81,7 +81,8 @@ class DeploymentFilesTest {
         String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
         assertThat(Pattern.compile("(?m)^FROM ").matcher(dockerfile).results().count()).isEqualTo(2);
         assertThat(dockerfile).containsPattern("(?m)^FROM maven:\\S+ AS build$")
-                .containsPattern("(?m)^FROM eclipse-temurin:17-jre$")
+                .containsPattern("(?m)^ARG JRE_IMAGE=eclipse-temurin:17-jre$")
+                .containsPattern("(?m)^FROM \\$\\{JRE_IMAGE\\}$")
                 .containsPattern("(?m)^USER cdc-runner$")
                 .contains("CMD [\"cdc-runner\", \"status\", \"--jmx\", \"127.0.0.1:9010\"");
         assertThat(dockerfile.indexOf("USER cdc-runner")).isGreaterThan(dockerfile.lastIndexOf("FROM "));

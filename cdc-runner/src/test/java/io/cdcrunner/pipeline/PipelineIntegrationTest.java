@@ -215,6 +215,27 @@ abstract class PipelineIntegrationTest {
     }
 
     @Test
+    void anInitialSnapshotDeliversTheRowsThereThenStreamsWithoutWaitingForANewWrite() throws Exception {
+        createOrders("snap");
+        insertOrders("snap", 0, 300, 0);
+        RunnerConfig config = TestPipelines.config(db, stateDir("snap"), Map.of("pipeline.name", "snap",
+                "source.tables", "snap.orders", "source.start", "snapshot"));
+        RecordingProcessor.reset("snap");
+        List<ChangeEvent> events = RecordingProcessor.events("snap");
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            await().atMost(WAIT).until(() -> events.size() >= 300 || pipeline.state().isFinal());
+            assertThat(events).hasSize(300).allMatch(e -> e.position().snapshot());
+            await().atMost(WAIT).until(() -> pipeline.state() != PipelineState.SNAPSHOTTING);
+            assertThat(pipeline.state()).as("after the snapshot, before any new write").isEqualTo(PipelineState.STREAMING);
+            insertOrders("snap", 1, 20, 0);
+            await().atMost(WAIT).until(() -> events.size() >= 320 || pipeline.state().isFinal());
+        }
+        assertThat(distinctIds(events)).isEqualTo(ids("snap"));
+        assertThat(events.subList(300, events.size())).hasSize(20).noneMatch(e -> e.position().snapshot());
+    }
+
+    @Test
     void inHaltModeAFailingProcessorStopsThePipelineAndARestartSkipsNothing() throws Exception {
         createOrders("halt");
         Path state = stateDir("halt");

@@ -94,13 +94,27 @@ final class LatencyScenario {
                 case "cdc-aot" -> DAEMON_AOT;
                 default -> BARE;
             };
+            if (label.equals("cdc-aot") && !Files.exists(cache)) {
+                continue;
+            }
             bench.out.printf("  running %s at %s/s ...%n", engine, args.get("rate"));
             List<String> flags = flags(label, cache);
             Path javaHome = flags.isEmpty() ? Path.of(System.getProperty("java.home")) : java25;
-            Map<String, Object> result = bench.runChild("latency-" + label + "-" + args.get("rate"),
-                    LatencyRun.class, javaHome, flags, args, Duration.ofMinutes(3));
+            Map<String, Object> result;
+            try {
+                result = bench.runChild("latency-" + label + "-" + args.get("rate"), LatencyRun.class, javaHome,
+                        flags, args, Duration.ofMinutes(3));
+            } catch (IllegalStateException e) {
+                if (!label.startsWith("cdc-aot")) {
+                    throw e;
+                }
+                // The Java 25 rows are an extra: without them the scenario still stands.
+                bench.out.printf("  %s failed, the Java 25 rows are left out: %s%n", engine, e.getMessage());
+                Files.deleteIfExists(cache);
+                continue;
+            }
             if (label.equals("cdc-aot-recording") && !Files.exists(cache)) {
-                throw new IllegalStateException("the recording run wrote no AOT cache at " + cache);
+                bench.out.printf("  the recording run wrote no AOT cache at %s: the Java 25 rows are left out%n", cache);
             }
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("engine", engine);

@@ -48,6 +48,10 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         ShutdownSignals.awaitHandlers();
-        return pipeline.state() == PipelineState.FAILED ? ExitCodes.FAILED : ExitCodes.OK;
+        if (pipeline.state() == PipelineState.FAILED) {
+            return ExitCodes.FAILED;
+        }
+        AotRecording.keepIfUseful(pipeline.counters().processedCount());
+        return ExitCodes.OK;
     }
 }

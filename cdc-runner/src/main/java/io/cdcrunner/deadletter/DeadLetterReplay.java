@@ -51,6 +51,7 @@ public final class DeadLetterReplay {
     public Result replay(DeadLetter letter) {
         Outcome outcome;
         try {
+            barrier.reset();
             barrier.ensureVisible(letter.event());
             outcome = delivery.deliver(letter.event());
         } catch (Exception e) {

@@ -20,6 +20,13 @@ public interface VisibilityBarrier {
     }
 
     /**
+     * Forgets which positions are known to be visible: the events that follow do not continue the stream seen
+     * so far (dead letters replayed one by one, possibly from another server's binlog after a failover).
+     */
+    default void reset() {
+    }
+
+    /**
      * Returns once the read connection sees {@code event}'s transaction.
      *
      * @throws Exception when the wait timed out or failed: a retryable failure of the event, never a

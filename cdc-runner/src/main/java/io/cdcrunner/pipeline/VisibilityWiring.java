@@ -41,11 +41,18 @@ public final class VisibilityWiring implements AutoCloseable {
         if (read.visibility() == ReadSettings.Visibility.OFF && read.url().isEmpty()) {
             return new VisibilityWiring(BarrierChoice.offOnOwnDataSource(metrics), null);
         }
+        long sourceServerId;
+        try (Connection source = SourceJdbc.connect(config.source())) {
+            sourceServerId = ServerInfo.readSettings(source).serverId();
+        } catch (SQLException e) {
+            throw new PipelineStartException("cannot read the source's server_id, needed to tell whether the "
+                    + "processor's read server is a replica of it: " + e.getMessage()
+                    + "; check source.host/port/user/password", e);
+        }
         HikariDataSource pool = pool(config, url);
         try {
             ReadTopology topology;
-            try (Connection connection = pool.getConnection(); Connection source = SourceJdbc.connect(config.source())) {
-                long sourceServerId = ServerInfo.readSettings(source).serverId();
+            try (Connection connection = pool.getConnection()) {
                 topology = ReadTopology.probe(connection, flavor, sourceServerId, address(url));
             }
             VisibilityBarrier barrier = BarrierChoice.choose(read, topology, pool, () -> {
@@ -68,10 +75,12 @@ public final class VisibilityWiring implements AutoCloseable {
     }
 
     /**
-     * The barrier for replaying dead letters outside the daemon: when the processor reads from its own server
-     * ({@code processor.read.url}), a replayed event waits for that server as it would in the daemon, so a
-     * replica that has stopped applying cannot hand the processor stale state. Reading where it writes, the
-     * replay needs no wait: a dead letter was stored only after its transaction committed.
+     * The barrier for replaying dead letters outside the daemon: when the processor reads a replica through
+     * GTIDs ({@code processor.read.url}, method {@code gtid-wait}), a replayed event waits for that server as it
+     * would in the daemon, so a replica that has stopped applying cannot hand the processor stale state.
+     * Otherwise there is no wait: reading where it writes, a dead letter's transaction committed long before it
+     * was stored; and {@code row-poll} looks for the row as the event left it, which a later change may have
+     * replaced for good, so the replay would never pass.
      */
     public static VisibilityWiring forReplay(RunnerConfig config) {
         if (config.read().url().isEmpty() || config.read().visibility() == ReadSettings.Visibility.OFF) {
@@ -86,7 +95,13 @@ public final class VisibilityWiring implements AutoCloseable {
                         + e.getMessage() + "; check source.host/port/user/password, or set source.flavor", e);
             }
         }
-        return open(config, flavor, new VisibilityMetrics());
+        VisibilityMetrics metrics = new VisibilityMetrics();
+        VisibilityWiring wiring = open(config, flavor, metrics);
+        if (!"gtid-wait".equals(metrics.method())) {
+            wiring.close();
+            return new VisibilityWiring(VisibilityBarrier.NONE, null);
+        }
+        return wiring;
     }
 
     public VisibilityBarrier barrier() {

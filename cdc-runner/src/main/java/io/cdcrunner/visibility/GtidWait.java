@@ -29,7 +29,9 @@ import io.cdcrunner.processor.ServerFlavor;
  * highest GTID of each replication domain among the pending events up to the needed one ({@code domain-server-seq}, highest seq). It waits on
  * the replica's applied position ({@code gtid_slave_pos}), so it is for replicas only; on a primary it times
  * out. A MariaDB replica commits in binlog order within a domain (also with parallel replication, which keeps
- * commit order), so reaching a GTID means every earlier transaction of its domain is visible.
+ * commit order), so reaching a GTID means every earlier transaction of its domain is visible. Domains are
+ * applied independently: the wait covers the domains of the events read, not a transaction of another domain
+ * that changed no captured table.
  *
  * <p><b>MySQL</b> ({@code WAIT_FOR_EXECUTED_GTID_SET(set, timeout)}: 0 done, 1 timed out), on sources and
  * replicas alike. The set is each source UUID's highest transaction among those events, {@code uuid:n} — not
@@ -51,8 +53,11 @@ final class GtidWait implements CatchUp {
     private final ServerFlavor flavor;
     private final boolean commitsInOrder;
     private final Callable<String> sourceGtidPosition;
+    /** The snapshot (its consistent point, file:pos) whose target below was read; a redone snapshot has another. */
+    private String snapshotKey;
     private String snapshotTarget;
-    private volatile boolean snapshotReached;
+    /** The snapshot whose target the read server has reached, or null. */
+    private volatile String snapshotReached;
 
     /**
      * @param flavor             the source's (and read server's) flavor
@@ -113,8 +118,10 @@ final class GtidWait implements CatchUp {
                 applied = rs.getString(2);
             }
         }
-        if (upToNeeded.stream().anyMatch(event -> event.position().snapshot())) {
-            snapshotReached = true;
+        for (ChangeEvent event : upToNeeded) {
+            if (event.position().snapshot()) {
+                snapshotReached = snapshotKey(event);
+            }
         }
         if (needed + 1 == pending.size() || applied == null) {
             return needed + 1;
@@ -127,7 +134,8 @@ final class GtidWait implements CatchUp {
         Predicate<String> contains = flavor == ServerFlavor.MARIADB ? mariaDbApplied(applied) : mySqlExecuted(applied);
         int shown = 0;
         for (ChangeEvent event : pending) {
-            boolean visible = event.position().snapshot() ? snapshotReached : contains.test(event.position().gtid());
+            boolean visible = event.position().snapshot() ? snapshotKey(event).equals(snapshotReached)
+                    : contains.test(event.position().gtid());
             if (!visible) {
                 break;
             }
@@ -208,7 +216,7 @@ final class GtidWait implements CatchUp {
         List<String> gtids = new ArrayList<>();
         for (ChangeEvent event : covered) {
             if (event.position().snapshot()) {
-                gtids.add(snapshotTarget());
+                gtids.add(snapshotTarget(event));
             } else {
                 gtids.add(event.position().gtid());
             }
@@ -219,7 +227,16 @@ final class GtidWait implements CatchUp {
         return commitsInOrder ? highestPerSource(gtids) : everyPerSource(gtids);
     }
 
-    private String snapshotTarget() throws SQLException {
+    /**
+     * The source's GTID position read when the first row of this snapshot came: past its consistent point.
+     * Read again for a snapshot with another consistent point (redone after a restart of the engine).
+     */
+    private String snapshotTarget(ChangeEvent event) throws SQLException {
+        String key = snapshotKey(event);
+        if (!key.equals(snapshotKey)) {
+            snapshotKey = key;
+            snapshotTarget = null;
+        }
         if (snapshotTarget == null) {
             try {
                 String position = sourceGtidPosition.call();
@@ -231,6 +248,10 @@ final class GtidWait implements CatchUp {
             }
         }
         return snapshotTarget;
+    }
+
+    private static String snapshotKey(ChangeEvent event) {
+        return event.position().binlogFile() + ":" + event.position().binlogPosition();
     }
 
     /** {@code 0-1-5,0-1-9,1-2-3} becomes {@code 0-1-9,1-2-3}: MariaDB GTIDs are {@code domain-server-seq}. */

@@ -68,6 +68,17 @@ public final class ReadBarrier implements VisibilityBarrier {
     }
 
     @Override
+    public void reset() {
+        waiting.lock();
+        try {
+            batch = List.of();
+            visibleUpTo = null;
+        } finally {
+            waiting.unlock();
+        }
+    }
+
+    @Override
     public void ensureVisible(ChangeEvent event) throws Exception {
         if (catchUp == null || !catchUp.covers(event)) {
             confirmRow(event);

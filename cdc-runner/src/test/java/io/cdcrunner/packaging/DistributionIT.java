@@ -148,8 +148,15 @@ class DistributionIT {
                     "source.tables=shop.orders",
                     "state.dir=" + temp.resolve("state"), ""));
             Path aot = temp.resolve("aot");
+            // -Xlog:aot: the JVM's own word on whether it mapped the cache.
             Map<String, String> env = Map.of("CDC_CONFIG", config.toString(), "CDC_SOURCE_PASSWORD", PASSWORD,
-                    "JAVA_HOME", java25.toString(), "JAVA_OPTS", "-Xmx256m", "CDC_AOT_DIR", aot.toString());
+                    "JAVA_HOME", java25.toString(), "JAVA_OPTS", "-Xmx256m -Xlog:aot", "CDC_AOT_DIR", aot.toString());
+
+            // A run that processes nothing (here: a bad configuration) leaves no usable cache behind.
+            Map<String, String> badEnv = new java.util.HashMap<>(env);
+            badEnv.put("CDC_CONFIG", Files.writeString(temp.resolve("bad.properties"), "source.port=none\n").toString());
+            Command bad = run(launcher, badEnv, "run");
+            assertThat(bad.exitCode).as(bad.output).isEqualTo(2);
 
             String first = runUntilStopped(launcher, env, db, 200, temp.resolve("first.log"));
             assertThat(first).contains("cdc-runner: recording an AOT cache").contains("processed=200");
@@ -158,10 +165,12 @@ class DistributionIT {
                 caches = files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
             }
             assertThat(caches).as("written when the daemon stopped; log:\n" + first).hasSize(1);
+            assertThat(Path.of(caches.get(0) + ".ok")).as("marked usable by a run that processed events").exists();
 
             String second = runUntilStopped(launcher, env, db, 50, temp.resolve("second.log"));
             assertThat(second).contains("cdc-runner: starting from the AOT cache " + caches.get(0))
-                    .contains("processed=50").doesNotContain("[error]").doesNotContain("Unable to use");
+                    .contains("Using AOT-linked classes: true").contains("processed=50")
+                    .doesNotContain("[error]").doesNotContain("Unable to use");
             System.out.printf("[dist] Java %s: first run recorded %s (%,d bytes), second run started from it%n",
                     LocalJava.feature(java25), caches.get(0).getFileName(), Files.size(caches.get(0)));
         }
@@ -194,11 +203,17 @@ class DistributionIT {
     }
 
     private Command run(Path launcher, String... args) throws IOException, InterruptedException {
+        return run(launcher, Map.of(), args);
+    }
+
+    private Command run(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile(temp, "command-", ".txt");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish");

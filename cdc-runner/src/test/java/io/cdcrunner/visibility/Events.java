@@ -24,8 +24,14 @@ final class Events {
 
     /** A row read by an initial snapshot (no GTID; every snapshot row shares the snapshot's position). */
     static ChangeEvent snapshotRow(long id) {
+        return snapshotRow(id, 4);
+    }
+
+    /** The same for a snapshot whose consistent point is {@code binlog.000001:position}. */
+    static ChangeEvent snapshotRow(long id, long position) {
         Row row = Row.of(Map.of("id", id));
         return new ChangeEvent(Operation.INSERT, "db", "t", row, null, row,
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 4, 0, null, true), Instant.now(), null);
+                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", position, 0, null, true), Instant.now(),
+                null);
     }
 }

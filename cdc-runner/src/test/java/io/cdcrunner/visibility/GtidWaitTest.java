@@ -70,4 +70,15 @@ class GtidWaitTest {
         assertThat(executed).accepts(a + ":17", a + ":19", a + ":30", a + ":etl:4", b + ":5");
         assertThat(executed).rejects(a + ":18", a + ":31", a + ":etl:5", b + ":4", "0-1-5");
     }
+
+    @Test
+    void aSnapshotRedoneAtAnotherConsistentPointReadsTheSourcePositionAgain() throws Exception {
+        String[] positions = {"0-1-40", "0-1-90"};
+        int[] reads = {0};
+        GtidWait wait = new GtidWait(ServerFlavor.MARIADB, true, () -> positions[reads[0]++]);
+        assertThat(wait.target(List.of(Events.snapshotRow(1)))).isEqualTo("0-1-40");
+        var redone = Events.snapshotRow(1, 7000);
+        assertThat(wait.target(List.of(redone))).isEqualTo("0-1-90");
+        assertThat(wait.leadingApplied(List.of(redone), "0-1-95")).as("not waited for yet").isZero();
+    }
 }

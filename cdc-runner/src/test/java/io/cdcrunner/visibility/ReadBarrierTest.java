@@ -129,6 +129,19 @@ class ReadBarrierTest {
     }
 
     @Test
+    void afterAResetAnEventAtAnEarlierPositionWaitsForItself() throws Exception {
+        List<ChangeEvent> events = batch(1, 3);
+        barrier.prepareBatch(events);
+        barrier.ensureVisible(events.get(2));
+        barrier.ensureVisible(events.get(0));
+        assertThat(wait.waits).as("covered by the first wait").hasSize(1);
+        barrier.reset();
+        barrier.ensureVisible(events.get(0));
+        assertThat(wait.waits).hasSize(2);
+        assertThat(wait.waits.get(1)).containsExactly(events.get(0));
+    }
+
+    @Test
     void lanesArrivingTogetherShareOneWait() throws Exception {
         List<ChangeEvent> events = batch(1, 8);
         barrier.prepareBatch(events);

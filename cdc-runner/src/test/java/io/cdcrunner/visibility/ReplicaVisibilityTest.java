@@ -91,6 +91,19 @@ class ReplicaVisibilityTest {
         }
     }
 
+    /**
+     * {@code more} plus barrier waits of 300 ms retried quickly, {@code attempts} times: the tests watch timeouts
+     * happen rather than wait the default 10 s for each.
+     */
+    private static Map<String, String> shortWaits(int attempts, Map<String, String> more) {
+        Map<String, String> keys = new HashMap<>(more);
+        keys.put("processor.read.visibility.timeout.ms", "300");
+        keys.put("processor.retry.max.attempts", String.valueOf(attempts));
+        keys.put("processor.retry.initial.backoff.ms", "50");
+        keys.put("processor.retry.max.backoff.ms", "200");
+        return keys;
+    }
+
     /** Creates the table and the daemon's configuration for it. */
     private RunnerConfig prepare(String name, Map<String, String> overrides) throws Exception {
         return ConfigLoader.load(prepareFile(name, overrides), Map.of(), new Properties());
@@ -189,11 +202,7 @@ class ReplicaVisibilityTest {
 
     @Test
     void aReplicaThatStopsApplyingHoldsTheProcessorBackInsteadOfLettingItReadStaleState() throws Exception {
-        RunnerConfig config = prepare("vis_stopped", Map.of(
-                "processor.read.visibility.timeout.ms", "300",
-                "processor.retry.max.attempts", "1000",
-                "processor.retry.initial.backoff.ms", "50",
-                "processor.retry.max.backoff.ms", "200"));
+        RunnerConfig config = prepare("vis_stopped", shortWaits(1000, Map.of()));
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_stopped", committed);
         try (Pipeline pipeline = new Pipeline(config)) {
@@ -219,12 +228,7 @@ class ReplicaVisibilityTest {
     @Test
     void anEventRunsOnceTheReplicaAppliedItsTransactionNotOnceItAppliedTheWholeBatch() throws Exception {
         String name = "vis_progress";
-        RunnerConfig config = prepare(name, Map.of(
-                "processor.threads", "1",
-                "processor.read.visibility.timeout.ms", "300",
-                "processor.retry.max.attempts", "1000",
-                "processor.retry.initial.backoff.ms", "50",
-                "processor.retry.max.backoff.ms", "200"));
+        RunnerConfig config = prepare(name, shortWaits(1000, Map.of("processor.threads", "1")));
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
         try (Pipeline pipeline = new Pipeline(config)) {
@@ -287,11 +291,7 @@ class ReplicaVisibilityTest {
     @Test
     void aDeadLetterReplayWaitsForTheReplicaAsTheDaemonDoes() throws Exception {
         String name = "vis_replay";
-        Path settings = prepareFile(name, Map.of(
-                "processor.read.visibility.timeout.ms", "300",
-                "processor.retry.max.attempts", "2",
-                "processor.retry.initial.backoff.ms", "50",
-                "processor.retry.max.backoff.ms", "100"));
+        Path settings = prepareFile(name, shortWaits(2, Map.of()));
         RunnerConfig config = ConfigLoader.load(settings, Map.of(), new Properties());
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
@@ -356,12 +356,7 @@ class ReplicaVisibilityTest {
 
     @Test
     void rowsOfAnInitialSnapshotWaitUntilTheReplicaHasTheSnapshot() throws Exception {
-        RunnerConfig config = prepare("vis_snapshot", Map.of(
-                "source.start", "snapshot",
-                "processor.read.visibility.timeout.ms", "300",
-                "processor.retry.max.attempts", "1000",
-                "processor.retry.initial.backoff.ms", "50",
-                "processor.retry.max.backoff.ms", "200"));
+        RunnerConfig config = prepare("vis_snapshot", shortWaits(1000, Map.of("source.start", "snapshot")));
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_snapshot", committed);
         int rows = 200;

@@ -4,13 +4,11 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.concurrent.locks.LockSupport;
+
+import io.cdcrunner.demo.Pacer;
 
 /**
- * Inserts single rows in autocommit at a fixed rate and notes when each COMMIT returned. Paced on a fixed
- * schedule (row i is due at start + i / rate) with {@link LockSupport#parkNanos}: a writer that spins would
- * take a core from the daemon on a small machine, and one that sleeps a fixed time after each insert would
- * drift below the rate. A row that is late is written at once, so the schedule catches up.
+ * Inserts single rows in autocommit at a fixed rate ({@link Pacer}) and notes when each COMMIT returned.
  */
 final class PacedWriter {
 
@@ -42,14 +40,10 @@ final class PacedWriter {
      * commit's return time in {@code commitNanos[id]}.
      */
     void run(int count, int rate, long startNanos, long[] commitNanos) throws SQLException {
-        double interval = 1e9 / rate;
+        Pacer pacer = new Pacer(rate, startNanos);
         try (PreparedStatement insert = prepare()) {
             for (int i = 0; i < count; i++) {
-                long due = startNanos + (long) (i * interval);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                pacer.await(i);
                 commitNanos[i] = insert(insert, i);
             }
         }

@@ -5,19 +5,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
+
+import io.cdcrunner.demo.ConcurrentWriters;
+import io.cdcrunner.demo.Pacer;
 
 /**
  * The approach cdc-runner replaces, kept as a baseline to measure against (not a product feature): the
@@ -86,18 +86,9 @@ public final class ReplicaPollingBaseline {
         CountDownLatch done = new CountDownLatch(rows);
         long started = System.nanoTime();
         try {
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                int share = rows / writers + (w < rows % writers ? 1 : 0);
-                int writer = w;
-                Thread t = new Thread(() -> write(writer, writers, share, ratePerSecond, id -> readers.execute(
-                        new Poll(id, System.nanoTime(), readers, queries, visible, latency, done))), "baseline-writer-" + w);
-                threads.add(t);
-                t.start();
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+            ConcurrentWriters.run("baseline-writer", rows, writers, (writer, share) -> write(writer, writers, share,
+                    ratePerSecond, id -> readers.execute(new Poll(id, System.nanoTime(), readers, queries, visible,
+                            latency, done))));
             done.await(GIVE_UP_NANOS + TimeUnit.SECONDS.toNanos(10), TimeUnit.NANOSECONDS);
         } finally {
             readers.shutdownNow();
@@ -106,18 +97,13 @@ public final class ReplicaPollingBaseline {
     }
 
     private void write(int writer, int writers, int count, int ratePerSecond, java.util.function.LongConsumer enqueue) {
-        long interval = TimeUnit.SECONDS.toNanos(1) * writers / Math.max(1, ratePerSecond);
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer((double) ratePerSecond / writers);
         try (Connection c = primary.getConnection();
              PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (family, payload) VALUES (?, ?)",
                      Statement.RETURN_GENERATED_KEYS)) {
             c.setAutoCommit(true);
             for (int i = 0; i < count; i++) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next += interval;
+                pacer.awaitNext();
                 insert.setInt(1, writer * 1_000 + i % 100);
                 insert.setString(2, "baseline " + writer + "/" + i);
                 insert.executeUpdate();

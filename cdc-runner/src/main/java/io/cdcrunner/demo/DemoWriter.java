@@ -6,14 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
@@ -56,35 +52,19 @@ public final class DemoWriter {
 
     /** Inserts every row; returns when all writers are done. */
     public void run() throws InterruptedException {
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int share = rows / writers + (w < rows % writers ? 1 : 0);
-            int writer = w;
-            Thread t = new Thread(() -> write(writer, share), "demo-writer-" + w);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        ConcurrentWriters.run("demo-writer", rows, writers, this::write);
     }
 
     private void write(int writer, int count) {
         SplittableRandom random = new SplittableRandom(42L + writer);
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * writers / Math.max(1, ratePerSecond);
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer((double) ratePerSecond / writers);
         try (Connection c = dataSource.getConnection();
              PreparedStatement insert = c.prepareStatement(
                      "INSERT INTO " + table + " (customer_id, amount) VALUES (?, ?)",
                      Statement.RETURN_GENERATED_KEYS)) {
             c.setAutoCommit(true);
             for (int i = 0; i < count; i++) {
-                // Pace with parkNanos: a spinning writer would steal a core from the daemon.
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next += intervalNanos;
+                pacer.awaitNext();
                 insert.setInt(1, 1 + random.nextInt(families));
                 insert.setBigDecimal(2, BigDecimal.valueOf(random.nextInt(1, 100_000), 2));
                 insert.executeUpdate();

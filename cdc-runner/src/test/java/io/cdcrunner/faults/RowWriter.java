@@ -8,8 +8,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
+import io.cdcrunner.demo.Pacer;
 import io.cdcrunner.localdb.LocalMariaDb;
 
 /**
@@ -86,7 +86,7 @@ final class RowWriter implements Runnable {
 
     @Override
     public void run() {
-        long started = System.nanoTime();
+        Pacer pacer = new Pacer(rowsPerSecond);
         Connection connection = null;
         try {
             long next = firstId;
@@ -97,7 +97,7 @@ final class RowWriter implements Runnable {
                 connection = insertSurvivingOutages(connection, values);
                 next += rows;
                 written.addAndGet(rows);
-                pace(started, next - firstId);
+                pacer.await(next - firstId);
             }
         } catch (Throwable e) {
             failure = e;
@@ -143,17 +143,6 @@ final class RowWriter implements Runnable {
                 }
                 Thread.sleep(100);
             }
-        }
-    }
-
-    private void pace(long started, long rowsDone) {
-        if (rowsPerSecond <= 0) {
-            return;
-        }
-        long due = started + (long) (rowsDone / rowsPerSecond * 1e9);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-            LockSupport.parkNanos(wait);
         }
     }
 

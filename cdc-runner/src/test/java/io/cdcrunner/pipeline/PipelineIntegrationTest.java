@@ -26,6 +26,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.demo.Pacer;
 import io.cdcrunner.testdb.TestDatabase;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
@@ -315,19 +316,12 @@ abstract class PipelineIntegrationTest {
 
     /** Inserts {@code count} orders, one per transaction, paced at {@code perSecond} (0: as fast as possible). */
     private static void insertOrders(String database, int writer, int count, int perSecond) {
-        long interval = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(perSecond);
         try (Connection c = pool.getConnection();
              PreparedStatement insert = c.prepareStatement(
                      "INSERT INTO " + database + ".orders (customer_id, amount, note) VALUES (?, ?, ?)")) {
             for (int i = 0; i < count; i++) {
-                if (interval > 0) {
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                    next += interval;
-                }
+                pacer.awaitNext();
                 insert.setInt(1, (writer * 31 + i) % 97);
                 insert.setBigDecimal(2, BigDecimal.valueOf(100 + i % 900, 2));
                 insert.setString(3, "w" + writer + "-" + i);

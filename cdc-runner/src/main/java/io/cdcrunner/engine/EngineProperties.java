@@ -35,6 +35,9 @@ public final class EngineProperties {
         p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetFlushInterval().toMillis()));
         p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
         p.setProperty("schema.history.internal.file.filename", state.schemaHistoryFile().toString());
+        // A statement the parser cannot read must not stop the engine when it is outside the capture; the daemon
+        // sees every skip (SkippedDdlFilter) and stops or reloads the definitions when a captured table is involved.
+        p.setProperty("schema.history.internal.skip.unparseable.ddl", "true");
 
         p.setProperty("database.hostname", source.host());
         p.setProperty("database.port", String.valueOf(source.port()));

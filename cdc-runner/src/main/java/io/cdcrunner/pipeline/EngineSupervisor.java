@@ -20,6 +20,10 @@ import io.cdcrunner.engine.EngineProperties;
 import io.cdcrunner.engine.SnapshotMode;
 import io.cdcrunner.engine.StartPlan;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.schema.BinlogPoint;
+import io.cdcrunner.schema.SchemaRecoveries;
+import io.cdcrunner.schema.UnreadableDdlGuard;
+import io.cdcrunner.schema.UnreadableSchemaChange;
 import io.cdcrunner.state.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
 import io.debezium.embedded.Connect;
@@ -46,6 +50,7 @@ final class EngineSupervisor {
     private final Consumer<Throwable> onEnd;
     private final ExecutorService engineThread;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private Runnable pendingReload;
     private Duration backoff = FIRST_BACKOFF;
     private long processedAtLastStart;
     private final java.util.function.LongSupplier processed;
@@ -77,7 +82,52 @@ final class EngineSupervisor {
         engineThread.execute(engine);
     }
 
+    /**
+     * Closes the engine and starts it again at the recorded position (just before the statement, whose earlier
+     * records are all marked) with the table definitions read from the server; the statement is recorded so that
+     * reading it again passes. {@code beforeStart} runs once the old engine stopped.
+     */
+    void reloadSchemaAt(UnreadableDdlGuard.Decision decision, Runnable beforeStart) {
+        synchronized (this) {
+            pendingReload = () -> {
+                beforeStart.run();
+                reloadSchema(decision.change());
+            };
+        }
+        Thread closer = new Thread(this::close, "cdc-schema-close-" + config.pipelineName());
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private void reloadSchema(UnreadableSchemaChange change) {
+        BinlogPoint at = change.position().orElseThrow();
+        try {
+            new SchemaRecoveries(state.schemaRecoveriesFile()).add(at, change.statement());
+            if (state.hasSchemaHistory()) {
+                state.setSchemaHistoryAside(at.file() + "-" + at.position());
+            }
+            log.warn("pipeline '{}': the engine cannot parse a DDL statement on captured {} at {}; took the table"
+                            + " definitions from the server instead (no later statement changed them): {}",
+                    config.pipelineName(), String.join(", ", change.targets()), at,
+                    UnreadableSchemaChange.abbreviated(change.statement()));
+            start(SnapshotMode.RECOVERY);
+        } catch (RuntimeException e) {
+            onEnd.accept(e);
+        }
+    }
+
     private void completed(boolean success, String message, Throwable error) {
+        Runnable reload;
+        synchronized (this) {
+            reload = pendingReload;
+            pendingReload = null;
+        }
+        if (reload != null && closeRequested.getCount() > 0) {
+            Thread reloader = new Thread(reload, "cdc-schema-reload-" + config.pipelineName());
+            reloader.setDaemon(true);
+            reloader.start();
+            return;
+        }
         Throwable failure = success && error == null ? null : error != null ? error : new IllegalStateException(message);
         if (failure != null && closeRequested.getCount() > 0 && isConnectionLoss(failure)) {
             if (processed.getAsLong() > processedAtLastStart) {
@@ -146,6 +196,9 @@ final class EngineSupervisor {
         if (running != null) {
             try {
                 running.close();
+            } catch (IllegalStateException e) {
+                // Already stopping (it failed, or another close came first): its completion reports the end.
+                log.debug("engine close: {}", e.toString());
             } catch (Exception e) {
                 log.warn("engine close failed: {}", e.toString());
             }

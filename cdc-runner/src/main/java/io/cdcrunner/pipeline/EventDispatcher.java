@@ -1,8 +1,10 @@
 package io.cdcrunner.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.kafka.connect.source.SourceRecord;
@@ -11,6 +13,8 @@ import io.cdcrunner.delivery.EventResult;
 import io.cdcrunner.delivery.Lanes;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
+import io.cdcrunner.schema.BinlogPoint;
+import io.cdcrunner.schema.UnreadableDdlGuard;
 import io.cdcrunner.source.RecordMapper;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -31,6 +35,10 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     private final Runnable onSnapshotRecord;
     private final Runnable onStreamRecord;
     private volatile boolean stopRequested;
+    private volatile UnreadableDdlGuard.Decision fence;
+    private volatile boolean fenceReached;
+    private volatile boolean inBatch;
+    private volatile long lastBatchEndNanos = System.nanoTime();
 
     EventDispatcher(RecordMapper mapper, Lanes lanes, Set<Operation> operations, PipelineCounters counters,
                     Runnable onSnapshotRecord, Runnable onStreamRecord) {
@@ -47,15 +55,83 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         stopRequested = true;
     }
 
-    boolean stopRequested() {
-        return stopRequested;
+    /**
+     * Processes no record past the statement of {@code decision} (none at all when its position is unknown): the
+     * batch that reaches it processes and marks the records before it, and no later batch of this engine run is
+     * processed or marked. Called on the binlog thread, before the engine queues anything after the statement.
+     */
+    void fenceAt(UnreadableDdlGuard.Decision decision) {
+        fence = decision;
+    }
+
+    /**
+     * Waits until the records queued before the fence are processed: no batch in progress and none handed over
+     * for {@code quiet}, which must be longer than the engine takes to hand over a queued batch (a few poll
+     * intervals). The caller holds the binlog thread, so nothing new is queued meanwhile.
+     *
+     * @return false if that did not happen within {@code timeout}
+     */
+    boolean awaitDrained(Duration quiet, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (fenceReached || (!inBatch && System.nanoTime() - lastBatchEndNanos >= quiet.toNanos())) {
+                return true;
+            }
+            Thread.sleep(Math.max(1, quiet.toMillis() / 5));
+        }
+        return false;
+    }
+
+    /** Called before the engine starts again: a fence belongs to the run that read its statement. */
+    void clearFence() {
+        fence = null;
+        fenceReached = false;
+    }
+
+    /** The index of the first record past the fence, or the batch size. */
+    private static int fenceIndex(UnreadableDdlGuard.Decision current, List<RecordChangeEvent<SourceRecord>> records) {
+        if (current == null) {
+            return records.size();
+        }
+        if (current.change().position().isEmpty()) {
+            return 0;
+        }
+        BinlogPoint statement = current.change().position().get();
+        for (int i = 0; i < records.size(); i++) {
+            Optional<BinlogPoint> at = BinlogPoint.fromOffset(records.get(i).record().sourceOffset());
+            if (at.isEmpty() || at.get().compareTo(statement) > 0) {
+                return i;
+            }
+        }
+        return records.size();
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        if (stopRequested) {
+        if (stopRequested || fenceReached) {
+            return;
+        }
+        inBatch = true;
+        try {
+            int fenced = fenceIndex(fence, records);
+            if (fenced < records.size()) {
+                handleBefore(records.subList(0, fenced), committer);
+                fenceReached = true;
+                return;
+            }
+            handleBefore(records, committer);
+        } finally {
+            lastBatchEndNanos = System.nanoTime();
+            inBatch = false;
+        }
+    }
+
+    private void handleBefore(List<RecordChangeEvent<SourceRecord>> records,
+                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        if (records.isEmpty()) {
             return;
         }
         List<ChangeEvent> mapped = new ArrayList<>(records.size());

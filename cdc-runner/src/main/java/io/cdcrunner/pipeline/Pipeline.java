@@ -24,6 +24,11 @@ import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
 import io.cdcrunner.engine.StartPlan;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.schema.BinlogPoint;
+import io.cdcrunner.schema.CaptureFilter;
+import io.cdcrunner.schema.SchemaRecoveries;
+import io.cdcrunner.schema.SkippedDdlFilter;
+import io.cdcrunner.schema.UnreadableDdlGuard;
 import io.cdcrunner.source.RecordMapper;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
@@ -58,7 +63,8 @@ public final class Pipeline implements AutoCloseable {
     private PipelineHousekeeping housekeeping;
     private StateDirectory stateDir;
     private EventDispatcher dispatcher;
-    private EngineSupervisor engine;
+    private volatile EngineSupervisor engine;
+    private AutoCloseable unreadableDdl;
     private ServerFlavor flavor;
 
     public Pipeline(RunnerConfig config, ProcessedListener listener) {
@@ -87,6 +93,10 @@ public final class Pipeline implements AutoCloseable {
                     throw new PipelineStartException("stopped during start-up");
                 }
                 openProcessing();
+                unreadableDdl = SkippedDdlFilter.listen(config.pipelineName(), new UnreadableDdlGuard(
+                        config.pipelineName(), CaptureFilter.of(config.source()), flavor,
+                        () -> SourceJdbc.connect(config.source()), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
+                        new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableDdl));
                 engine = new EngineSupervisor(config, flavor, stateDir,
                         new BatchGate(dispatcher, pauseGate, monitoring.lag(), this::stopping), closeRequested,
                         counters::finishedCount, this::engineEnded);
@@ -125,6 +135,41 @@ public final class Pipeline implements AutoCloseable {
                 retrying, monitoring.listener(listener), this::stopping, config.pipelineName());
         dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
                 () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
+    }
+
+    /**
+     * A DDL statement the engine cannot parse may change a captured table. Runs on the binlog thread, which stays
+     * here until the records before the statement are processed, so that nothing after it is read meanwhile; then
+     * the engine is closed, to start again with the server's definitions or to stay stopped.
+     */
+    private void onUnreadableDdl(UnreadableDdlGuard.Decision decision) {
+        dispatcher.fenceAt(decision);
+        Duration quiet = Duration.ofMillis(Math.max(500, 4 * config.engine().pollInterval().toMillis()));
+        try {
+            if (!dispatcher.awaitDrained(quiet, config.shutdownTimeout())) {
+                log.warn("pipeline '{}': the events before the DDL statement did not finish within {} ms; they will be"
+                        + " delivered again", config.pipelineName(), config.shutdownTimeout().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        EngineSupervisor running = engine;
+        if (running == null || stopping()) {
+            return;
+        }
+        if (decision.recover()) {
+            running.reloadSchemaAt(decision, dispatcher::clearFence);
+            return;
+        }
+        Throwable stop = new FailureTranslator.PipelineFailure(
+                decision.change().stopMessage(decision.reason(), stateDir.root().toString()), null);
+        if (failure.compareAndSet(null, stop)) {
+            state.set(PipelineState.FAILED);
+            log.error("pipeline '{}' failed: {}", config.pipelineName(), stop.getMessage());
+            Thread closer = new Thread(running::close, "cdc-schema-stop-" + config.pipelineName());
+            closer.setDaemon(true);
+            closer.start();
+        }
     }
 
     private boolean stopping() {
@@ -182,7 +227,10 @@ public final class Pipeline implements AutoCloseable {
             log.debug("engine ended with '{}' during a requested stop", cause.getMessage());
             cause = null;
         }
-        if (cause != null) {
+        if (cause != null && failure.get() != null) {
+            // The pipeline had already failed with its own message (a DDL stop); the engine's ending adds nothing.
+            log.debug("engine ended with '{}' after the pipeline failed", cause.getMessage());
+        } else if (cause != null) {
             fail(cause);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), describe(failure.get()));
         } else if (!state.get().isFinal()) {
@@ -217,6 +265,14 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private synchronized void releaseResources() {
+        if (unreadableDdl != null) {
+            try {
+                unreadableDdl.close();
+            } catch (Exception e) {
+                log.debug("closing the DDL listener: {}", e.toString());
+            }
+            unreadableDdl = null;
+        }
         if (housekeeping != null) {
             housekeeping.close();
             housekeeping = null;

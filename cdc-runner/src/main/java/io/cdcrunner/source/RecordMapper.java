@@ -3,8 +3,10 @@ package io.cdcrunner.source;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -28,6 +30,8 @@ public final class RecordMapper {
 
     private final SchemaCache<EnvelopeLayout> envelopes = new SchemaCache<>(EnvelopeLayout::of);
     private final SchemaCache<RowConverter> rows = new SchemaCache<>(RowConverter::new);
+    private final SchemaCache<List<String>> keyColumns =
+            new SchemaCache<>(schema -> schema.fields().stream().map(Field::name).toList());
 
     /**
      * The Debezium connector settings the mapping relies on. They take precedence over the user's: merge them
@@ -90,16 +94,38 @@ public final class RecordMapper {
                 gtid,
                 isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
         Object commitMillis = source.get(src.tsMs());
+        Row before = row(envelope.get(layout.before()));
+        Row after = row(envelope.get(layout.after()));
         return new ChangeEvent(
                 operation,
                 (String) source.get(src.db()),
                 (String) source.get(src.table()),
-                row(record.key()),
-                row(envelope.get(layout.before())),
-                row(envelope.get(layout.after())),
+                key(record.key(), before, after),
+                before,
+                after,
                 position,
                 commitMillis == null ? null : Instant.ofEpochMilli((Long) commitMillis),
                 transactionId(envelope, layout, gtid));
+    }
+
+    /**
+     * The key columns' values, taken from the row image: the engine builds the key's schema without the source
+     * column types, so a BIGINT UNSIGNED (or SERIAL) key could not be told from a DECIMAL(20,0) there.
+     */
+    private Row key(Object keyStruct, Row before, Row after) {
+        if (!(keyStruct instanceof Struct key)) {
+            return Row.empty();
+        }
+        Row image = after.isEmpty() ? before : after;
+        List<String> columns = keyColumns.get(key.schema());
+        Map<String, Object> values = new LinkedHashMap<>(columns.size() * 2);
+        for (String column : columns) {
+            if (!image.has(column)) {
+                return row(key);
+            }
+            values.put(column, image.get(column));
+        }
+        return Row.of(values);
     }
 
     private Row row(Object struct) {

@@ -47,6 +47,25 @@ public final class StateDirectory {
         return root.resolve("schema-history.jsonl");
     }
 
+    /** The DDL statements whose table definitions were taken from the server (see {@code SchemaRecoveries}). */
+    public Path schemaRecoveriesFile() {
+        return root.resolve("schema-recoveries.json");
+    }
+
+    /**
+     * Moves the schema history aside (kept for diagnosis, named after {@code label}), so that the next engine start
+     * reads the table definitions from the server.
+     */
+    public Path setSchemaHistoryAside(String label) {
+        Path aside = root.resolve("schema-history-before-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
+        try {
+            Files.move(schemaHistoryFile(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return aside;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + schemaHistoryFile() + " aside: " + e.getMessage(), e);
+        }
+    }
+
     public boolean hasSchemaHistory() {
         try {
             return Files.exists(schemaHistoryFile()) && Files.size(schemaHistoryFile()) > 0;

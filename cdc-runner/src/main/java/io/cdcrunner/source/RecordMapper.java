@@ -52,6 +52,9 @@ public final class RecordMapper {
         // Adds the source column type to each field schema: the only way to tell BIGINT UNSIGNED from DECIMAL(20,0)
         // and FLOAT(M,D) from DOUBLE.
         properties.put("column.propagate.source.type", ".*");
+        // MariaDB UUID columns: the engine's converter misreads binlog values that end in zero bytes.
+        properties.put("converters", "cdcrunner_uuid");
+        properties.put("cdcrunner_uuid.type", UuidColumnConverter.class.getName());
         // A value Debezium cannot convert must stop the pipeline, not turn into a silent NULL (the default "warn").
         properties.put("event.converting.failure.handling.mode", "fail");
         return Collections.unmodifiableMap(properties);

@@ -60,6 +60,12 @@ final class TemporalValues {
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
     }
 
+    /** As {@link #instant}, but null for the zero TIMESTAMP (the epoch, which no real TIMESTAMP holds). */
+    static Instant instantOrNullIfZero(String text) {
+        Instant instant = instant(text);
+        return Instant.EPOCH.equals(instant) ? null : instant;
+    }
+
     /** The decimal number in {@code text[from, to)}, or -1 if a character there is not a digit. */
     private static int digits(String text, int from, int to) {
         int value = 0;

@@ -68,9 +68,14 @@ final class ValueConverters {
             case "io.debezium.time.Timestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000L);
             case "io.debezium.time.MicroTimestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000_000L);
             case "io.debezium.time.NanoTimestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000_000_000L);
-            case "io.debezium.time.ZonedTimestamp" -> v -> TemporalValues.instant((String) v);
+            // No real TIMESTAMP is the epoch itself (the range starts a second later): that is the zero TIMESTAMP,
+            // which a nullable column delivers as null, as it does a zero DATE or DATETIME.
+            case "io.debezium.time.ZonedTimestamp" -> field.schema().isOptional()
+                    ? v -> TemporalValues.instantOrNullIfZero((String) v)
+                    : v -> TemporalValues.instant((String) v);
             case "io.debezium.time.Year" -> v -> TemporalValues.year(((Number) v).intValue());
             case "io.debezium.data.Json", "io.debezium.data.Enum" -> v -> v;
+            case UuidColumnConverter.SCHEMA_NAME -> v -> java.util.UUID.fromString((String) v);
             case "io.debezium.data.EnumSet" -> ValueConverters::labels;
             case "io.debezium.data.Bits" -> v -> BitSet.valueOf(bytes(v));
             case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point" -> v -> bytes(((Struct) v).get("wkb"));

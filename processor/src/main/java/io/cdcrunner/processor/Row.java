@@ -48,16 +48,26 @@ import java.util.Set;
  *   <tr><td>BIT(1)</td><td>{@link Boolean}</td></tr>
  *   <tr><td>BIT(n), n &gt; 1</td><td>{@link BitSet}, bit i is the value's bit i (b'1000000011' has bits 0, 1
  *       and 9; a fresh copy on every read)</td></tr>
+ *   <tr><td>UUID (MariaDB)</td><td>{@link java.util.UUID}, as the server shows it</td></tr>
  *   <tr><td>GEOMETRY, POINT and the other spatial types</td><td>{@code byte[]} holding the value's WKB (its SRID
  *       is not included)</td></tr>
  * </table>
  *
- * <p>Zero dates ({@code '0000-00-00'}, allowed unless {@code sql_mode} has {@code NO_ZERO_DATE}): in a nullable
- * DATE or DATETIME column they are {@code null}; in a NOT NULL one the epoch ({@code 1970-01-01},
- * {@code 1970-01-01T00:00}), which cannot be told from a real epoch value. A zero TIMESTAMP is
- * {@link java.time.Instant#EPOCH}, a value no real TIMESTAMP holds (they start at 1970-01-01T00:00:01Z).
- * A column of any other type (e.g. VECTOR) stops the pipeline with an error that names it; exclude such
- * columns in the source configuration.
+ * <p>Zero and partly-zero dates ({@code '0000-00-00'}, {@code '2020-00-15'}, {@code '2020-05-00'}: values no
+ * calendar holds, which the server accepts unless {@code sql_mode} has {@code NO_ZERO_DATE}/{@code NO_ZERO_IN_DATE})
+ * follow one rule in DATE, DATETIME and TIMESTAMP columns: {@code null} where the column is nullable, the type's
+ * epoch where it is NOT NULL ({@code 1970-01-01}, {@code 1970-01-01T00:00}, {@link java.time.Instant#EPOCH}). In a
+ * NOT NULL DATE or DATETIME column that epoch cannot be told from a real 1970-01-01; in a TIMESTAMP column it can
+ * (real TIMESTAMPs start at 1970-01-01T00:00:01Z). The server itself stores a partly-zero TIMESTAMP as the zero one.
+ *
+ * <p>Type aliases map as the type the server resolves them to ({@code information_schema.columns.column_type}):
+ * BOOL/BOOLEAN are TINYINT(1), INT1..INT8 and MIDDLEINT the integer of that width, INTEGER is INT, DEC/NUMERIC/FIXED
+ * are DECIMAL, DOUBLE PRECISION/REAL/FLOAT8 are DOUBLE, FLOAT4 is FLOAT, CHARACTER/NATIONAL VARCHAR/NCHAR are
+ * CHAR/VARCHAR, LONG and LONG VARCHAR are MEDIUMTEXT, LONG VARBINARY is MEDIUMBLOB, SERIAL is BIGINT UNSIGNED;
+ * ZEROFILL changes no value. Generated (VIRTUAL or STORED) and INVISIBLE columns are delivered like the others.
+ * MariaDB's INET4 and INET6 columns cannot be captured: the engine's DDL parser does not know the types, so the
+ * pipeline stops at such a table with a message that names it. A column of any other type (e.g. VECTOR) stops the
+ * pipeline with an error that names it; exclude such columns in the source configuration.
  */
 public final class Row {
 

@@ -20,7 +20,8 @@ public final class ConfigDocs {
     private static final String PROCESSOR_PASSTHROUGH = "Any other `processor.*` key belongs to the processor:"
             + " it is passed to it with the prefix removed (`processor.family.table` becomes `family.table`).";
     private static final String DEBEZIUM_PASSTHROUGH = "Passed to the Debezium engine with the prefix removed,"
-            + " over the properties the daemon derives from the keys above (for experts).";
+            + " over the properties the daemon derives from the keys above (for experts). Properties the typed events"
+            + " depend on, or that a key above sets, are refused with the reason.";
 
     private static final String HEADER = """
             # cdc-runner configuration
@@ -42,7 +43,8 @@ public final class ConfigDocs {
             #processor.family.table=inventory.orders
             #
             # debezium.* keys are given to the Debezium engine with the prefix removed, over the properties the
-            # daemon derives from the keys above. For experts:
+            # daemon derives from the keys above. Properties the typed events depend on (decimal.handling.mode,
+            # time.precision.mode, converters, transforms...) or that a key above sets are refused. For experts:
             #debezium.database.ssl.mode=required""";
 
     private ConfigDocs() {

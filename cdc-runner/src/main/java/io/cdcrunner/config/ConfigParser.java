@@ -49,7 +49,15 @@ final class ConfigParser {
             if (name.startsWith(PROCESSOR_PREFIX) && name.length() > PROCESSOR_PREFIX.length()) {
                 processorOptions.put(name.substring(PROCESSOR_PREFIX.length()), value.text().trim());
             } else if (name.startsWith(DEBEZIUM_PREFIX) && name.length() > DEBEZIUM_PREFIX.length()) {
-                debeziumOverrides.put(name.substring(DEBEZIUM_PREFIX.length()), value.text().trim());
+                String property = name.substring(DEBEZIUM_PREFIX.length());
+                var reserved = ReservedEngineProperties.whyReserved(property);
+                if (reserved.isPresent()) {
+                    problems.add(new ConfigProblem(name, KeyNames.looksSecret(name) ? Secret.MASK : value.text(),
+                            "no override of " + property + ": " + reserved.get() + " (remove " + value.name() + ")",
+                            value.origin()));
+                } else {
+                    debeziumOverrides.put(property, value.text().trim());
+                }
             } else {
                 problems.add(unknownKey(name, value));
             }

@@ -104,7 +104,7 @@ class ConfigDefaultsTest {
     @Test
     void describeListsEveryDeclaredKeySortedWithItsEffectiveValue() throws ConfigException {
         RunnerConfig config = ConfigLoader.fromMap(minimal("processor.family.table", "shop.orders",
-                "debezium.snapshot.mode", "never"));
+                "debezium.snapshot.fetch.size", "500"));
 
         String[] lines = config.describe().split("\n");
 
@@ -113,6 +113,6 @@ class ConfigDefaultsTest {
         assertThat(lines).hasSize(RunnerKeys.ALL.size() + 2);
         assertThat(lines).contains("source.port=3306", "source.operations=insert", "source.password=******",
                 "processor.jdbc.user=cdc", "processor.jdbc.password=******", "source.password.file=",
-                "processor.family.table=shop.orders", "debezium.snapshot.mode=never");
+                "processor.family.table=shop.orders", "debezium.snapshot.fetch.size=500");
     }
 }

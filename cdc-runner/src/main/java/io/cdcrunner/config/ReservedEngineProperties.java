@@ -1,0 +1,78 @@
+package io.cdcrunner.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine properties a {@code debezium.*} key may not override: those the typed event model depends on, and
+ * those the daemon sets from its own keys. Overriding one would silently change the Java types processors receive or
+ * take a guarantee away, so it is a configuration error that names the reason (or the key to use instead).
+ */
+final class ReservedEngineProperties {
+
+    private static final String TYPED = "the Java types processors receive depend on it (see the type table in"
+            + " the README); it is fixed by cdc-runner";
+    private static final Map<String, String> RESERVED = new LinkedHashMap<>();
+    private static final Map<String, String> RESERVED_PREFIXES = new LinkedHashMap<>();
+
+    static {
+        for (String name : new String[] {"decimal.handling.mode", "bigint.unsigned.handling.mode",
+                "time.precision.mode", "binary.handling.mode", "enable.time.adjuster", "column.propagate.source.type",
+                "datatype.propagate.source.type", "event.converting.failure.handling.mode", "converters",
+                "include.unknown.datatypes", "include.schema.changes", "tombstones.on.delete",
+                "provide.transaction.metadata"}) {
+            RESERVED.put(name, TYPED);
+        }
+        RESERVED_PREFIXES.put("transforms", "a transformation changes the change records the event model is read from");
+        RESERVED_PREFIXES.put("predicates", "predicates only serve transformations, which are not allowed");
+        RESERVED_PREFIXES.put("cdcrunner_", "cdc-runner's own converters are configured under it");
+        useInstead("source.flavor", "connector.class");
+        useInstead("pipeline.name", "name", "topic.prefix");
+        useInstead("state.dir", "offset.storage", "offset.storage.file.filename", "schema.history.internal",
+                "schema.history.internal.file.filename");
+        useInstead("state.offset.flush.interval.ms", "offset.flush.interval.ms");
+        useInstead("source.host", "database.hostname");
+        useInstead("source.port", "database.port");
+        useInstead("source.user", "database.user");
+        useInstead("source.password", "database.password");
+        useInstead("source.server.id", "database.server.id");
+        useInstead("source.databases", "database.include.list");
+        useInstead("source.tables", "table.include.list");
+        useInstead("source.start and source.recovery", "snapshot.mode");
+        useInstead("source.operations", "skipped.operations");
+        useInstead("source.connect.timeout.ms", "connect.timeout.ms");
+        useInstead("engine.poll.interval.ms", "poll.interval.ms");
+        useInstead("engine.max.batch.size", "max.batch.size");
+        useInstead("engine.max.queue.size", "max.queue.size");
+        RESERVED.put("schema.history.internal.skip.unparseable.ddl", "cdc-runner passes over DDL it cannot parse only"
+                + " outside the capture, and decides itself what a captured table needs (see \"Schema changes\" in the"
+                + " README)");
+    }
+
+    private ReservedEngineProperties() {
+    }
+
+    private static void useInstead(String key, String... properties) {
+        for (String property : properties) {
+            RESERVED.put(property, "the daemon sets it from " + key + "; set that instead");
+        }
+    }
+
+    /** Why {@code property} (an engine property name, prefix {@code debezium.} removed) may not be overridden. */
+    static Optional<String> whyReserved(String property) {
+        String reason = RESERVED.get(property);
+        if (reason != null) {
+            return Optional.of(reason);
+        }
+        return RESERVED_PREFIXES.entrySet().stream()
+                .filter(e -> property.equals(e.getKey()) || property.startsWith(e.getKey().endsWith("_")
+                        ? e.getKey() : e.getKey() + "."))
+                .map(Map.Entry::getValue).findFirst();
+    }
+
+    /** Every reserved name, for the tests that check the engine settings against this list. */
+    static Map<String, String> all() {
+        return Map.copyOf(RESERVED);
+    }
+}

@@ -12,6 +12,9 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.deadletter.ChangeEventCodec;
 import io.cdcrunner.deadletter.DeadLetter;
 import io.cdcrunner.deadletter.DeadLetterReplay;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.source.RecordMapper;
+import io.cdcrunner.source.SourceRecordJson;
 import io.cdcrunner.deadletter.DeadLetterStore;
 import io.cdcrunner.deadletter.DeadLetterStoreException;
 import io.cdcrunner.deadletter.DeadLetterStores;
@@ -129,8 +132,18 @@ final class DlqCommand implements Callable<Integer> {
             System.out.println("last failed:   " + letter.lastFailedAt());
             System.out.println("error:         " + letter.error());
             System.out.println();
-            System.out.println("event:");
+            if (letter.isUnmapped()) {
+                System.out.println("the change record could not be mapped to an event; 'dlq replay' maps it again."
+                        + " What could be read of it:");
+            } else {
+                System.out.println("event:");
+            }
             System.out.println(ChangeEventCodec.toPrettyJson(letter.event()));
+            if (letter.isUnmapped()) {
+                System.out.println();
+                System.out.println("change record (Kafka Connect JSON):");
+                System.out.println(letter.sourceRecord());
+            }
             System.out.println();
             System.out.println("stack trace:");
             System.out.print(letter.stackTrace());
@@ -167,7 +180,9 @@ final class DlqCommand implements Callable<Integer> {
                 EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(),
                         new Ledger(runnerConfig.delivery().ledgerTable(), runnerConfig.pipelineName()));
                 delivery.open();
-                return replay(new DeadLetterReplay(store, delivery, visibility.barrier(), Clock.systemUTC()), letters);
+                RecordMapper mapper = new RecordMapper();
+                return replay(new DeadLetterReplay(store, delivery, visibility.barrier(), Clock.systemUTC(),
+                        stored -> mapStoredRecord(mapper, stored)), letters);
             } catch (PipelineStartException e) {
                 System.err.println("Cannot start the processor: " + e.getMessage());
                 return ExitCodes.FAILED;
@@ -176,6 +191,15 @@ final class DlqCommand implements Callable<Integer> {
                         + e.getMessage() + "; check processor.jdbc.* and processor.ledger.table");
                 return ExitCodes.FAILED;
             }
+        }
+
+        /** A record the daemon could not map, mapped with this version's mapping. */
+        private static ChangeEvent mapStoredRecord(RecordMapper mapper, String stored) {
+            ChangeEvent event = mapper.map(SourceRecordJson.read(stored));
+            if (event == null) {
+                throw new IllegalArgumentException("the stored record is not a row change");
+            }
+            return event;
         }
 
         /** The letters to replay in the store's order, or null (after saying why) if an id is unknown. */

@@ -30,9 +30,14 @@ import io.cdcrunner.processor.ChangeEvent;
  * @param attempts      how many deliveries failed, at least 1
  * @param firstFailedAt when the first attempt failed
  * @param lastFailedAt  when the last attempt failed
+ * @param sourceRecord  for a change record the daemon could not map to an event: the record as the engine gave it
+ *                      (Connect JSON, see {@code SourceRecordJson}), from which a replay maps it again; {@code event}
+ *                      then holds only what could be told without mapping (operation, table, position; no rows).
+ *                      {@code null} for an event the processor failed on
  */
 public record DeadLetter(String id, String pipeline, ChangeEvent event, String errorClass, String errorMessage,
-                         String stackTrace, int attempts, Instant firstFailedAt, Instant lastFailedAt) {
+                         String stackTrace, int attempts, Instant firstFailedAt, Instant lastFailedAt,
+                         String sourceRecord) {
 
     /** Longest error message kept, in characters. */
     public static final int MAX_MESSAGE_CHARS = 8 * 1024;
@@ -62,7 +67,23 @@ public record DeadLetter(String id, String pipeline, ChangeEvent event, String e
     public static DeadLetter of(String pipeline, ChangeEvent event, Throwable error, int attempts,
                                 Instant firstFailedAt, Instant lastFailedAt) {
         return new DeadLetter(idFor(pipeline, event), pipeline, event, error.getClass().getName(),
-                error.getMessage(), stackTraceOf(error), attempts, firstFailedAt, lastFailedAt);
+                error.getMessage(), stackTraceOf(error), attempts, firstFailedAt, lastFailedAt, null);
+    }
+
+    /**
+     * A dead letter for a change record that could not be mapped: {@code described} is what could be told of it
+     * without mapping, {@code sourceRecord} the record itself.
+     */
+    public static DeadLetter unmapped(String pipeline, ChangeEvent described, String sourceRecord, Throwable error,
+                                      Instant failedAt) {
+        return new DeadLetter(idFor(pipeline, described), pipeline, described, error.getClass().getName(),
+                error.getMessage(), stackTraceOf(error), 1, failedAt, failedAt,
+                Objects.requireNonNull(sourceRecord, "sourceRecord"));
+    }
+
+    /** True for a change record the daemon could not map (see {@link #sourceRecord()}). */
+    public boolean isUnmapped() {
+        return sourceRecord != null;
     }
 
     /**
@@ -87,14 +108,14 @@ public record DeadLetter(String id, String pipeline, ChangeEvent event, String e
     /** This dead letter after one more failed attempt, at {@code failedAt}, with {@code error}. */
     public DeadLetter failedAgain(Throwable error, Instant failedAt) {
         return new DeadLetter(id, pipeline, event, error.getClass().getName(), error.getMessage(),
-                stackTraceOf(error), attempts + 1, firstFailedAt, failedAt);
+                stackTraceOf(error), attempts + 1, firstFailedAt, failedAt, sourceRecord);
     }
 
     /** This dead letter with {@code firstFailedAt} moved back to {@code earlier} if that is earlier. */
     DeadLetter firstFailedNoLaterThan(Instant earlier) {
         return earlier.isBefore(firstFailedAt)
                 ? new DeadLetter(id, pipeline, event, errorClass, errorMessage, stackTrace, attempts, earlier,
-                        lastFailedAt)
+                        lastFailedAt, sourceRecord)
                 : this;
     }
 

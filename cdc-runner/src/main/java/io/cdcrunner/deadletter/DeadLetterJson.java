@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *  "firstFailedAt":"2026-01-02T10:00:00.123456Z","lastFailedAt":"2026-01-02T10:00:09.654321Z",
  *  "errorClass":"java.sql.SQLException","errorMessage":"...","stackTrace":"...","event":{...}}
  * }</pre>
+ * A record the daemon could not map also has {@code "sourceRecord"}: the record, as a string of Connect JSON.
  */
 final class DeadLetterJson {
 
@@ -28,6 +29,9 @@ final class DeadLetterJson {
         node.put("errorMessage", letter.errorMessage());
         node.put("stackTrace", letter.stackTrace());
         node.set("event", ChangeEventCodec.toTree(letter.event()));
+        if (letter.isUnmapped()) {
+            node.put("sourceRecord", letter.sourceRecord());
+        }
         return node;
     }
 
@@ -46,6 +50,7 @@ final class DeadLetterJson {
         return new DeadLetter(fields.text("id"), fields.text("pipeline"),
                 ChangeEventCodec.fromTree(fields.member("event")), fields.text("errorClass"),
                 fields.text("errorMessage"), fields.text("stackTrace"), fields.intValue("attempts"),
-                fields.instant("firstFailedAt"), fields.instant("lastFailedAt"));
+                fields.instant("firstFailedAt"), fields.instant("lastFailedAt"),
+                tree.hasNonNull("sourceRecord") ? tree.get("sourceRecord").asText() : null);
     }
 }

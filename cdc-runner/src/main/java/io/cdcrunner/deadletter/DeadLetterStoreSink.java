@@ -39,6 +39,11 @@ public final class DeadLetterStoreSink implements DeadLetterSink, AutoCloseable 
         store.add(DeadLetter.of(pipelineName, event, error, attempts, firstFailure, lastFailure));
     }
 
+    /** Stores a change record the daemon could not map; see {@link DeadLetter#unmapped}. */
+    public void unmapped(ChangeEvent described, String sourceRecord, Throwable error, Instant failedAt) {
+        store.add(DeadLetter.unmapped(pipelineName, described, sourceRecord, error, failedAt));
+    }
+
     /** The store behind this sink. */
     public DeadLetterStore store() {
         return store;

@@ -24,14 +24,15 @@ import com.zaxxer.hikari.HikariDataSource;
  * <p>Columns: {@code id} (primary key), {@code pipeline}, {@code event} (the event as
  * {@link ChangeEventCodec} JSON), {@code error_class}, {@code error_message}, {@code stack_trace},
  * {@code attempts}, {@code first_failed_at}, {@code last_failed_at} ({@code TIMESTAMP(6)}, written in a UTC
- * session so no daylight-saving hour is ambiguous). {@link #add} is an upsert in auto-commit mode: durable
+ * session so no daylight-saving hour is ambiguous), {@code source_record} (a record the daemon could not map, as
+ * Connect JSON; added to tables made before it existed). {@link #add} is an upsert in auto-commit mode: durable
  * once the server has committed it.
  */
 public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+");
     private static final String COLUMNS = "id, pipeline, event, error_class, error_message, stack_trace, attempts, "
-            + "UNIX_TIMESTAMP(first_failed_at), UNIX_TIMESTAMP(last_failed_at)";
+            + "UNIX_TIMESTAMP(first_failed_at), UNIX_TIMESTAMP(last_failed_at), source_record";
 
     // Written last in open(): reading it first makes the other fields visible to any thread.
     private volatile HikariDataSource dataSource;
@@ -80,12 +81,33 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                         // would add ON UPDATE CURRENT_TIMESTAMP to the first one.
                         + "first_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                         + "last_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                        + "source_record LONGTEXT NULL, "
                         + "PRIMARY KEY (id), "
                         + "KEY by_pipeline (pipeline, first_failed_at)"
                         + ") DEFAULT CHARSET=utf8mb4");
+                addSourceRecordColumnIfMissing(c);
             }
             return null;
         });
+    }
+
+    /** Tables made by versions before unmapped records were kept lack the column (MySQL has no ADD IF NOT EXISTS). */
+    private void addSourceRecordColumnIfMissing(Connection c) throws SQLException {
+        int dot = table.indexOf("`.`");
+        try (PreparedStatement has = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? AND column_name = 'source_record'")) {
+            has.setString(1, table.substring(1, dot));
+            has.setString(2, table.substring(dot + 3, table.length() - 1));
+            try (ResultSet rs = has.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN source_record LONGTEXT NULL");
+        }
     }
 
     private HikariDataSource dataSource(DeadLetterStoreContext context) {
@@ -111,13 +133,13 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         run("write to", () -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
                     "INSERT INTO " + table + " (id, pipeline, event, error_class, error_message, stack_trace, "
-                            + "attempts, first_failed_at, last_failed_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
+                            + "attempts, first_failed_at, last_failed_at, source_record) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?) "
                             + "ON DUPLICATE KEY UPDATE pipeline = VALUES(pipeline), event = VALUES(event), "
                             + "error_class = VALUES(error_class), error_message = VALUES(error_message), "
                             + "stack_trace = VALUES(stack_trace), attempts = VALUES(attempts), "
                             + "first_failed_at = LEAST(first_failed_at, VALUES(first_failed_at)), "
-                            + "last_failed_at = VALUES(last_failed_at)")) {
+                            + "last_failed_at = VALUES(last_failed_at), source_record = VALUES(source_record)")) {
                 c.setAutoCommit(true);
                 upsert.setString(1, letter.id());
                 upsert.setString(2, letter.pipeline());
@@ -128,6 +150,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                 upsert.setInt(7, letter.attempts());
                 upsert.setBigDecimal(8, epochSeconds(letter.firstFailedAt()));
                 upsert.setBigDecimal(9, epochSeconds(letter.lastFailedAt()));
+                upsert.setString(10, letter.sourceRecord());
                 upsert.executeUpdate();
             }
             return null;
@@ -212,7 +235,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         try {
             return new DeadLetter(id, rows.getString(2), ChangeEventCodec.fromJson(rows.getString(3)),
                     rows.getString(4), rows.getString(5), rows.getString(6), rows.getInt(7),
-                    instant(rows.getBigDecimal(8)), instant(rows.getBigDecimal(9)));
+                    instant(rows.getBigDecimal(8)), instant(rows.getBigDecimal(9)), rows.getString(10));
         } catch (IllegalArgumentException e) {
             throw new SQLException("the row with id '" + id + "' holds no valid dead letter (" + e.getMessage()
                     + "): repair or delete it", e);

@@ -27,7 +27,8 @@ public final class DeliveryCounters {
         failed.increment();
     }
 
-    void onDeadLettered() {
+    /** Also called for a change record that could not be mapped and was stored as a dead letter. */
+    public void onDeadLettered() {
         deadLettered.increment();
     }
 

@@ -29,6 +29,7 @@ import io.debezium.engine.RecordChangeEvent;
 final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
     private final RecordMapper mapper;
+    private final UnmappableRecords unmappable;
     private final Lanes lanes;
     private final Set<Operation> operations;
     private final PipelineCounters counters;
@@ -40,9 +41,10 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     private volatile boolean inBatch;
     private volatile long lastBatchEndNanos = System.nanoTime();
 
-    EventDispatcher(RecordMapper mapper, Lanes lanes, Set<Operation> operations, PipelineCounters counters,
+    EventDispatcher(RecordMapper mapper, UnmappableRecords unmappable, Lanes lanes, Set<Operation> operations, PipelineCounters counters,
                     Runnable onSnapshotRecord, Runnable onStreamRecord) {
         this.mapper = mapper;
+        this.unmappable = unmappable;
         this.lanes = lanes;
         this.operations = operations;
         this.counters = counters;
@@ -137,10 +139,24 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         List<ChangeEvent> mapped = new ArrayList<>(records.size());
         List<ChangeEvent> events = new ArrayList<>(records.size());
         boolean snapshot = false;
+        ProcessingHaltedException halt = null;
         for (RecordChangeEvent<SourceRecord> change : records) {
             SourceRecord record = change.record();
             snapshot |= isSnapshot(record.sourceOffset());
-            ChangeEvent event = mapper.map(record);
+            ChangeEvent event;
+            try {
+                event = mapper.map(record);
+            } catch (RuntimeException e) {
+                try {
+                    // Stored as a dead letter, then marked like a finished event.
+                    unmappable.handle(record, e);
+                } catch (UnmappableRecords.UnmappableRecordException stop) {
+                    // The records before it are processed; it and those after it are not marked.
+                    halt = stop;
+                    break;
+                }
+                event = null;
+            }
             if (event != null && !operations.contains(event.operation())) {
                 event = null;
             }
@@ -154,13 +170,13 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         List<EventResult> results = events.isEmpty() ? List.of() : lanes.process(events);
 
         int next = 0;
-        ProcessingHaltedException halt = null;
-        for (int i = 0; i < records.size(); i++) {
+        for (int i = 0; i < mapped.size(); i++) {
             ChangeEvent event = mapped.get(i);
             if (event != null) {
                 EventResult result = results.get(next++);
                 if (!result.finished()) {
                     if (result.status() == EventResult.Status.HALTED) {
+                        // An event the processor halted on comes before any record that could not be mapped.
                         halt = new ProcessingHaltedException(event, result.error());
                     }
                     break;

@@ -133,7 +133,9 @@ public final class Pipeline implements AutoCloseable {
                 deadLetters, counters.delivery(), this::stopping);
         lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
                 retrying, monitoring.listener(listener), this::stopping, config.pipelineName());
-        dispatcher = new EventDispatcher(new RecordMapper(), lanes, config.source().operations(), counters,
+        RecordMapper mapper = new RecordMapper();
+        dispatcher = new EventDispatcher(mapper, new UnmappableRecords(config.pipelineName(), mapper, deadLetters,
+                counters.delivery(), java.time.Clock.systemUTC()), lanes, config.source().operations(), counters,
                 () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
     }
 

@@ -13,6 +13,12 @@ public class ProcessingHaltedException extends RuntimeException {
         this.event = event;
     }
 
+    /** A halt before {@code event} (null when it could not be told) whose message is the whole story. */
+    protected ProcessingHaltedException(String message, ChangeEvent event, Throwable cause) {
+        super(message, cause);
+        this.event = event;
+    }
+
     public ChangeEvent event() {
         return event;
     }

@@ -74,6 +74,23 @@ public final class RecordMapper {
      * @throws IllegalStateException    if the connector ran without {@link #connectorProperties()}
      */
     public ChangeEvent map(SourceRecord record) {
+        return map(record, true);
+    }
+
+    /**
+     * What can be told of a row change without converting its column values (operation, table, position, commit
+     * time; empty rows), for a record {@link #map} failed on; {@code null} when the record is not a row change or
+     * has no readable envelope.
+     */
+    public ChangeEvent describeUnmapped(SourceRecord record) {
+        try {
+            return map(record, false);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ChangeEvent map(SourceRecord record, boolean withRows) {
         if (!(record.value() instanceof Struct envelope)) {
             return null;
         }
@@ -97,13 +114,13 @@ public final class RecordMapper {
                 gtid,
                 isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
         Object commitMillis = source.get(src.tsMs());
-        Row before = row(envelope.get(layout.before()));
-        Row after = row(envelope.get(layout.after()));
+        Row before = withRows ? row(envelope.get(layout.before())) : Row.empty();
+        Row after = withRows ? row(envelope.get(layout.after())) : Row.empty();
         return new ChangeEvent(
                 operation,
                 (String) source.get(src.db()),
                 (String) source.get(src.table()),
-                key(record.key(), before, after),
+                withRows ? key(record.key(), before, after) : Row.empty(),
                 before,
                 after,
                 position,

@@ -20,7 +20,7 @@ final class TestLetters {
         return new DeadLetter(DeadLetter.idFor("test", TestEvents.insert(id)), "test", TestEvents.insert(id),
                 IllegalStateException.class.getName(), "boom " + id,
                 "java.lang.IllegalStateException: boom " + id + "\n\tat shop.Processor.process(Processor.java:42)\n",
-                attempts, first, first.plusMillis(attempts));
+                attempts, first, first.plusMillis(attempts), null);
     }
 
     static DeadLetter everyType() {

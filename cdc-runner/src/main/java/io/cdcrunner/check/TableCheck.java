@@ -4,11 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Each included table exists and has a primary key, which identifies the row an update or delete changed. */
+/**
+ * Each included table exists; one without a primary key is captured too, but warned about: its events carry an
+ * empty key, are ordered per table (one lane keeps them in commit order), and identical rows read by a snapshot
+ * share an event id.
+ */
 final class TableCheck {
 
     static final String NAME = "tables";
     private static final int LISTED = 5;
+    private static final String KEYLESS = "its changes are delivered with an empty key() and processed in commit"
+            + " order one at a time per table (unless processor.ordering.column groups them), and identical rows"
+            + " read by an initial snapshot count as one event for a transactional processor";
 
     private TableCheck() {
     }
@@ -34,7 +41,7 @@ final class TableCheck {
         }
         List<TableName> withoutKey = withoutPrimaryKey(entry.matches(), selection);
         if (!withoutKey.isEmpty()) {
-            return CheckResult.fail(name, "has no primary key", addPrimaryKeys(withoutKey));
+            return CheckResult.warn(name, "has no primary key: " + KEYLESS, addPrimaryKeys(withoutKey));
         }
         TableName table = entry.matches().get(0);
         return CheckResult.ok(name, "exists, primary key (" + String.join(", ", selection.primaryKey(table)) + ")");
@@ -53,8 +60,8 @@ final class TableCheck {
         }
         List<TableName> withoutKey = withoutPrimaryKey(entry.matches(), selection);
         if (!withoutKey.isEmpty()) {
-            return CheckResult.fail(name, "without a primary key: " + list(withoutKey) + " (" + withoutKey.size()
-                    + " of " + entry.matches().size() + " matching tables)", addPrimaryKeys(withoutKey));
+            return CheckResult.warn(name, "without a primary key: " + list(withoutKey) + " (" + withoutKey.size()
+                    + " of " + entry.matches().size() + " matching tables): " + KEYLESS, addPrimaryKeys(withoutKey));
         }
         return CheckResult.ok(name, entry.matches().size() + " tables match, all with a primary key: "
                 + list(entry.matches()));
@@ -65,7 +72,7 @@ final class TableCheck {
     }
 
     private static String addPrimaryKeys(List<TableName> tables) {
-        return "add a primary key: " + tables.stream().limit(LISTED)
+        return "to process its rows in parallel, add a primary key: " + tables.stream().limit(LISTED)
                 .map(t -> "ALTER TABLE " + t + " ADD PRIMARY KEY (...)").collect(Collectors.joining("; ")) + (tables.size() > LISTED ? "; and so on" : "");
     }
 

@@ -47,21 +47,41 @@ public record ChangeEvent(
         return database + '.' + table;
     }
 
+    /** Longest {@link #eventId()}; a longer one is replaced by a digest (the ledger keeps ids in a VARCHAR(255)). */
+    public static final int MAX_EVENT_ID_LENGTH = 255;
+
     /**
      * A unique id of this row change, stable across redeliveries, usable as a deduplication key:
      * {@code binlogFile:position:row} for changes read from the binlog, and
-     * {@code snapshot:database.table:key values} for rows read by an initial snapshot.
+     * {@code snapshot:database.table:key values} for rows read by an initial snapshot. A snapshot row of a table
+     * without a primary key has no identity but its values: its id is {@code snapshot:database.table:row:values},
+     * so two identical rows of such a table share an id (a {@link TransactionalProcessor}'s ledger applies them
+     * once). An id longer than {@value #MAX_EVENT_ID_LENGTH} characters, which only long key values give, is
+     * {@code snapshot:database.table:sha256:} and the hex SHA-256 of the long form.
      */
     public String eventId() {
         if (!position.snapshot()) {
             return position.eventId();
         }
         StringBuilder id = new StringBuilder("snapshot:").append(qualifiedTable());
-        for (String column : key.columns()) {
-            Object value = key.get(column);
+        Row identity = key.isEmpty() ? row() : key;
+        if (key.isEmpty()) {
+            id.append(":row");
+        }
+        for (String column : identity.columns()) {
+            Object value = identity.get(column);
             id.append(':').append(value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : value);
         }
-        return id.toString();
+        if (id.length() <= MAX_EVENT_ID_LENGTH) {
+            return id.toString();
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "snapshot:" + qualifiedTable() + ":sha256:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     @Override

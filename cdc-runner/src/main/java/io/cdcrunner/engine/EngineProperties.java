@@ -36,7 +36,7 @@ public final class EngineProperties {
         p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
         p.setProperty("schema.history.internal.file.filename", state.schemaHistoryFile().toString());
         // A statement the parser cannot read must not stop the engine when it is outside the capture; the daemon
-        // sees every skip (SkippedDdlFilter) and stops or reloads the definitions when a captured table is involved.
+        // sees every skip (SkippedStatementFilter) and stops or reloads the definitions when a captured table is involved.
         p.setProperty("schema.history.internal.skip.unparseable.ddl", "true");
 
         p.setProperty("database.hostname", source.host());

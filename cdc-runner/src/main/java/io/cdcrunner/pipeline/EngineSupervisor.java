@@ -22,8 +22,8 @@ import io.cdcrunner.engine.StartPlan;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.BinlogPoint;
 import io.cdcrunner.schema.SchemaRecoveries;
-import io.cdcrunner.schema.UnreadableDdlGuard;
-import io.cdcrunner.schema.UnreadableSchemaChange;
+import io.cdcrunner.schema.SkippedStatementGuard;
+import io.cdcrunner.schema.UnreadableStatement;
 import io.cdcrunner.state.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
 import io.debezium.embedded.Connect;
@@ -87,7 +87,7 @@ final class EngineSupervisor {
      * records are all marked) with the table definitions read from the server; the statement is recorded so that
      * reading it again passes. {@code beforeStart} runs once the old engine stopped.
      */
-    void reloadSchemaAt(UnreadableDdlGuard.Decision decision, Runnable beforeStart) {
+    void reloadSchemaAt(SkippedStatementGuard.Decision decision, Runnable beforeStart) {
         synchronized (this) {
             pendingReload = () -> {
                 beforeStart.run();
@@ -99,7 +99,7 @@ final class EngineSupervisor {
         closer.start();
     }
 
-    private void reloadSchema(UnreadableSchemaChange change) {
+    private void reloadSchema(UnreadableStatement change) {
         BinlogPoint at = change.position().orElseThrow();
         try {
             new SchemaRecoveries(state.schemaRecoveriesFile()).add(at, change.statement());
@@ -109,7 +109,7 @@ final class EngineSupervisor {
             log.warn("pipeline '{}': the engine cannot parse a DDL statement on captured {} at {}; took the table"
                             + " definitions from the server instead (no later statement changed them): {}",
                     config.pipelineName(), String.join(", ", change.targets()), at,
-                    UnreadableSchemaChange.abbreviated(change.statement()));
+                    UnreadableStatement.abbreviated(change.statement()));
             start(SnapshotMode.RECOVERY);
         } catch (RuntimeException e) {
             onEnd.accept(e);

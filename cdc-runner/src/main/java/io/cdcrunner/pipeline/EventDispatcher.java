@@ -14,7 +14,7 @@ import io.cdcrunner.delivery.Lanes;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.schema.BinlogPoint;
-import io.cdcrunner.schema.UnreadableDdlGuard;
+import io.cdcrunner.schema.SkippedStatementGuard;
 import io.cdcrunner.source.RecordMapper;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -36,7 +36,7 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     private final Runnable onSnapshotRecord;
     private final Runnable onStreamRecord;
     private volatile boolean stopRequested;
-    private volatile UnreadableDdlGuard.Decision fence;
+    private volatile SkippedStatementGuard.Decision fence;
     private volatile boolean fenceReached;
     private volatile boolean inBatch;
     private volatile long lastBatchEndNanos = System.nanoTime();
@@ -62,7 +62,7 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
      * batch that reaches it processes and marks the records before it, and no later batch of this engine run is
      * processed or marked. Called on the binlog thread, before the engine queues anything after the statement.
      */
-    void fenceAt(UnreadableDdlGuard.Decision decision) {
+    void fenceAt(SkippedStatementGuard.Decision decision) {
         fence = decision;
     }
 
@@ -91,7 +91,7 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     }
 
     /** The index of the first record past the fence, or the batch size. */
-    private static int fenceIndex(UnreadableDdlGuard.Decision current, List<RecordChangeEvent<SourceRecord>> records) {
+    private static int fenceIndex(SkippedStatementGuard.Decision current, List<RecordChangeEvent<SourceRecord>> records) {
         if (current == null) {
             return records.size();
         }

@@ -27,8 +27,8 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.BinlogPoint;
 import io.cdcrunner.schema.CaptureFilter;
 import io.cdcrunner.schema.SchemaRecoveries;
-import io.cdcrunner.schema.SkippedDdlFilter;
-import io.cdcrunner.schema.UnreadableDdlGuard;
+import io.cdcrunner.schema.SkippedStatementFilter;
+import io.cdcrunner.schema.SkippedStatementGuard;
 import io.cdcrunner.source.RecordMapper;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
@@ -64,7 +64,7 @@ public final class Pipeline implements AutoCloseable {
     private StateDirectory stateDir;
     private EventDispatcher dispatcher;
     private volatile EngineSupervisor engine;
-    private AutoCloseable unreadableDdl;
+    private AutoCloseable skippedStatements;
     private ServerFlavor flavor;
 
     public Pipeline(RunnerConfig config, ProcessedListener listener) {
@@ -93,10 +93,11 @@ public final class Pipeline implements AutoCloseable {
                     throw new PipelineStartException("stopped during start-up");
                 }
                 openProcessing();
-                unreadableDdl = SkippedDdlFilter.listen(config.pipelineName(), new UnreadableDdlGuard(
+                skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                         config.pipelineName(), CaptureFilter.of(config.source()), flavor,
                         () -> SourceJdbc.connect(config.source()), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
-                        new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableDdl));
+                        new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableStatement,
+                        counters::onRowlessChange));
                 engine = new EngineSupervisor(config, flavor, stateDir,
                         new BatchGate(dispatcher, pauseGate, monitoring.lag(), this::stopping), closeRequested,
                         counters::finishedCount, this::engineEnded);
@@ -140,11 +141,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * A DDL statement the engine cannot parse may change a captured table. Runs on the binlog thread, which stays
+     * A statement the engine could not read may concern a captured table (a DDL statement it cannot parse, a row
+     * change logged as a statement). Runs on the binlog thread, which stays
      * here until the records before the statement are processed, so that nothing after it is read meanwhile; then
      * the engine is closed, to start again with the server's definitions or to stay stopped.
      */
-    private void onUnreadableDdl(UnreadableDdlGuard.Decision decision) {
+    private void onUnreadableStatement(SkippedStatementGuard.Decision decision) {
         dispatcher.fenceAt(decision);
         Duration quiet = Duration.ofMillis(Math.max(500, 4 * config.engine().pollInterval().toMillis()));
         try {
@@ -267,13 +269,13 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private synchronized void releaseResources() {
-        if (unreadableDdl != null) {
+        if (skippedStatements != null) {
             try {
-                unreadableDdl.close();
+                skippedStatements.close();
             } catch (Exception e) {
-                log.debug("closing the DDL listener: {}", e.toString());
+                log.debug("closing the skipped-statement listener: {}", e.toString());
             }
-            unreadableDdl = null;
+            skippedStatements = null;
         }
         if (housekeeping != null) {
             housekeeping.close();

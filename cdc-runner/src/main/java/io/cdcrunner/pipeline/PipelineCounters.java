@@ -13,6 +13,7 @@ public final class PipelineCounters {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicReference<SourcePosition> lastFinished = new AtomicReference<>();
     private final DeliveryCounters delivery = new DeliveryCounters();
+    private final AtomicLong rowlessChanges = new AtomicLong();
 
     void onReceived(int events) {
         received.addAndGet(events);
@@ -26,6 +27,15 @@ public final class PipelineCounters {
     /** Events that passed the pipeline's filters and were handed to the lanes. */
     public long receivedCount() {
         return received.get();
+    }
+
+    void onRowlessChange() {
+        rowlessChanges.incrementAndGet();
+    }
+
+    /** Statement-format row changes to captured tables the binlog held no rows for (each stops the pipeline). */
+    public long rowlessChangeCount() {
+        return rowlessChanges.get();
     }
 
     /** Events the recorded position may pass: processed, skipped as duplicates, or dead-lettered. */
@@ -48,8 +58,9 @@ public final class PipelineCounters {
         return lastFinished.get();
     }
 
-    /** One line for logs: {@code processed=N duplicates=N retried=N dead-lettered=N}. */
+    /** One line for logs: {@code processed=N duplicates=N retried=N dead-lettered=N}, and rowless changes if any. */
     public String summary() {
-        return delivery.toString();
+        long rowless = rowlessChanges.get();
+        return delivery + (rowless == 0 ? "" : " statement-format-changes=" + rowless);
     }
 }

@@ -71,13 +71,13 @@ class ConfigPrecedenceTest {
                 "CDC_SOURCE_CONNECT_TIMEOUT_MS", "500",
                 "CDC_PROCESSOR_JDBC_POOL_SIZE", "8",
                 "CDC_PROCESSOR_FAMILY_TABLE", "shop.orders",
-                "CDC_DEBEZIUM_SNAPSHOT_MODE", "never"), new Properties());
+                "CDC_DEBEZIUM_SNAPSHOT_FETCH_SIZE", "500"), new Properties());
 
         assertThat(config.source().password().reveal()).isEqualTo("from-env");
         assertThat(config.source().connectTimeout().toMillis()).isEqualTo(500);
         assertThat(config.processor().poolSize()).isEqualTo(8);
         assertThat(config.processor().options()).containsExactly(Map.entry("family.table", "shop.orders"));
-        assertThat(config.debeziumOverrides()).containsExactly(Map.entry("snapshot.mode", "never"));
+        assertThat(config.debeziumOverrides()).containsExactly(Map.entry("snapshot.fetch.size", "500"));
     }
 
     @Test

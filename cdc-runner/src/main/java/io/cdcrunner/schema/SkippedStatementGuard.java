@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.schema.UnreadableStatement.Kind;
 import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
 import io.debezium.connector.mariadb.charset.MariaDbCharsetRegistry;
 import io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser;
@@ -22,8 +23,12 @@ import io.debezium.relational.Tables;
 import io.debezium.relational.ddl.DdlParser;
 
 /**
- * Decides what a DDL statement the engine could not parse means for the pipeline. Called on the binlog thread
- * before anything after the statement is read (see {@link SkippedDdlFilter}).
+ * Decides what a statement the engine passed over means for the pipeline. Called on the binlog thread before
+ * anything after the statement is read (see {@link SkippedStatementFilter}).
+ *
+ * <p>A row change written as a statement (statement-format binlog) stops the pipeline when it may concern a captured
+ * table: its rows are not in the binlog, so going on would lose them without a word. Outside the capture it is
+ * passed over with a line in the log. A DDL statement the parser could not read:
  *
  * <ul>
  *   <li>Outside the capture: one WARN line, and streaming goes on.</li>
@@ -36,15 +41,15 @@ import io.debezium.relational.ddl.DdlParser;
  *
  * A statement found in {@link SchemaRecoveries} was recovered before and is passed over.
  */
-public final class UnreadableDdlGuard implements Consumer<String> {
+public final class SkippedStatementGuard implements SkippedStatementListener {
 
     /** What the pipeline is to do at the statement. */
-    public record Decision(UnreadableSchemaChange change, boolean recover, String reason) {
-        static Decision recover(UnreadableSchemaChange change) {
+    public record Decision(UnreadableStatement change, boolean recover, String reason) {
+        static Decision recover(UnreadableStatement change) {
             return new Decision(change, true, null);
         }
 
-        static Decision stop(UnreadableSchemaChange change, String reason) {
+        static Decision stop(UnreadableStatement change, String reason) {
             return new Decision(change, false, reason);
         }
     }
@@ -55,7 +60,7 @@ public final class UnreadableDdlGuard implements Consumer<String> {
         Connection open() throws SQLException;
     }
 
-    private static final Logger log = LoggerFactory.getLogger(UnreadableDdlGuard.class);
+    private static final Logger log = LoggerFactory.getLogger(SkippedStatementGuard.class);
     /** The name the binlog client gives its reading thread. */
     private static final String BINLOG_THREAD_PREFIX = "blc-";
 
@@ -66,14 +71,17 @@ public final class UnreadableDdlGuard implements Consumer<String> {
     private final Supplier<Optional<BinlogPoint>> readFrom;
     private final SchemaRecoveries recoveries;
     private final Consumer<Decision> onCaptured;
+    private final Runnable rowlessChanges;
 
     /**
      * @param readFrom   a binlog position at or before any statement the engine reads from now on
-     * @param onCaptured told about each statement that may change a captured table
+     * @param onCaptured told about each statement that may concern a captured table
+     * @param rowlessChanges counts each statement-format change to a captured table
      */
-    public UnreadableDdlGuard(String pipeline, CaptureFilter filter, ServerFlavor flavor, SourceConnections source,
-                              Supplier<Optional<BinlogPoint>> readFrom, SchemaRecoveries recoveries,
-                              Consumer<Decision> onCaptured) {
+    public SkippedStatementGuard(String pipeline, CaptureFilter filter, ServerFlavor flavor, SourceConnections source,
+                                 Supplier<Optional<BinlogPoint>> readFrom, SchemaRecoveries recoveries,
+                                 Consumer<Decision> onCaptured, Runnable rowlessChanges) {
+        this.rowlessChanges = rowlessChanges;
         this.pipeline = pipeline;
         this.filter = filter;
         this.flavor = flavor;
@@ -84,21 +92,62 @@ public final class UnreadableDdlGuard implements Consumer<String> {
     }
 
     @Override
-    public void accept(String statement) {
+    public void unparseableDdl(String statement) {
         // The binlog client's thread reads the binlog; a snapshot's table definitions come from SHOW CREATE TABLE.
         boolean fromBinlog = Thread.currentThread().getName().startsWith(BINLOG_THREAD_PREFIX);
+        decide(Kind.UNPARSEABLE_DDL, statement, connection -> fromBinlog ? decideStreamed(connection, statement.trim())
+                : decideSnapshotted(connection, statement.trim()));
+    }
+
+    @Override
+    public void rowlessDml(String statement) {
+        decide(Kind.ROWLESS_DML, statement, connection -> decideRowless(connection, statement.trim()));
+    }
+
+    private interface Decider {
+        Decision decide(Connection connection) throws SQLException;
+    }
+
+    private void decide(Kind kind, String statement, Decider decider) {
         Decision decision;
         try (Connection connection = source.open()) {
-            decision = fromBinlog ? decideStreamed(connection, statement.trim())
-                    : decideSnapshotted(connection, statement.trim());
+            decision = decider.decide(connection);
         } catch (SQLException | RuntimeException e) {
-            // Unable to tell where it applies: a statement that might change a captured table never passes unseen.
-            decision = Decision.stop(new UnreadableSchemaChange(Set.of("tables"), statement, Optional.empty()),
-                    "the source server could not be asked which tables it changes (" + e.getMessage() + ")");
+            // Unable to tell where it applies: a statement that might concern a captured table never passes unseen.
+            decision = Decision.stop(new UnreadableStatement(kind, Set.of("tables"), statement, Optional.empty()),
+                    "the source server could not be asked which tables it concerns (" + e.getMessage() + ")");
         }
         if (decision != null) {
             onCaptured.accept(decision);
         }
+    }
+
+    /** A row change logged as a statement: a stop when it may concern a captured table. */
+    private Decision decideRowless(Connection connection, String statement) throws SQLException {
+        DdlScope scope = new DdlScope(filter);
+        CapturedCatalog catalog = CapturedCatalog.read(connection, filter);
+        Set<String> targets = scope.capturedTargets(statement, null, catalog);
+        if (targets.isEmpty()) {
+            log.info("pipeline '{}': passed over a statement-format change outside the capture: {}", pipeline,
+                    UnreadableStatement.abbreviated(statement));
+            return null;
+        }
+        Optional<BinlogQueries.Query> found = readFrom.get().isEmpty() ? Optional.empty()
+                : BinlogQueries.first(connection, readFrom.get().get(), q -> q.statement().equals(statement)).found();
+        if (found.isPresent()) {
+            targets = scope.capturedTargets(statement, found.get().defaultDatabase(), catalog);
+            if (targets.isEmpty()) {
+                log.info("pipeline '{}': passed over a statement-format change outside the capture ({}): {}", pipeline,
+                        found.get().position(), UnreadableStatement.abbreviated(statement));
+                return null;
+            }
+        }
+        rowlessChanges.run();
+        return Decision.stop(new UnreadableStatement(Kind.ROWLESS_DML, targets, statement,
+                found.map(BinlogQueries.Query::position)), "The session that ran it had binlog_format=STATEMENT or"
+                + " MIXED, so the binlog does not hold its rows. Make every writer log rows: binlog_format=ROW in the"
+                + " server's configuration, and no account allowed to change it for its session (cdc-runner check"
+                + " lists them)");
     }
 
     /** A statement read from the binlog while streaming. */
@@ -114,7 +163,7 @@ public final class UnreadableDdlGuard implements Consumer<String> {
         BinlogQueries.Scan scan = from.isEmpty() ? new BinlogQueries.Scan(Optional.empty(), false)
                 : BinlogQueries.first(connection, from.get(), q -> q.statement().equals(statement));
         if (scan.found().isEmpty()) {
-            return Decision.stop(new UnreadableSchemaChange(targets, statement, Optional.empty()),
+            return Decision.stop(new UnreadableStatement(Kind.UNPARSEABLE_DDL, targets, statement, Optional.empty()),
                     "the statement was not found in the binlog after the recorded position " + from.map(String::valueOf)
                             .orElse("(none)") + (scan.complete() ? "" : " within " + BinlogQueries.MAX_EVENTS + " events"));
         }
@@ -124,7 +173,8 @@ public final class UnreadableDdlGuard implements Consumer<String> {
             passOver(statement, " (" + query.position() + ", database '" + query.defaultDatabase() + "')");
             return null;
         }
-        UnreadableSchemaChange change = new UnreadableSchemaChange(targets, statement, Optional.of(query.position()));
+        UnreadableStatement change = new UnreadableStatement(Kind.UNPARSEABLE_DDL, targets, statement,
+                Optional.of(query.position()));
         if (recoveries.covers(query.position(), statement)) {
             log.debug("pipeline '{}': DDL at {} was recovered from the server before", pipeline, query.position());
             return null;
@@ -150,27 +200,27 @@ public final class UnreadableDdlGuard implements Consumer<String> {
         if (targets.isEmpty()) {
             // Read again at every start that reads definitions: worth a line, not a warning each time.
             log.info("pipeline '{}': passed over a table definition outside the capture that the engine cannot parse: {}",
-                    pipeline, UnreadableSchemaChange.abbreviated(statement));
+                    pipeline, UnreadableStatement.abbreviated(statement));
             return null;
         }
-        return Decision.stop(new UnreadableSchemaChange(targets, statement, Optional.empty()),
+        return Decision.stop(new UnreadableStatement(Kind.UNPARSEABLE_DDL, targets, statement, Optional.empty()),
                 "it is the server's current definition" + unsupportedTypeHint(unparseable(statement)));
     }
 
     private void passOver(String statement, String where) {
         log.warn("pipeline '{}': passed over a DDL statement outside the capture that the engine cannot parse{}: {}",
-                pipeline, where, UnreadableSchemaChange.abbreviated(statement));
+                pipeline, where, UnreadableStatement.abbreviated(statement));
     }
 
     private static String unsupportedTypeHint(String parserMessage) {
         return (parserMessage == null ? "" : " (" + parserMessage + ")") + ": a column type the engine does not know"
-                + " (MariaDB INET4, INET6 and UUID are such types) cannot be captured; exclude the table from"
+                + " (MariaDB INET4 and INET6 are such types) cannot be captured; exclude the table from"
                 + " source.tables or change the column's type";
     }
 
     /** Null when the server's definitions are those right after the statement and the engine can read them. */
     private String whyNotRecoverable(Connection connection, DdlScope scope, CapturedCatalog catalog,
-                                     UnreadableSchemaChange change, BinlogPoint at) throws SQLException {
+                                     UnreadableStatement change, BinlogPoint at) throws SQLException {
         for (String target : change.targets()) {
             if (target.startsWith("database ")) {
                 return "it may change a whole captured " + target;
@@ -191,7 +241,7 @@ public final class UnreadableDdlGuard implements Consumer<String> {
             return "the binlog after it is too long to check (more than " + BinlogQueries.MAX_EVENTS + " events)";
         }
         return later.found().map(q -> "a later statement at " + q.position() + " also changes captured tables ("
-                + UnreadableSchemaChange.abbreviated(q.statement()) + "), so the server's definitions are not those"
+                + UnreadableStatement.abbreviated(q.statement()) + "), so the server's definitions are not those"
                 + " right after it").orElse(null);
     }
 

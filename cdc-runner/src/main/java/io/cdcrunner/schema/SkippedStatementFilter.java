@@ -2,7 +2,6 @@ package io.cdcrunner.schema;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -17,27 +16,31 @@ import io.debezium.text.MultipleParsingExceptions;
 import io.debezium.text.ParsingException;
 
 /**
- * Hands each DDL statement the engine's parser could not read, and skipped, to the pipeline that read it.
+ * Hands each statement the engine passed over to the pipeline that read it: a DDL statement its parser could not
+ * read (and skipped), and a row change written as a statement instead of row images.
  *
  * <p>The engine runs with {@code schema.history.internal.skip.unparseable.ddl=true} so that a statement outside
- * the capture cannot stop it; the only trace of a skip is the warning its schema class logs with the statement and
- * the parser's exception. This filter sees that call on the binlog thread, before anything after the statement is
- * read, and replaces the warning (with its stack trace) by the pipeline's own decision. Pipelines are told apart by
+ * the capture cannot stop it, and it skips statement-format DML anyway; the only trace of either is a warning the
+ * engine logs with the statement. This filter sees that call on the binlog thread, before anything after the
+ * statement is read, and replaces the warning by the pipeline's own decision. Pipelines are told apart by
  * the engine's logging context, which names the connector after {@code pipeline.name}. The same statements,
  * replayed from the schema history at a later start, are passed over without a word: they were judged when read.
  */
-public final class SkippedDdlFilter extends TurboFilter {
+public final class SkippedStatementFilter extends TurboFilter {
 
     static final String SCHEMA_LOGGER = "io.debezium.connector.binlog.BinlogDatabaseSchema";
+    static final String STREAMING_LOGGER = "io.debezium.connector.binlog.BinlogStreamingChangeEventSource";
+    /** The engine's words for a statement-format row change (the only thing that tells it from other warnings). */
+    private static final String ROWLESS_DML_FORMAT = "Received DML '{}' for processing";
     private static final String CONNECTOR_NAME = "dbz.connectorLogicalName";
-    private static final Map<String, Consumer<String>> LISTENERS = new ConcurrentHashMap<>();
+    private static final Map<String, SkippedStatementListener> LISTENERS = new ConcurrentHashMap<>();
     private static volatile boolean installed;
 
     /**
-     * Sends the statements that pipeline {@code name} skips to {@code listener} until the returned handle is
+     * Sends the statements that pipeline {@code pipeline} skips to {@code listener} until the returned handle is
      * closed. Throws when Logback is not the logging backend: without it a skip would go unseen.
      */
-    public static AutoCloseable listen(String pipeline, Consumer<String> listener) {
+    public static AutoCloseable listen(String pipeline, SkippedStatementListener listener) {
         install();
         LISTENERS.put(pipeline, listener);
         return () -> LISTENERS.remove(pipeline, listener);
@@ -51,8 +54,8 @@ public final class SkippedDdlFilter extends TurboFilter {
             throw new IllegalStateException("cdc-runner needs Logback as its logging backend to see the DDL statements"
                     + " the engine cannot parse; found " + LoggerFactory.getILoggerFactory().getClass().getName());
         }
-        SkippedDdlFilter filter = new SkippedDdlFilter();
-        filter.setName("cdc-runner-skipped-ddl");
+        SkippedStatementFilter filter = new SkippedStatementFilter();
+        filter.setName("cdc-runner-skipped-statements");
         filter.start();
         // Turbo filters run before the level check: a logging configuration that silences io.debezium hides nothing.
         context.addTurboFilter(filter);
@@ -61,8 +64,18 @@ public final class SkippedDdlFilter extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (level != Level.WARN || params == null || params.length == 0 || !(params[0] instanceof String statement)
-                || !isParseFailure(t, params)) {
+        if (level != Level.WARN || params == null || params.length == 0 || !(params[0] instanceof String statement)) {
+            return FilterReply.NEUTRAL;
+        }
+        if (STREAMING_LOGGER.equals(logger.getName()) && format != null && format.startsWith(ROWLESS_DML_FORMAT)) {
+            SkippedStatementListener listener = listener();
+            if (listener == null) {
+                return FilterReply.NEUTRAL;
+            }
+            listener.rowlessDml(statement);
+            return FilterReply.DENY;
+        }
+        if (!isParseFailure(t, params)) {
             return FilterReply.NEUTRAL;
         }
         if (logger.getName().endsWith("SchemaHistory")) {
@@ -72,11 +85,11 @@ public final class SkippedDdlFilter extends TurboFilter {
         if (!SCHEMA_LOGGER.equals(logger.getName())) {
             return FilterReply.NEUTRAL;
         }
-        Consumer<String> listener = listener();
+        SkippedStatementListener listener = listener();
         if (listener == null) {
             return FilterReply.NEUTRAL;
         }
-        listener.accept(statement);
+        listener.unparseableDdl(statement);
         return FilterReply.DENY;
     }
 
@@ -85,7 +98,7 @@ public final class SkippedDdlFilter extends TurboFilter {
         return last instanceof ParsingException || last instanceof MultipleParsingExceptions;
     }
 
-    private static Consumer<String> listener() {
+    private static SkippedStatementListener listener() {
         String name = MDC.get(CONNECTOR_NAME);
         if (name != null) {
             return LISTENERS.get(name);

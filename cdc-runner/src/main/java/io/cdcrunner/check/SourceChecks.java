@@ -98,6 +98,12 @@ public final class SourceChecks {
         } catch (SQLException e) {
             results.add(couldNotCheck(ServerIdCheck.NAME, e));
         }
+        try {
+            results.add(SessionFormatCheck.run(c, info));
+        } catch (SQLException e) {
+            results.add(CheckResult.warn(SessionFormatCheck.NAME, "could not check: " + login.masked(e.getMessage()),
+                    null));
+        }
         return results;
     }
 
@@ -113,7 +119,7 @@ public final class SourceChecks {
 
     private static List<String> skippedNames() {
         List<String> names = new ArrayList<>(BinlogSettingsCheck.NAMES);
-        names.addAll(List.of(GrantsCheck.NAME, TableCheck.NAME, ServerIdCheck.NAME));
+        names.addAll(List.of(GrantsCheck.NAME, TableCheck.NAME, ServerIdCheck.NAME, SessionFormatCheck.NAME));
         return names;
     }
 }

@@ -46,7 +46,9 @@ class SourceChecksTest {
                 "CREATE TABLE shop.audit (at DATETIME, note VARCHAR(100))",
                 "CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-pw'",
                 "GRANT SELECT ON shop.* TO 'reader'@'%'",
-                "CREATE USER 'nobody'@'%' IDENTIFIED BY 'nobody-pw'");
+                "CREATE USER 'nobody'@'%' IDENTIFIED BY 'nobody-pw'",
+                // An application account that may switch its session to statement-format binlog.
+                "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT INSERT, BINLOG ADMIN ON *.* TO 'app'@'%'");
         db.createCdcUser("cdc", CDC_PASSWORD);
     }
 
@@ -70,6 +72,8 @@ class SourceChecksTest {
         assertThat(detail(report, "binlog position")).startsWith("binlog.");
         assertThat(detail(report, "table shop.orders")).isEqualTo("exists, primary key (id)");
         assertThat(detail(report, "tables shop\\.order_line.*")).contains("shop.order_lines");
+        assertThat(detail(report, "session binlog_format")).contains("'root'@'localhost'", "'app'@'%'")
+                .doesNotContain("'cdc'@");
         assertThat(report.render()).contains("[ OK ] log_bin ").contains(" ON\n").endsWith("check passed: "
                 + report.results().size() + " checks\n");
     }

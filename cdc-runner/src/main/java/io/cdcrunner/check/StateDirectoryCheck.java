@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.cdcrunner.state.OwnerOnly;
+
 /**
  * The state directory (offsets, schema history) exists or can be created, and a file written there reaches
  * the disk: the daemon cannot keep its place in the binlog otherwise.
@@ -30,7 +32,8 @@ final class StateDirectoryCheck {
         }
         Path probe = dir.resolve(".cdc-runner-probe-" + ProcessHandle.current().pid());
         try {
-            Files.createDirectories(dir);
+            // Created as the daemon would: only its user may read the state (a later run tightens one that exists).
+            OwnerOnly.createDirectory(dir);
             try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap("cdc-runner write probe\n".getBytes(StandardCharsets.US_ASCII)));
                 ch.force(true);

@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
@@ -16,14 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+
+import io.cdcrunner.state.OwnerOnly;
 
 /**
  * A file of lines that survives crashes: appends are forced to disk, rewrites replace the file atomically
@@ -162,12 +160,7 @@ final class JsonLinesFile {
     }
 
     private static FileChannel open(Path file, OpenOption... options) throws IOException {
-        Set<OpenOption> optionSet = Set.of(options);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-            return FileChannel.open(file, optionSet, ownerOnly);
-        }
-        return FileChannel.open(file, optionSet);
+        return OwnerOnly.open(file, options);
     }
 
     @Override

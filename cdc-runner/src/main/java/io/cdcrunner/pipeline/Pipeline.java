@@ -216,6 +216,8 @@ public final class Pipeline implements AutoCloseable {
         if (advance(PipelineState.STARTING, PipelineState.STREAMING)
                 || advance(PipelineState.SNAPSHOTTING, PipelineState.STREAMING)) {
             log.info("pipeline '{}' streaming", config.pipelineName());
+            // The engine has created its schema history file by now, with the process's umask.
+            stateDir.tighten();
         }
     }
 

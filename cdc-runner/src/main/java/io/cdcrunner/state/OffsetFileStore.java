@@ -94,7 +94,7 @@ public class OffsetFileStore extends MemoryOffsetBackingStore {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
             byte[] bytes = JSON.writeValueAsBytes(new TreeMap<>(offsets));
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+            try (FileChannel channel = OwnerOnly.open(tmp, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 channel.write(ByteBuffer.wrap(bytes));
                 channel.force(true);

@@ -2,16 +2,21 @@ package io.cdcrunner.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's durable state: Debezium offsets and schema history. Created with owner-only permissions,
- * since the schema history holds DDL and offsets reveal the source's layout.
+ * The daemon's durable state: Debezium offsets and schema history (and, by default, the dead letters). Kept
+ * owner-only ({@link OwnerOnly}), since the schema history holds DDL, offsets reveal the source's layout and dead
+ * letters hold row values.
  */
 public final class StateDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(StateDirectory.class);
 
     private final Path root;
 
@@ -19,19 +24,30 @@ public final class StateDirectory {
         this.root = root.toAbsolutePath();
     }
 
-    /** Creates the directory if needed (mode 0700 on POSIX systems). */
+    /**
+     * Creates the directory if needed ({@code rwx------}) and takes group and others' permissions away from it and
+     * everything in it, whoever created them, saying what it changed.
+     */
     public StateDirectory create() {
         try {
-            if (!Files.isDirectory(root)) {
-                Files.createDirectories(root);
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
-                }
-            }
+            OwnerOnly.createDirectory(root);
+            tighten();
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state directory " + root + ": " + e.getMessage()
                     + "; set state.dir to a directory the daemon's user can write", e);
+        }
+    }
+
+    /** Takes group and others' permissions away again (for files the engine created meanwhile). */
+    public void tighten() {
+        try {
+            List<String> changed = OwnerOnly.tighten(root);
+            if (!changed.isEmpty()) {
+                log.info("state directory: made owner-only (the daemon's user's alone): {}", String.join(", ", changed));
+            }
+        } catch (IOException e) {
+            log.warn("cannot restrict the permissions of state directory {}: {}", root, e.toString());
         }
     }
 

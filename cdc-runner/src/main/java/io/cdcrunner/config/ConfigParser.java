@@ -35,6 +35,7 @@ final class ConfigParser {
         }
         new PasswordResolver(raw, values, problems).resolve();
         checkQueueExceedsBatch();
+        checkRemoteJmxAuthenticated();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -101,6 +102,16 @@ final class ConfigParser {
         }
         String shown = key.secret() ? Secret.MASK : given.text();
         problems.add(new ConfigProblem(key.name(), shown, key.expected(), given.origin()));
+    }
+
+    /** A remote JMX connector without passwords would let any local user in. */
+    private void checkRemoteJmxAuthenticated() {
+        if (values.get(RunnerKeys.JMX_REMOTE_PORT) instanceof Integer port && port != 0
+                && values.get(RunnerKeys.JMX_REMOTE_PASSWORD_FILE) == null) {
+            problems.add(new ConfigProblem(RunnerKeys.JMX_REMOTE_PASSWORD_FILE.name(), null, "a password file when"
+                    + " jmx.remote.port is set (" + port + "): without one any local user could connect and run code"
+                    + " in the daemon; create one ('user password' per line, chmod 600) or set jmx.remote.port=0"));
+        }
     }
 
     private void checkQueueExceedsBatch() {

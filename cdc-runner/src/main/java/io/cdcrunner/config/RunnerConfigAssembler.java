@@ -92,7 +92,8 @@ final class RunnerConfigAssembler {
 
     private JmxSettings jmx() {
         return new JmxSettings((Integer) values.get(JMX_REMOTE_PORT), string(JMX_REMOTE_HOST),
-                Optional.ofNullable((Path) values.get(JMX_REMOTE_PASSWORD_FILE)), (Boolean) values.get(JMX_REMOTE_SSL));
+                Optional.ofNullable((Path) values.get(JMX_REMOTE_PASSWORD_FILE)),
+                Optional.ofNullable((Path) values.get(JMX_REMOTE_ACCESS_FILE)), (Boolean) values.get(JMX_REMOTE_SSL));
     }
 
     private Map<String, String> shownValues() {

@@ -142,9 +142,11 @@ public final class RunnerKeys {
     public static final ConfigKey JMX_REMOTE_HOST = withDefault("jmx.remote.host", STRING, "127.0.0.1", any(),
             "Address the remote JMX connector listens on; the default accepts local connections only.");
     public static final ConfigKey JMX_REMOTE_PASSWORD_FILE = optional("jmx.remote.password.file", PATH, any(),
-            "JMX password file (one 'user password' per line, readable by the daemon's user only); unset means no authentication.");
+            "JMX password file (one 'user password' per line, readable by the daemon's user only); required when jmx.remote.port is set.");
+    public static final ConfigKey JMX_REMOTE_ACCESS_FILE = optional("jmx.remote.access.file", PATH, any(),
+            "JMX access file ('user readonly' or 'user readwrite' per line, owner-only): readwrite users may pause and resume; unset means every user is read-only.");
     public static final ConfigKey JMX_REMOTE_SSL = withDefault("jmx.remote.ssl", BOOLEAN, "false", any(),
-            "Serve remote JMX over TLS, with the key store given by the javax.net.ssl.keyStore system properties.");
+            "Serve remote JMX over TLS, with the key store given by the javax.net.ssl.keyStore system properties; required when jmx.remote.host is not a loopback address.");
     // @formatter:on
 
     /** All declared keys, in documentation order. */
@@ -161,7 +163,7 @@ public final class RunnerKeys {
             DEADLETTER_STORE, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD, DEADLETTER_JDBC_TABLE,
             ENGINE_POLL_INTERVAL, ENGINE_MAX_BATCH_SIZE, ENGINE_MAX_QUEUE_SIZE,
             SHUTDOWN_TIMEOUT,
-            JMX_REMOTE_PORT, JMX_REMOTE_HOST, JMX_REMOTE_PASSWORD_FILE, JMX_REMOTE_SSL);
+            JMX_REMOTE_PORT, JMX_REMOTE_HOST, JMX_REMOTE_PASSWORD_FILE, JMX_REMOTE_ACCESS_FILE, JMX_REMOTE_SSL);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -26,7 +26,8 @@ import io.cdcrunner.config.JmxSettings;
 
 /**
  * The remote JMX connector ({@code jmx.remote.*}): an RMI registry and the connector on one port, bound to one
- * address, with optional password authentication and TLS. The URL is
+ * address, with password authentication always, TLS required off the loopback interface, and {@link JmxAccessGuard}
+ * deciding what an authenticated user may do (read; pause and resume for operators). The URL is
  * {@code service:jmx:rmi:///jndi/rmi://HOST:PORT/jmxrmi}, what jconsole and {@code cdc-runner status --jmx HOST:PORT}
  * use.
  */
@@ -55,12 +56,25 @@ public final class RemoteJmx implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("jmx.remote.host " + settings.host() + " is not a known address of this machine", e);
         }
-        Map<String, Object> env = new HashMap<>();
-        if (settings.passwordFile().isPresent()) {
-            Path file = settings.passwordFile().get();
-            checkPasswordFile(file);
-            env.put("jmx.remote.x.password.file", file.toString());
+        if (!address.isLoopbackAddress() && !settings.ssl()) {
+            throw new IOException("jmx.remote.host " + settings.host() + " accepts connections from other machines:"
+                    + " set jmx.remote.ssl=true (passwords would cross the network in clear), or listen on 127.0.0.1");
         }
+        Path passwords = settings.passwordFile().orElseThrow(() -> new IOException("remote JMX needs"
+                + " jmx.remote.password.file: without it any local user could connect"));
+        checkOwnerOnly("jmx.remote.password.file", passwords);
+        Map<String, Object> env = new HashMap<>();
+        env.put("jmx.remote.x.password.file", passwords.toString());
+        if (settings.accessFile().isPresent()) {
+            checkOwnerOnly("jmx.remote.access.file", settings.accessFile().get());
+            env.put("jmx.remote.x.access.file", settings.accessFile().get().toString());
+        }
+        // The parameters of requests (names, queries, attribute lists) are of these packages; nothing else is
+        // deserialized, so no gadget class of the class path is reached.
+        env.put("jmx.remote.rmi.server.serial.filter.pattern",
+                "java.lang.*;java.util.*;java.rmi.MarshalledObject;javax.management.*;javax.management.openmbean.*;!*");
+        // An MLet, were one created anyway, must not load code from a URL.
+        System.setProperty("jmx.remote.x.mlet.allow.getMBeansFromURL", "false");
         BoundServerSocketFactory sockets = new BoundServerSocketFactory(address, settings.ssl());
         env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets);
         SslRMIClientSocketFactory clientSockets = settings.ssl() ? new SslRMIClientSocketFactory() : null;
@@ -84,6 +98,7 @@ public final class RemoteJmx implements AutoCloseable {
         JMXConnectorServer server = JMXConnectorServerFactory.newJMXConnectorServer(url, env,
                 ManagementFactory.getPlatformMBeanServer());
         try {
+            server.setMBeanServerForwarder(JmxAccessGuard.forwarder(settings.accessFile()));
             server.start();
         } catch (IOException e) {
             unexport(registry);
@@ -93,17 +108,15 @@ public final class RemoteJmx implements AutoCloseable {
         return new RemoteJmx(registry, server);
     }
 
-    /** The JDK refuses to trust a password file others can read; so do we. */
-    private static void checkPasswordFile(Path file) throws IOException {
+    /** The JDK refuses to trust a password file others can read; so do we, and the same for the access file. */
+    private static void checkOwnerOnly(String key, Path file) throws IOException {
         if (!Files.isReadable(file)) {
-            throw new IOException("jmx.remote.password.file " + file + " does not exist or is not readable by the "
-                    + "daemon's user");
+            throw new IOException(key + " " + file + " does not exist or is not readable by the daemon's user");
         }
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (permissions.stream().anyMatch(OTHERS_MAY_READ::contains)) {
-                throw new IOException("jmx.remote.password.file " + file + " can be read or written by other users: "
-                        + "chmod 600 " + file);
+                throw new IOException(key + " " + file + " can be read or written by other users: chmod 600 " + file);
             }
         }
     }

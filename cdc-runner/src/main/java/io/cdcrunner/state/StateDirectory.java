@@ -31,7 +31,10 @@ public final class StateDirectory {
     public StateDirectory create() {
         try {
             OwnerOnly.createDirectory(root);
-            tighten();
+            List<String> changed = OwnerOnly.tighten(root);
+            if (!changed.isEmpty()) {
+                log.info("state directory: made owner-only (the daemon's user's alone): {}", String.join(", ", changed));
+            }
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state directory " + root + ": " + e.getMessage()
@@ -39,12 +42,12 @@ public final class StateDirectory {
         }
     }
 
-    /** Takes group and others' permissions away again (for files the engine created meanwhile). */
+    /** Takes group and others' permissions away again from files the engine created meanwhile (its umask's). */
     public void tighten() {
         try {
             List<String> changed = OwnerOnly.tighten(root);
             if (!changed.isEmpty()) {
-                log.info("state directory: made owner-only (the daemon's user's alone): {}", String.join(", ", changed));
+                log.debug("state directory: made owner-only: {}", String.join(", ", changed));
             }
         } catch (IOException e) {
             log.warn("cannot restrict the permissions of state directory {}: {}", root, e.toString());

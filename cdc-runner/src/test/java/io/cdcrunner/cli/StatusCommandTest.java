@@ -64,14 +64,14 @@ class StatusCommandTest {
         int port = freePort();
         // The test JVM may hold other tests' pipelines: name ours (a daemon runs one, which status finds alone).
         String jmx = "127.0.0.1:" + port;
-        try (Pipeline pipeline = startPipeline("status", Map.of("jmx.remote.port", String.valueOf(port)))) {
+        try (Pipeline pipeline = startPipeline("status", remoteJmx(port))) {
             for (int id = 1; id <= 25; id++) {
                 db.execute("INSERT INTO status.orders VALUES (" + id + ", " + id + ")");
             }
             await().atMost(WAIT).until(() -> pipeline.counters().processedCount() == 25
-                    && status("--jmx", jmx, "--pipeline", "status").out().contains("in flight 0"));
+                    && monitorStatus("--jmx", jmx, "--pipeline", "status").out().contains("in flight 0"));
 
-            CommandRun text = status("--jmx", jmx, "--pipeline", "status");
+            CommandRun text = monitorStatus("--jmx", jmx, "--pipeline", "status");
             System.out.println("cdc-runner status --jmx " + jmx + "\n" + text.out());
             assertThat(text.exitCode()).isEqualTo(ExitCodes.OK);
             assertThat(text.out())
@@ -82,7 +82,7 @@ class StatusCommandTest {
                     .contains("(25 events, last minute)")
                     .containsPattern("last error +none");
 
-            CommandRun json = status("--jmx", jmx, "--pipeline", "status", "--json");
+            CommandRun json = monitorStatus("--jmx", jmx, "--pipeline", "status", "--json");
             assertThat(json.exitCode()).isEqualTo(ExitCodes.OK);
             JsonNode report = new ObjectMapper().readTree(json.out());
             assertThat(report.get("state").asText()).isEqualTo("STREAMING");
@@ -91,7 +91,7 @@ class StatusCommandTest {
             assertThat(report.get("processingTimeMillis").get("count").asLong()).isEqualTo(25);
             assertThat(report.get("commitToProcessedMillis").has("p999")).isTrue();
         }
-        CommandRun stopped = status("--jmx", jmx, "--timeout", "5");
+        CommandRun stopped = monitorStatus("--jmx", jmx, "--timeout", "5");
         assertThat(stopped.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(stopped.err()).contains("cannot reach a cdc-runner daemon at " + jmx);
     }
@@ -99,11 +99,13 @@ class StatusCommandTest {
     @Test
     void aFailedPipelineIsReportedUnhealthyWithExit4() throws Exception {
         int port = freePort();
-        try (Pipeline pipeline = startPipeline("sick", Map.of("jmx.remote.port", String.valueOf(port),
-                "processor.fail.ids", "1", "processor.on.failure", "halt", "processor.retry.max.attempts", "1"))) {
+        Map<String, String> settings = new HashMap<>(remoteJmx(port));
+        settings.putAll(Map.of("processor.fail.ids", "1", "processor.on.failure", "halt",
+                "processor.retry.max.attempts", "1"));
+        try (Pipeline pipeline = startPipeline("sick", settings)) {
             db.execute("INSERT INTO sick.orders VALUES (1, 1)");
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
-            CommandRun result = status("--jmx", "127.0.0.1:" + port, "--pipeline", "sick");
+            CommandRun result = monitorStatus("--jmx", "127.0.0.1:" + port, "--pipeline", "sick");
             assertThat(result.exitCode()).isEqualTo(ExitCodes.UNHEALTHY);
             assertThat(result.out()).contains("FAILED, NOT healthy").contains("refusing row id 1")
                     .doesNotContain(TestPipelines.PASSWORD);
@@ -150,6 +152,24 @@ class StatusCommandTest {
     void withoutATargetTheCommandLineIsRejected() {
         assertThat(status().exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(status("--jmx", "no-port").exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
+    }
+
+    /** Remote JMX on {@code port} with a monitoring user (remote JMX always needs passwords). */
+    private Map<String, String> remoteJmx(int port) throws IOException {
+        Path passwords = temp.resolve("monitor.password");
+        if (!Files.exists(passwords)) {
+            Files.writeString(passwords, "monitor m0nitor-pw\n");
+            Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Map.of("jmx.remote.port", String.valueOf(port), "jmx.remote.password.file", passwords.toString());
+    }
+
+    /** {@code status} as the monitoring user of {@link #remoteJmx}. */
+    private CommandRun monitorStatus(String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--jmx-password-file";
+        all[args.length + 1] = temp.resolve("monitor.password").toString();
+        return status(all);
     }
 
     private static CommandRun status(String... args) {

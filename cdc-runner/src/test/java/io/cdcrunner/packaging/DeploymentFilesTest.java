@@ -84,7 +84,13 @@ class DeploymentFilesTest {
                 .containsPattern("(?m)^ARG JRE_IMAGE=eclipse-temurin:17-jre$")
                 .containsPattern("(?m)^FROM \\$\\{JRE_IMAGE\\}$")
                 .containsPattern("(?m)^USER cdc-runner$")
-                .contains("CMD [\"cdc-runner\", \"status\", \"--jmx\", \"127.0.0.1:9010\"");
+                .contains("CMD [\"cdc-runner\", \"status\", \"--jmx\", \"127.0.0.1:9010\", \"--jmx-password-file\","
+                        + " \"/var/lib/cdc-runner/jmx.password\"")
+                .contains("ENTRYPOINT [\"docker-entrypoint\"]");
+        // Remote JMX needs a password file: the entry point makes one the health check reads.
+        assertThat(Files.readString(ROOT.resolve("docker/entrypoint.sh")))
+                .contains("passwords=/var/lib/cdc-runner/jmx.password", "umask 077",
+                        "export CDC_JMX_REMOTE_PASSWORD_FILE", "exec cdc-runner \"$@\"");
         assertThat(dockerfile.indexOf("USER cdc-runner")).isGreaterThan(dockerfile.lastIndexOf("FROM "));
     }
 

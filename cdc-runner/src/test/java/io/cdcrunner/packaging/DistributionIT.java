@@ -59,6 +59,8 @@ class DistributionIT {
             int jmxPort = freePort();
             int metricsPort = freePort();
             Path state = temp.resolve("state");
+            Path jmxPasswords = Files.writeString(temp.resolve("jmx.password"), "monitor dist-jmx-pw\n");
+            Files.setPosixFilePermissions(jmxPasswords, PosixFilePermissions.fromString("rw-------"));
             Path config = Files.writeString(temp.resolve("dist.properties"), String.join("\n",
                     "pipeline.name=dist",
                     "source.host=" + db.host(),
@@ -67,6 +69,7 @@ class DistributionIT {
                     "source.tables=shop.orders",
                     "state.dir=" + state,
                     "jmx.remote.port=" + jmxPort,
+                    "jmx.remote.password.file=" + jmxPasswords,
                     "processor.class=io.cdcrunner.processor.builtin.FamilyAggregateProcessor",
                     "processor.family.table=shop.orders",
                     "processor.family.column=customer_id",
@@ -84,7 +87,7 @@ class DistributionIT {
             Process process = daemon.start();
             try {
                 String jmx = "127.0.0.1:" + jmxPort;
-                await().atMost(WAIT).until(() -> !process.isAlive() || run(launcher, "status", "--jmx", jmx).exitCode == 0);
+                await().atMost(WAIT).until(() -> !process.isAlive() || run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString()).exitCode == 0);
                 assertThat(process.isAlive()).as("daemon running; log:\n" + read(log)).isTrue();
 
                 insertOrders(db, ROWS);
@@ -96,8 +99,8 @@ class DistributionIT {
                         .contains("cdc_runner_pipeline_processing_time_millis{pipeline=\"dist\",quantile=\"0.99\"}")
                         .contains("debezium_metrics_totalnumberofeventsseen{context=\"streaming\",pipeline=\"dist\"");
 
-                await().atMost(WAIT).until(() -> run(launcher, "status", "--jmx", jmx).output.contains("in flight 0"));
-                Command status = run(launcher, "status", "--jmx", jmx);
+                await().atMost(WAIT).until(() -> run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString()).output.contains("in flight 0"));
+                Command status = run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString());
                 System.out.println("$ bin/cdc-runner status --jmx " + jmx + "\n" + status.output);
                 assertThat(status.exitCode).isZero();
                 assertThat(status.output).contains("pipeline 'dist': STREAMING, healthy")
@@ -115,7 +118,7 @@ class DistributionIT {
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).as("clean stop on SIGTERM; log:\n" + read(log)).isZero();
 
-                Command stopped = run(launcher, "status", "--jmx", jmx, "--timeout", "5");
+                Command stopped = run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString(), "--timeout", "5");
                 assertThat(stopped.exitCode).isEqualTo(5);
                 String output = read(log);
                 assertThat(output).contains("effective configuration:").contains("source.password=******")

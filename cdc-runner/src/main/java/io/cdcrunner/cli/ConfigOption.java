@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
+import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import picocli.CommandLine.Option;
 
@@ -14,8 +15,11 @@ final class ConfigOption {
             description = "Properties file. -Dkey=value and CDC_* environment variables override it.")
     Path file;
 
+    /** Loads the configuration and makes its secrets the ones masked in every log line and output. */
     RunnerConfig load() throws ConfigException {
-        return ConfigLoader.load(file, System.getenv(), System.getProperties());
+        RunnerConfig config = ConfigLoader.load(file, System.getenv(), System.getProperties());
+        Redaction.install(Redaction.of(config));
+        return config;
     }
 
     static void printProblems(ConfigException e) {

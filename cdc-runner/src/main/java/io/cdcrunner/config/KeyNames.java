@@ -2,6 +2,7 @@ package io.cdcrunner.config;
 
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -10,7 +11,8 @@ final class KeyNames {
 
     // Pass-through keys are not declared, so whether they hold a secret can only be guessed from the name.
     private static final Pattern SECRET_NAME =
-            Pattern.compile(".*(password|passwd|secret|token|credential|private|apikey|api\\.key).*");
+            // "pass" and "pwd" also catch misspellings such as processor.jdbc.pasword.
+            Pattern.compile(".*(pass|pwd|secret|token|credential|private|apikey|api\\.key|access\\.key).*");
 
     private KeyNames() {
     }
@@ -31,9 +33,27 @@ final class KeyNames {
         return distance(name, best.name()) <= limit ? Optional.of(best) : Optional.empty();
     }
 
-    /** Whether an undeclared key's value should be masked because its name suggests a secret. */
+    /** Secret words and how many typing mistakes still count as them. */
+    private static final Map<String, Integer> SECRET_WORDS = Map.of("password", 2, "passwd", 1, "secret", 1,
+            "token", 1, "credential", 2, "credentials", 2, "apikey", 1);
+
+    /**
+     * Whether an undeclared key's value should be masked because its name suggests a secret: it contains a secret
+     * word, or a part of it is one misspelled ({@code processor.jdbc.pasword}, {@code processor.api.tokn}).
+     */
     static boolean looksSecret(String name) {
-        return SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (SECRET_NAME.matcher(lower).matches()) {
+            return true;
+        }
+        for (String part : lower.split("[._-]")) {
+            for (Map.Entry<String, Integer> word : SECRET_WORDS.entrySet()) {
+                if (part.length() >= 4 && distance(part, word.getKey()) <= word.getValue()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

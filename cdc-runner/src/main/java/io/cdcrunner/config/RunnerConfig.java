@@ -3,6 +3,7 @@ package io.cdcrunner.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -28,11 +29,13 @@ public final class RunnerConfig {
     private final JmxSettings jmx;
     private final Map<String, String> debeziumOverrides;
     private final SortedMap<String, String> shownValues;
+    private final List<String> secretValues;
 
     RunnerConfig(String pipelineName, SourceSettings source, Path stateDir, Duration offsetFlushInterval,
                  ProcessorSettings processor, ReadSettings read, DeliverySettings delivery, DeadLetterSettings deadLetters,
                  EngineSettings engine, Duration shutdownTimeout, JmxSettings jmx,
-                 Map<String, String> debeziumOverrides, Map<String, String> shownValues) {
+                 Map<String, String> debeziumOverrides, Map<String, String> shownValues, List<String> secretValues) {
+        this.secretValues = List.copyOf(secretValues);
         this.pipelineName = Objects.requireNonNull(pipelineName);
         this.source = Objects.requireNonNull(source);
         this.stateDir = Objects.requireNonNull(stateDir);
@@ -46,6 +49,11 @@ public final class RunnerConfig {
         this.jmx = Objects.requireNonNull(jmx);
         this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(debeziumOverrides));
         this.shownValues = Collections.unmodifiableSortedMap(new TreeMap<>(shownValues));
+    }
+
+    /** Every secret value of this configuration, for {@link Redaction}: never shown. */
+    List<String> secretValues() {
+        return secretValues;
     }
 
     /** {@code pipeline.name}: safe in JMX object names and as the Debezium topic prefix. */

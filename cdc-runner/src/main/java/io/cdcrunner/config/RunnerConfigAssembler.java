@@ -38,7 +38,8 @@ final class RunnerConfigAssembler {
         values.putIfAbsent(DEADLETTER_JDBC_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
         return new RunnerConfig(string(PIPELINE_NAME), source(), (Path) values.get(STATE_DIR),
                 millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), read(), delivery(), deadLetters(), engine(),
-                millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shownValues());
+                millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shownValues(),
+                Redaction.secretsOf(values, processorOptions, debeziumOverrides));
     }
 
     private SourceSettings source() {
@@ -100,7 +101,7 @@ final class RunnerConfigAssembler {
         Map<String, String> shown = new TreeMap<>();
         for (ConfigKey key : ALL) {
             Object value = values.get(key);
-            shown.put(key.name(), value == null ? "" : key.type().render(value));
+            shown.put(key.name(), value == null ? "" : Redaction.PATTERNS_ONLY.apply(key.type().render(value)));
         }
         processorOptions.forEach((name, value) -> shown.put(PROCESSOR_PREFIX + name, maskIfSecret(name, value)));
         debeziumOverrides.forEach((name, value) -> shown.put(DEBEZIUM_PREFIX + name, maskIfSecret(name, value)));
@@ -108,7 +109,7 @@ final class RunnerConfigAssembler {
     }
 
     private static String maskIfSecret(String name, String value) {
-        return KeyNames.looksSecret(name) ? Secret.MASK : value;
+        return KeyNames.looksSecret(name) ? Secret.MASK : Redaction.PATTERNS_ONLY.apply(value);
     }
 
     private String string(ConfigKey key) {

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Objects;
 
+import io.cdcrunner.config.Redaction;
 import io.cdcrunner.processor.ChangeEvent;
 
 /**
@@ -19,7 +20,8 @@ import io.cdcrunner.processor.ChangeEvent;
  * so the same event failing again, after a restart or a replay, names the same entry and the store
  * replaces it instead of holding it twice. Times are kept to the microsecond (what a database
  * {@code TIMESTAMP(6)} holds), the error message to {@value #MAX_MESSAGE_CHARS} characters and the stack
- * trace to {@value #MAX_STACK_TRACE_CHARS}; longer ones are cut with a note saying so.
+ * trace to {@value #MAX_STACK_TRACE_CHARS}; longer ones are cut with a note saying so. Both are masked
+ * ({@link Redaction}): a configured secret in an exception's message is never stored.
  *
  * @param id            {@code pipeline:eventId}, see {@link #idFor}
  * @param pipeline      {@code pipeline.name} of the pipeline the event failed in
@@ -51,8 +53,9 @@ public record DeadLetter(String id, String pipeline, ChangeEvent event, String e
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(errorClass, "errorClass");
-        errorMessage = cap(errorMessage == null ? "" : errorMessage, MAX_MESSAGE_CHARS);
-        stackTrace = cap(stackTrace == null ? "" : stackTrace, MAX_STACK_TRACE_CHARS);
+        // An exception may echo a JDBC URL with its password: no configured secret is stored or shown.
+        errorMessage = cap(Redaction.mask(errorMessage), MAX_MESSAGE_CHARS);
+        stackTrace = cap(Redaction.mask(stackTrace), MAX_STACK_TRACE_CHARS);
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
         }

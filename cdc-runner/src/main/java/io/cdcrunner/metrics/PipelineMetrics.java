@@ -3,6 +3,7 @@ package io.cdcrunner.metrics;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.cdcrunner.config.Redaction;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.PipelineCounters;
@@ -19,11 +20,11 @@ final class PipelineMetrics implements PipelineMXBean {
     private final EventTimings timings;
     private final SourceLag lag;
     private final ProgressSamples samples;
-    private final SecretMask mask;
+    private final Redaction mask;
     private final Clock clock;
     private final long startedMillis;
 
-    PipelineMetrics(Pipeline pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples, SecretMask mask,
+    PipelineMetrics(Pipeline pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples, Redaction mask,
                     Clock clock) {
         this.pipeline = pipeline;
         this.timings = timings;

@@ -18,6 +18,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.delivery.ProcessedListener;
@@ -95,7 +96,7 @@ public final class PipelineMonitoring implements AutoCloseable {
      * @throws IllegalStateException if the remote connector cannot start; the message names the fix
      */
     public synchronized void start() {
-        PipelineMetrics metrics = new PipelineMetrics(pipeline, timings, lag, samples, SecretMask.of(config), clock);
+        PipelineMetrics metrics = new PipelineMetrics(pipeline, timings, lag, samples, Redaction.of(config), clock);
         // The first sample is the start itself, so events finished before the first tick count in the rate.
         samples.observe(clock.millis(), 0, 0);
         register(metrics);

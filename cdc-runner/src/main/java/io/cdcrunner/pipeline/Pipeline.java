@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.StartFrom;
@@ -84,6 +85,7 @@ public final class Pipeline implements AutoCloseable {
      * @throws PipelineStartException with a message naming the problem and the fix; nothing keeps running
      */
     public void start() {
+        Redaction.install(Redaction.of(config));
         try {
             monitoring.start();
             stateDir = new StateDirectory(config.stateDir()).create();

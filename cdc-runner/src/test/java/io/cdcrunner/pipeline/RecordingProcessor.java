@@ -11,7 +11,8 @@ import io.cdcrunner.processor.ProcessorContext;
 
 /**
  * Test processor: records every event it is given, per pipeline name, so a test can see what the daemon
- * delivered. Optionally fails on rows whose {@code id} is listed in {@code processor.fail.ids}.
+ * delivered. Optionally fails on rows whose {@code id} is listed in {@code processor.fail.ids}, with the message
+ * {@code processor.fail.message} (default "refusing row id") and the id.
  */
 public class RecordingProcessor implements EventProcessor {
 
@@ -19,6 +20,7 @@ public class RecordingProcessor implements EventProcessor {
 
     private List<ChangeEvent> events;
     private String failIds;
+    private String failMessage;
 
     public static List<ChangeEvent> events(String pipeline) {
         return EVENTS.computeIfAbsent(pipeline, p -> new CopyOnWriteArrayList<>());
@@ -32,13 +34,14 @@ public class RecordingProcessor implements EventProcessor {
     public void open(ProcessorContext context) {
         events = events(context.pipelineName());
         failIds = "," + context.config().get("fail.ids", "") + ",";
+        failMessage = context.config().get("fail.message", "refusing row id");
     }
 
     @Override
     public void process(ChangeEvent event) {
         Object id = event.row().has("id") ? event.row().get("id") : null;
         if (id != null && failIds.contains("," + id + ",")) {
-            throw new IllegalStateException("refusing row id " + id);
+            throw new IllegalStateException(failMessage + " " + id);
         }
         events.add(event);
     }

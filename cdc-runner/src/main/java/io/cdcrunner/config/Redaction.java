@@ -1,0 +1,105 @@
+package io.cdcrunner.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Takes secrets out of text before it leaves the process: every configured secret value (the password keys, any
+ * {@code processor.*} or {@code debezium.*} key whose name looks like a secret, misspelled ones included, and the
+ * passwords inside configured JDBC URLs) becomes {@value Secret#MASK}, and so does any {@code password=...} or
+ * {@code //user:password@} in the text, configured or not. Immutable.
+ *
+ * <p>Log lines, dead letters, CLI output and JMX attributes all pass through one instance: {@link #install} makes it
+ * the process's, which the Logback converters ({@code io.cdcrunner.logging}) and the dead-letter model read, since
+ * neither is built by the daemon's wiring.
+ */
+public final class Redaction {
+
+    /** Masks only the patterns; what is in force before a configuration is loaded. */
+    public static final Redaction PATTERNS_ONLY = new Redaction(List.of());
+
+    private static final Pattern URL_PASSWORD =
+            Pattern.compile("(?i)((?:password|passwd|pwd)\\s*[=:]\\s*)([^&;,\\s\"'<>)]+)");
+    private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@\\s]+:)([^/@\\s]+)(@)");
+    private static volatile Redaction installed = PATTERNS_ONLY;
+
+    private final List<String> secrets;
+
+    private Redaction(List<String> secrets) {
+        // Longest first, so a secret that contains another is masked whole.
+        this.secrets = secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    /** The secrets of {@code config}. */
+    public static Redaction of(RunnerConfig config) {
+        return new Redaction(config.secretValues());
+    }
+
+    static List<String> secretsOf(Map<ConfigKey, Object> values, Map<String, String> processorOptions,
+                                  Map<String, String> debeziumOverrides) {
+        Set<String> secrets = new LinkedHashSet<>();
+        values.forEach((key, value) -> {
+            if (value instanceof Secret secret) {
+                secrets.add(secret.reveal());
+            } else if (value instanceof String text) {
+                secrets.addAll(passwordsIn(text));
+            }
+        });
+        processorOptions.forEach((name, value) -> addIfSecret(secrets, name, value));
+        debeziumOverrides.forEach((name, value) -> addIfSecret(secrets, name, value));
+        return new ArrayList<>(secrets);
+    }
+
+    private static void addIfSecret(Set<String> secrets, String name, String value) {
+        if (KeyNames.looksSecret(name)) {
+            secrets.add(value);
+        } else {
+            secrets.addAll(passwordsIn(value));
+        }
+    }
+
+    /** The passwords written into a URL: {@code password=...} in its query, {@code user:password@} before its host. */
+    static List<String> passwordsIn(String text) {
+        List<String> found = new ArrayList<>();
+        Matcher query = URL_PASSWORD.matcher(text);
+        while (query.find()) {
+            found.add(query.group(2));
+        }
+        Matcher userInfo = URL_USER_INFO.matcher(text);
+        while (userInfo.find()) {
+            found.add(userInfo.group(2));
+        }
+        return found;
+    }
+
+    /** Makes this the process's redaction (see the class comment). */
+    public static void install(Redaction redaction) {
+        installed = redaction;
+    }
+
+    /** {@code text} through the process's redaction. */
+    public static String mask(String text) {
+        return installed.apply(text);
+    }
+
+    public String apply(String text) {
+        if (text == null || text.isEmpty()) {
+            return text == null ? "" : text;
+        }
+        String masked = text;
+        for (String secret : secrets) {
+            if (masked.contains(secret)) {
+                masked = masked.replace(secret, Secret.MASK);
+            }
+        }
+        masked = URL_PASSWORD.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK));
+        return URL_USER_INFO.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK + m.group(3)));
+    }
+}

@@ -53,7 +53,8 @@ final class RunnerConfigAssembler {
                 (Secret) values.get(SOURCE_PASSWORD), serverFlavor, (Long) values.get(SOURCE_SERVER_ID),
                 list(SOURCE_TABLES), list(SOURCE_DATABASES), operations,
                 StartFrom.fromConfigValue(string(SOURCE_START)), millis(SOURCE_CONNECT_TIMEOUT),
-                millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF), SourceSettings.Recovery.valueOf(constant(SOURCE_RECOVERY)));
+                millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF), SourceSettings.Recovery.valueOf(constant(SOURCE_RECOVERY)),
+                millis(SOURCE_DOWN_UNHEALTHY_AFTER));
     }
 
     private DeliverySettings delivery() {

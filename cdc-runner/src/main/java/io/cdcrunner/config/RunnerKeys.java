@@ -71,6 +71,8 @@ public final class RunnerKeys {
             "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present.");
     public static final ConfigKey SOURCE_CONNECT_TIMEOUT = withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),
             "How long to wait for a connection to the source server.");
+    public static final ConfigKey SOURCE_DOWN_UNHEALTHY_AFTER = withDefault("source.down.unhealthy.after.ms", DURATION_MS, "30000", atLeast(1),
+            "How long the binlog connection may be down (the engine reconnecting) before status and JMX call the pipeline unhealthy.");
     public static final ConfigKey SOURCE_CONNECT_RETRY_MAX_BACKOFF = withDefault("source.connect.retry.max.backoff.ms", DURATION_MS, "30000", atLeast(1),
             "While the source is unreachable at start-up the daemon retries, backing off exponentially up to this interval.");
     public static final ConfigKey SOURCE_RECOVERY = withDefault("source.recovery", ENUM, "fail", oneOf("fail", "snapshot"),
@@ -154,7 +156,7 @@ public final class RunnerKeys {
             PIPELINE_NAME,
             SOURCE_HOST, SOURCE_PORT, SOURCE_USER, SOURCE_PASSWORD, SOURCE_PASSWORD_FILE, SOURCE_FLAVOR,
             SOURCE_SERVER_ID, SOURCE_TABLES, SOURCE_DATABASES, SOURCE_OPERATIONS, SOURCE_START,
-            SOURCE_CONNECT_TIMEOUT, SOURCE_CONNECT_RETRY_MAX_BACKOFF, SOURCE_RECOVERY,
+            SOURCE_CONNECT_TIMEOUT, SOURCE_CONNECT_RETRY_MAX_BACKOFF, SOURCE_DOWN_UNHEALTHY_AFTER, SOURCE_RECOVERY,
             STATE_DIR, STATE_OFFSET_FLUSH_INTERVAL,
             PROCESSOR_CLASS, PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD,
             PROCESSOR_JDBC_POOL_SIZE, PROCESSOR_READ_URL, PROCESSOR_READ_USER, PROCESSOR_READ_PASSWORD,

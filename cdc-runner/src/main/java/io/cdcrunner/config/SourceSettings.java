@@ -26,11 +26,13 @@ import java.util.Set;
  * @param connectTimeout {@code source.connect.timeout.ms}
  * @param connectRetryMaxBackoff {@code source.connect.retry.max.backoff.ms}
  * @param recovery       {@code source.recovery}: what to do when the recorded position was purged
+ * @param downUnhealthyAfter {@code source.down.unhealthy.after.ms}: how long the binlog connection may be down
+ *                       before the pipeline counts as unhealthy
  */
 public record SourceSettings(String host, int port, String user, Secret password, Optional<ServerFlavor> flavor,
                              long serverId, List<String> tables, List<String> databases,
                              Set<Operation> operations, StartFrom start, Duration connectTimeout,
-                             Duration connectRetryMaxBackoff, Recovery recovery) {
+                             Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter) {
 
     /** What to do when the recorded binlog position is no longer on the server. */
     public enum Recovery {
@@ -49,6 +51,7 @@ public record SourceSettings(String host, int port, String user, Secret password
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(connectRetryMaxBackoff, "connectRetryMaxBackoff");
         Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(downUnhealthyAfter, "downUnhealthyAfter");
         tables = List.copyOf(tables);
         databases = List.copyOf(databases);
         if (operations.isEmpty()) {

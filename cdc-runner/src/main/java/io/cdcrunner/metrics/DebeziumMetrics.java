@@ -46,6 +46,11 @@ final class DebeziumMetrics {
                 && ((Number) remaining.get()).longValue() < ((Number) total.get()).longValue();
     }
 
+    /** Whether the binlog client is connected; empty when the engine's MBean is not there (starting, restarting). */
+    Optional<Boolean> binlogConnected() {
+        return attribute("streaming", "Connected").map(Boolean.TRUE::equals);
+    }
+
     /** Whether the connector finished reading its snapshot. */
     boolean snapshotCompleted() {
         return attribute("snapshot", "SnapshotCompleted").map(Boolean.TRUE::equals).orElse(false);

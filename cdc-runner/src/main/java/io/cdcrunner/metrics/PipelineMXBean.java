@@ -68,6 +68,9 @@ public interface PipelineMXBean {
     /** How long attempts have been failing with no event finishing since; 0 when not failing. */
     long getFailingForSeconds();
 
+    /** How long the binlog connection has been down while streaming, in seconds; 0 when it is up. */
+    long getSourceDisconnectedSeconds();
+
     /** Seconds since the pipeline was started. */
     long getUptimeSeconds();
 

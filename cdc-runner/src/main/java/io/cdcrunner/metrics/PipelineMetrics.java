@@ -20,12 +20,14 @@ final class PipelineMetrics implements PipelineMXBean {
     private final EventTimings timings;
     private final SourceLag lag;
     private final ProgressSamples samples;
+    private final SourceConnection connection;
     private final Redaction mask;
     private final Clock clock;
     private final long startedMillis;
 
-    PipelineMetrics(Pipeline pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples, Redaction mask,
-                    Clock clock) {
+    PipelineMetrics(Pipeline pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples,
+                    SourceConnection connection, Redaction mask, Clock clock) {
+        this.connection = connection;
         this.pipeline = pipeline;
         this.timings = timings;
         this.lag = lag;
@@ -54,7 +56,8 @@ final class PipelineMetrics implements PipelineMXBean {
     public boolean isHealthy() {
         PipelineState state = pipeline.state();
         return (state == PipelineState.SNAPSHOTTING || state == PipelineState.STREAMING)
-                && samples.failingForMillis(clock.millis()) < FAILING_LIMIT.toMillis();
+                && samples.failingForMillis(clock.millis()) < FAILING_LIMIT.toMillis()
+                && connection.downForMillis(clock.millis()) < pipeline.sourceDownLimit().toMillis();
     }
 
     @Override
@@ -134,6 +137,12 @@ final class PipelineMetrics implements PipelineMXBean {
         if (pipeline.failure().isPresent()) {
             return mask.apply(describe(pipeline.failure().get()));
         }
+        long down = getSourceDisconnectedSeconds();
+        if (down > 0) {
+            return "the binlog connection to the source has been down for " + down + " s (unhealthy after "
+                    + pipeline.sourceDownLimit().toSeconds() + " s, source.down.unhealthy.after.ms); the engine keeps"
+                    + " reconnecting, and the log has its errors";
+        }
         long failing = getFailingForSeconds();
         if (failing > 0) {
             return "the processor has been failing for " + failing + " s with no event finished ("
@@ -145,6 +154,11 @@ final class PipelineMetrics implements PipelineMXBean {
     @Override
     public long getFailingForSeconds() {
         return samples.failingForMillis(clock.millis()) / 1000;
+    }
+
+    @Override
+    public long getSourceDisconnectedSeconds() {
+        return connection.downForMillis(clock.millis()) / 1000;
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class PipelineMonitoring implements AutoCloseable {
     private final EventTimings timings;
     private final SourceLag lag;
     private final ProgressSamples samples = new ProgressSamples();
+    private final SourceConnection connection = new SourceConnection();
     private ScheduledExecutorService timer;
     private ObjectName registered;
     private PipelineMetrics registeredBean;
@@ -96,7 +97,8 @@ public final class PipelineMonitoring implements AutoCloseable {
      * @throws IllegalStateException if the remote connector cannot start; the message names the fix
      */
     public synchronized void start() {
-        PipelineMetrics metrics = new PipelineMetrics(pipeline, timings, lag, samples, Redaction.of(config), clock);
+        PipelineMetrics metrics = new PipelineMetrics(pipeline, timings, lag, samples, connection,
+                Redaction.of(config), clock);
         // The first sample is the start itself, so events finished before the first tick count in the rate.
         samples.observe(clock.millis(), 0, 0);
         register(metrics);
@@ -168,6 +170,8 @@ public final class PipelineMonitoring implements AutoCloseable {
             timings.rotate();
             DeliveryCounters delivery = pipeline.counters().delivery();
             samples.observe(clock.millis(), PipelineMetrics.finished(delivery), delivery.failedAttempts());
+            connection.observe(clock.millis(), debezium.binlogConnected(), pipeline.state());
+            lag.sourceDown(connection.downForMillis(clock.millis()) > 0);
             if (++ticks % PROGRESS_EVERY_TICKS == 0) {
                 progress.report();
             }

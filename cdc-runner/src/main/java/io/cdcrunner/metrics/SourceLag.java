@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
  *       exact to one batch and keeps growing while the pipeline is paused or a processor is stuck.</li>
  *   <li>Between batches, when the engine's queue still holds events (catching up): the lag measured when the
  *       last batch finished.</li>
+ *   <li>While the binlog connection is down: the age of the last event seen, so it keeps growing.</li>
  *   <li>Otherwise 0: the daemon has processed everything the binlog reader handed over, so it is 0 while the
  *       source is idle (Debezium's own {@code MilliSecondsBehindSource} keeps the last event's value then).</li>
  * </ul>
@@ -25,6 +26,8 @@ public final class SourceLag {
     private final BooleanSupplier engineQueueHasEvents;
     private volatile long batchOldestCommit = NONE;
     private volatile long lastBatchLag;
+    private volatile long lastCommit = NONE;
+    private volatile boolean sourceDown;
 
     SourceLag(Clock clock, BooleanSupplier engineQueueHasEvents) {
         this.clock = clock;
@@ -38,6 +41,14 @@ public final class SourceLag {
      */
     public void batchStarted(long oldestCommitMillis) {
         batchOldestCommit = oldestCommitMillis < 0 ? NONE : oldestCommitMillis;
+        if (oldestCommitMillis >= 0 && oldestCommitMillis > lastCommit) {
+            lastCommit = oldestCommitMillis;
+        }
+    }
+
+    /** While the binlog connection is down, the lag is the age of the last event seen: it keeps growing. */
+    void sourceDown(boolean down) {
+        sourceDown = down;
     }
 
     /** The batch is done (finished, or given up because the pipeline stops or failed). */
@@ -54,6 +65,10 @@ public final class SourceLag {
         long oldest = batchOldestCommit;
         if (oldest != NONE) {
             return Math.max(0, clock.millis() - oldest);
+        }
+        long last = lastCommit;
+        if (sourceDown && last != NONE) {
+            return Math.max(0, clock.millis() - last);
         }
         return engineQueueHasEvents.getAsBoolean() ? lastBatchLag : 0;
     }

@@ -333,6 +333,11 @@ public final class Pipeline implements AutoCloseable {
         return config.pipelineName();
     }
 
+    /** How long the binlog connection may be down before the pipeline counts as unhealthy. */
+    public Duration sourceDownLimit() {
+        return config.source().downUnhealthyAfter();
+    }
+
     /** Holds the pipeline before its next batch while paused (the JMX operations pause and resume). */
     public PauseGate pauseGate() {
         return pauseGate;

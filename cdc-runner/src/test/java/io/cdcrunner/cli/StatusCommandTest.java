@@ -149,6 +149,45 @@ class StatusCommandTest {
     }
 
     @Test
+    void aSourceDownLongerThanTheLimitIsUnhealthyWithTheReasonAndTheLagKeepsGrowing() throws Exception {
+        // A server of its own: this test stops it.
+        try (MariaDbTestDatabase source = new MariaDbTestDatabase()) {
+            source.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            source.execute("CREATE DATABASE down", "CREATE TABLE down.orders (id BIGINT PRIMARY KEY, amount INT)");
+            int port = freePort();
+            Map<String, String> settings = new HashMap<>(remoteJmx(port));
+            settings.putAll(Map.of("pipeline.name", "down", "source.tables", "down.orders",
+                    "source.down.unhealthy.after.ms", "3000", "source.connect.retry.max.backoff.ms", "1000"));
+            String jmx = "127.0.0.1:" + port;
+            try (Pipeline pipeline = new Pipeline(TestPipelines.config(source, Files.createDirectories(temp.resolve("down")),
+                    settings))) {
+                pipeline.start();
+                source.execute("INSERT INTO down.orders VALUES (1, 1)");
+                await().atMost(WAIT).until(() -> pipeline.counters().processedCount() == 1);
+                assertThat(monitorStatus("--jmx", jmx, "--pipeline", "down").exitCode()).isEqualTo(ExitCodes.OK);
+
+                source.server().stop();
+                CommandRun down = await().atMost(WAIT).until(() -> monitorStatus("--jmx", jmx, "--pipeline", "down"),
+                        run -> run.exitCode() == ExitCodes.UNHEALTHY);
+                assertThat(down.out()).contains("STREAMING, NOT healthy", "binlog connection to the source has been down");
+                long lagThen = lag(monitorStatus("--jmx", jmx, "--pipeline", "down", "--json"));
+                await().atMost(WAIT).until(() -> lag(monitorStatus("--jmx", jmx, "--pipeline", "down", "--json"))
+                        >= lagThen + 1000);
+
+                source.server().startServer();
+                await().atMost(WAIT).until(() -> monitorStatus("--jmx", jmx, "--pipeline", "down").exitCode()
+                        == ExitCodes.OK);
+                source.execute("INSERT INTO down.orders VALUES (2, 2)");
+                await().atMost(WAIT).until(() -> pipeline.counters().processedCount() == 2);
+            }
+        }
+    }
+
+    private static long lag(CommandRun json) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).path("millisBehindSource").asLong();
+    }
+
+    @Test
     void withoutATargetTheCommandLineIsRejected() {
         assertThat(status().exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(status("--jmx", "no-port").exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);

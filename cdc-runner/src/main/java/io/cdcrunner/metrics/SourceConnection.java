@@ -1,0 +1,36 @@
+package io.cdcrunner.metrics;
+
+import java.util.Optional;
+
+import io.cdcrunner.pipeline.PipelineState;
+
+/**
+ * How long the binlog connection has been down while the pipeline should be streaming, sampled once a second from
+ * the engine's own {@code Connected} attribute. A missing engine (restarting after a lost connection) counts as
+ * down too. While it is down the engine keeps trying to reconnect and the pipeline's state stays {@code STREAMING};
+ * health checks need this to see it.
+ */
+final class SourceConnection {
+
+    private static final long UP = -1;
+
+    private volatile long downSince = UP;
+
+    /**
+     * @param connected the engine's {@code Connected}, empty when its MBean is not there
+     */
+    void observe(long nowMillis, Optional<Boolean> connected, PipelineState state) {
+        boolean down = state == PipelineState.STREAMING && !connected.orElse(false);
+        if (!down) {
+            downSince = UP;
+        } else if (downSince == UP) {
+            downSince = nowMillis;
+        }
+    }
+
+    /** How long it has been down; 0 when up. */
+    long downForMillis(long nowMillis) {
+        long since = downSince;
+        return since == UP ? 0 : Math.max(0, nowMillis - since);
+    }
+}

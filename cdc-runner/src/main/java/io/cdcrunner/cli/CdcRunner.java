@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point: {@code cdc-runner run|check|status|dlq|config-doc|demo|demo-writer}. */
 @Command(name = "cdc-runner", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        // --help and --version on every command and subcommand too.
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
                 + "read from the binlog by an embedded Debezium engine.",
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, DlqCommand.class,

@@ -74,6 +74,7 @@ final class StatusCommand implements Callable<Integer> {
             MBeanServerConnection connection = connector.getMBeanServerConnection();
             ObjectName name = pipelineName(connection);
             if (name == null) {
+                printUnreachableJson(where, "no such pipeline");
                 return ExitCodes.UNREACHABLE;
             }
             StatusReport report = StatusReport.of(JMX.newMXBeanProxy(connection, name, PipelineMXBean.class));
@@ -86,6 +87,7 @@ final class StatusCommand implements Callable<Integer> {
             Throwable cause = e instanceof UndeclaredThrowableException u ? u.getUndeclaredThrowable() : e;
             String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : rootMessage(cause);
             System.err.println("cannot reach a cdc-runner daemon at " + where + ": " + reason);
+            printUnreachableJson(where, reason);
             return ExitCodes.UNREACHABLE;
         } catch (MalformedObjectNameException e) {
             System.err.println("--pipeline: " + e.getMessage());
@@ -113,6 +115,19 @@ final class StatusCommand implements Callable<Integer> {
                     + names.stream().map(n -> n.getKeyProperty("name")).sorted().toList());
         }
         return names.iterator().next();
+    }
+
+    /** With --json, a health check parses the output whatever happened: say in JSON that nothing answered. */
+    private void printUnreachableJson(String where, String reason) {
+        if (!json) {
+            return;
+        }
+        var node = new ObjectMapper().createObjectNode();
+        node.put("reachable", false);
+        node.put("healthy", false);
+        node.put("target", where);
+        node.put("error", reason);
+        System.out.println(node.toPrettyString());
     }
 
     /** RMI nests the useful part ("Connection refused") several causes deep. */

@@ -53,10 +53,12 @@ public record CheckReport(List<CheckResult> results) {
     private String summary() {
         long failed = results.stream().filter(r -> r.status() == CheckResult.Status.FAIL).count();
         long warned = results.stream().filter(r -> r.status() == CheckResult.Status.WARN).count();
-        String warnings = warned == 0 ? "" : ", " + warned + " warning" + (warned == 1 ? "" : "s");
+        long skipped = results.stream().filter(r -> r.status() == CheckResult.Status.SKIP).count();
+        String warnings = (warned == 0 ? "" : ", " + warned + " warning" + (warned == 1 ? "" : "s"))
+                + (skipped == 0 ? "" : ", " + skipped + " skipped");
         return failed == 0
                 ? "check passed: " + results.size() + " checks" + warnings
-                : "check FAILED: " + failed + " of " + results.size() + " checks failed" + warnings;
+                : "check FAILED: " + failed + " of " + (results.size() - skipped) + " checks failed" + warnings;
     }
 
     private static String tag(CheckResult.Status status) {
@@ -64,6 +66,7 @@ public record CheckReport(List<CheckResult> results) {
             case OK -> "[ OK ]";
             case WARN -> "[WARN]";
             case FAIL -> "[FAIL]";
+            case SKIP -> "[SKIP]";
         };
     }
 }

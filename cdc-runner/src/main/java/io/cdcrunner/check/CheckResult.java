@@ -14,7 +14,9 @@ public record CheckResult(String name, Status status, String detail, String fix)
 
     /** How a check came out. Only {@link #FAIL} makes the report fail. */
     public enum Status {
-        OK, WARN, FAIL
+        OK, WARN, FAIL,
+        /** Not run, because a check it needs failed (the server could not be reached, say). */
+        SKIP
     }
 
     public CheckResult {
@@ -33,6 +35,10 @@ public record CheckResult(String name, Status status, String detail, String fix)
 
     public static CheckResult fail(String name, String detail, String fix) {
         return new CheckResult(name, Status.FAIL, detail, fix);
+    }
+
+    public static CheckResult skipped(String name, String reason) {
+        return new CheckResult(name, Status.SKIP, "skipped: " + reason, null);
     }
 
     public boolean failed() {

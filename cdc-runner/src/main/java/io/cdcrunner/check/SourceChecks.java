@@ -113,7 +113,7 @@ public final class SourceChecks {
 
     private static void skip(List<CheckResult> results, List<String> names, String reason) {
         for (String name : names) {
-            results.add(CheckResult.fail(name, "skipped: " + reason, null));
+            results.add(CheckResult.skipped(name, reason));
         }
     }
 

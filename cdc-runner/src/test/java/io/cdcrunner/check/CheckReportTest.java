@@ -32,4 +32,14 @@ class CheckReportTest {
         assertThat(report.passed()).isTrue();
         assertThat(report.render()).endsWith("check passed: 2 checks, 1 warning\n");
     }
+
+    @Test
+    void checksSkippedAfterAFailedLoginAreNotCountedAsFailures() {
+        CheckReport report = new CheckReport(List.of(CheckResult.fail("connection", "Access denied", "check the password"),
+                CheckResult.skipped("log_bin", "not connected"), CheckResult.skipped("grants", "not connected"),
+                CheckResult.ok("state directory", "writable")));
+        assertThat(report.render()).contains("[SKIP] log_bin ........... skipped: not connected")
+                .endsWith("check FAILED: 1 of 2 checks failed, 2 skipped\n");
+        assertThat(report.failures()).extracting(CheckResult::name).containsExactly("connection");
+    }
 }

@@ -38,6 +38,12 @@ final class RunCommand implements Callable<Integer> {
         try {
             pipeline.start();
         } catch (PipelineStartException e) {
+            if (pipeline.stopRequested()) {
+                // SIGTERM while waiting for the source (or starting): the stop that was asked for, not a failure.
+                log.info("stopped before the pipeline started ({})", e.getMessage());
+                ShutdownSignals.awaitHandlers();
+                return ExitCodes.OK;
+            }
             log.error("cannot start: {}", e.getMessage());
             return ExitCodes.FAILED;
         }

@@ -182,6 +182,11 @@ public final class Pipeline implements AutoCloseable {
         return closeRequested.getCount() == 0;
     }
 
+    /** Whether {@link #close()} was called (a SIGTERM, say). */
+    public boolean stopRequested() {
+        return stopping();
+    }
+
     private StartPlan prepareSource(StateDirectory stateDir) {
         SourceSettings source = config.source();
         return new SourceProbe(source, closeRequested).withConnection(connection -> {

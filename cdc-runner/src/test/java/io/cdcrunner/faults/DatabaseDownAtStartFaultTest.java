@@ -107,4 +107,31 @@ class DatabaseDownAtStartFaultTest {
                 .filter(l -> l.contains(hostPort) && RETRY.matcher(l).find() && DELAY.matcher(l).find())
                 .toList();
     }
+
+    @Test
+    void aStopWhileWaitingForTheDatabaseExitsZeroWithoutAnError() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        props.put("pipeline.name", "waiting");
+        props.put("source.host", "127.0.0.1");
+        props.put("source.port", String.valueOf(port));
+        props.put("source.user", FaultDatabase.USER);
+        props.put("source.password", FaultDatabase.PASSWORD);
+        props.put("source.tables", FaultDatabase.TABLE);
+        props.put("source.connect.retry.max.backoff.ms", "1000");
+        props.put("state.dir", Files.createDirectories(temp.resolve("waiting-state")).toString());
+        Path config = FaultDatabase.writeConfig(temp.resolve("waiting.properties"), props);
+        try (DaemonProcess daemon = new DaemonProcess("waiting", config, Files.createDirectories(temp.resolve("waiting-logs")))) {
+            daemon.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> daemon.outputText().contains("unreachable"));
+            daemon.sigterm();
+            int exit = daemon.waitFor(Duration.ofSeconds(30));
+            assertThat(exit).as(daemon.tail(20)).isZero();
+            assertThat(daemon.outputText()).doesNotContain(" ERROR ").contains("stopped before the pipeline started");
+        }
+    }
 }

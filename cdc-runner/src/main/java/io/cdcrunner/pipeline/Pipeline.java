@@ -1,6 +1,7 @@
 package io.cdcrunner.pipeline;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.check.SourceReadiness;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
@@ -191,6 +193,11 @@ public final class Pipeline implements AutoCloseable {
         SourceSettings source = config.source();
         return new SourceProbe(source, closeRequested).withConnection(connection -> {
             ServerInfo info = ServerInfo.read(connection);
+            List<String> problems = SourceReadiness.problems(connection, info);
+            if (!problems.isEmpty()) {
+                throw new PipelineStartException("the source " + source.host() + ":" + source.port()
+                        + " cannot be read as it is set up: " + String.join("; ", problems));
+            }
             flavor = source.flavor().orElse(info.flavor());
             boolean recoverySnapshot = false;
             Optional<String> purged = PurgedPositionCheck.purgedFile(connection, stateDir);

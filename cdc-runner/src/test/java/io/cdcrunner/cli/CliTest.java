@@ -62,6 +62,13 @@ class CliTest {
             assertThat(result.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED);
             assertThat(result.out()).contains("log_bin").contains("OFF").contains("log_bin=binlog")
                     .doesNotContain(TestPipelines.PASSWORD);
+
+            // run gives the same diagnosis, before it records anything, instead of blaming the password.
+            CommandRun started = run("run", "--config", file.toString());
+            assertThat(started.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(started.all()).contains("log_bin is OFF", "log_bin=binlog").doesNotContain("check source.user and the password")
+                    .doesNotContain("first start: recorded");
+            assertThat(temp.resolve("state").resolve("offsets.json")).doesNotExist();
         }
     }
 

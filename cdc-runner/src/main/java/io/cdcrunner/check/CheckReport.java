@@ -21,6 +21,13 @@ public record CheckReport(List<CheckResult> results) {
         return results.stream().filter(CheckResult::failed).toList();
     }
 
+    /** This report with {@code more} results after its own. */
+    public CheckReport with(CheckResult... more) {
+        List<CheckResult> all = new java.util.ArrayList<>(results);
+        all.addAll(List.of(more));
+        return new CheckReport(all);
+    }
+
     /** The first result with this name, if any. */
     public Optional<CheckResult> find(String name) {
         return results.stream().filter(r -> r.name().equals(name)).findFirst();

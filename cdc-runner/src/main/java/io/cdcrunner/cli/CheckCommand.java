@@ -3,11 +3,14 @@ package io.cdcrunner.cli;
 import java.util.concurrent.Callable;
 
 import io.cdcrunner.check.CheckReport;
+import io.cdcrunner.check.CheckResult;
 import io.cdcrunner.check.SourceChecks;
 import io.cdcrunner.check.SourceLogin;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.pipeline.ProcessorHost;
+import io.cdcrunner.pipeline.ProcessorProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -31,8 +34,20 @@ final class CheckCommand implements Callable<Integer> {
         SourceSettings source = runnerConfig.source();
         SourceLogin login = new SourceLogin(source.host(), source.port(), source.user(),
                 source.password().reveal().toCharArray(), source.connectTimeout());
-        CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run();
+        CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
+                .with(processorCheck(runnerConfig));
         System.out.println(report.render());
         return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    /** The processor class loads and its constructor runs, as {@code run} needs before it records anything. */
+    private static CheckResult processorCheck(RunnerConfig config) {
+        String className = config.processor().className();
+        try {
+            ProcessorHost.create(className);
+            return CheckResult.ok("processor", className);
+        } catch (ProcessorProblem e) {
+            return CheckResult.fail("processor", e.getMessage(), "fix processor.class or the processor's jar in lib/");
+        }
     }
 }

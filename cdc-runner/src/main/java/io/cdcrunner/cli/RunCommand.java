@@ -11,6 +11,7 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.PipelineStartException;
 import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.pipeline.ProcessorProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -37,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
         ShutdownSignals.onTermination(pipeline::close);
         try {
             pipeline.start();
+        } catch (ProcessorProblem e) {
+            log.error("cannot start: {}", e.getMessage());
+            return ExitCodes.BAD_CONFIG;
         } catch (PipelineStartException e) {
             if (pipeline.stopRequested()) {
                 // SIGTERM while waiting for the source (or starting): the stop that was asked for, not a failure.

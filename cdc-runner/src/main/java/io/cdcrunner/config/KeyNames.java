@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Rules about key names that are not part of any one declaration: typo suggestions and secret-looking names. */
-final class KeyNames {
+public final class KeyNames {
 
     // Pass-through keys are not declared, so whether they hold a secret can only be guessed from the name.
     private static final Pattern SECRET_NAME =
@@ -31,6 +31,13 @@ final class KeyNames {
                 .orElseThrow();
         int limit = Math.max(2, name.length() / 4);
         return distance(name, best.name()) <= limit ? Optional.of(best) : Optional.empty();
+    }
+
+    /** The candidate {@code name} is most likely a misspelling of, if any is close enough. */
+    public static Optional<String> closest(String name, java.util.Collection<String> candidates) {
+        return candidates.stream().filter(c -> !c.equals(name))
+                .min(Comparator.comparingInt(c -> distance(name, c)))
+                .filter(c -> distance(name, c) <= Math.max(2, name.length() / 4));
     }
 
     /** Secret words and how many typing mistakes still count as them. */

@@ -96,7 +96,16 @@ public final class Pipeline implements AutoCloseable {
                 if (stopping()) {
                     throw new PipelineStartException("stopped during start-up");
                 }
+                // The processor and its keys are checked before anything is recorded.
                 openProcessing();
+            }
+            if (plan.seedCurrentPosition()) {
+                seedCurrentPosition();
+            }
+            synchronized (this) {
+                if (stopping()) {
+                    throw new PipelineStartException("stopped during start-up");
+                }
                 skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                         config.pipelineName(), CaptureFilter.of(config.source()), flavor,
                         () -> SourceJdbc.connect(config.source()), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
@@ -211,15 +220,20 @@ public final class Pipeline implements AutoCloseable {
             StartPlan plan = StartPlan.decide(OffsetSeeder.hasOffsets(stateDir.offsetsFile()),
                     stateDir.hasSchemaHistory(), source.start() == StartFrom.SNAPSHOT || recoverySnapshot,
                     source.recovery() == SourceSettings.Recovery.SNAPSHOT);
-            if (plan.seedCurrentPosition()) {
-                BinlogPosition position = ServerInfo.currentPosition(connection);
-                OffsetSeeder.seedIfAbsent(stateDir.offsetsFile(), config.pipelineName(), config.pipelineName(),
-                        position.file(), position.position(), position.gtidSet());
-                log.info("first start: recorded the current binlog end {}:{}{} as the start position",
-                        position.file(), position.position(),
-                        position.gtidSet() == null ? "" : " (GTIDs " + position.gtidSet() + ")");
-            }
             return plan;
+        });
+    }
+
+    /** First start at the binlog end: the position is recorded before the engine starts, so nothing after it is missed. */
+    private void seedCurrentPosition() {
+        new SourceProbe(config.source(), closeRequested).withConnection(connection -> {
+            BinlogPosition position = ServerInfo.currentPosition(connection);
+            OffsetSeeder.seedIfAbsent(stateDir.offsetsFile(), config.pipelineName(), config.pipelineName(),
+                    position.file(), position.position(), position.gtidSet());
+            log.info("first start: recorded the current binlog end {}:{}{} as the start position",
+                    position.file(), position.position(),
+                    position.gtidSet() == null ? "" : " (GTIDs " + position.gtidSet() + ")");
+            return null;
         });
     }
 

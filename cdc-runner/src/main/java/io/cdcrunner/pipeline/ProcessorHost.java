@@ -39,7 +39,7 @@ public final class ProcessorHost implements AutoCloseable {
      */
     public static ProcessorHost open(RunnerConfig config) {
         ProcessorSettings settings = config.processor();
-        EventProcessor processor = instantiate(settings.className());
+        EventProcessor processor = create(settings.className());
         HikariDataSource dataSource = dataSource(config);
         HikariDataSource readPool;
         try {
@@ -53,6 +53,11 @@ public final class ProcessorHost implements AutoCloseable {
         try {
             processor.open(new Context(config.pipelineName(), processorConfig, dataSource, host.readDataSource()));
             host.opened = true;
+        } catch (IllegalArgumentException e) {
+            // ProcessorConfig's way of saying a key is missing or malformed: the configuration is wrong.
+            host.close();
+            throw new ProcessorProblem("processor " + settings.className() + " rejects its configuration: "
+                    + e.getMessage(), e);
         } catch (Exception e) {
             host.close();
             throw new PipelineStartException("processor " + settings.className() + " failed to open: "
@@ -61,9 +66,9 @@ public final class ProcessorHost implements AutoCloseable {
         Set<String> unread = processorConfig.unreadKeys();
         if (!unread.isEmpty()) {
             host.close();
-            throw new PipelineStartException("unknown processor key(s) " + unread.stream()
-                    .map(k -> "processor." + k).toList() + ": neither cdc-runner nor " + settings.className()
-                    + " uses them; check their spelling or remove them");
+            throw new ProcessorProblem("unknown processor key(s) " + unread.stream()
+                    .map(k -> "processor." + k + suggestion(k, processorConfig)).toList() + ": neither cdc-runner nor "
+                    + settings.className() + " uses them; check their spelling or remove them");
         }
         return host;
     }
@@ -91,22 +96,39 @@ public final class ProcessorHost implements AutoCloseable {
         return config.read().url().orElseGet(() -> processorUrl(config));
     }
 
-    private static EventProcessor instantiate(String className) {
+    /** " (did you mean processor.x?)" for a key close to one the processor read or the daemon declares. */
+    private static String suggestion(String key, ProcessorConfig processorConfig) {
+        java.util.Set<String> known = new java.util.TreeSet<>(processorConfig.readKeys());
+        io.cdcrunner.config.RunnerKeys.ALL.stream().map(io.cdcrunner.config.ConfigKey::name)
+                .filter(name -> name.startsWith(io.cdcrunner.config.RunnerKeys.PROCESSOR_PREFIX))
+                .forEach(name -> known.add(name.substring(io.cdcrunner.config.RunnerKeys.PROCESSOR_PREFIX.length())));
+        return io.cdcrunner.config.KeyNames.closest(key, known).map(k -> " (did you mean processor." + k + "?)")
+                .orElse("");
+    }
+
+    /**
+     * The processor, created: a class that is missing, of the wrong type or whose constructor throws is a
+     * {@link ProcessorProblem} naming the class and the constructor's own exception.
+     */
+    public static EventProcessor create(String className) {
         Class<?> type;
         try {
             type = Class.forName(className);
         } catch (ClassNotFoundException e) {
-            throw new PipelineStartException("processor.class " + className
+            throw new ProcessorProblem("processor.class " + className
                     + " not found: put its jar in the daemon's lib/ directory or fix the class name", e);
         }
         if (!EventProcessor.class.isAssignableFrom(type)) {
-            throw new PipelineStartException("processor.class " + className + " does not implement "
+            throw new ProcessorProblem("processor.class " + className + " does not implement "
                     + EventProcessor.class.getName());
         }
         try {
             return type.asSubclass(EventProcessor.class).getDeclaredConstructor().newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new ProcessorProblem("the constructor of processor.class " + className + " threw " + cause, cause);
         } catch (ReflectiveOperationException e) {
-            throw new PipelineStartException("processor.class " + className
+            throw new ProcessorProblem("processor.class " + className
                     + " needs a public no-argument constructor: " + e, e);
         }
     }

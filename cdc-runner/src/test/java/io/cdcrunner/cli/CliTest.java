@@ -100,4 +100,34 @@ class CliTest {
     private static CommandRun run(String... args) {
         return CommandRun.of(args);
     }
+
+    @Test
+    void processorProblemsAreFoundBeforeAnythingIsRecordedAndExitTwo() throws Exception {
+        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+            db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            Map<String, Map<String, String>> cases = Map.of(
+                    "processor.class com.example.Missing not found", Map.of("processor.class", "com.example.Missing"),
+                    "rules.yaml not found on the class path", Map.of("processor.class",
+                            io.cdcrunner.pipeline.ThrowingConstructorProcessor.class.getName()),
+                    "processor.jdbc.pasword (did you mean processor.jdbc.password?)",
+                            Map.of("processor.jdbc.pasword", "typed-secret"));
+            for (Map.Entry<String, Map<String, String>> problem : cases.entrySet()) {
+                Path state = Files.createDirectories(temp.resolve("p" + Math.abs(problem.getKey().hashCode())));
+                Map<String, String> settings = new java.util.HashMap<>(Map.of("source.tables", "shop.orders"));
+                settings.putAll(problem.getValue());
+                Path file = TestPipelines.writeProperties(db, state.resolve("state"), settings);
+                CommandRun result = run("run", "--config", file.toString());
+                assertThat(result.exitCode()).as(result.all()).isEqualTo(ExitCodes.BAD_CONFIG);
+                assertThat(result.all()).contains(problem.getKey()).doesNotContain("first start: recorded")
+                        .doesNotContain("InvocationTargetException").doesNotContain("typed-secret");
+                assertThat(state.resolve("state").resolve("offsets.json")).doesNotExist();
+            }
+            Path file = TestPipelines.writeProperties(db, Files.createDirectories(temp.resolve("chk")).resolve("state"),
+                    Map.of("source.tables", "shop.orders", "processor.class", "com.example.Missing"));
+            CommandRun check = run("check", "--config", file.toString());
+            assertThat(check.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(check.out()).contains("[FAIL] processor", "com.example.Missing not found");
+        }
+    }
 }

@@ -70,6 +70,11 @@ public final class ProcessorConfig {
         return values.keySet();
     }
 
+    /** The keys the processor asked for so far, given or not. */
+    public Set<String> readKeys() {
+        return Set.copyOf(read);
+    }
+
     /** Keys given in the configuration but never read by the processor: probable typos. */
     public Set<String> unreadKeys() {
         Set<String> unread = new java.util.TreeSet<>(values.keySet());

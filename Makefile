@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 
-.PHONY: demo test bench build dist mariadb clean config-docs
+.PHONY: demo test bench build dist install mariadb clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
@@ -38,11 +38,19 @@ bench: mariadb
 build:
 	$(MVN) -DskipTests package
 
-## dist: the distribution dist/cdc-runner-VERSION/ (bin/cdc-runner, lib/, agent/, config/) and its .tar.gz
+## dist: the distribution dist/cdc-runner-VERSION/ (bin/cdc-runner, lib/, ext/, agent/, config/) and its .tar.gz;
+## the jars users put in dist/cdc-runner-*/ext/ are kept
 dist:
+	@rm -rf .dist-ext && mkdir -p .dist-ext && for d in dist/cdc-runner-*/ext; do [ -d "$$d" ] && cp -p "$$d"/* .dist-ext/ 2>/dev/null; done; true
 	rm -rf dist
 	$(MVN) -DskipTests package
+	@for d in dist/cdc-runner-*/; do mkdir -p "$$d/ext" && cp -p .dist-ext/* "$$d/ext/" 2>/dev/null; done; rm -rf .dist-ext; true
 	@ls -d dist/cdc-runner-*/ dist/cdc-runner-*.tar.gz
+
+## install: puts the processor API (io.cdcrunner:processor) and the daemon in the local Maven repository, for
+## projects that compile a processor against it
+install:
+	$(MVN) -DskipTests install
 
 ## mariadb: make sure the MariaDB server programs exist (installs them with apt-get when run as root)
 mariadb:

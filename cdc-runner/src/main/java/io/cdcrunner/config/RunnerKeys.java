@@ -52,7 +52,7 @@ public final class RunnerKeys {
     public static final ConfigKey SOURCE_PORT = withDefault("source.port", INT, "3306", between(1, 65535),
             "TCP port of the source server.");
     public static final ConfigKey SOURCE_USER = required("source.user", STRING, any(),
-            "User to connect as; needs REPLICATION SLAVE, REPLICATION CLIENT and SELECT.");
+            "User to connect as; needs REPLICATION SLAVE, REPLICATION CLIENT (BINLOG MONITOR on MariaDB 10.5+) and SELECT.");
     public static final ConfigKey SOURCE_PASSWORD = withDefault("source.password", PASSWORD, "", any(),
             "Password of source.user; prefer the CDC_SOURCE_PASSWORD environment variable or source.password.file.");
     public static final ConfigKey SOURCE_PASSWORD_FILE = optional("source.password.file", PATH, any(),

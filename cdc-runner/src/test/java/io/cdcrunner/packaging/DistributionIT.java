@@ -51,6 +51,9 @@ class DistributionIT {
         Path launcher = dist.resolve("bin/cdc-runner");
         assertThat(dist.resolve("config/logback.xml")).exists();
         assertThat(dist.resolve("config/jmx-exporter.yml")).exists();
+        // Users put their processor jars in ext/, which the launcher puts on the class path after lib/.
+        assertThat(dist.resolve("ext")).isDirectory();
+        assertThat(Files.readString(dist.resolve("bin/cdc-runner"))).contains("-cp \"$home/lib/*:$home/ext/*\"");
 
         try (LocalMariaDb db = LocalMariaDb.builder().start()) {
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, "

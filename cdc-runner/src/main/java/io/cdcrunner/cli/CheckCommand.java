@@ -47,7 +47,7 @@ final class CheckCommand implements Callable<Integer> {
             ProcessorHost.create(className);
             return CheckResult.ok("processor", className);
         } catch (ProcessorProblem e) {
-            return CheckResult.fail("processor", e.getMessage(), "fix processor.class or the processor's jar in lib/");
+            return CheckResult.fail("processor", e.getMessage(), "fix processor.class, or put the processor's jar in ext/");
         }
     }
 }

@@ -55,6 +55,8 @@ final class ConfigLevels {
      * ignored, since the JVM and the shell carry many unrelated ones; a {@code CDC_} variable that looks
      * like a misspelt key is reported in {@code problems}.
      */
+    private static final String JDK_JMX_PREFIX = "jmx.remote.x.";
+
     static SortedMap<String, RawValue> merge(Properties file, Properties systemProperties,
                                              Map<String, String> env, List<ConfigProblem> problems) {
         SortedMap<String, RawValue> merged = new TreeMap<>();
@@ -62,7 +64,8 @@ final class ConfigLevels {
             merged.put(key, new RawValue(file.getProperty(key), Level.FILE, key));
         }
         for (String key : systemProperties.stringPropertyNames()) {
-            if (RunnerKeys.isInNamespace(key)) {
+            // jmx.remote.x.* are the JDK's own JMX connector settings (the daemon sets one itself), not keys.
+            if (RunnerKeys.isInNamespace(key) && !key.startsWith(JDK_JMX_PREFIX)) {
                 merged.put(key, new RawValue(systemProperties.getProperty(key), Level.SYSTEM_PROPERTY, key));
             }
         }

@@ -11,8 +11,9 @@ public final class KeyNames {
 
     // Pass-through keys are not declared, so whether they hold a secret can only be guessed from the name.
     private static final Pattern SECRET_NAME =
-            // "pass" and "pwd" also catch misspellings such as processor.jdbc.pasword.
-            Pattern.compile(".*(pass|pwd|secret|token|credential|private|apikey|api\\.key|access\\.key).*");
+            Pattern.compile(".*(password|passwd|secret|token|credential|private|apikey|api\\.key|access\\.key).*");
+    /** Name parts that are a secret's name on their own ({@code db.pass}, {@code jdbc.pwd}). */
+    private static final java.util.Set<String> SECRET_PARTS = java.util.Set.of("pass", "pwd", "pw", "key");
 
     private KeyNames() {
     }
@@ -54,6 +55,9 @@ public final class KeyNames {
             return true;
         }
         for (String part : lower.split("[._-]")) {
+            if (SECRET_PARTS.contains(part)) {
+                return true;
+            }
             for (Map.Entry<String, Integer> word : SECRET_WORDS.entrySet()) {
                 if (part.length() >= 4 && distance(part, word.getKey()) <= word.getValue()) {
                     return true;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Takes secrets out of text before it leaves the process: every configured secret value (the password keys, any
  * {@code processor.*} or {@code debezium.*} key whose name looks like a secret, misspelled ones included, and the
  * passwords inside configured JDBC URLs) becomes {@value Secret#MASK}, and so does any {@code password=...} or
- * {@code //user:password@} in the text, configured or not. Immutable.
+ * {@code //user:password@} and SQL's {@code IDENTIFIED BY '...'} in the text, configured or not. Immutable.
  *
  * <p>Log lines, dead letters, CLI output and JMX attributes all pass through one instance: {@link #install} makes it
  * the process's, which the Logback converters ({@code io.cdcrunner.logging}) and the dead-letter model read, since
@@ -25,16 +25,27 @@ public final class Redaction {
     public static final Redaction PATTERNS_ONLY = new Redaction(List.of());
 
     private static final Pattern URL_PASSWORD =
-            Pattern.compile("(?i)((?:password|passwd|pwd)\\s*[=:]\\s*)([^&;,\\s\"'<>)]+)");
+            Pattern.compile("(?i)((?:password|passwd|pwd)[=:])([^&;,\\s\"'<>()]+)");
     private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@\\s]+:)([^/@\\s]+)(@)");
+    /** A password in SQL: {@code IDENTIFIED BY 'x'}, {@code IDENTIFIED WITH plugin AS 'x'}, {@code PASSWORD('x')}. */
+    private static final Pattern SQL_PASSWORD = Pattern.compile(
+            "(?i)((?:IDENTIFIED(?:\\s+WITH\\s+\\S+)?\\s+(?:BY|AS)|PASSWORD\\s*\\(?)\\s*)('(?:[^'\\\\]|\\\\.|'')*')");
     private static volatile Redaction installed = PATTERNS_ONLY;
+    /** Shorter values would mask ordinary words in log lines; a password this short is no protection anyway. */
+    private static final int MIN_SECRET_LENGTH = 4;
 
     private final List<String> secrets;
 
     private Redaction(List<String> secrets) {
-        // Longest first, so a secret that contains another is masked whole.
-        this.secrets = secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct()
+        // Longest first, so a secret that contains another is masked whole. A value a name only suggests is a
+        // secret (true, 10) would mask positions and counts in every line: such values are not taken.
+        this.secrets = secrets.stream().filter(Redaction::maskable).distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    private static boolean maskable(String secret) {
+        return secret != null && secret.length() >= MIN_SECRET_LENGTH && !secret.equalsIgnoreCase("true")
+                && !secret.equalsIgnoreCase("false") && !(secret.length() < 8 && secret.chars().allMatch(Character::isDigit));
     }
 
     /** The secrets of {@code config}. */
@@ -99,6 +110,7 @@ public final class Redaction {
                 masked = masked.replace(secret, Secret.MASK);
             }
         }
+        masked = SQL_PASSWORD.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "'" + Secret.MASK + "'"));
         masked = URL_PASSWORD.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK));
         return URL_USER_INFO.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK + m.group(3)));
     }

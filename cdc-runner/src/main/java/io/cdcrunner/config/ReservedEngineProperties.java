@@ -45,9 +45,18 @@ final class ReservedEngineProperties {
         useInstead("engine.poll.interval.ms", "poll.interval.ms");
         useInstead("engine.max.batch.size", "max.batch.size");
         useInstead("engine.max.queue.size", "max.queue.size");
-        RESERVED.put("schema.history.internal.skip.unparseable.ddl", "cdc-runner passes over DDL it cannot parse only"
-                + " outside the capture, and decides itself what a captured table needs (see \"Schema changes\" in the"
-                + " README)");
+        String schema = "cdc-runner passes over DDL it cannot parse only outside the capture, and decides itself what"
+                + " a captured table needs (see \"Schema changes\" in the README)";
+        for (String name : new String[] {"schema.history.internal.skip.unparseable.ddl",
+                "schema.history.internal.ddl.filter", "schema.history.internal.store.only.captured.tables.ddl",
+                "schema.history.internal.store.only.captured.databases.ddl"}) {
+            RESERVED.put(name, schema);
+        }
+        String noLoss = "a mode other than fail would skip changes the engine cannot read without a word";
+        RESERVED.put("event.processing.failure.handling.mode", noLoss);
+        RESERVED.put("inconsistent.schema.handling.mode", noLoss);
+        RESERVED.put("message.key.columns", "key() holds the primary key, as the README documents");
+        RESERVED_PREFIXES.put("gtid.source", "skipping transactions by GTID source would drop committed changes");
     }
 
     private ReservedEngineProperties() {

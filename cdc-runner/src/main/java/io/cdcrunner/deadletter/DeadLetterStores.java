@@ -62,7 +62,7 @@ public final class DeadLetterStores {
             type = Class.forName(className);
         } catch (ClassNotFoundException | LinkageError e) {
             throw problem(className, CHOICES + " (no such class on the class path: fix the name, or put the jar "
-                    + "holding it in the daemon's lib/ directory)", e);
+                    + "holding it in the distribution's ext/ directory)", e);
         }
         if (!DeadLetterStore.class.isAssignableFrom(type)) {
             throw problem(className, CHOICES + " (this class does not implement "

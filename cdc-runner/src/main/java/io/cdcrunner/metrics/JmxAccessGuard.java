@@ -29,14 +29,14 @@ import javax.security.auth.Subject;
  * arguments, which may hold secrets, are not read.
  *
  * <p>Roles come from {@code jmx.remote.access.file} in the JDK's format ({@code user readonly} or
- * {@code user readwrite}, {@code #} comments): {@code readwrite} is the operator. A user not listed, or every user
- * when there is no access file, is read-only.
+ * {@code user readwrite}, {@code #} comments): {@code readwrite} is the operator. With an access file the JDK's own
+ * controller also applies it, and refuses users it does not list; without one every user is read-only here.
  */
 final class JmxAccessGuard implements InvocationHandler {
 
     static final String PIPELINE_DOMAIN = "cdc.runner";
-    private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "queryNames",
-            "queryMBeans", "isRegistered", "getMBeanCount", "getDefaultDomain", "getDomains", "isInstanceOf",
+    private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo",
+            "isRegistered", "getMBeanCount", "getDefaultDomain", "getDomains", "isInstanceOf",
             "getObjectInstance", "removeNotificationListener",
             // The connector's own calls to unmarshal parameters; no remote client can make them.
             "getClassLoaderRepository", "getClassLoaderFor", "getClassLoader");
@@ -111,6 +111,10 @@ final class JmxAccessGuard implements InvocationHandler {
             return;
         }
         if (READS.contains(name)) {
+            return;
+        }
+        if ((name.equals("queryNames") || name.equals("queryMBeans")) && args[1] == null) {
+            // A query expression would read attributes past this guard; a name pattern is enough to list.
             return;
         }
         if (name.equals("addNotificationListener") && !(args[1] instanceof ObjectName)) {

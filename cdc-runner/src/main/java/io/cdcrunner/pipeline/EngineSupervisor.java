@@ -99,13 +99,32 @@ final class EngineSupervisor {
         closer.start();
     }
 
+    /** Closes the engine and starts it again at the recorded position, as after a lost connection. */
+    void restartAt(Runnable beforeStart) {
+        synchronized (this) {
+            pendingReload = () -> {
+                beforeStart.run();
+                restartAfter(FIRST_BACKOFF);
+            };
+        }
+        Thread closer = new Thread(this::close, "cdc-engine-restart-" + config.pipelineName());
+        closer.setDaemon(true);
+        closer.start();
+    }
+
     private void reloadSchema(UnreadableStatement change) {
         BinlogPoint at = change.position().orElseThrow();
         try {
-            new SchemaRecoveries(state.schemaRecoveriesFile()).add(at, change.statement());
+            if (closeRequested.getCount() == 0) {
+                onEnd.accept(null);
+                return;
+            }
+            // History first: a crash before the statement is recorded then finds no history and rebuilds it from
+            // the server again; the other order would trust the old definitions past the statement.
             if (state.hasSchemaHistory()) {
                 state.setSchemaHistoryAside(at.file() + "-" + at.position());
             }
+            new SchemaRecoveries(state.schemaRecoveriesFile()).add(at, change.statement());
             log.warn("pipeline '{}': the engine cannot parse a DDL statement on captured {} at {}; took the table"
                             + " definitions from the server instead (no later statement changed them): {}",
                     config.pipelineName(), String.join(", ", change.targets()), at,

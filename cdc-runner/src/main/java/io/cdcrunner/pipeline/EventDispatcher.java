@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -67,16 +68,20 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     }
 
     /**
-     * Waits until the records queued before the fence are processed: no batch in progress and none handed over
-     * for {@code quiet}, which must be longer than the engine takes to hand over a queued batch (a few poll
-     * intervals). The caller holds the binlog thread, so nothing new is queued meanwhile.
+     * Waits until the records queued before the fence are processed: no batch in progress, none held by a pause, and
+     * none handed over for {@code quiet} since the fence was set, which must be longer than the engine takes to hand
+     * over a queued batch (a few poll intervals). The caller holds the binlog thread, so nothing new is queued
+     * meanwhile.
      *
-     * @return false if that did not happen within {@code timeout}
+     * @return false if that did not happen within {@code timeout}, or the pipeline is stopping
      */
-    boolean awaitDrained(Duration quiet, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (fenceReached || (!inBatch && System.nanoTime() - lastBatchEndNanos >= quiet.toNanos())) {
+    boolean awaitDrained(Duration quiet, Duration timeout, BooleanSupplier held, BooleanSupplier stopping)
+            throws InterruptedException {
+        long fenced = System.nanoTime();
+        long deadline = fenced + timeout.toNanos();
+        while (System.nanoTime() < deadline && !stopping.getAsBoolean()) {
+            long quietSince = Math.max(fenced, lastBatchEndNanos);
+            if (fenceReached || (!inBatch && !held.getAsBoolean() && System.nanoTime() - quietSince >= quiet.toNanos())) {
                 return true;
             }
             Thread.sleep(Math.max(1, quiet.toMillis() / 5));
@@ -95,13 +100,14 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         if (current == null) {
             return records.size();
         }
-        if (current.change().position().isEmpty()) {
+        if (current.change().fence().isEmpty()) {
             return 0;
         }
-        BinlogPoint statement = current.change().position().get();
+        BinlogPoint fence = current.change().fence().get();
         for (int i = 0; i < records.size(); i++) {
             Optional<BinlogPoint> at = BinlogPoint.fromOffset(records.get(i).record().sourceOffset());
-            if (at.isEmpty() || at.get().compareTo(statement) > 0) {
+            // A record's position is its transaction's start: the statement's own transaction is fenced too.
+            if (at.isEmpty() || at.get().compareTo(fence) >= 0) {
                 return i;
             }
         }
@@ -138,24 +144,21 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         }
         List<ChangeEvent> mapped = new ArrayList<>(records.size());
         List<ChangeEvent> events = new ArrayList<>(records.size());
+        RuntimeException[] unmappable = new RuntimeException[records.size()];
         boolean snapshot = false;
-        ProcessingHaltedException halt = null;
-        for (RecordChangeEvent<SourceRecord> change : records) {
-            SourceRecord record = change.record();
+        for (int i = 0; i < records.size(); i++) {
+            SourceRecord record = records.get(i).record();
             snapshot |= isSnapshot(record.sourceOffset());
             ChangeEvent event;
             try {
                 event = mapper.map(record);
             } catch (RuntimeException e) {
-                try {
-                    // Stored as a dead letter, then marked like a finished event.
-                    unmappable.handle(record, e);
-                } catch (UnmappableRecords.UnmappableRecordException stop) {
-                    // The records before it are processed; it and those after it are not marked.
-                    halt = stop;
-                    break;
-                }
+                // Handled in binlog order below, once the events before it are done.
                 event = null;
+                ChangeEvent described = mapper.describeUnmapped(record);
+                if (described == null || operations.contains(described.operation())) {
+                    unmappable[i] = e;
+                }
             }
             if (event != null && !operations.contains(event.operation())) {
                 event = null;
@@ -170,18 +173,26 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         List<EventResult> results = events.isEmpty() ? List.of() : lanes.process(events);
 
         int next = 0;
+        ProcessingHaltedException halt = null;
         for (int i = 0; i < mapped.size(); i++) {
             ChangeEvent event = mapped.get(i);
             if (event != null) {
                 EventResult result = results.get(next++);
                 if (!result.finished()) {
                     if (result.status() == EventResult.Status.HALTED) {
-                        // An event the processor halted on comes before any record that could not be mapped.
                         halt = new ProcessingHaltedException(event, result.error());
                     }
                     break;
                 }
                 counters.onFinished(event.position());
+            } else if (unmappable[i] != null) {
+                try {
+                    // Stored as a dead letter, then marked like a finished event; or the pipeline stops before it.
+                    this.unmappable.handle(records.get(i).record(), unmappable[i]);
+                } catch (UnmappableRecords.UnmappableRecordException stop) {
+                    halt = stop;
+                    break;
+                }
             }
             committer.markProcessed(records.get(i));
         }

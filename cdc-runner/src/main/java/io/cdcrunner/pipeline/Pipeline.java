@@ -162,24 +162,36 @@ public final class Pipeline implements AutoCloseable {
     private void onUnreadableStatement(SkippedStatementGuard.Decision decision) {
         dispatcher.fenceAt(decision);
         Duration quiet = Duration.ofMillis(Math.max(500, 4 * config.engine().pollInterval().toMillis()));
+        boolean drained;
         try {
-            if (!dispatcher.awaitDrained(quiet, config.shutdownTimeout())) {
-                log.warn("pipeline '{}': the events before the DDL statement did not finish within {} ms; they will be"
-                        + " delivered again", config.pipelineName(), config.shutdownTimeout().toMillis());
-            }
+            drained = dispatcher.awaitDrained(quiet, config.shutdownTimeout(), pauseGate::isPaused, this::stopping);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            drained = false;
         }
         EngineSupervisor running = engine;
         if (running == null || stopping()) {
             return;
         }
-        if (decision.recover()) {
+        if (decision.recover() && drained) {
             running.reloadSchemaAt(decision, dispatcher::clearFence);
             return;
         }
+        if (decision.action() == SkippedStatementGuard.Decision.Action.RETRY) {
+            // The source went away while the statement was judged: start again at the recorded position, which
+            // reads it again (the engine's own reconnecting covers an outage that lasts).
+            log.warn("pipeline '{}': {}; restarting the engine to judge the statement again", config.pipelineName(),
+                    decision.reason());
+            running.restartAt(dispatcher::clearFence);
+            return;
+        }
+        // Reloading the definitions is right only once every record before the statement is processed: if they
+        // did not finish (a pause, a stuck processor), stop instead; they come again at the next start.
+        String reason = decision.recover() ? "the events before it did not finish within " + config.shutdownTimeout()
+                .toMillis() + " ms (paused, or a slow processor), so the definitions cannot be reloaded right after it"
+                : decision.reason();
         Throwable stop = new FailureTranslator.PipelineFailure(
-                decision.change().stopMessage(decision.reason(), stateDir.root().toString()), null);
+                decision.change().stopMessage(reason, stateDir.root().toString()), null);
         if (failure.compareAndSet(null, stop)) {
             state.set(PipelineState.FAILED);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), stop.getMessage());

@@ -116,7 +116,10 @@ public final class ProcessorHost implements AutoCloseable {
             type = Class.forName(className);
         } catch (ClassNotFoundException e) {
             throw new ProcessorProblem("processor.class " + className
-                    + " not found: put its jar in the daemon's lib/ directory or fix the class name", e);
+                    + " not found: put its jar in the distribution's ext/ directory or fix the class name", e);
+        } catch (LinkageError e) {
+            throw new ProcessorProblem("processor.class " + className + " cannot be loaded (" + e
+                    + "): a jar it needs is missing from ext/, or its static initializer failed", e);
         }
         if (!EventProcessor.class.isAssignableFrom(type)) {
             throw new ProcessorProblem("processor.class " + className + " does not implement "

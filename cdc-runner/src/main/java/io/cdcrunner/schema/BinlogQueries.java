@@ -22,36 +22,69 @@ final class BinlogQueries {
     private static final int PAGE = 5_000;
     private static final Pattern USE = Pattern.compile("^use `((?:[^`]|``)*)`; ", Pattern.CASE_INSENSITIVE);
 
-    /** One statement of the binlog: where its event starts, its default database ("" for none), its text. */
-    record Query(BinlogPoint position, String defaultDatabase, String statement) {
+    /**
+     * One statement of the binlog: where its event starts, where its transaction (or its own group, for DDL) starts,
+     * its default database ("" for none) and its text. The engine's record offsets inside a transaction name the
+     * transaction's start, so that is where a fence before the statement must stand.
+     */
+    record Query(BinlogPoint position, BinlogPoint transactionStart, String defaultDatabase, String statement) {
     }
 
-    /** What the scan found, or that it stopped before the end of the binlog (too many events). */
-    record Scan(Optional<Query> found, boolean complete) {
+    /**
+     * What the scan found: the first match, how many statements matched up to where the scan stopped, and whether it
+     * reached the end of the binlog.
+     */
+    record Scan(Optional<Query> found, int matches, boolean complete) {
     }
 
     private BinlogQueries() {
     }
 
-    /** The first statement at or after {@code from} that {@code wanted} matches. */
+    /** The first statement at or after {@code from} that {@code wanted} matches, reading no further. */
     static Scan first(Connection connection, BinlogPoint from, Predicate<Query> wanted) throws SQLException {
+        return scan(connection, from, wanted, true);
+    }
+
+    /** Every statement from {@code from} to the binlog's end that {@code wanted} matches: the first, and the count. */
+    static Scan all(Connection connection, BinlogPoint from, Predicate<Query> wanted) throws SQLException {
+        return scan(connection, from, wanted, false);
+    }
+
+    private static Scan scan(Connection connection, BinlogPoint from, Predicate<Query> wanted, boolean stopAtFirst)
+            throws SQLException {
         int scanned = 0;
+        Optional<Query> found = Optional.empty();
+        int matches = 0;
         for (String log : logsFrom(connection, from.file())) {
-            long start = log.equals(from.file()) ? from.position() : 4;
-            for (int offset = 0; ; offset += PAGE) {
+            long next = log.equals(from.file()) ? from.position() : 4;
+            BinlogPoint transactionStart = new BinlogPoint(log, next);
+            while (true) {
                 if (scanned >= MAX_EVENTS) {
-                    return new Scan(Optional.empty(), false);
+                    return new Scan(found, matches, false);
                 }
                 int rows = 0;
+                // Each page starts where the last one ended, so the server never skips what it already sent.
                 try (Statement s = connection.createStatement();
                      ResultSet rs = s.executeQuery("SHOW BINLOG EVENTS IN '" + log.replace("'", "''") + "' FROM "
-                             + start + " LIMIT " + offset + ", " + PAGE)) {
+                             + next + " LIMIT " + PAGE)) {
                     while (rs.next()) {
                         rows++;
-                        if ("Query".equals(rs.getString("Event_type"))) {
-                            Query query = query(log, rs.getLong("Pos"), rs.getString("Info"));
+                        String type = rs.getString("Event_type");
+                        long position = rs.getLong("Pos");
+                        next = rs.getLong("End_log_pos");
+                        String info = rs.getString("Info");
+                        if ("Gtid".equals(type) || ("Query".equals(type) && "BEGIN".equalsIgnoreCase(trimmed(info)))) {
+                            transactionStart = new BinlogPoint(log, position);
+                        } else if ("Query".equals(type)) {
+                            Query query = query(log, position, transactionStart, info);
                             if (wanted.test(query)) {
-                                return new Scan(Optional.of(query), true);
+                                matches++;
+                                if (found.isEmpty()) {
+                                    found = Optional.of(query);
+                                }
+                                if (stopAtFirst) {
+                                    return new Scan(found, matches, true);
+                                }
                             }
                         }
                     }
@@ -62,16 +95,14 @@ final class BinlogQueries {
                 }
             }
         }
-        return new Scan(Optional.empty(), true);
+        return new Scan(found, matches, true);
     }
 
-    /** The statement at {@code statement}'s first occurrence at or after {@code from}. */
-    static Optional<Query> find(Connection connection, BinlogPoint from, String statement) throws SQLException {
-        String wanted = statement.trim();
-        return first(connection, from, q -> q.statement().equals(wanted)).found();
+    private static String trimmed(String text) {
+        return text == null ? "" : text.trim();
     }
 
-    static Query query(String file, long position, String info) {
+    static Query query(String file, long position, BinlogPoint transactionStart, String info) {
         String text = info == null ? "" : info.trim();
         String database = "";
         Matcher use = USE.matcher(text);
@@ -79,7 +110,7 @@ final class BinlogQueries {
             database = use.group(1).replace("``", "`");
             text = text.substring(use.end()).trim();
         }
-        return new Query(new BinlogPoint(file, position), database, text);
+        return new Query(new BinlogPoint(file, position), transactionStart, database, text);
     }
 
     /** The binlog files from {@code first} on, in order; all of them when {@code first} is not listed. */

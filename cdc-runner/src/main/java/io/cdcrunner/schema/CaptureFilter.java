@@ -34,6 +34,11 @@ public final class CaptureFilter {
                 && (tables.isEmpty() || matchesAny(tables, database + "." + table));
     }
 
+    /** Whether the capture names tables ({@code source.tables}), not only databases. */
+    boolean listsTables() {
+        return !tables.isEmpty();
+    }
+
     /** Whether some table of {@code database} may be captured. */
     public boolean capturesDatabase(String database) {
         if (SYSTEM_DATABASES.contains(database.toLowerCase(Locale.ROOT))) {

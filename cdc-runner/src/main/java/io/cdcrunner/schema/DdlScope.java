@@ -40,6 +40,19 @@ final class DdlScope {
                     targets.add(table.toString());
                 }
             }
+            // A captured table the server no longer has (dropped or renamed since) still counts by its name.
+            if (filter.listsTables()) {
+                for (String database : defaultDatabase == null ? catalog.databases() : java.util.Set.of(defaultDatabase)) {
+                    if (!database.isEmpty() && filter.captures(database, name)) {
+                        targets.add(database + "." + name);
+                    }
+                }
+            }
+        }
+        if (targets.isEmpty() && !filter.listsTables() && defaultDatabase != null && !defaultDatabase.isEmpty()
+                && filter.capturesDatabase(defaultDatabase)) {
+            // Every table of the database is captured, and a bare name may be one the server no longer has.
+            targets.add("database " + defaultDatabase);
         }
         return targets;
     }

@@ -2,6 +2,7 @@ package io.cdcrunner.schema;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -10,6 +11,7 @@ import org.slf4j.Marker;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.debezium.text.MultipleParsingExceptions;
@@ -57,8 +59,35 @@ public final class SkippedStatementFilter extends TurboFilter {
         SkippedStatementFilter filter = new SkippedStatementFilter();
         filter.setName("cdc-runner-skipped-statements");
         filter.start();
-        // Turbo filters run before the level check: a logging configuration that silences io.debezium hides nothing.
-        context.addTurboFilter(filter);
+        // First in the chain, so no filter of the user's (a DuplicateMessageFilter, say) denies the call before it;
+        // turbo filters run before the level check, so a configuration that silences io.debezium hides nothing.
+        context.getTurboFilterList().add(0, filter);
+        // A reconfiguration (scan="true") resets the context and drops turbo filters: put it back each time.
+        context.addListener(new LoggerContextListener() {
+            @Override
+            public boolean isResetResistant() {
+                return true;
+            }
+
+            @Override
+            public void onReset(LoggerContext reset) {
+                if (!reset.getTurboFilterList().contains(filter)) {
+                    reset.getTurboFilterList().add(0, filter);
+                }
+            }
+
+            @Override
+            public void onStart(LoggerContext started) {
+            }
+
+            @Override
+            public void onStop(LoggerContext stopped) {
+            }
+
+            @Override
+            public void onLevelChange(ch.qos.logback.classic.Logger logger, Level level) {
+            }
+        });
         installed = true;
     }
 
@@ -68,12 +97,7 @@ public final class SkippedStatementFilter extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         if (STREAMING_LOGGER.equals(logger.getName()) && format != null && format.startsWith(ROWLESS_DML_FORMAT)) {
-            SkippedStatementListener listener = listener();
-            if (listener == null) {
-                return FilterReply.NEUTRAL;
-            }
-            listener.rowlessDml(statement);
-            return FilterReply.DENY;
+            return tell(listener -> listener.rowlessDml(statement));
         }
         if (!isParseFailure(t, params)) {
             return FilterReply.NEUTRAL;
@@ -85,11 +109,27 @@ public final class SkippedStatementFilter extends TurboFilter {
         if (!SCHEMA_LOGGER.equals(logger.getName())) {
             return FilterReply.NEUTRAL;
         }
-        SkippedStatementListener listener = listener();
-        if (listener == null) {
+        return tell(listener -> listener.unparseableDdl(statement));
+    }
+
+    /**
+     * Tells the pipeline whose engine logged it (an engine that is no pipeline's is left alone); when the logging
+     * context does not say which, every pipeline, each judging the statement against its own capture.
+     */
+    private static FilterReply tell(Consumer<SkippedStatementListener> call) {
+        String name = MDC.get(CONNECTOR_NAME);
+        if (name != null) {
+            SkippedStatementListener named = LISTENERS.get(name);
+            if (named == null) {
+                return FilterReply.NEUTRAL;
+            }
+            call.accept(named);
+            return FilterReply.DENY;
+        }
+        if (LISTENERS.isEmpty()) {
             return FilterReply.NEUTRAL;
         }
-        listener.unparseableDdl(statement);
+        LISTENERS.values().forEach(call);
         return FilterReply.DENY;
     }
 
@@ -98,11 +138,4 @@ public final class SkippedStatementFilter extends TurboFilter {
         return last instanceof ParsingException || last instanceof MultipleParsingExceptions;
     }
 
-    private static SkippedStatementListener listener() {
-        String name = MDC.get(CONNECTOR_NAME);
-        if (name != null) {
-            return LISTENERS.get(name);
-        }
-        return LISTENERS.size() == 1 ? LISTENERS.values().iterator().next() : null;
-    }
 }

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.delivery.FailureClassifier;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.UnreadableStatement.Kind;
 import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
@@ -44,13 +45,26 @@ import io.debezium.relational.ddl.DdlParser;
 public final class SkippedStatementGuard implements SkippedStatementListener {
 
     /** What the pipeline is to do at the statement. */
-    public record Decision(UnreadableStatement change, boolean recover, String reason) {
+    public record Decision(UnreadableStatement change, Action action, String reason) {
+
+        /** Reload the definitions from the server; stop before the statement; or read it again after a restart. */
+        public enum Action { RECOVER, STOP, RETRY }
+
         static Decision recover(UnreadableStatement change) {
-            return new Decision(change, true, null);
+            return new Decision(change, Action.RECOVER, null);
         }
 
         static Decision stop(UnreadableStatement change, String reason) {
-            return new Decision(change, false, reason);
+            return new Decision(change, Action.STOP, reason);
+        }
+
+        /** The source could not be asked (it went away): judge the statement again once it is back. */
+        static Decision retry(UnreadableStatement change, String reason) {
+            return new Decision(change, Action.RETRY, reason);
+        }
+
+        public boolean recover() {
+            return action == Action.RECOVER;
         }
     }
 
@@ -112,9 +126,14 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
         Decision decision;
         try (Connection connection = source.open()) {
             decision = decider.decide(connection);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             // Unable to tell where it applies: a statement that might concern a captured table never passes unseen.
-            decision = Decision.stop(new UnreadableStatement(kind, Set.of("tables"), statement, Optional.empty()),
+            UnreadableStatement unknown = UnreadableStatement.unlocated(kind, Set.of("tables"), statement);
+            String reason = "the source server could not be asked which tables it concerns (" + e.getMessage() + ")";
+            decision = FailureClassifier.isConnectionFailure(e) ? Decision.retry(unknown, reason)
+                    : Decision.stop(unknown, reason);
+        } catch (RuntimeException e) {
+            decision = Decision.stop(UnreadableStatement.unlocated(kind, Set.of("tables"), statement),
                     "the source server could not be asked which tables it concerns (" + e.getMessage() + ")");
         }
         if (decision != null) {
@@ -133,6 +152,7 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
             return null;
         }
         Optional<BinlogQueries.Query> found = readFrom.get().isEmpty() ? Optional.empty()
+                // The first occurrence after the recorded position: none of them can have been passed before.
                 : BinlogQueries.first(connection, readFrom.get().get(), q -> q.statement().equals(statement)).found();
         if (found.isPresent()) {
             targets = scope.capturedTargets(statement, found.get().defaultDatabase(), catalog);
@@ -143,8 +163,9 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
             }
         }
         rowlessChanges.run();
-        return Decision.stop(new UnreadableStatement(Kind.ROWLESS_DML, targets, statement,
-                found.map(BinlogQueries.Query::position)), "The session that ran it had binlog_format=STATEMENT or"
+        UnreadableStatement change = found.isPresent() ? UnreadableStatement.at(Kind.ROWLESS_DML, targets, found.get())
+                : UnreadableStatement.unlocated(Kind.ROWLESS_DML, targets, statement);
+        return Decision.stop(change, "The session that ran it had binlog_format=STATEMENT or"
                 + " MIXED, so the binlog does not hold its rows. Make every writer log rows: binlog_format=ROW in the"
                 + " server's configuration, and no account allowed to change it for its session (cdc-runner check"
                 + " lists them)");
@@ -155,15 +176,16 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
         DdlScope scope = new DdlScope(filter);
         CapturedCatalog catalog = CapturedCatalog.read(connection, filter);
         Set<String> targets = scope.capturedTargets(statement, null, catalog);
-        if (targets.isEmpty()) {
+        // Capturing whole databases, a bare name may be a table since dropped: only the default database tells.
+        if (targets.isEmpty() && filter.listsTables()) {
             passOver(statement, "");
             return null;
         }
         Optional<BinlogPoint> from = readFrom.get();
-        BinlogQueries.Scan scan = from.isEmpty() ? new BinlogQueries.Scan(Optional.empty(), false)
-                : BinlogQueries.first(connection, from.get(), q -> q.statement().equals(statement));
+        BinlogQueries.Scan scan = from.isEmpty() ? new BinlogQueries.Scan(Optional.empty(), 0, false)
+                : BinlogQueries.all(connection, from.get(), q -> q.statement().equals(statement));
         if (scan.found().isEmpty()) {
-            return Decision.stop(new UnreadableStatement(Kind.UNPARSEABLE_DDL, targets, statement, Optional.empty()),
+            return Decision.stop(UnreadableStatement.unlocated(Kind.UNPARSEABLE_DDL, targets, statement),
                     "the statement was not found in the binlog after the recorded position " + from.map(String::valueOf)
                             .orElse("(none)") + (scan.complete() ? "" : " within " + BinlogQueries.MAX_EVENTS + " events"));
         }
@@ -173,8 +195,12 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
             passOver(statement, " (" + query.position() + ", database '" + query.defaultDatabase() + "')");
             return null;
         }
-        UnreadableStatement change = new UnreadableStatement(Kind.UNPARSEABLE_DDL, targets, statement,
-                Optional.of(query.position()));
+        UnreadableStatement change = UnreadableStatement.at(Kind.UNPARSEABLE_DDL, targets, query);
+        if (scan.matches() > 1) {
+            // Which occurrence the engine is reading cannot be told, so neither can whether it was recovered.
+            return Decision.stop(change, "the same statement appears " + scan.matches() + " times after the recorded"
+                    + " position, so the daemon cannot tell which one this is");
+        }
         if (recoveries.covers(query.position(), statement)) {
             log.debug("pipeline '{}': DDL at {} was recovered from the server before", pipeline, query.position());
             return null;
@@ -203,7 +229,7 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
                     pipeline, UnreadableStatement.abbreviated(statement));
             return null;
         }
-        return Decision.stop(new UnreadableStatement(Kind.UNPARSEABLE_DDL, targets, statement, Optional.empty()),
+        return Decision.stop(UnreadableStatement.unlocated(Kind.UNPARSEABLE_DDL, targets, statement),
                 "it is the server's current definition" + unsupportedTypeHint(unparseable(statement)));
     }
 

@@ -12,8 +12,11 @@ import java.util.Set;
  * @param targets   the captured tables (or databases) it may concern
  * @param statement the statement as the binlog holds it
  * @param position  where it is in the binlog, when it was found there
+ * @param fence     where the records not to process begin: the start of the statement's transaction (records inside
+ *                  a transaction carry its start as their position); empty when not found: then none is processed
  */
-public record UnreadableStatement(Kind kind, Set<String> targets, String statement, Optional<BinlogPoint> position) {
+public record UnreadableStatement(Kind kind, Set<String> targets, String statement, Optional<BinlogPoint> position,
+                                  Optional<BinlogPoint> fence) {
 
     /** What kind of statement the engine could not read. */
     public enum Kind {
@@ -25,6 +28,17 @@ public record UnreadableStatement(Kind kind, Set<String> targets, String stateme
 
     public UnreadableStatement {
         targets = Set.copyOf(targets);
+    }
+
+    /** Not found in the binlog: nothing read from now on may be processed. */
+    static UnreadableStatement unlocated(Kind kind, Set<String> targets, String statement) {
+        return new UnreadableStatement(kind, targets, statement, Optional.empty(), Optional.empty());
+    }
+
+    /** Found at {@code query}. */
+    static UnreadableStatement at(Kind kind, Set<String> targets, BinlogQueries.Query query) {
+        return new UnreadableStatement(kind, targets, query.statement(), Optional.of(query.position()),
+                Optional.of(query.transactionStart()));
     }
 
     /** What the user reads when the pipeline stops at it: which tables, which statement, where, why, what recovers. */

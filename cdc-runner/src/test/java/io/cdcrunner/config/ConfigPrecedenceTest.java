@@ -57,6 +57,8 @@ class ConfigPrecedenceTest {
         jvm.putAll(System.getProperties());
         jvm.setProperty("sun.jnu.encoding", "UTF-8");
         jvm.setProperty("user.name", "someone");
+        // The JDK's own JMX connector settings share the jmx. prefix; the daemon sets one of them itself.
+        jvm.setProperty("jmx.remote.x.mlet.allow.getMBeansFromURL", "false");
 
         RunnerConfig config = ConfigLoader.load(file,
                 env("PATH", "/usr/bin", "CDC_HOME", "/opt/cdc", "CDC_JAVA_OPTS", "-Xmx1g"), jvm);

@@ -51,7 +51,8 @@ class StatePermissionsTest {
     }
 
     @Test
-    void checkCreatesTheStateDirectoryOwnerOnly() throws Exception {
+    void aStateDirectoryCreatedForTheDaemonIsOwnerOnly() throws Exception {
+        // What check and run create the directory with (StateDirectoryCheck and StateDirectory call it).
         Path dir = temp.resolve("made-by-check");
         OwnerOnly.createDirectory(dir);
         assertThat(mode(dir)).isEqualTo("rwx------");

@@ -61,7 +61,7 @@ class DeadLetterStoresTest {
                 .hasMessageContaining("com.example.NoSuchStore")
                 .hasMessageContaining(JsonLinesDeadLetterStore.class.getName())
                 .hasMessageContaining(JdbcDeadLetterStore.class.getName())
-                .hasMessageContaining("lib/");
+                .hasMessageContaining("ext/");
     }
 
     @Test

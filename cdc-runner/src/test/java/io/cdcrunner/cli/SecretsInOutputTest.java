@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +26,7 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.SharedMariaDb;
 
 /**
  * A processor exception that echoes the password (as a driver error with the JDBC URL does): the retry, give-up
@@ -33,6 +34,8 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
  */
 class SecretsInOutputTest {
 
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
     private static MariaDbTestDatabase db;
 
     @TempDir
@@ -40,16 +43,8 @@ class SecretsInOutputTest {
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        db = SERVER.db();
         db.execute("CREATE DATABASE leak", "CREATE TABLE leak.orders (id INT PRIMARY KEY)");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test

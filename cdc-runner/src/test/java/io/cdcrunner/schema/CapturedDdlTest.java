@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.config.RunnerConfig;
@@ -21,6 +21,7 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.SharedMariaDb;
 
 /**
  * DDL on a captured table that the engine's parser cannot read: the daemon takes the definition from the server
@@ -30,6 +31,8 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
 class CapturedDdlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
     private static MariaDbTestDatabase db;
 
     @TempDir
@@ -37,15 +40,7 @@ class CapturedDdlTest {
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
+        db = SERVER.db();
     }
 
     private RunnerConfig config(String name) throws Exception {

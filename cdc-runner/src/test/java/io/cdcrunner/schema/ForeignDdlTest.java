@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.pipeline.Pipeline;
@@ -20,11 +20,14 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.SharedMariaDb;
 
 /** DDL outside the capture, parseable by the engine or not, never stops or stalls the pipeline. */
 class ForeignDdlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
     private static MariaDbTestDatabase db;
 
     @TempDir
@@ -32,17 +35,9 @@ class ForeignDdlTest {
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        db = SERVER.db();
         db.execute("CREATE DATABASE shop", "CREATE DATABASE other",
                 "CREATE TABLE shop.orders (id INT PRIMARY KEY, note VARCHAR(40))");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
     }
 
     /** MariaDB-only and unusual DDL the server accepts, none of it on a captured table ({@code ;;} separates statements of one session). */

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.config.RunnerConfig;
@@ -20,6 +20,7 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.SharedMariaDb;
 
 /**
  * A session that writes statement-format binlog: its rows are not in the binlog. On a captured table the pipeline
@@ -29,6 +30,8 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
 class StatementFormatTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
     private static MariaDbTestDatabase db;
 
     @TempDir
@@ -36,16 +39,8 @@ class StatementFormatTest {
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        db = SERVER.db();
         db.execute("CREATE DATABASE other", "CREATE TABLE other.notes (id INT PRIMARY KEY, n VARCHAR(10))");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
     }
 
     private RunnerConfig config(String name) throws Exception {

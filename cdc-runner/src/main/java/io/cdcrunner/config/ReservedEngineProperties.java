@@ -56,6 +56,9 @@ final class ReservedEngineProperties {
         RESERVED.put("event.processing.failure.handling.mode", noLoss);
         RESERVED.put("inconsistent.schema.handling.mode", noLoss);
         RESERVED.put("message.key.columns", "key() holds the primary key, as the README documents");
+        RESERVED.put("field.name.adjustment.mode", "it renames columns: Row holds them under their own names");
+        RESERVED.put("schema.name.adjustment.mode", TYPED);
+        RESERVED.put("skip.messages.without.change", "it drops updates that change no included column without a word");
         RESERVED_PREFIXES.put("gtid.source", "skipping transactions by GTID source would drop committed changes");
     }
 

@@ -42,7 +42,8 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     private volatile boolean inBatch;
     private volatile long lastBatchEndNanos = System.nanoTime();
 
-    EventDispatcher(RecordMapper mapper, UnmappableRecords unmappable, Lanes lanes, Set<Operation> operations, PipelineCounters counters,
+    EventDispatcher(RecordMapper mapper, UnmappableRecords unmappable, Lanes lanes, Set<Operation> operations,
+                    PipelineCounters counters,
                     Runnable onSnapshotRecord, Runnable onStreamRecord) {
         this.mapper = mapper;
         this.unmappable = unmappable;

@@ -1,5 +1,6 @@
 package io.cdcrunner.pipeline;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -149,7 +150,7 @@ public final class Pipeline implements AutoCloseable {
                 retrying, monitoring.listener(listener), this::stopping, config.pipelineName());
         RecordMapper mapper = new RecordMapper();
         dispatcher = new EventDispatcher(mapper, new UnmappableRecords(config.pipelineName(), mapper, deadLetters,
-                counters.delivery(), java.time.Clock.systemUTC()), lanes, config.source().operations(), counters,
+                counters.delivery(), Clock.systemUTC()), lanes, config.source().operations(), counters,
                 () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
     }
 

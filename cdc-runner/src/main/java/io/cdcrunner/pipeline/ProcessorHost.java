@@ -1,14 +1,18 @@
 package io.cdcrunner.pipeline;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.config.ConfigKey;
+import io.cdcrunner.config.KeyNames;
 import io.cdcrunner.config.ProcessorSettings;
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.RunnerKeys;
 import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.ProcessorContext;
@@ -98,11 +102,10 @@ public final class ProcessorHost implements AutoCloseable {
 
     /** " (did you mean processor.x?)" for a key close to one the processor read or the daemon declares. */
     private static String suggestion(String key, ProcessorConfig processorConfig) {
-        java.util.Set<String> known = new java.util.TreeSet<>(processorConfig.readKeys());
-        io.cdcrunner.config.RunnerKeys.ALL.stream().map(io.cdcrunner.config.ConfigKey::name)
-                .filter(name -> name.startsWith(io.cdcrunner.config.RunnerKeys.PROCESSOR_PREFIX))
-                .forEach(name -> known.add(name.substring(io.cdcrunner.config.RunnerKeys.PROCESSOR_PREFIX.length())));
-        return io.cdcrunner.config.KeyNames.closest(key, known).map(k -> " (did you mean processor." + k + "?)")
+        Set<String> known = new TreeSet<>(processorConfig.readKeys());
+        RunnerKeys.ALL.stream().map(ConfigKey::name).filter(name -> name.startsWith(RunnerKeys.PROCESSOR_PREFIX))
+                .forEach(name -> known.add(name.substring(RunnerKeys.PROCESSOR_PREFIX.length())));
+        return KeyNames.closest(key, known).map(k -> " (did you mean processor." + k + "?)")
                 .orElse("");
     }
 

@@ -97,8 +97,8 @@ final class ValueConverters {
                 && "20".equals(schema.parameters().get("connect.decimal.precision"))) {
             // BIGINT UNSIGNED (precise mode) and DECIMAL(20,0) share this schema; only the source type tells them apart.
             throw new IllegalStateException("column '" + field.name() + "' may be BIGINT UNSIGNED or DECIMAL(20,0) but the"
-                    + " change record does not say which: set column.propagate.source.type=.* in the Debezium"
-                    + " configuration (RecordMapper.connectorProperties() does)");
+                    + " change record does not say which: a cdc-runner bug (it has the engine add each column's source"
+                    + " type, column.propagate.source.type); please report it with the table's definition");
         }
         if (isBigIntUnsigned(sourceType)) {
             return v -> ((BigDecimal) v).toBigIntegerExact();
@@ -118,7 +118,7 @@ final class ValueConverters {
             case FLOAT64 -> isFloatWithScale(schema) ? v -> ((Double) v).floatValue() : v -> v;
             case BYTES -> ValueConverters::bytes;
             default -> throw new IllegalArgumentException("column '" + field.name() + "' has a type cdc-runner cannot map ("
-                    + describe(schema) + "): exclude it with the column.exclude.list setting");
+                    + describe(schema) + "): leave it out with debezium.column.exclude.list=database.table.column");
         };
     }
 

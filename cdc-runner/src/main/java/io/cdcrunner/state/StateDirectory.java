@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -78,7 +79,7 @@ public final class StateDirectory {
     public Path setSchemaHistoryAside(String label) {
         Path aside = root.resolve("schema-history-before-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
         try {
-            Files.move(schemaHistoryFile(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(schemaHistoryFile(), aside, StandardCopyOption.REPLACE_EXISTING);
             return aside;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + schemaHistoryFile() + " aside: " + e.getMessage(), e);

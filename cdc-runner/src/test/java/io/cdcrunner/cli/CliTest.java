@@ -63,12 +63,21 @@ class CliTest {
             assertThat(result.out()).contains("log_bin").contains("OFF").contains("log_bin=binlog")
                     .doesNotContain(TestPipelines.PASSWORD);
 
-            // run gives the same diagnosis, before it records anything, instead of blaming the password.
-            CommandRun started = run("run", "--config", file.toString());
-            assertThat(started.exitCode()).isEqualTo(ExitCodes.FAILED);
-            assertThat(started.all()).contains("log_bin is OFF", "log_bin=binlog").doesNotContain("check source.user and the password")
-                    .doesNotContain("first start: recorded");
+            // run gives the same diagnosis, before it records anything, instead of blaming the password. The
+            // offsets are there as when a daemon ran before the binlog was switched off: the old code then failed
+            // on SHOW BINARY LOGS and blamed the login.
+            CommandRun fresh = run("run", "--config", file.toString());
+            assertThat(fresh.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(fresh.all()).contains("log_bin is OFF", "log_bin=binlog").doesNotContain("first start: recorded");
             assertThat(temp.resolve("state").resolve("offsets.json")).doesNotExist();
+            Path offsets = Files.createDirectories(temp.resolve("state")).resolve("offsets.json");
+            io.cdcrunner.state.OffsetSeeder.seedIfAbsent(offsets, "cdc-runner", "cdc-runner", "binlog.000001", 4, null);
+            String recorded = Files.readString(offsets);
+            CommandRun resumed = run("run", "--config", file.toString());
+            assertThat(resumed.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(resumed.all()).contains("log_bin is OFF", "log_bin=binlog")
+                    .doesNotContain("check source.user and the password");
+            assertThat(Files.readString(offsets)).isEqualTo(recorded);
         }
     }
 

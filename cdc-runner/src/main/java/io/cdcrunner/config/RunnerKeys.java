@@ -65,8 +65,9 @@ public final class RunnerKeys {
             "Tables to capture as database.table (regular expressions allowed); empty means all tables.");
     public static final ConfigKey SOURCE_DATABASES = withDefault("source.databases", LIST, "", regexes(),
             "Databases to capture (regular expressions allowed); empty means all databases.");
-    public static final ConfigKey SOURCE_OPERATIONS = withDefault("source.operations", LIST, "insert", nonEmptySubsetOf("insert", "update", "delete"),
-            "Row changes passed to the processor.");
+    public static final ConfigKey SOURCE_OPERATIONS = withDefault("source.operations", LIST, "insert,truncate,drop",
+            nonEmptySubsetOf("insert", "update", "delete", "truncate", "drop"),
+            "Changes passed to the processor: row inserts, updates and deletes, and TRUNCATE and DROP of a captured table (table events).");
     public static final ConfigKey SOURCE_START = withDefault("source.start", ENUM, "binlog-end", oneOf("binlog-end", "snapshot"),
             "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present.");
     public static final ConfigKey SOURCE_CONNECT_TIMEOUT = withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),

@@ -53,7 +53,8 @@ public final class EngineProperties {
         }
 
         p.setProperty("snapshot.mode", mode.debeziumName());
-        p.setProperty("include.schema.changes", "false");
+        // DROP TABLE and DROP DATABASE reach the daemon only as schema-change records (see schema.TableEvents).
+        p.setProperty("include.schema.changes", String.valueOf(source.operations().contains(Operation.DROP)));
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("skipped.operations", skippedOperations(source.operations()));
         // Lets a busy server with idle captured tables still move the recorded offset forward.
@@ -79,7 +80,9 @@ public final class EngineProperties {
         if (!delivered.contains(Operation.DELETE)) {
             skipped.add("d");
         }
-        skipped.add("t");
-        return skipped.toString();
+        if (!delivered.contains(Operation.TRUNCATE)) {
+            skipped.add("t");
+        }
+        return skipped.length() == 0 ? "none" : skipped.toString();
     }
 }

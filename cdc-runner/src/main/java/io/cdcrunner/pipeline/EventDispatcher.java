@@ -16,13 +16,17 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.schema.BinlogPoint;
 import io.cdcrunner.schema.SkippedStatementGuard;
+import io.cdcrunner.schema.TableEvents;
 import io.cdcrunner.source.RecordMapper;
+import io.cdcrunner.source.SchemaChange;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 
 /**
  * Receives the engine's record batches, maps each record to a {@link ChangeEvent}, has the lanes process
- * them, then marks records processed in batch order up to the first one that is not finished. The engine
+ * them, then marks records processed in batch order up to the first one that is not finished. A table event
+ * (TRUNCATE, DROP) is processed alone: the row changes before it in the batch finish first, those after it start
+ * once it has finished. The engine
  * records only marked positions, so the stored offset covers a contiguous prefix of finished events: a
  * crash can deliver events again, never skip one. Runs on the engine's thread; the batch size bounds the
  * events in flight, which is the back-pressure on the binlog reader.
@@ -30,6 +34,7 @@ import io.debezium.engine.RecordChangeEvent;
 final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
     private final RecordMapper mapper;
+    private final TableEvents tableEvents;
     private final UnmappableRecords unmappable;
     private final Lanes lanes;
     private final Set<Operation> operations;
@@ -42,10 +47,11 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     private volatile boolean inBatch;
     private volatile long lastBatchEndNanos = System.nanoTime();
 
-    EventDispatcher(RecordMapper mapper, UnmappableRecords unmappable, Lanes lanes, Set<Operation> operations,
+    EventDispatcher(RecordMapper mapper, TableEvents tableEvents, UnmappableRecords unmappable, Lanes lanes, Set<Operation> operations,
                     PipelineCounters counters,
                     Runnable onSnapshotRecord, Runnable onStreamRecord) {
         this.mapper = mapper;
+        this.tableEvents = tableEvents;
         this.unmappable = unmappable;
         this.lanes = lanes;
         this.operations = operations;
@@ -143,64 +149,122 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         if (records.isEmpty()) {
             return;
         }
-        List<ChangeEvent> mapped = new ArrayList<>(records.size());
-        List<ChangeEvent> events = new ArrayList<>(records.size());
-        RuntimeException[] unmappable = new RuntimeException[records.size()];
+        Mapped[] mapped = new Mapped[records.size()];
         boolean snapshot = false;
         for (int i = 0; i < records.size(); i++) {
             SourceRecord record = records.get(i).record();
             snapshot |= isSnapshot(record.sourceOffset());
-            ChangeEvent event;
-            try {
-                event = mapper.map(record);
-            } catch (RuntimeException e) {
-                // Handled in binlog order below, once the events before it are done.
-                event = null;
-                ChangeEvent described = mapper.describeUnmapped(record);
-                if (described == null || operations.contains(described.operation())) {
-                    unmappable[i] = e;
-                }
-            }
-            if (event != null && !operations.contains(event.operation())) {
-                event = null;
-            }
-            mapped.add(event);
-            if (event != null) {
-                events.add(event);
-            }
+            mapped[i] = map(record);
         }
         (snapshot ? onSnapshotRecord : onStreamRecord).run();
-        counters.onReceived(events.size());
-        List<EventResult> results = events.isEmpty() ? List.of() : lanes.process(events);
-
-        int next = 0;
         ProcessingHaltedException halt = null;
-        for (int i = 0; i < mapped.size(); i++) {
-            ChangeEvent event = mapped.get(i);
-            if (event != null) {
-                EventResult result = results.get(next++);
-                if (!result.finished()) {
-                    if (result.status() == EventResult.Status.HALTED) {
-                        halt = new ProcessingHaltedException(event, result.error());
-                    }
-                    break;
-                }
-                counters.onFinished(event.position());
-            } else if (unmappable[i] != null) {
-                try {
-                    // Stored as a dead letter, then marked like a finished event; or the pipeline stops before it.
-                    this.unmappable.handle(records.get(i).record(), unmappable[i]);
-                } catch (UnmappableRecords.UnmappableRecordException stop) {
-                    halt = stop;
-                    break;
-                }
+        int start = 0;
+        // Row changes go to the lanes a run at a time; a table event runs alone between two runs.
+        while (start < records.size() && halt == null) {
+            int end = start;
+            while (end < records.size() && !mapped[end].tableEvent()) {
+                end++;
             }
-            committer.markProcessed(records.get(i));
+            Finished rows = processRows(records, mapped, start, end, committer);
+            if (rows.halt() != null || rows.upTo() < end) {
+                halt = rows.halt();
+                break;
+            }
+            if (end < records.size()) {
+                Finished table = processTableEvents(mapped[end].events());
+                if (table.upTo() == 0) {
+                    halt = table.halt();
+                    break;
+                }
+                committer.markProcessed(records.get(end));
+            }
+            start = end + 1;
         }
         committer.markBatchFinished();
         if (halt != null) {
             throw halt;
         }
+    }
+
+    /** What a record became: row events to process (none, or one), table events, or a mapping failure to handle. */
+    private record Mapped(List<ChangeEvent> events, boolean tableEvent, RuntimeException unmappable) {
+    }
+
+    /** How far a run of records got: every record before {@code upTo} is marked; {@code halt} when the pipeline stops. */
+    private record Finished(int upTo, ProcessingHaltedException halt) {
+    }
+
+    private Mapped map(SourceRecord record) {
+        SchemaChange schemaChange = mapper.schemaChange(record);
+        if (schemaChange != null) {
+            List<ChangeEvent> drops = tableEvents.of(schemaChange);
+            return drops.isEmpty() || !operations.contains(Operation.DROP)
+                    ? new Mapped(List.of(), false, null) : new Mapped(drops, true, null);
+        }
+        ChangeEvent event;
+        try {
+            event = mapper.map(record);
+        } catch (RuntimeException e) {
+            // Handled in binlog order, once the events before it are done.
+            ChangeEvent described = mapper.describeUnmapped(record);
+            boolean delivered = described == null || operations.contains(described.operation());
+            return new Mapped(List.of(), false, delivered ? e : null);
+        }
+        if (event == null || !operations.contains(event.operation())) {
+            return new Mapped(List.of(), false, null);
+        }
+        if (!event.operation().isRowChange()) {
+            return new Mapped(List.of(event), true, null);
+        }
+        tableEvents.sawRowsOf(event.database(), event.table());
+        return new Mapped(List.of(event), false, null);
+    }
+
+    /** Processes the row changes of records {@code [start, end)} and marks the finished prefix. */
+    private Finished processRows(List<RecordChangeEvent<SourceRecord>> records, Mapped[] mapped, int start, int end,
+                                 DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        List<ChangeEvent> events = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            events.addAll(mapped[i].events());
+        }
+        counters.onReceived(events.size());
+        List<EventResult> results = events.isEmpty() ? List.of() : lanes.process(events);
+        int next = 0;
+        for (int i = start; i < end; i++) {
+            if (!mapped[i].events().isEmpty()) {
+                ChangeEvent event = mapped[i].events().get(0);
+                EventResult result = results.get(next++);
+                if (!result.finished()) {
+                    return new Finished(i, result.status() == EventResult.Status.HALTED
+                            ? new ProcessingHaltedException(event, result.error()) : null);
+                }
+                counters.onFinished(event.position());
+            } else if (mapped[i].unmappable() != null) {
+                try {
+                    // Stored as a dead letter, then marked like a finished event; or the pipeline stops before it.
+                    this.unmappable.handle(records.get(i).record(), mapped[i].unmappable());
+                } catch (UnmappableRecords.UnmappableRecordException stop) {
+                    return new Finished(i, stop);
+                }
+            }
+            committer.markProcessed(records.get(i));
+        }
+        return new Finished(end, null);
+    }
+
+    /** Processes the table events of one record, each alone in the lanes; {@code upTo} 1 when all finished, else 0. */
+    private Finished processTableEvents(List<ChangeEvent> events) throws InterruptedException {
+        for (ChangeEvent event : events) {
+            counters.onReceived(1);
+            EventResult result = lanes.process(List.of(event)).get(0);
+            if (!result.finished()) {
+                return new Finished(0, result.status() == EventResult.Status.HALTED
+                        ? new ProcessingHaltedException(event, result.error()) : null);
+            }
+            counters.onFinished(event.position());
+        }
+        return new Finished(1, null);
     }
 
     private static boolean isSnapshot(Map<String, ?> offset) {

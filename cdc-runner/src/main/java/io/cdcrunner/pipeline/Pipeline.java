@@ -1,5 +1,7 @@
 package io.cdcrunner.pipeline;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,12 +29,14 @@ import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.delivery.RetryingDelivery;
 import io.cdcrunner.engine.StartPlan;
+import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.BinlogPoint;
 import io.cdcrunner.schema.CaptureFilter;
 import io.cdcrunner.schema.SchemaRecoveries;
 import io.cdcrunner.schema.SkippedStatementFilter;
 import io.cdcrunner.schema.SkippedStatementGuard;
+import io.cdcrunner.schema.TableEvents;
 import io.cdcrunner.source.RecordMapper;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
@@ -137,7 +141,7 @@ public final class Pipeline implements AutoCloseable {
                 new Ledger(config.delivery().ledgerTable(), config.pipelineName()));
         try {
             delivery.open();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new PipelineStartException("cannot create the ledger table " + config.delivery().ledgerTable()
                     + " for " + config.processor().className() + ": " + e.getMessage()
                     + "; grant CREATE on it to the processor's user or set processor.ledger.table", e);
@@ -149,9 +153,23 @@ public final class Pipeline implements AutoCloseable {
         lanes = new Lanes(config.delivery().threads(), new OrderingKey(config.delivery().orderingColumn()),
                 retrying, monitoring.listener(listener), this::stopping, config.pipelineName());
         RecordMapper mapper = new RecordMapper();
-        dispatcher = new EventDispatcher(mapper, new UnmappableRecords(config.pipelineName(), mapper, deadLetters,
+        dispatcher = new EventDispatcher(mapper, tableEvents(), new UnmappableRecords(config.pipelineName(), mapper, deadLetters,
                 counters.delivery(), Clock.systemUTC()), lanes, config.source().operations(), counters,
                 () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
+    }
+
+    /** What turns the engine's schema changes into DROP events; it knows the captured tables now on the server. */
+    private TableEvents tableEvents() {
+        TableEvents tableEvents = new TableEvents(CaptureFilter.of(config.source()));
+        if (config.source().operations().contains(Operation.DROP)) {
+            try (Connection connection = SourceJdbc.connect(config.source())) {
+                tableEvents.learnCatalog(connection);
+            } catch (SQLException e) {
+                log.warn("cannot list the captured tables ({}): a DROP DATABASE will be delivered as DROP events only "
+                        + "for the tables rows or DDL statements are read from", e.getMessage());
+            }
+        }
+        return tableEvents;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.cdcrunner.config.ProcessorSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.RunnerKeys;
 import io.cdcrunner.processor.EventProcessor;
+import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.ProcessorContext;
 
@@ -55,7 +56,8 @@ public final class ProcessorHost implements AutoCloseable {
         ProcessorHost host = new ProcessorHost(processor, dataSource, readPool);
         ProcessorConfig processorConfig = new ProcessorConfig(settings.options());
         try {
-            processor.open(new Context(config.pipelineName(), processorConfig, dataSource, host.readDataSource()));
+            processor.open(new Context(config.pipelineName(), processorConfig, dataSource, host.readDataSource(),
+                    config.source().operations()));
             host.opened = true;
         } catch (IllegalArgumentException e) {
             // ProcessorConfig's way of saying a key is missing or malformed: the configuration is wrong.
@@ -199,6 +201,6 @@ public final class ProcessorHost implements AutoCloseable {
     }
 
     private record Context(String pipelineName, ProcessorConfig config, DataSource dataSource,
-                           DataSource readDataSource) implements ProcessorContext {
+                           DataSource readDataSource, Set<Operation> operations) implements ProcessorContext {
     }
 }

@@ -1,12 +1,14 @@
 package io.cdcrunner.source;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -15,6 +17,7 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.debezium.relational.TableId;
 
 /**
  * Maps the change records of Debezium's MySQL and MariaDB connectors to {@link ChangeEvent}s, with column values
@@ -65,9 +68,10 @@ public final class RecordMapper {
      *
      * <p>A row change is a record whose value is a Debezium envelope: a struct with {@code op}, {@code source},
      * {@code before} and {@code after} fields, {@code op} being {@code c} (insert), {@code r} (row read by a snapshot, mapped to
-     * {@link Operation#INSERT}), {@code u} (update) or {@code d} (delete). Everything else yields {@code null}:
-     * tombstones (null value), heartbeats, schema-change and transaction-metadata records (no {@code op}
-     * field), and truncates ({@code op} {@code t}) and logical messages ({@code m}).
+     * {@link Operation#INSERT}), {@code u} (update), {@code d} (delete) or {@code t} ({@link Operation#TRUNCATE}, a
+     * table event with no rows). Everything else yields {@code null}: tombstones (null value), heartbeats,
+     * schema-change records (see {@link #schemaChange}) and transaction-metadata records (no {@code op} field), and
+     * logical messages ({@code m}).
      *
      * @throws IllegalArgumentException if a row change comes from a connector other than MySQL/MariaDB, or holds a
      *                                  column whose type has no Java mapping
@@ -105,14 +109,7 @@ public final class RecordMapper {
         Struct source = (Struct) envelope.get(layout.source());
         EnvelopeLayout.SourceLayout src = layout.sourceLayout();
         String gtid = (String) source.get(src.gtid());
-        SourcePosition position = new SourcePosition(
-                flavor(source.get(src.connector())),
-                longOrZero(source.get(src.serverId())),
-                (String) source.get(src.file()),
-                longOrZero(source.get(src.pos())),
-                (int) longOrZero(source.get(src.row())),
-                gtid,
-                isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
+        SourcePosition position = position(source, src);
         Object commitMillis = source.get(src.tsMs());
         Row before = withRows ? row(envelope.get(layout.before())) : Row.empty();
         Row after = withRows ? row(envelope.get(layout.after())) : Row.empty();
@@ -155,6 +152,49 @@ public final class RecordMapper {
         return rows.get(row.schema()).convert(row);
     }
 
+    private static SourcePosition position(Struct source, EnvelopeLayout.SourceLayout src) {
+        return new SourcePosition(
+                flavor(source.get(src.connector())),
+                longOrZero(source.get(src.serverId())),
+                (String) source.get(src.file()),
+                longOrZero(source.get(src.pos())),
+                (int) longOrZero(source.get(src.row())),
+                (String) source.get(src.gtid()),
+                isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
+    }
+
+    /**
+     * The schema change a record of the engine's schema-change topic describes ({@code include.schema.changes}), or
+     * {@code null} for every other record.
+     */
+    public SchemaChange schemaChange(SourceRecord record) {
+        if (!(record.value() instanceof Struct value)) {
+            return null;
+        }
+        Schema schema = value.schema();
+        Field ddl = schema.field("ddl");
+        Field changes = schema.field("tableChanges");
+        Field source = schema.field("source");
+        if (ddl == null || changes == null || source == null || !(value.get(source) instanceof Struct info)) {
+            return null;
+        }
+        List<SchemaChange.TableChange> tables = new ArrayList<>();
+        if (value.get(changes) instanceof List<?> list) {
+            for (Object change : list) {
+                if (change instanceof Struct table && table.get("id") instanceof String id) {
+                    TableId tableId = TableId.parse(id);
+                    String database = tableId.catalog() != null ? tableId.catalog() : tableId.schema();
+                    tables.add(new SchemaChange.TableChange(String.valueOf(table.get("type")), database, tableId.table()));
+                }
+            }
+        }
+        Object database = schema.field("databaseName") == null ? null : value.get("databaseName");
+        Object commitMillis = info.get("ts_ms");
+        return new SchemaChange((String) value.get(ddl), database == null ? "" : database.toString(), tables,
+                position(info, EnvelopeLayout.SourceLayout.of(info.schema())),
+                commitMillis instanceof Long millis ? Instant.ofEpochMilli(millis) : null);
+    }
+
     private static Operation operation(Object op) {
         if (!(op instanceof String code) || code.length() != 1) {
             return null;
@@ -163,6 +203,7 @@ public final class RecordMapper {
             case 'c', 'r' -> Operation.INSERT;
             case 'u' -> Operation.UPDATE;
             case 'd' -> Operation.DELETE;
+            case 't' -> Operation.TRUNCATE;
             default -> null;
         };
     }

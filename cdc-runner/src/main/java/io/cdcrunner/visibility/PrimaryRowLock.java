@@ -39,6 +39,8 @@ import io.cdcrunner.processor.ChangeEvent;
 final class PrimaryRowLock implements CatchUp {
 
     private static final int LOCK_WAIT_TIMEOUT = 1205;
+    private static final int NO_SUCH_TABLE = 1146;
+    private static final int UNKNOWN_DATABASE = 1049;
 
     private final boolean commitsInBinlogOrder;
     private long lockWaitSeconds = -1;
@@ -74,17 +76,24 @@ final class PrimaryRowLock implements CatchUp {
         // On the primary the whole batch is (or is about to be) committed: waiting for its last event costs
         // no more than waiting for the needed one, and covers the rest.
         ChangeEvent last = pending.get(pending.size() - 1);
-        if (last.position().snapshot() || RowPoll.showsNow(last, connection)) {
-            return pending.size();
-        }
-        setLockWaitTimeout(connection, timeout);
-        RowMatch key = RowMatch.byKey(last.key());
-        String sql = "SELECT 1 FROM " + RowMatch.table(last) + " WHERE " + key.condition() + " LOCK IN SHARE MODE";
-        try (PreparedStatement lock = connection.prepareStatement(sql)) {
-            key.bind(lock, 1);
-            lock.executeQuery().close();
-            return pending.size();
+        try {
+            if (last.position().snapshot() || RowPoll.showsNow(last, connection)) {
+                return pending.size();
+            }
+            setLockWaitTimeout(connection, timeout);
+            RowMatch key = RowMatch.byKey(last.key());
+            String sql = "SELECT 1 FROM " + RowMatch.table(last) + " WHERE " + key.condition() + " LOCK IN SHARE MODE";
+            try (PreparedStatement lock = connection.prepareStatement(sql)) {
+                key.bind(lock, 1);
+                lock.executeQuery().close();
+                return pending.size();
+            }
         } catch (SQLException e) {
+            if (e.getErrorCode() == NO_SUCH_TABLE || e.getErrorCode() == UNKNOWN_DATABASE) {
+                // Dropped since (the daemon is behind): the DROP was logged after the row's transaction, and on the
+                // primary a statement is logged only after the transactions logged before it have committed.
+                return pending.size();
+            }
             if (e.getErrorCode() == LOCK_WAIT_TIMEOUT) {
                 throw new VisibilityTimeoutException("the transaction of " + last + " did not commit within "
                         + lockWaitSeconds + " s (a lock wait on its row timed out)", e);

@@ -28,7 +28,7 @@ class ConfigDefaultsTest {
         assertThat(source.serverId()).isEqualTo(184054L);
         assertThat(source.tables()).isEmpty();
         assertThat(source.databases()).isEmpty();
-        assertThat(source.operations()).containsExactly(Operation.INSERT);
+        assertThat(source.operations()).containsExactly(Operation.INSERT, Operation.TRUNCATE, Operation.DROP);
         assertThat(source.start()).isEqualTo(StartFrom.BINLOG_END);
         assertThat(source.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.stateDir()).isEqualTo(Path.of("state"));
@@ -85,7 +85,7 @@ class ConfigDefaultsTest {
         RunnerConfig config = ConfigLoader.fromMap(minimal("source.port", "", "source.operations", "  "));
 
         assertThat(config.source().port()).isEqualTo(3306);
-        assertThat(config.source().operations()).containsExactly(Operation.INSERT);
+        assertThat(config.source().operations()).containsExactly(Operation.INSERT, Operation.TRUNCATE, Operation.DROP);
     }
 
     @Test
@@ -111,7 +111,7 @@ class ConfigDefaultsTest {
         assertThat(java.util.Arrays.stream(lines).map(line -> line.substring(0, line.indexOf('='))).toList())
                 .as("sorted by key").isSorted();
         assertThat(lines).hasSize(RunnerKeys.ALL.size() + 2);
-        assertThat(lines).contains("source.port=3306", "source.operations=insert", "source.password=******",
+        assertThat(lines).contains("source.port=3306", "source.operations=insert,truncate,drop", "source.password=******",
                 "processor.jdbc.user=cdc", "processor.jdbc.password=******", "source.password.file=",
                 "processor.family.table=shop.orders", "debezium.snapshot.fetch.size=500");
     }

@@ -31,8 +31,8 @@ class ConfigValidationTest {
             source.server.id               | 4294967296  | an integer in 1..4294967295
             source.flavor                  | postgres    | one of auto, mysql, mariadb
             source.start                   | beginning   | one of binlog-end, snapshot
-            source.operations              | insert,upsert | a comma-separated list of insert, update, delete (at least one)
-            source.operations              | ','         | a comma-separated list of insert, update, delete (at least one)
+            source.operations              | insert,upsert | a comma-separated list of insert, update, delete, truncate, drop (at least one)
+            source.operations              | ','         | a comma-separated list of insert, update, delete, truncate, drop (at least one)
             source.tables                  | orders      | a comma-separated list of database.table names (regular expressions allowed)
             source.tables                  | 'shop.(orders' | a comma-separated list of database.table names (regular expressions allowed)
             source.databases               | 'shop[' | a comma-separated list of names (regular expressions allowed)

@@ -4,14 +4,15 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One committed row change, as read from the source's binary log. Immutable.
+ * One committed change, as read from the source's binary log: a row change, or a table event (see
+ * {@link Operation}). Immutable.
  *
- * @param operation     insert, update or delete
+ * @param operation     insert, update or delete of a row; truncate or drop of the table
  * @param database      schema (database) name
  * @param table         table name
- * @param key           primary-key columns of the row and their values
- * @param before        the row before the change: empty for inserts
- * @param after         the row after the change: empty for deletes
+ * @param key           primary-key columns of the row and their values: empty for table events
+ * @param before        the row before the change: empty for inserts and table events
+ * @param after         the row after the change: empty for deletes and table events
  * @param position      where the change was read in the binlog
  * @param commitTime    the transaction's commit time as recorded in the binlog (one-second resolution)
  * @param transactionId the source transaction's id (its GTID when the server has them), or {@code null}
@@ -37,7 +38,10 @@ public record ChangeEvent(
         after = after == null ? Row.empty() : after;
     }
 
-    /** The row as it is now: {@link #after()} for inserts and updates, {@link #before()} for deletes. */
+    /**
+     * The row as it is now: {@link #after()} for inserts and updates, {@link #before()} for deletes; empty for table
+     * events.
+     */
     public Row row() {
         return operation == Operation.DELETE ? before : after;
     }
@@ -51,8 +55,9 @@ public record ChangeEvent(
     public static final int MAX_EVENT_ID_LENGTH = 255;
 
     /**
-     * A unique id of this row change, stable across redeliveries, usable as a deduplication key:
-     * {@code binlogFile:position:row} for changes read from the binlog, and
+     * A unique id of this change, stable across redeliveries, usable as a deduplication key:
+     * {@code binlogFile:position:row} for row changes read from the binlog, {@code binlogFile:position:0:database.table}
+     * for table events (one statement can drop several tables), and
      * {@code snapshot:database.table:key values} for rows read by an initial snapshot. A snapshot row of a table
      * without a primary key has no identity but its values: its id is {@code snapshot:database.table:row:values},
      * so two identical rows of such a table share an id (a {@link TransactionalProcessor}'s ledger applies them
@@ -60,6 +65,9 @@ public record ChangeEvent(
      * {@code snapshot:database.table:sha256:} and the hex SHA-256 of the long form.
      */
     public String eventId() {
+        if (!operation.isRowChange()) {
+            return position.eventId() + ':' + qualifiedTable();
+        }
         if (!position.snapshot()) {
             return position.eventId();
         }

@@ -1,5 +1,8 @@
 package io.cdcrunner.processor;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 import javax.sql.DataSource;
 
 /** What the daemon gives a processor in {@link EventProcessor#open}. */
@@ -10,6 +13,14 @@ public interface ProcessorContext {
 
     /** The processor's own configuration keys. */
     ProcessorConfig config();
+
+    /**
+     * The operations the daemon delivers ({@code source.operations}); others never reach {@link EventProcessor#process}.
+     * A processor that needs some to stay correct checks them in {@link EventProcessor#open}.
+     */
+    default Set<Operation> operations() {
+        return EnumSet.allOf(Operation.class);
+    }
 
     /**
      * A pooled JDBC data source for the processor's queries and writes. It points at

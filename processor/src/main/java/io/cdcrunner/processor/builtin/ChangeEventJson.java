@@ -28,7 +28,8 @@ import io.cdcrunner.processor.SourcePosition;
  *  "position":{"flavor":"MARIADB","serverId":1,"file":"binlog.000001","pos":1234,"row":0,"gtid":"0-1-8"},
  *  "commitTime":"2026-01-02T10:00:00Z","transactionId":"0-1-8","eventId":"binlog.000001:1234:0"}
  * }</pre>
- * {@code before} is left out for inserts and {@code after} for deletes; SQL NULL is JSON {@code null}.
+ * {@code before} is left out for inserts and {@code after} for deletes, both for table events ({@code TRUNCATE},
+ * {@code DROP}); SQL NULL is JSON {@code null}.
  * Column values (see {@link Row} for their Java types) are written so that no digit or bit is lost:
  * <ul>
  *   <li>integers (including BIGINT UNSIGNED as {@link java.math.BigInteger}) as JSON numbers;</li>

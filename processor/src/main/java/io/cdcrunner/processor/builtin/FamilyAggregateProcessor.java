@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -41,7 +42,10 @@ import io.cdcrunner.processor.TransactionalProcessor;
  * Each family is recomputed from all of its rows, never adjusted by deltas, so a redelivered event
  * changes nothing and the summary equals a fresh {@code GROUP BY} (check it with {@link #mismatches}).
  * A family whose last row is deleted loses its summary row. An update that moves a row to another family
- * recomputes both. Rows whose family column is NULL belong to no family. Use an integer or DECIMAL value
+ * recomputes both. A {@code TRUNCATE} or {@code DROP} of the family table (a table event) deletes every summary
+ * row: at that point in the binlog the table has no rows, and every row written after it comes with its own event,
+ * processed after the table event, that recomputes its family. This needs {@code source.operations} to list
+ * {@code insert,update,delete,truncate,drop}; {@link #open} warns about the ones left out. Rows whose family column is NULL belong to no family. Use an integer or DECIMAL value
  * column: sums of FLOAT/DOUBLE depend on summation order and are not exact.
  *
  * <h2>Effectively once, and concurrency</h2>
@@ -100,6 +104,12 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
         }
         log.info("summarizing families of {} by {} into {}{}", sql.table, settings.familyColumn(), sql.summary,
                 readServer != null ? ", reading families from the processor's read server" : "");
+        Set<Operation> missing = EnumSet.allOf(Operation.class);
+        missing.removeAll(context.operations());
+        if (!missing.isEmpty()) {
+            log.warn("source.operations leaves out {}: the summaries in {} will not follow those changes of {}; list "
+                    + "insert,update,delete,truncate,drop to keep them equal to the table", missing, sql.summary, sql.table);
+        }
     }
 
     /** Recomputes the families the event touches, in {@code transaction} (see the class documentation). */
@@ -107,6 +117,14 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
     public void process(ChangeEvent event, Connection transaction) throws SQLException {
         FamilySettings settings = sql.settings;
         if (!event.database().equals(settings.database()) || !event.table().equals(settings.table())) {
+            return;
+        }
+        if (!event.operation().isRowChange()) {
+            // TRUNCATE or DROP: no family has rows at this point of the binlog (see "Exactness").
+            try (Statement clear = transaction.createStatement()) {
+                int cleared = clear.executeUpdate(sql.deleteAllSummaries());
+                log.info("{} of {}: {} summary row(s) deleted", event.operation(), sql.table, cleared);
+            }
             return;
         }
         // An update can move a row from one family to another: both change. Keys sorted: fixed lock order.

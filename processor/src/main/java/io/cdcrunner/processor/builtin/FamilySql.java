@@ -141,6 +141,10 @@ final class FamilySql {
                 + "updated_at = NOW(6) WHERE family_key = ?";
     }
 
+    String deleteAllSummaries() {
+        return "DELETE FROM " + summary;
+    }
+
     String deleteSummary() {
         return "DELETE FROM " + summary + " WHERE family_key = ?";
     }

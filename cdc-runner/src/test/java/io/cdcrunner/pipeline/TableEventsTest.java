@@ -1,0 +1,221 @@
+package io.cdcrunner.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
+import io.cdcrunner.processor.builtin.FamilySettings;
+import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.SharedMariaDb;
+
+/**
+ * TRUNCATE and DROP of a captured table reach the processor as table events, in binlog order with the rows around
+ * them, and the family summaries stay equal to a recomputation across them.
+ */
+class TableEventsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
+    private static MariaDbTestDatabase db;
+    private static HikariDataSource pool;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void start() {
+        db = SERVER.db();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(db.jdbcUrl(""));
+        hikari.setUsername(db.rootUser());
+        hikari.setPassword(db.rootPassword());
+        hikari.setMaximumPoolSize(4);
+        pool = new HikariDataSource(hikari);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+    }
+
+    private RunnerConfig config(String name, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new HashMap<>(Map.of("pipeline.name", name));
+        all.putAll(settings);
+        RecordingProcessor.reset(name);
+        return TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), all);
+    }
+
+    private static String describe(ChangeEvent event) {
+        return event.operation() + " " + event.qualifiedTable()
+                + (event.operation().isRowChange() ? " " + event.row().get("id") : "");
+    }
+
+    private static List<String> awaitEvents(Pipeline pipeline, String name, int count) {
+        await().atMost(WAIT).until(() -> RecordingProcessor.events(name).size() >= count || pipeline.state().isFinal());
+        assertThat(pipeline.state().isFinal()).as("pipeline failed: %s", pipeline.state()).isFalse();
+        return RecordingProcessor.events(name).stream().map(TableEventsTest::describe).toList();
+    }
+
+    @Test
+    void truncateAndDropOfACapturedTableArriveInBinlogOrderAndOthersDoNot() throws Exception {
+        db.execute("CREATE DATABASE te", "CREATE TABLE te.orders (id INT PRIMARY KEY)",
+                "CREATE TABLE te.other (id INT PRIMARY KEY)", "INSERT INTO te.orders VALUES (0)");
+        // The snapshot's own DROP TABLE IF EXISTS statements are no table events.
+        RunnerConfig config = config("te", Map.of("source.tables", "te.orders", "source.start", "snapshot",
+                "processor.threads", "4"));
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            awaitEvents(pipeline, "te", 1);
+            db.execute("INSERT INTO te.orders VALUES (1), (2)",
+                    "TRUNCATE TABLE te.other",
+                    "TRUNCATE TABLE te.orders",
+                    "INSERT INTO te.orders VALUES (3)",
+                    "USE te", "TRUNCATE orders",
+                    "INSERT INTO te.orders VALUES (4)",
+                    "DROP TABLE te.other",
+                    "DROP TABLE te.orders",
+                    "CREATE TABLE te.orders (id INT PRIMARY KEY)",
+                    "INSERT INTO te.orders VALUES (5)");
+            List<String> events = awaitEvents(pipeline, "te", 9);
+            // Rows 1 and 2 have different keys, so two lanes may take them in either order; a table event waits for
+            // both and runs before anything after it.
+            assertThat(events.subList(1, 3)).containsExactlyInAnyOrder("INSERT te.orders 1", "INSERT te.orders 2");
+            assertThat(events).hasSize(9);
+            assertThat(events.subList(3, 9)).containsExactly("TRUNCATE te.orders", "INSERT te.orders 3",
+                    "TRUNCATE te.orders", "INSERT te.orders 4", "DROP te.orders", "INSERT te.orders 5");
+            List<ChangeEvent> tableEvents = RecordingProcessor.events("te").stream()
+                    .filter(e -> !e.operation().isRowChange()).toList();
+            assertThat(tableEvents).allSatisfy(e -> {
+                assertThat(e.key().isEmpty() && e.before().isEmpty() && e.after().isEmpty()).isTrue();
+                assertThat(e.eventId()).endsWith(":te.orders");
+            });
+            assertThat(tableEvents).extracting(ChangeEvent::eventId).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void dropDatabaseIsADropOfEachCapturedTableOfIt() throws Exception {
+        db.execute("CREATE DATABASE dropdb", "CREATE TABLE dropdb.a (id INT PRIMARY KEY)");
+        RunnerConfig config = config("dropdb", Map.of("source.databases", "dropdb"));
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            db.execute("INSERT INTO dropdb.a VALUES (0)");
+            awaitEvents(pipeline, "dropdb", 1);
+            // dropdb.a is on the server at the start, dropdb.b is created after it.
+            db.execute("CREATE TABLE dropdb.b (id INT PRIMARY KEY)", "INSERT INTO dropdb.a VALUES (1)",
+                    "INSERT INTO dropdb.b VALUES (2)", "DROP DATABASE dropdb");
+            List<String> events = awaitEvents(pipeline, "dropdb", 5);
+            assertThat(events).startsWith("INSERT dropdb.a 0", "INSERT dropdb.a 1", "INSERT dropdb.b 2");
+            assertThat(events.subList(3, events.size())).containsExactlyInAnyOrder("DROP dropdb.a", "DROP dropdb.b");
+        }
+    }
+
+    @Test
+    void tableEventsAreLeftOutWhenSourceOperationsDoesNotListThem() throws Exception {
+        db.execute("CREATE DATABASE rows_only", "CREATE TABLE rows_only.orders (id INT PRIMARY KEY)");
+        RunnerConfig config = config("rows_only", Map.of("source.tables", "rows_only.orders",
+                "source.operations", "insert"));
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            db.execute("INSERT INTO rows_only.orders VALUES (0)");
+            awaitEvents(pipeline, "rows_only", 1);
+            db.execute("INSERT INTO rows_only.orders VALUES (1)", "TRUNCATE TABLE rows_only.orders",
+                    "DROP TABLE rows_only.orders", "CREATE TABLE rows_only.orders (id INT PRIMARY KEY)",
+                    "INSERT INTO rows_only.orders VALUES (2)");
+            assertThat(awaitEvents(pipeline, "rows_only", 3))
+                    .containsExactly("INSERT rows_only.orders 0", "INSERT rows_only.orders 1", "INSERT rows_only.orders 2");
+        }
+    }
+
+    @Test
+    void familySummariesEqualTheRecomputationAcrossTruncateAndDrop() throws Exception {
+        db.execute("CREATE DATABASE fam", "CREATE TABLE fam.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                + "customer_id INT NOT NULL, amount DECIMAL(12,2) NOT NULL, KEY by_customer (customer_id))");
+        RunnerConfig config = config("fam", Map.of(
+                "source.tables", "fam.orders",
+                "source.operations", "insert,update,delete,truncate,drop",
+                "processor.threads", "4",
+                "processor.class", FamilyAggregateProcessor.class.getName(),
+                "processor.family.table", "fam.orders",
+                "processor.family.column", "customer_id",
+                "processor.family.value.column", "amount",
+                "processor.family.summary.table", "fam.customer_totals"));
+        FamilySettings family = FamilySettings.from(new ProcessorConfig(config.processor().options()));
+        AtomicInteger finished = new AtomicInteger();
+        try (Pipeline pipeline = new Pipeline(config, (event, nanos) -> finished.incrementAndGet())) {
+            pipeline.start();
+            db.execute("INSERT INTO fam.orders (customer_id, amount) VALUES (1, 1.00)");
+            await().atMost(WAIT).until(() -> finished.get() >= 1 || pipeline.state().isFinal());
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicInteger written = new AtomicInteger();
+            Thread writer = new Thread(() -> {
+                try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
+                    for (int i = 0; writing.get() || i < 300; i++) {
+                        s.execute("INSERT INTO fam.orders (customer_id, amount) VALUES (" + (i % 37) + ", " + (i % 13)
+                                + ".25)");
+                        written.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            await().atMost(WAIT).until(() -> written.get() >= 150);
+            // Truncated while rows of the same families are being written: rows before it leave the summaries.
+            db.execute("TRUNCATE TABLE fam.orders");
+            writing.set(false);
+            writer.join();
+            int rowEvents = 1 + written.get() + rowCount("SELECT COUNT(*) FROM fam.orders WHERE customer_id = 3");
+            db.execute("DELETE FROM fam.orders WHERE customer_id = 3");
+            // Every insert, the truncate and the deletes: without the truncate, families keep its rows for ever.
+            await().atMost(WAIT).until(() -> FamilyAggregateProcessor.mismatches(pool, family).isEmpty()
+                    && finished.get() >= rowEvents || pipeline.state().isFinal());
+            assertThat(pipeline.state()).isEqualTo(PipelineState.STREAMING);
+            assertThat(FamilyAggregateProcessor.mismatches(pool, family)).isEmpty();
+            assertThat(rowCount("SELECT COUNT(*) FROM fam.customer_totals")).isPositive();
+
+            db.execute("DROP TABLE fam.orders");
+            await().atMost(WAIT).until(() -> rowCount("SELECT COUNT(*) FROM fam.customer_totals") == 0
+                    || pipeline.state().isFinal());
+            assertThat(pipeline.state()).isEqualTo(PipelineState.STREAMING);
+            db.execute("CREATE TABLE fam.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, "
+                    + "amount DECIMAL(12,2) NOT NULL)", "INSERT INTO fam.orders (customer_id, amount) VALUES (5, 1.50)");
+            await().atMost(WAIT).until(() -> rowCount("SELECT COUNT(*) FROM fam.customer_totals") == 1
+                    || pipeline.state().isFinal());
+            assertThat(FamilyAggregateProcessor.mismatches(pool, family)).isEmpty();
+        }
+    }
+
+    private static int rowCount(String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -20,7 +20,7 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * {@code make bench}: starts a throwaway MariaDB, runs every scenario (each measurement in a fresh JVM),
  * prints the tables, and writes {@code latest.json} and {@code latency.png} to the results directory.
  *
- * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling},
+ * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling,idle},
  * {@code --rounds N} (catch-up repetitions, default 2), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
  * {@code --queue N}, {@code --visibility auto|off} (the daemon's processor.read.visibility in the no-op
@@ -55,7 +55,7 @@ public final class BenchMain {
         if (options.containsKey("jvm")) {
             ChildJvm.addFlags(options.get("jvm"));
         }
-        Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling").split(","));
+        Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling,idle").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
         Path results = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/results")));
         Path work = Files.createTempDirectory("cdc-runner-bench-");
@@ -103,6 +103,12 @@ public final class BenchMain {
                 scenarios.add(polling);
                 targets.polling(polling);
                 panels.add(pollingPanel(polling));
+            }
+
+            if (only.contains("idle")) {
+                Map<String, Object> idle = new IdleScenario(bench, tuning).run();
+                scenarios.add(idle);
+                targets.idle(idle);
             }
 
             Path png = results.resolve("latency.png");

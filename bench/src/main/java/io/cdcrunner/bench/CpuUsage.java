@@ -23,8 +23,8 @@ final class CpuUsage {
         return (os.getProcessCpuTime() - startCpu) / 1e9;
     }
 
-    /** CPU seconds of the live threads that used the most since they started, by name (digits folded). */
-    Map<String, Double> busiestThreads(int count) {
+    /** CPU nanoseconds of every live thread since it started, by name (digits folded). */
+    Map<String, Long> threadNanos() {
         Map<String, Long> byName = new TreeMap<>();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
@@ -35,6 +35,12 @@ final class CpuUsage {
                 byName.merge(info.getThreadName().replaceAll("[0-9.:]+", "N"), cpu, Long::sum);
             }
         }
+        return byName;
+    }
+
+    /** CPU seconds of the live threads that used the most since they started, by name (digits folded). */
+    Map<String, Double> busiestThreads(int count) {
+        Map<String, Long> byName = threadNanos();
         Map<String, Double> top = new LinkedHashMap<>();
         byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(count)
                 .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() / 1e7) / 100.0));

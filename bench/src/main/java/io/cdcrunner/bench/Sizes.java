@@ -31,4 +31,9 @@ record Sizes(List<Integer> rates, int warmSeconds, int steadySeconds, long catch
     static Sizes quick() {
         return new Sizes(List.of(100, 1_000, 5_000), 5, 5, 100_000, 5_000, 500, List.of(1, 2, 4), 100, 10, 2);
     }
+
+    /** How long the idle scenario measures: 30 s, 10 s with {@code --quick}. */
+    int idleSeconds() {
+        return steadySeconds >= 20 ? 30 : 10;
+    }
 }

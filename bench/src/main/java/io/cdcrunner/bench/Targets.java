@@ -100,6 +100,17 @@ final class Targets {
         return this;
     }
 
+    @SuppressWarnings("unchecked")
+    Targets idle(Map<String, Object> scenario) {
+        for (Map<String, Object> run : (List<Map<String, Object>>) scenario.get("runs")) {
+            if (!LatencyScenario.BARE.equals(run.get("engine"))) {
+                atMost(String.format("idle CPU, %s, poll interval %s (%% of one core)", run.get("engine"),
+                        run.get("poll_interval")), ((Number) run.get("cpu_percent_of_core")).doubleValue(), 1.0);
+            }
+        }
+        return this;
+    }
+
     private void atMost(String what, double value, double limit) {
         add(what, value, "<= " + limit, value <= limit ? "holds" : "MISSED");
     }

@@ -17,8 +17,8 @@ import io.cdcrunner.state.StateDirectory;
 public final class EngineProperties {
 
     private static final Map<ServerFlavor, String> CONNECTORS = Map.of(
-            ServerFlavor.MARIADB, "io.debezium.connector.mariadb.MariaDbConnector",
-            ServerFlavor.MYSQL, "io.debezium.connector.mysql.MySqlConnector");
+            ServerFlavor.MARIADB, PromptMariaDbConnector.class.getName(),
+            ServerFlavor.MYSQL, PromptMySqlConnector.class.getName());
 
     private EngineProperties() {
     }

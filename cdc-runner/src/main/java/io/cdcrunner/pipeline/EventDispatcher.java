@@ -186,8 +186,15 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         }
     }
 
-    /** What a record became: row events to process (none, or one), table events, or a mapping failure to handle. */
-    private record Mapped(List<ChangeEvent> events, boolean tableEvent, RuntimeException unmappable) {
+    /**
+     * What a record became: row events to process (none, or one), table events, or a mapping failure to handle; and
+     * whether its offset may be recorded once it is done.
+     */
+    private record Mapped(List<ChangeEvent> events, boolean tableEvent, RuntimeException unmappable, boolean mark) {
+
+        Mapped(List<ChangeEvent> events, boolean tableEvent, RuntimeException unmappable) {
+            this(events, tableEvent, unmappable, true);
+        }
     }
 
     /** How far a run of records got: every record before {@code upTo} is marked; {@code halt} when the pipeline stops. */
@@ -196,6 +203,13 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
 
     private Mapped map(SourceRecord record) {
         SchemaChange schemaChange = mapper.schemaChange(record);
+        if (schemaChange != null && schemaChange.position().snapshot()) {
+            // The engine's schema snapshot carries the position it was taken at, which can be past the position
+            // streaming resumes from (a first start records the binlog end before the engine reads the schema):
+            // recording it would skip the rows in between.
+            tableEvents.of(schemaChange);
+            return new Mapped(List.of(), false, null, false);
+        }
         if (schemaChange != null) {
             List<ChangeEvent> drops = tableEvents.of(schemaChange);
             return drops.isEmpty() || !operations.contains(Operation.DROP)
@@ -248,7 +262,9 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
                     return new Finished(i, stop);
                 }
             }
-            committer.markProcessed(records.get(i));
+            if (mapped[i].mark()) {
+                committer.markProcessed(records.get(i));
+            }
         }
         return new Finished(end, null);
     }

@@ -40,7 +40,7 @@ class ConfigDefaultsTest {
         assertThat(processor.jdbcPassword().reveal()).isEmpty();
         assertThat(processor.poolSize()).isEqualTo(4);
         assertThat(processor.options()).isEmpty();
-        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(10), 2048, 8192));
+        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(1), 2048, 8192));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.debeziumOverrides()).isEmpty();
     }
@@ -61,7 +61,7 @@ class ConfigDefaultsTest {
                 "processor.jdbc.url", "jdbc:mariadb://other/db",
                 "processor.jdbc.user", "writer",
                 "processor.jdbc.password", "w-pass",
-                "engine.poll.interval.ms", "1"));
+                "engine.poll.interval.ms", "7"));
 
         SourceSettings source = config.source();
         assertThat(config.pipelineName()).isEqualTo("orders-v2");
@@ -77,7 +77,7 @@ class ConfigDefaultsTest {
         assertThat(config.processor().jdbcUrl()).isEqualTo(Optional.of("jdbc:mariadb://other/db"));
         assertThat(config.processor().jdbcUser()).isEqualTo("writer");
         assertThat(config.processor().jdbcPassword().reveal()).isEqualTo("w-pass");
-        assertThat(config.engine().pollInterval()).isEqualTo(Duration.ofMillis(1));
+        assertThat(config.engine().pollInterval()).isEqualTo(Duration.ofMillis(7));
     }
 
     @Test

@@ -23,9 +23,13 @@ import io.cdcrunner.state.StateDirectory;
  */
 public final class IdleRun {
 
-    private static final long PROBE_ID = 2_000_000_000L;
+    /** Probe ids start here, one per run (its server id added), so the runs share the table. */
+    private static final long PROBE_IDS = 2_000_000_000L;
+    /** After the probe: lets start-up work (JIT compilation, the first offset flushes) finish before measuring. */
+    private static final long SETTLE_MS = 10_000;
 
     private volatile boolean probeSeen;
+    private long probeId;
 
     private IdleRun() {
     }
@@ -41,11 +45,12 @@ public final class IdleRun {
         String mode = args.get("mode");
         String table = args.get("table");
         EngineTuning tuning = EngineTuning.from(args);
+        probeId = PROBE_IDS + args.getLong("server.id");
         StateDirectory state = new StateDirectory(Files.createDirectories(Path.of(args.get("state")))).create();
         AutoCloseable engine;
         if (mode.equals("bare")) {
             BareEngine bare = new BareEngine(source, "idle-bare", table, state, source.currentPosition(), tuning,
-                    args.getLong("server.id"), (id, nanoTime) -> probeSeen |= id == PROBE_ID);
+                    args.getLong("server.id"), (id, nanoTime) -> probeSeen |= id == probeId);
             bare.start();
             engine = bare;
         } else {
@@ -56,7 +61,7 @@ public final class IdleRun {
                 keys.put("engine.poll.interval.ms", RunnerKeys.ENGINE_POLL_INTERVAL.defaultValue());
             }
             Pipeline pipeline = new Pipeline(source.pipelineConfig("idle", table, state.root(), keys),
-                    (event, nanoTime) -> probeSeen |= event.row().getLong("id") == PROBE_ID);
+                    (event, nanoTime) -> probeSeen |= event.row().getLong("id") == probeId);
             pipeline.start();
             engine = pipeline;
         }
@@ -65,7 +70,7 @@ public final class IdleRun {
             try (Connection connection = source.connect();
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO bench." + table
                          + " (id, customer_id, amount, note) VALUES (?, 1, 1.00, 'idle probe')")) {
-                insert.setLong(1, PROBE_ID);
+                insert.setLong(1, probeId);
                 insert.executeUpdate();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -75,8 +80,7 @@ public final class IdleRun {
             if (!probeSeen) {
                 throw new IllegalStateException("the probe row was not processed within 120 s");
             }
-            // Let start-up work (JIT, first offset flush) settle before measuring.
-            Thread.sleep(3_000);
+            Thread.sleep(SETTLE_MS);
             int idleSeconds = args.getInt("idle.s");
             CpuUsage cpu = new CpuUsage();
             Map<String, Long> threadsBefore = cpu.threadNanos();

@@ -1,5 +1,6 @@
 package io.cdcrunner.cli;
 
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
 import io.cdcrunner.check.CheckReport;
@@ -7,8 +8,11 @@ import io.cdcrunner.check.CheckResult;
 import io.cdcrunner.check.SourceChecks;
 import io.cdcrunner.check.SourceLogin;
 import io.cdcrunner.config.ConfigException;
+import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.delivery.EventDelivery;
+import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.pipeline.ProcessorHost;
 import io.cdcrunner.pipeline.ProcessorProblem;
 import picocli.CommandLine.Command;
@@ -32,22 +36,42 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         SourceSettings source = runnerConfig.source();
-        SourceLogin login = new SourceLogin(source.host(), source.port(), source.user(),
-                source.password().reveal().toCharArray(), source.connectTimeout());
+        SourceLogin login = new SourceLogin(source);
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
                 .with(processorCheck(runnerConfig));
         System.out.println(report.render());
         return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
-    /** The processor class loads and its constructor runs, as {@code run} needs before it records anything. */
+    /**
+     * The processor opens as {@code run} opens it (its class, constructor, keys and {@code open}, which may create its
+     * tables), and a transactional processor's ledger table can be created: what {@code run} does before it records
+     * anything.
+     */
     private static CheckResult processorCheck(RunnerConfig config) {
+        Redaction.install(Redaction.of(config));
         String className = config.processor().className();
-        try {
-            ProcessorHost.create(className);
-            return CheckResult.ok("processor", className);
+        String ledgerTable = config.delivery().ledgerTable();
+        try (ProcessorHost host = ProcessorHost.open(config)) {
+            EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(),
+                    new Ledger(ledgerTable, config.pipelineName()));
+            try {
+                delivery.open();
+            } catch (SQLException e) {
+                return CheckResult.fail("processor", className + " opened, but its ledger table " + ledgerTable
+                                + " cannot be created: " + Redaction.mask(e.getMessage()),
+                        "grant CREATE, SELECT, INSERT, DELETE on " + ledgerTable.substring(0, ledgerTable.indexOf('.'))
+                                + ".* to the processor's user (processor.jdbc.user, else source.user), or set "
+                                + "processor.ledger.table to a database it may write");
+            }
+            return CheckResult.ok("processor", className + " opened" + (delivery.isTransactional()
+                    ? "; ledger table " + ledgerTable + " ready" : ""));
         } catch (ProcessorProblem e) {
-            return CheckResult.fail("processor", e.getMessage(), "fix processor.class, or put the processor's jar in ext/");
+            return CheckResult.fail("processor", Redaction.mask(e.getMessage()),
+                    "fix processor.class or the processor.* keys named, or put the processor's jar in ext/");
+        } catch (RuntimeException e) {
+            return CheckResult.fail("processor", Redaction.mask(e.getMessage()),
+                    "fix what the processor reports: its database (processor.jdbc.*) and the grants its tables need");
         }
     }
 }

@@ -74,6 +74,12 @@ public interface PipelineMXBean {
     /** Seconds since the pipeline was started. */
     long getUptimeSeconds();
 
+    /**
+     * Changes to captured tables logged as statements (without row images, {@code binlog_format=STATEMENT} in the
+     * writer's session) met since the start; the pipeline stops before the first and is then unhealthy.
+     */
+    long getStatementFormatChanges();
+
     /** Finish the events in progress and take no new batch until {@link #resume()}; offsets stay exact. */
     void pause();
 

@@ -162,6 +162,11 @@ final class PipelineMetrics implements PipelineMXBean {
     }
 
     @Override
+    public long getStatementFormatChanges() {
+        return counters().rowlessChangeCount();
+    }
+
+    @Override
     public long getUptimeSeconds() {
         return Math.max(0, clock.millis() - startedMillis) / 1000;
     }

@@ -139,4 +139,34 @@ class CliTest {
             assertThat(check.out()).contains("[FAIL] processor", "com.example.Missing not found");
         }
     }
+
+    @Test
+    void checkOpensTheProcessorAndFailsWhenItsUserCannotCreateTheLedger() throws Exception {
+        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+            db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, customer_id INT, "
+                            + "amount DECIMAL(10,2))",
+                    "CREATE TABLE shop.totals (family_key VARCHAR(191) PRIMARY KEY, row_count BIGINT NOT NULL, "
+                            + "value_sum DECIMAL(65,30), value_min DECIMAL(65,30), value_max DECIMAL(65,30), max_id BIGINT, "
+                            + "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))",
+                    // May write the summaries of shop, nothing else: no CREATE for the ledger's database.
+                    "CREATE USER 'writer'@'%' IDENTIFIED BY 'writer-secret-42'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON shop.* TO 'writer'@'%'");
+            Map<String, String> family = Map.of("source.tables", "shop.orders",
+                    "processor.class", "io.cdcrunner.processor.builtin.FamilyAggregateProcessor",
+                    "processor.family.table", "shop.orders", "processor.family.column", "customer_id",
+                    "processor.family.value.column", "amount", "processor.family.summary.table", "shop.totals",
+                    "processor.jdbc.user", "writer", "processor.jdbc.password", "writer-secret-42");
+            Path file = TestPipelines.writeProperties(db,
+                    Files.createDirectories(temp.resolve("ledger")).resolve("state"), family);
+            CommandRun check = run("check", "--config", file.toString());
+            assertThat(check.exitCode()).as(check.all()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(check.out()).contains("[FAIL] processor", "ledger table cdc_runner.processed_events cannot be created",
+                    "grant CREATE, SELECT, INSERT, DELETE on cdc_runner.*").doesNotContain("writer-secret-42");
+
+            db.execute("GRANT CREATE, SELECT, INSERT, DELETE ON cdc_runner.* TO 'writer'@'%'");
+            CommandRun fixed = run("check", "--config", file.toString());
+            assertThat(fixed.out()).as(fixed.all()).contains("[ OK ] processor", "ledger table cdc_runner.processed_events ready");
+        }
+    }
 }

@@ -67,6 +67,10 @@ class StatementFormatTest {
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
             assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
             assertThat(pipeline.counters().rowlessChangeCount()).isEqualTo(1);
+            javax.management.ObjectName bean = new javax.management.ObjectName("cdc.runner:type=Pipeline,name=stmt");
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            assertThat(server.getAttribute(bean, "StatementFormatChanges")).isEqualTo(1L);
+            assertThat(server.getAttribute(bean, "Healthy")).isEqualTo(false);
             message = pipeline.failure().orElseThrow().getMessage();
         }
         assertThat(message).contains("stmt.orders", "binlog position binlog.",

@@ -116,7 +116,15 @@ class RecordMapperTest {
         assertThat(mapper.map(record("test", schemaChange, new Struct(schemaChange)
                 .put("source", source("mysql", null)).put("ts_ms", 1L).put("ddl", "CREATE TABLE t (id INT)")))).isNull();
         assertThat(mapper.map(record("test.shop.orders", null, null))).as("tombstone").isNull();
-        assertThat(map(ENVELOPE.truncate(source("mysql", null), COMMIT))).as("truncate").isNull();
+    }
+
+    @Test
+    void aTruncateIsATableEventWithoutRows() {
+        ChangeEvent truncate = map(ENVELOPE.truncate(source("mysql", null), COMMIT));
+        assertThat(truncate.operation()).isEqualTo(Operation.TRUNCATE);
+        assertThat(truncate.operation().isRowChange()).isFalse();
+        assertThat(truncate.key().isEmpty() && truncate.before().isEmpty() && truncate.after().isEmpty()).isTrue();
+        assertThat(truncate.eventId()).endsWith(":" + truncate.qualifiedTable());
     }
 
     @Test

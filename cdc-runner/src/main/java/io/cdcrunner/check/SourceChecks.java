@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.source.ServerInfo;
 
 /**
@@ -56,13 +57,22 @@ public final class SourceChecks {
             return new CheckReport(results);
         }
         try (Connection c = connection) {
-            results.add(CheckResult.ok(ConnectionFailure.NAME, login.address() + " as " + login.user()));
+            results.add(CheckResult.ok(ConnectionFailure.NAME, login.address() + " as " + login.user() + ", "
+                    + encryption(c)));
             results.addAll(serverChecks(c));
         } catch (SQLException closeFailure) {
             // Only close() throws here, after every check ran: nothing left to report.
         }
         results.add(StateDirectoryCheck.run(stateDir));
         return new CheckReport(results);
+    }
+
+    private static String encryption(Connection c) {
+        try {
+            return SourceAccess.encryption(c).map(tls -> "encrypted (" + tls + ")").orElse("not encrypted");
+        } catch (SQLException e) {
+            return "encryption unknown";
+        }
     }
 
     private List<CheckResult> serverChecks(Connection c) {

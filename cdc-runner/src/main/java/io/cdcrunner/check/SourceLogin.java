@@ -5,7 +5,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.cdcrunner.config.Secret;
+import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.config.SourceTls;
 import io.cdcrunner.source.FlavorDetector;
+import io.cdcrunner.source.SourceAccess;
 
 /**
  * Where and as whom to connect to the source. The password is kept out of {@link #toString()} and is only
@@ -13,18 +17,15 @@ import io.cdcrunner.source.FlavorDetector;
  */
 public final class SourceLogin {
 
-    private final String host;
-    private final int port;
-    private final String user;
-    private final char[] password;
-    private final Duration connectTimeout;
+    private final SourceSettings source;
+
+    public SourceLogin(SourceSettings source) {
+        this.source = Objects.requireNonNull(source, "source");
+    }
 
     public SourceLogin(String host, int port, String user, char[] password, Duration connectTimeout) {
-        this.host = Objects.requireNonNull(host, "host");
-        this.port = port;
-        this.user = Objects.requireNonNull(user, "user");
-        this.password = password == null ? new char[0] : password.clone();
-        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this(SourceSettings.login(Objects.requireNonNull(host, "host"), port, Objects.requireNonNull(user, "user"),
+                new Secret(password == null ? "" : new String(password)), connectTimeout));
     }
 
     /** A login with the default connect timeout. */
@@ -33,40 +34,46 @@ public final class SourceLogin {
                 FlavorDetector.DEFAULT_CONNECT_TIMEOUT);
     }
 
-    /** Opens a new connection; the caller closes it. */
+    /** Opens a new connection, as the daemon does ({@link SourceAccess}); the caller closes it. */
     public Connection open() throws SQLException {
-        return FlavorDetector.connect(host, port, user, password, connectTimeout);
+        return SourceAccess.of(source).connect();
     }
 
     public String host() {
-        return host;
+        return source.host();
     }
 
     public int port() {
-        return port;
+        return source.port();
     }
 
     public String user() {
-        return user;
+        return source.user();
+    }
+
+    /** {@code source.ssl.mode}. */
+    public SourceTls.Mode tlsMode() {
+        return source.tls().mode();
     }
 
     /** {@code host:port}, for messages. */
     public String address() {
-        return host + ":" + port;
+        return SourceAccess.of(source).address();
     }
 
     /** True when {@code text} contains the password; used to keep it out of anything shown to a user. */
     boolean revealsPassword(String text) {
-        return password.length > 0 && text != null && text.contains(new String(password));
+        String password = source.password().reveal();
+        return !password.isEmpty() && text != null && text.contains(password);
     }
 
     /** {@code text} with any occurrence of the password masked. */
     String masked(String text) {
-        return revealsPassword(text) ? text.replace(new String(password), "****") : text;
+        return revealsPassword(text) ? text.replace(source.password().reveal(), "****") : text;
     }
 
     @Override
     public String toString() {
-        return user + "@" + address();
+        return user() + "@" + address();
     }
 }

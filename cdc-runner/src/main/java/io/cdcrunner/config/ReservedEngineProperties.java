@@ -42,6 +42,8 @@ final class ReservedEngineProperties {
         useInstead("source.start and source.recovery", "snapshot.mode");
         useInstead("source.operations", "skipped.operations");
         useInstead("source.connect.timeout.ms", "connect.timeout.ms");
+        useInstead("source.ssl.*", "database.ssl.mode", "database.ssl.truststore", "database.ssl.truststore.password",
+                "database.ssl.keystore", "database.ssl.keystore.password");
         useInstead("engine.poll.interval.ms", "poll.interval.ms");
         useInstead("engine.max.batch.size", "max.batch.size");
         useInstead("engine.max.queue.size", "max.queue.size");

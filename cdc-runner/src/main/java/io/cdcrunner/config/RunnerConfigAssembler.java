@@ -54,7 +54,13 @@ final class RunnerConfigAssembler {
                 list(SOURCE_TABLES), list(SOURCE_DATABASES), operations,
                 StartFrom.fromConfigValue(string(SOURCE_START)), millis(SOURCE_CONNECT_TIMEOUT),
                 millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF), SourceSettings.Recovery.valueOf(constant(SOURCE_RECOVERY)),
-                millis(SOURCE_DOWN_UNHEALTHY_AFTER));
+                millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls());
+    }
+
+    private SourceTls tls() {
+        return new SourceTls(SourceTls.Mode.fromConfigValue(string(SOURCE_SSL_MODE)),
+                Optional.ofNullable((Path) values.get(SOURCE_SSL_TRUSTSTORE)), (Secret) values.get(SOURCE_SSL_TRUSTSTORE_PASSWORD),
+                Optional.ofNullable((Path) values.get(SOURCE_SSL_KEYSTORE)), (Secret) values.get(SOURCE_SSL_KEYSTORE_PASSWORD));
     }
 
     private DeliverySettings delivery() {

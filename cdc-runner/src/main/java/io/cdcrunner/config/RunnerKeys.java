@@ -68,6 +68,17 @@ public final class RunnerKeys {
     public static final ConfigKey SOURCE_OPERATIONS = withDefault("source.operations", LIST, "insert,truncate,drop",
             nonEmptySubsetOf("insert", "update", "delete", "truncate", "drop"),
             "Changes passed to the processor: row inserts, updates and deletes, and TRUNCATE and DROP of a captured table (table events).");
+    public static final ConfigKey SOURCE_SSL_MODE = withDefault("source.ssl.mode", ENUM, "preferred",
+            oneOf("disabled", "preferred", "required", "verify-ca", "verify-identity"),
+            "TLS to the source (binlog reader, probes, check, and the processor's pools without a URL of their own): disabled, preferred (TLS when the server offers it), required, verify-ca (the certificate is signed by a CA of source.ssl.truststore, else of the JVM), verify-identity (and names source.host).");
+    public static final ConfigKey SOURCE_SSL_TRUSTSTORE = optional("source.ssl.truststore", PATH, any(),
+            "Trust store (PKCS12 or JKS) with the CA certificates the source's certificate is checked against; unset means the JVM's.");
+    public static final ConfigKey SOURCE_SSL_TRUSTSTORE_PASSWORD = withDefault("source.ssl.truststore.password", PASSWORD, "", any(),
+            "Password of source.ssl.truststore.");
+    public static final ConfigKey SOURCE_SSL_KEYSTORE = optional("source.ssl.keystore", PATH, any(),
+            "Key store (PKCS12 or JKS) with a client certificate, for a source that asks for one.");
+    public static final ConfigKey SOURCE_SSL_KEYSTORE_PASSWORD = withDefault("source.ssl.keystore.password", PASSWORD, "", any(),
+            "Password of source.ssl.keystore.");
     public static final ConfigKey SOURCE_START = withDefault("source.start", ENUM, "binlog-end", oneOf("binlog-end", "snapshot"),
             "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present.");
     public static final ConfigKey SOURCE_CONNECT_TIMEOUT = withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),
@@ -156,7 +167,8 @@ public final class RunnerKeys {
     public static final List<ConfigKey> ALL = List.of(
             PIPELINE_NAME,
             SOURCE_HOST, SOURCE_PORT, SOURCE_USER, SOURCE_PASSWORD, SOURCE_PASSWORD_FILE, SOURCE_FLAVOR,
-            SOURCE_SERVER_ID, SOURCE_TABLES, SOURCE_DATABASES, SOURCE_OPERATIONS, SOURCE_START,
+            SOURCE_SERVER_ID, SOURCE_TABLES, SOURCE_DATABASES, SOURCE_OPERATIONS, SOURCE_SSL_MODE, SOURCE_SSL_TRUSTSTORE,
+            SOURCE_SSL_TRUSTSTORE_PASSWORD, SOURCE_SSL_KEYSTORE, SOURCE_SSL_KEYSTORE_PASSWORD, SOURCE_START,
             SOURCE_CONNECT_TIMEOUT, SOURCE_CONNECT_RETRY_MAX_BACKOFF, SOURCE_DOWN_UNHEALTHY_AFTER, SOURCE_RECOVERY,
             STATE_DIR, STATE_OFFSET_FLUSH_INTERVAL,
             PROCESSOR_CLASS, PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD,

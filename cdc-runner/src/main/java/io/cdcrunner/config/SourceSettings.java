@@ -28,11 +28,13 @@ import java.util.Set;
  * @param recovery       {@code source.recovery}: what to do when the recorded position was purged
  * @param downUnhealthyAfter {@code source.down.unhealthy.after.ms}: how long the binlog connection may be down
  *                       before the pipeline counts as unhealthy
+ * @param tls            {@code source.ssl.*}
  */
 public record SourceSettings(String host, int port, String user, Secret password, Optional<ServerFlavor> flavor,
                              long serverId, List<String> tables, List<String> databases,
                              Set<Operation> operations, StartFrom start, Duration connectTimeout,
-                             Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter) {
+                             Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter,
+                             SourceTls tls) {
 
     /** What to do when the recorded binlog position is no longer on the server. */
     public enum Recovery {
@@ -40,6 +42,17 @@ public record SourceSettings(String host, int port, String user, Secret password
         FAIL,
         /** Re-read the included tables (delivered as inserts), then stream. */
         SNAPSHOT
+    }
+
+    /**
+     * A source known only by its address and login, TLS {@code preferred}, everything else at its default: for
+     * connecting and nothing more (probes, {@code check} in tests).
+     */
+    public static SourceSettings login(String host, int port, String user, Secret password, Duration connectTimeout) {
+        return new SourceSettings(host, port, user, password, Optional.empty(), 1, List.of(), List.of(),
+                EnumSet.of(Operation.INSERT), StartFrom.BINLOG_END, connectTimeout, Duration.ofSeconds(30), Recovery.FAIL,
+                Duration.ofSeconds(30), new SourceTls(SourceTls.Mode.PREFERRED, Optional.empty(), new Secret(""),
+                        Optional.empty(), new Secret("")));
     }
 
     public SourceSettings {
@@ -52,6 +65,7 @@ public record SourceSettings(String host, int port, String user, Secret password
         Objects.requireNonNull(connectRetryMaxBackoff, "connectRetryMaxBackoff");
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(downUnhealthyAfter, "downUnhealthyAfter");
+        Objects.requireNonNull(tls, "tls");
         tables = List.copyOf(tables);
         databases = List.copyOf(databases);
         if (operations.isEmpty()) {

@@ -2,11 +2,11 @@ package io.cdcrunner.deadletter;
 
 import java.util.List;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigProblem;
 import io.cdcrunner.config.DeadLetterSettings;
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.pipeline.SourceJdbc;
 
 /** Creates the dead-letter store that {@code deadletter.store} names. */
 public final class DeadLetterStores {
@@ -34,7 +34,7 @@ public final class DeadLetterStores {
         DeadLetterSettings settings = config.deadLetters();
         String url = settings.jdbcUrl()
                 .or(() -> config.processor().jdbcUrl())
-                .orElseGet(() -> SourceJdbc.url(config.source(), ""));
+                .orElseGet(() -> SourceAccess.of(config.source()).jdbcUrl(""));
         return new DeadLetterStoreContext(config.pipelineName(), config.stateDir(), settings, url,
                 settings.jdbcUser(), settings.jdbcPassword());
     }

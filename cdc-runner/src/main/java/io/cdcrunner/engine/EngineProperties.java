@@ -5,6 +5,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.processor.Operation;
@@ -39,10 +40,7 @@ public final class EngineProperties {
         // sees every skip (SkippedStatementFilter) and stops or reloads the definitions when a captured table is involved.
         p.setProperty("schema.history.internal.skip.unparseable.ddl", "true");
 
-        p.setProperty("database.hostname", source.host());
-        p.setProperty("database.port", String.valueOf(source.port()));
-        p.setProperty("database.user", source.user());
-        p.setProperty("database.password", source.password().reveal());
+        SourceAccess.of(source).engineProperties(flavor).forEach(p::setProperty);
         p.setProperty("database.server.id", String.valueOf(source.serverId()));
         p.setProperty("connect.timeout.ms", String.valueOf(source.connectTimeout().toMillis()));
         if (!source.databases().isEmpty()) {

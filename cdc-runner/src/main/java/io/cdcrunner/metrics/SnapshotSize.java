@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.SourceSettings;
-import io.cdcrunner.pipeline.SourceJdbc;
 
 /**
  * The server's row-count estimate of the tables a snapshot reads ({@code information_schema.TABLES.TABLE_ROWS}):
@@ -25,7 +25,7 @@ final class SnapshotSize {
             return -1;
         }
         String marks = String.join(",", Collections.nCopies(tables.size(), "?"));
-        try (Connection connection = SourceJdbc.connect(source);
+        try (Connection connection = SourceAccess.of(source).connect();
              PreparedStatement query = connection.prepareStatement("SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES"
                      + " WHERE CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) IN (" + marks + ")")) {
             for (int i = 0; i < tables.size(); i++) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.check.SourceReadiness;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
@@ -113,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
                 }
                 skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                         config.pipelineName(), CaptureFilter.of(config.source()), flavor,
-                        () -> SourceJdbc.connect(config.source()), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
+                        () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
                         new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableStatement,
                         counters::onRowlessChange));
                 engine = new EngineSupervisor(config, flavor, stateDir,
@@ -162,7 +163,7 @@ public final class Pipeline implements AutoCloseable {
     private TableEvents tableEvents() {
         TableEvents tableEvents = new TableEvents(CaptureFilter.of(config.source()));
         if (config.source().operations().contains(Operation.DROP)) {
-            try (Connection connection = SourceJdbc.connect(config.source())) {
+            try (Connection connection = SourceAccess.of(config.source()).connect()) {
                 tableEvents.learnCatalog(connection);
             } catch (SQLException e) {
                 log.warn("cannot list the captured tables ({}): a DROP DATABASE will be delivered as DROP events only "

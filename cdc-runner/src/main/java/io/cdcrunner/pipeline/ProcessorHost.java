@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ConfigKey;
 import io.cdcrunner.config.KeyNames;
 import io.cdcrunner.config.ProcessorSettings;
@@ -94,7 +95,7 @@ public final class ProcessorHost implements AutoCloseable {
 
     /** The JDBC URL of the processor's data source: {@code processor.jdbc.url}, else the source server. */
     public static String processorUrl(RunnerConfig config) {
-        return config.processor().jdbcUrl().orElseGet(() -> SourceJdbc.url(config.source(), ""));
+        return config.processor().jdbcUrl().orElseGet(() -> SourceAccess.of(config.source()).jdbcUrl(""));
     }
 
     /** The JDBC URL the processor reads from: {@code processor.read.url}, else {@link #processorUrl}. */
@@ -160,6 +161,7 @@ public final class ProcessorHost implements AutoCloseable {
         hikari.setJdbcUrl(url);
         hikari.setUsername(user);
         hikari.setPassword(password);
+        SourceAccess.of(config.source()).configurePool(hikari);
         hikari.setMaximumPoolSize(config.processor().poolSize());
         hikari.setMinimumIdle(1);
         // Processors react to other transactions' commits: they should see the latest committed rows.

@@ -9,6 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.config.SourceTls;
+import io.cdcrunner.check.ConnectionFailure;
+import io.cdcrunner.check.SourceLogin;
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.delivery.FailureClassifier;
 
@@ -26,6 +30,8 @@ final class SourceProbe {
         T run(Connection connection) throws SQLException;
     }
 
+    private static final int ACCESS_DENIED = 1045;
+
     private final SourceSettings source;
     private final CountDownLatch closed;
 
@@ -38,16 +44,23 @@ final class SourceProbe {
     <T> T withConnection(Work<T> work) {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
-            try (Connection connection = SourceJdbc.connect(source)) {
+            try (Connection connection = SourceAccess.of(source).connect()) {
                 if (attempt > 1) {
                     log.info("source {}:{} is reachable again", source.host(), source.port());
                 }
                 return work.run(connection);
             } catch (SQLException e) {
+                // Waiting does not cure a TLS problem: fail at once with what check would say.
+                ConnectionFailure.tlsProblem(e, new SourceLogin(source)).ifPresent(tls -> {
+                    throw new PipelineStartException(tls.detail() + "; " + tls.fix(), e);
+                });
                 if (!FailureClassifier.isConnectionFailure(e)) {
                     throw new PipelineStartException("cannot use the source " + source.host() + ":" + source.port()
                             + " as " + source.user() + ": " + e.getMessage()
-                            + "; check source.user and the password, and the grants (run cdc-runner check)", e);
+                            + "; check source.user and the password, and the grants (run cdc-runner check)"
+                            + (source.tls().mode() == SourceTls.Mode.DISABLED && e.getErrorCode() == ACCESS_DENIED
+                            ? "; with source.ssl.mode=disabled, a server that accepts only encrypted connections "
+                            + "refuses the login this way too: try source.ssl.mode=required" : ""), e);
                 }
                 log.warn("source {}:{} unreachable ({}); retrying in {} s (attempt {})", source.host(), source.port(),
                         rootMessage(e), backoff.toSeconds(), attempt);

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.VisibilityBarrier;
@@ -42,7 +43,7 @@ public final class VisibilityWiring implements AutoCloseable {
             return new VisibilityWiring(BarrierChoice.offOnOwnDataSource(metrics), null);
         }
         long sourceServerId;
-        try (Connection source = SourceJdbc.connect(config.source())) {
+        try (Connection source = SourceAccess.of(config.source()).connect()) {
             sourceServerId = ServerInfo.readSettings(source).serverId();
         } catch (SQLException e) {
             throw new PipelineStartException("cannot read the source's server_id, needed to tell whether the "
@@ -56,7 +57,7 @@ public final class VisibilityWiring implements AutoCloseable {
                 topology = ReadTopology.probe(connection, flavor, sourceServerId, address(url));
             }
             VisibilityBarrier barrier = BarrierChoice.choose(read, topology, pool, () -> {
-                try (Connection source = SourceJdbc.connect(config.source())) {
+                try (Connection source = SourceAccess.of(config.source()).connect()) {
                     return ServerInfo.readSettings(source).gtidSet();
                 }
             }, metrics);
@@ -88,7 +89,7 @@ public final class VisibilityWiring implements AutoCloseable {
         }
         ServerFlavor flavor = config.source().flavor().orElse(null);
         if (flavor == null) {
-            try (Connection source = SourceJdbc.connect(config.source())) {
+            try (Connection source = SourceAccess.of(config.source()).connect()) {
                 flavor = ServerInfo.read(source).flavor();
             } catch (SQLException e) {
                 throw new PipelineStartException("cannot reach the source to learn its flavor for the read barrier: "
@@ -114,6 +115,7 @@ public final class VisibilityWiring implements AutoCloseable {
         hikari.setJdbcUrl(url);
         hikari.setUsername(config.read().user());
         hikari.setPassword(config.read().password().reveal());
+        SourceAccess.of(config.source()).configurePool(hikari);
         // Batch waits are serialized; the second connection serves row confirmations of other lanes.
         hikari.setMaximumPoolSize(2);
         hikari.setMinimumIdle(1);

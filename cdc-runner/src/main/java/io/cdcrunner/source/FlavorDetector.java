@@ -1,20 +1,18 @@
 package io.cdcrunner.source;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cdcrunner.processor.ServerFlavor;
 
 /**
- * Opens plain JDBC connections to the source and tells MariaDB from MySQL.
+ * Tells MariaDB from MySQL.
  *
  * <p>The two families speak the same protocol but differ in GTID format, status statements and privilege
  * names, so everything that talks to the source asks this class first.
@@ -27,26 +25,6 @@ public final class FlavorDetector {
     private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     private FlavorDetector() {
-    }
-
-    /** The JDBC URL for the server at {@code host:port}, without a default database. */
-    public static String jdbcUrl(String host, int port, Duration connectTimeout) {
-        // An IPv6 literal needs brackets in a URL authority.
-        String authority = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "jdbc:mysql://" + authority + ":" + port + "/?useSSL=false&allowPublicKeyRetrieval=true"
-                + "&connectTimeout=" + Math.max(1, connectTimeout.toMillis());
-    }
-
-    /**
-     * Opens a connection. The password is handed to the driver only; it never appears in the URL, so it
-     * cannot leak through a logged URL or an exception message that quotes one.
-     */
-    public static Connection connect(String host, int port, String user, char[] password, Duration connectTimeout)
-            throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password == null ? "" : new String(password));
-        return DriverManager.getConnection(jdbcUrl(host, port, connectTimeout), props);
     }
 
     /**

@@ -12,7 +12,7 @@ class RedactionTest {
     void masksConfiguredSecretsUrlPasswordsAndSqlPasswords() throws ConfigException {
         Redaction redaction = Redaction.of(ConfigLoader.fromMap(minimal("source.password", "s3cret-src",
                 "processor.read.url", "jdbc:mysql://replica/db?user=r&password=url-pw-1",
-                "processor.jdbc.pasword", "typo-secret", "debezium.database.ssl.keystore.password", "ks-secret")));
+                "processor.jdbc.pasword", "typo-secret", "debezium.signal.kafka.consumer.sasl.password", "ks-secret")));
 
         assertThat(redaction.apply("login s3cret-src failed; typo-secret; ks-secret; url-pw-1"))
                 .isEqualTo("login ****** failed; ******; ******; ******");

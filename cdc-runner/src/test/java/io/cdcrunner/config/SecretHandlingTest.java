@@ -69,17 +69,17 @@ class SecretHandlingTest {
     void secretsAreMaskedInDescribeAndToString() throws ConfigException {
         RunnerConfig config = ConfigLoader.fromMap(minimal("source.password", PASSWORD,
                 "processor.jdbc.password", PASSWORD + "-jdbc", "processor.api.token", PASSWORD + "-token",
-                "debezium.database.ssl.keystore.password", PASSWORD + "-dbz", "processor.batch", "50"));
+                "debezium.signal.kafka.consumer.sasl.password", PASSWORD + "-dbz", "processor.batch", "50"));
 
         assertThat(config.describe()).doesNotContain(PASSWORD)
                 .contains("source.password=******", "processor.jdbc.password=******",
-                        "processor.api.token=******", "debezium.database.ssl.keystore.password=******", "processor.batch=50");
+                        "processor.api.token=******", "debezium.signal.kafka.consumer.sasl.password=******", "processor.batch=50");
         assertThat(config.toString()).doesNotContain(PASSWORD).contains("source.password=******");
         assertThat(config.source().toString()).doesNotContain(PASSWORD).contains("password=******");
         assertThat(config.processor().toString()).doesNotContain(PASSWORD).contains("batch=50");
         // Masking is for display only: the processor and Debezium get the real values.
         assertThat(config.processor().options()).containsEntry("api.token", PASSWORD + "-token");
-        assertThat(config.debeziumOverrides()).containsEntry("database.ssl.keystore.password", PASSWORD + "-dbz");
+        assertThat(config.debeziumOverrides()).containsEntry("signal.kafka.consumer.sasl.password", PASSWORD + "-dbz");
     }
 
     @Test

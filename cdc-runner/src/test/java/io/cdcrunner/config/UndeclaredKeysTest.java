@@ -62,9 +62,10 @@ class UndeclaredKeysTest {
     @Test
     void debeziumKeysPassThroughWithoutPrefix() throws ConfigException {
         RunnerConfig config = ConfigLoader.fromMap(minimal("debezium.snapshot.locking.mode", "none",
-                "debezium.database.ssl.mode", "required"));
+                "debezium.database.initial.statements", "SET SESSION wait_timeout=600"));
 
-        assertThat(config.debeziumOverrides()).containsExactly(Map.entry("database.ssl.mode", "required"),
+        assertThat(config.debeziumOverrides()).containsExactly(
+                Map.entry("database.initial.statements", "SET SESSION wait_timeout=600"),
                 Map.entry("snapshot.locking.mode", "none"));
     }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.config.Secret;
+import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.processor.ServerFlavor;
 
@@ -54,11 +56,16 @@ class FlavorDetectorTest {
     }
 
     @Test
-    void urlCarriesTimeoutButNoCredentials() {
-        String url = FlavorDetector.jdbcUrl("db.example", 3306, Duration.ofSeconds(3));
-        assertThat(url).isEqualTo("jdbc:mysql://db.example:3306/?useSSL=false&allowPublicKeyRetrieval=true"
-                + "&connectTimeout=3000");
-        assertThat(FlavorDetector.jdbcUrl("::1", 3306, Duration.ofSeconds(1))).startsWith("jdbc:mysql://[::1]:3306/");
+    void urlCarriesTimeoutAndTlsModeButNoCredentials() {
+        SourceSettings login = SourceSettings.login("db.example", 3306, "cdc", new Secret("pw-in-url?"), Duration.ofSeconds(3));
+        String url = SourceAccess.of(login).jdbcUrl("");
+        assertThat(url).isEqualTo("jdbc:mysql://db.example:3306/?sslMode=PREFERRED&allowPublicKeyRetrieval=true"
+                + "&connectTimeout=3000&rewriteBatchedStatements=true").doesNotContain("pw-in-url");
+        // An IPv6 literal is bracketed for every connection alike: the probes, check and the pools.
+        SourceSettings v6 = SourceSettings.login("::1", 3306, "cdc", new Secret(""), Duration.ofSeconds(1));
+        assertThat(SourceAccess.of(v6).jdbcUrl("shop")).startsWith("jdbc:mysql://[::1]:3306/shop?");
+        assertThat(SourceAccess.of(v6).engineProperties(ServerFlavor.MYSQL)).containsEntry("database.hostname", "::1")
+                .containsEntry("database.ssl.mode", "preferred");
     }
 
     @Test
@@ -113,6 +120,7 @@ class FlavorDetectorTest {
     }
 
     private static Connection cdcConnection() throws SQLException {
-        return FlavorDetector.connect(db.host(), db.port(), "cdc", "cdc-pw".toCharArray(), Duration.ofSeconds(5));
+        return SourceAccess.of(SourceSettings.login(db.host(), db.port(), "cdc", new Secret("cdc-pw"),
+                Duration.ofSeconds(5))).connect();
     }
 }

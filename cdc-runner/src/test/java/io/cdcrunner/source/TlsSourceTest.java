@@ -1,0 +1,218 @@
+package io.cdcrunner.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cdcrunner.check.CheckReport;
+import io.cdcrunner.check.SourceChecks;
+import io.cdcrunner.check.SourceLogin;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.pipeline.PipelineStartException;
+import io.cdcrunner.pipeline.RecordingProcessor;
+import io.cdcrunner.pipeline.TestPipelines;
+import io.cdcrunner.testdb.TestDatabase;
+
+/**
+ * A source that accepts only TLS ({@code require_secure_transport=ON}), with a certificate made for this test by a CA
+ * made for this test: the daemon streams through a verified connection, {@code check} says the connection is
+ * encrypted, and the wrong settings fail at once with what to change.
+ */
+class TlsSourceTest {
+
+    private static final String TRUST_PASSWORD = "trust-store-pw-7";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path certs;
+    @TempDir
+    Path temp;
+
+    private static LocalMariaDb server;
+    private static Path trustStore;
+
+    @BeforeAll
+    static void startServerThatRequiresTls() throws Exception {
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=cdc-runner test CA",
+                "-keyout", "ca-key.pem", "-out", "ca.pem");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server-key.pem",
+                "-out", "server.csr");
+        // The certificate names localhost only: connecting to 127.0.0.1 cannot verify its identity.
+        Files.writeString(certs.resolve("server.ext"), "subjectAltName=DNS:localhost\n");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+                "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
+        trustStore = certs.resolve("trust.p12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream ca = Files.newInputStream(certs.resolve("ca.pem"))) {
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+        }
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            store.store(out, TRUST_PASSWORD.toCharArray());
+        }
+        server = LocalMariaDb.builder()
+                .serverArg("--ssl-ca=" + certs.resolve("ca.pem"))
+                .serverArg("--ssl-cert=" + certs.resolve("server.pem"))
+                .serverArg("--ssl-key=" + certs.resolve("server-key.pem"))
+                .start();
+        server.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        server.execute("CREATE DATABASE tls", "CREATE TABLE tls.orders (id INT PRIMARY KEY)",
+                "SET GLOBAL require_secure_transport = ON");
+    }
+
+    @AfterAll
+    static void stopServer() throws SQLException {
+        if (server != null) {
+            try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
+                s.execute("SET GLOBAL require_secure_transport = OFF");
+            }
+            server.close();
+        }
+    }
+
+    private static Connection rootOverTls() throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + server.port()
+                + "/?sslMode=REQUIRED&allowPublicKeyRetrieval=true", "root", "");
+    }
+
+    private static void openssl(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(certs.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0).as(output).isTrue();
+    }
+
+    private RunnerConfig config(String name, Map<String, String> tls) throws IOException {
+        Map<String, String> settings = new HashMap<>(Map.of("pipeline.name", name, "source.tables", "tls.orders"));
+        settings.putAll(tls);
+        RecordingProcessor.reset(name);
+        return TestPipelines.config(database(), Files.createDirectories(temp.resolve(name)), settings);
+    }
+
+    private static Map<String, String> verifyCa() {
+        return Map.of("source.ssl.mode", "verify-ca", "source.ssl.truststore", trustStore.toString(),
+                "source.ssl.truststore.password", TRUST_PASSWORD);
+    }
+
+    private static CheckReport check(RunnerConfig config) {
+        return new SourceChecks(new SourceLogin(config.source()), config.source().tables(), config.source().serverId(),
+                config.stateDir()).run();
+    }
+
+    @Test
+    void theDaemonStreamsThroughACertificateItVerified() throws Exception {
+        RunnerConfig config = config("verified", verifyCa());
+        CheckReport report = check(config);
+        assertThat(report.render()).contains("[ OK ] connect", "encrypted (TLSv1.").doesNotContain(TRUST_PASSWORD);
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO tls.orders VALUES (1)");
+            }
+            await().atMost(WAIT).until(() -> !RecordingProcessor.events("verified").isEmpty() || pipeline.state().isFinal());
+            assertThat(RecordingProcessor.events("verified")).extracting(e -> e.row().get("id")).containsExactly(1);
+        }
+    }
+
+    @Test
+    void aPlainConnectionIsRefusedWithTheKeyToSet() throws Exception {
+        RunnerConfig config = config("plain", Map.of("source.ssl.mode", "disabled"));
+        String report = check(config).render();
+        // MariaDB answers a plain login with "access denied" when it requires TLS: the fix says so.
+        assertThat(report).contains("[FAIL] connect", "require_secure_transport=ON",
+                "try source.ssl.mode=required");
+        assertThatThrownBy(() -> {
+            try (Pipeline pipeline = new Pipeline(config)) {
+                pipeline.start();
+            }
+        }).isInstanceOf(PipelineStartException.class).hasMessageContaining("try source.ssl.mode=required");
+    }
+
+    @Test
+    void verifyIdentityAgainstANameTheCertificateDoesNotHoldFailsAtOnce() throws Exception {
+        Map<String, String> tls = new HashMap<>(verifyCa());
+        tls.put("source.ssl.mode", "verify-identity");
+        RunnerConfig config = config("identity", tls);
+        String report = check(config).render();
+        assertThat(report).contains("[FAIL] connect", "source.ssl.mode=verify-identity",
+                "the server's certificate does not name 127.0.0.1", "source.ssl.mode=verify-ca");
+        // Not retried as if the server were down: that would wait for ever.
+        assertTimeoutPreemptively(WAIT, () -> assertThatThrownBy(() -> {
+            try (Pipeline pipeline = new Pipeline(config)) {
+                pipeline.start();
+            }
+        }).isInstanceOf(PipelineStartException.class)
+                .hasMessageContaining("the server's certificate does not name 127.0.0.1"));
+    }
+
+    @Test
+    void anUnknownCaIsNamedAsTheProblem() throws Exception {
+        RunnerConfig config = config("unknown-ca", Map.of("source.ssl.mode", "verify-ca"));
+        assertThat(check(config).render()).contains("[FAIL] connect", "source.ssl.mode=verify-ca",
+                "give source.ssl.truststore");
+    }
+
+    private static TestDatabase database() {
+        return new TestDatabase() {
+            @Override
+            public String host() {
+                return server.host();
+            }
+
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public String jdbcUrl(String database) {
+                return server.jdbcUrl(database);
+            }
+
+            @Override
+            public String rootUser() {
+                return "root";
+            }
+
+            @Override
+            public String rootPassword() {
+                return "";
+            }
+
+            @Override
+            public void createCdcUser(String user, String password) {
+                server.createCdcUser(user, password);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.cdcrunner.config.SourceTls;
 
@@ -87,9 +88,18 @@ public final class ConnectionFailure {
         return Optional.empty();
     }
 
+    /**
+     * Whether the server's certificate was refused (an unknown CA, a name that does not match): a handshake cut off
+     * by a restarting server or a balancer is not, and is retried like any outage.
+     */
     private static boolean causedByTls(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SSLException || t instanceof CertificateException) {
+            if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
+                return true;
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (t instanceof SSLException && (message.contains("certificat") || message.contains("identity")
+                    || message.contains("pkix"))) {
                 return true;
             }
         }

@@ -161,7 +161,8 @@ final class PromptPolling {
         public T poll() throws InterruptedException {
             T event = delegate.poll();
             if (event != null) {
-                queued.decrementAndGet();
+                // Never below zero: a count that drifted low would only make a poll sleep while events wait.
+                queued.updateAndGet(n -> Math.max(0, n - 1));
             }
             return event;
         }

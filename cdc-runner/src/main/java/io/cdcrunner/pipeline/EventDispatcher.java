@@ -151,12 +151,20 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
         }
         Mapped[] mapped = new Mapped[records.size()];
         boolean snapshot = false;
+        boolean stream = false;
         for (int i = 0; i < records.size(); i++) {
             SourceRecord record = records.get(i).record();
-            snapshot |= isSnapshot(record.sourceOffset());
             mapped[i] = map(record);
+            // The engine's schema snapshot is neither rows nor the stream: it does not change the pipeline's state.
+            if (mapped[i].mark()) {
+                boolean read = isSnapshot(record.sourceOffset());
+                snapshot |= read;
+                stream |= !read;
+            }
         }
-        (snapshot ? onSnapshotRecord : onStreamRecord).run();
+        if (snapshot || stream) {
+            (snapshot ? onSnapshotRecord : onStreamRecord).run();
+        }
         ProcessingHaltedException halt = null;
         int start = 0;
         // Row changes go to the lanes a run at a time; a table event runs alone between two runs.

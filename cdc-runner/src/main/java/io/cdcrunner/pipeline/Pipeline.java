@@ -163,6 +163,7 @@ public final class Pipeline implements AutoCloseable {
     private TableEvents tableEvents() {
         TableEvents tableEvents = new TableEvents(CaptureFilter.of(config.source()));
         if (config.source().operations().contains(Operation.DROP)) {
+            tableEvents.learnHistory(stateDir.schemaHistoryFile());
             try (Connection connection = SourceAccess.of(config.source()).connect()) {
                 tableEvents.learnCatalog(connection);
             } catch (SQLException e) {

@@ -51,8 +51,12 @@ public final class SourceAccess {
                 .append("?sslMode=").append(tls.mode().name())
                 .append("&allowPublicKeyRetrieval=true&connectTimeout=").append(Math.max(1, source.connectTimeout().toMillis()))
                 .append("&rewriteBatchedStatements=true");
-        if (tls.mode() != SourceTls.Mode.DISABLED) {
+        // The trust store only where the certificate is checked: the binlog reader checks against any trust store it
+        // is given, so giving one to required or preferred would check one connection and not the others.
+        if (tls.mode().verifiesCertificate()) {
             tls.trustStore().ifPresent(path -> url.append("&trustCertificateKeyStoreUrl=").append(fileUrl(path)));
+        }
+        if (tls.mode() != SourceTls.Mode.DISABLED) {
             tls.keyStore().ifPresent(path -> url.append("&clientCertificateKeyStoreUrl=").append(fileUrl(path)));
         }
         return url.toString();
@@ -63,7 +67,7 @@ public final class SourceAccess {
         Properties props = new Properties();
         SourceTls tls = source.tls();
         if (tls.mode() != SourceTls.Mode.DISABLED) {
-            if (tls.trustStore().isPresent()) {
+            if (tls.mode().verifiesCertificate() && tls.trustStore().isPresent()) {
                 props.setProperty("trustCertificateKeyStorePassword", tls.trustStorePassword().reveal());
             }
             if (tls.keyStore().isPresent()) {
@@ -122,11 +126,13 @@ public final class SourceAccess {
         p.put("database.password", source.password().reveal());
         SourceTls tls = source.tls();
         p.put("database.ssl.mode", flavor == ServerFlavor.MARIADB ? mariaDbMode(tls.mode()) : mySqlMode(tls.mode()));
-        if (tls.mode() != SourceTls.Mode.DISABLED) {
+        if (tls.mode().verifiesCertificate()) {
             tls.trustStore().ifPresent(path -> {
                 p.put("database.ssl.truststore", path.toAbsolutePath().toString());
                 p.put("database.ssl.truststore.password", tls.trustStorePassword().reveal());
             });
+        }
+        if (tls.mode() != SourceTls.Mode.DISABLED) {
             tls.keyStore().ifPresent(path -> {
                 p.put("database.ssl.keystore", path.toAbsolutePath().toString());
                 p.put("database.ssl.keystore.password", tls.keyStorePassword().reveal());

@@ -22,4 +22,46 @@ class TableEventsParsingTest {
         assertThat(TableEvents.droppedDatabase("ALTER DATABASE shop CHARACTER SET utf8mb4")).isNull();
         assertThat(TableEvents.droppedDatabase(null)).isNull();
     }
+
+    private static final CaptureFilter SHOP = new CaptureFilter(java.util.List.of("shop"), java.util.List.of());
+    private static final io.cdcrunner.processor.SourcePosition AT = new io.cdcrunner.processor.SourcePosition(
+            io.cdcrunner.processor.ServerFlavor.MARIADB, 1, "binlog.000002", 4711, 0, "0-1-9");
+
+    private static io.cdcrunner.source.SchemaChange change(String ddl, String type, String table) {
+        return new io.cdcrunner.source.SchemaChange(ddl, "shop", table == null ? java.util.List.of()
+                : java.util.List.of(new io.cdcrunner.source.SchemaChange.TableChange(type, "shop", table)), AT, null);
+    }
+
+    @Test
+    void temporaryTablesAreNoTableEvents() {
+        TableEvents events = new TableEvents(SHOP);
+        assertThat(events.of(change("DROP /*!40005 TEMPORARY */ TABLE IF EXISTS `orders`", "DROP", "orders"))).isEmpty();
+        assertThat(events.of(change("DROP TEMPORARY TABLE orders", "DROP", "orders"))).isEmpty();
+        assertThat(events.of(change("DROP TABLE orders", "DROP", "orders"))).hasSize(1);
+    }
+
+    @Test
+    void createOrReplaceOfACapturedTableDropsTheOldRows() {
+        TableEvents events = new TableEvents(SHOP);
+        assertThat(events.of(change("CREATE OR REPLACE TABLE orders (id INT PRIMARY KEY)", "CREATE", "orders")))
+                .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");
+        assertThat(events.of(change("CREATE TABLE lines (id INT PRIMARY KEY)", "CREATE", "lines"))).isEmpty();
+    }
+
+    @Test
+    void aDropDatabaseReachesTablesOnlyTheSchemaHistoryStillKnows(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // The daemon resumes from before the DROP DATABASE: the tables are gone from the server, not from the history.
+        java.nio.file.Path history = dir.resolve("schema-history.jsonl");
+        java.nio.file.Files.writeString(history, """
+                {"databaseName":"shop","ddl":"CREATE TABLE orders (id INT)","tableChanges":[{"type":"CREATE","id":"\\"shop\\".\\"orders\\""}]}
+                {"databaseName":"other","ddl":"CREATE TABLE t (id INT)","tableChanges":[{"type":"CREATE","id":"\\"other\\".\\"t\\""}]}
+                not json
+                """);
+        TableEvents events = new TableEvents(SHOP);
+        events.learnHistory(history);
+        assertThat(events.of(change("DROP DATABASE shop", null, null)))
+                .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");
+        assertThat(events.of(change("DROP DATABASE shop", null, null))).isEmpty();
+    }
 }

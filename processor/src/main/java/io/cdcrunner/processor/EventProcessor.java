@@ -15,6 +15,12 @@ package io.cdcrunner.processor;
  * processed concurrently and arrive in commit order; events with different keys may be processed at the
  * same time on different threads, so an implementation used with more than one lane must be thread-safe.
  *
+ * <h2>Table events</h2>
+ * Besides row changes, {@code process} receives {@link Operation#TRUNCATE} and {@link Operation#DROP} of a captured
+ * table (unless {@code source.operations} leaves them out): events without key or rows, each processed alone, after
+ * every event before it and before any after it. A processor that handles only rows returns at once for them
+ * ({@code if (!event.operation().isRowChange()) return;}).
+ *
  * <h2>Errors and redelivery</h2>
  * Returning normally means the event's effect is complete and durable; the daemon may then record the
  * binlog position past it. Throwing means the event was not processed: it is retried with backoff up to

@@ -75,6 +75,7 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
     private static final Logger log = LoggerFactory.getLogger(FamilyAggregateProcessor.class);
     private static final int MAX_ATTEMPTS = 5;
     private static final int MAX_KEY_LENGTH = 191;
+    private static final int NO_SUCH_TABLE = 1146;
 
     private DataSource dataSource;
     /** Where families are read when the daemon gives a read server other than the primary, else {@code null}. */
@@ -124,6 +125,12 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
             try (Statement clear = transaction.createStatement()) {
                 int cleared = clear.executeUpdate(sql.deleteAllSummaries());
                 log.info("{} of {}: {} summary row(s) deleted", event.operation(), sql.table, cleared);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != NO_SUCH_TABLE) {
+                    throw e;
+                }
+                // The summary table went with it (a DROP DATABASE of both): nothing is left to clear.
+                log.info("{} of {}: the summary table {} is gone too", event.operation(), sql.table, sql.summary);
             }
             return;
         }

@@ -141,8 +141,8 @@ public final class RunnerKeys {
     public static final ConfigKey DEADLETTER_JDBC_TABLE = withDefault("deadletter.jdbc.table", STRING, "cdc_runner.dead_letters", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
             "database.table for JdbcDeadLetterStore (created if missing).");
 
-    public static final ConfigKey ENGINE_POLL_INTERVAL = withDefault("engine.poll.interval.ms", DURATION_MS, "1", atLeast(1),
-            "How long a batch gathers events once the first has arrived (an idle engine sleeps until one does); higher gives larger batches at moderate rates and more latency.");
+    public static final ConfigKey ENGINE_POLL_INTERVAL = withDefault("engine.poll.interval.ms", DURATION_MS, "5", atLeast(1),
+            "How long a batch gathers events once the first has arrived (an idle engine sleeps until one does): 1 for the lowest latency; higher gives larger batches, which processors doing group work such as FamilyAggregateProcessor need to keep up.");
     public static final ConfigKey ENGINE_MAX_BATCH_SIZE = withDefault("engine.max.batch.size", INT, "2048", atLeast(1),
             "Maximum number of events handed over in one batch.");
     public static final ConfigKey ENGINE_MAX_QUEUE_SIZE = withDefault("engine.max.queue.size", INT, "8192", atLeast(2),

@@ -9,11 +9,6 @@ public enum StartFrom {
     /** The rows already present are processed first (as inserts), then the changes after them. */
     SNAPSHOT;
 
-    /** The value as written in the configuration, e.g. {@code binlog-end}. */
-    public String configValue() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     static StartFrom fromConfigValue(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
     }

@@ -76,11 +76,6 @@ final class PipelineHousekeeping implements AutoCloseable {
         }
     }
 
-    /** For tests and shutdown: the same pass as the timer's. */
-    void pruneNow() {
-        pruneLedger();
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();

@@ -36,6 +36,7 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.PipelineStartException;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
+import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.TestDatabase;
 
 /**
@@ -54,6 +55,7 @@ class TlsSourceTest {
     Path temp;
 
     private static LocalMariaDb server;
+    private static MariaDbTestDatabase database;
     private static Path trustStore;
 
     @BeforeAll
@@ -80,7 +82,8 @@ class TlsSourceTest {
                 .serverArg("--ssl-cert=" + certs.resolve("server.pem"))
                 .serverArg("--ssl-key=" + certs.resolve("server-key.pem"))
                 .start();
-        server.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        database = new MariaDbTestDatabase(server);
+        database.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         server.execute("CREATE DATABASE tls", "CREATE TABLE tls.orders (id INT PRIMARY KEY)",
                 "SET GLOBAL require_secure_transport = ON");
     }
@@ -91,7 +94,7 @@ class TlsSourceTest {
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("SET GLOBAL require_secure_transport = OFF");
             }
-            server.close();
+            database.close();
         }
     }
 
@@ -179,40 +182,6 @@ class TlsSourceTest {
     }
 
     private static TestDatabase database() {
-        return new TestDatabase() {
-            @Override
-            public String host() {
-                return server.host();
-            }
-
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public String jdbcUrl(String database) {
-                return server.jdbcUrl(database);
-            }
-
-            @Override
-            public String rootUser() {
-                return "root";
-            }
-
-            @Override
-            public String rootPassword() {
-                return "";
-            }
-
-            @Override
-            public void createCdcUser(String user, String password) {
-                server.createCdcUser(user, password);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return database;
     }
 }

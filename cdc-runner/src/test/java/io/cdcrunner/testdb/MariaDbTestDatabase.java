@@ -8,7 +8,12 @@ public final class MariaDbTestDatabase implements TestDatabase {
     private final LocalMariaDb db;
 
     public MariaDbTestDatabase() {
-        this.db = LocalMariaDb.builder().start();
+        this(LocalMariaDb.builder().start());
+    }
+
+    /** A test database on a server started with options of its own; {@link #close} stops it. */
+    public MariaDbTestDatabase(LocalMariaDb server) {
+        this.db = server;
     }
 
     public LocalMariaDb server() {

@@ -1,7 +1,6 @@
 package io.cdcrunner.processor;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Where in the source's binary log an event was read.
@@ -28,11 +27,6 @@ public record SourcePosition(
     public SourcePosition {
         Objects.requireNonNull(flavor, "flavor");
         Objects.requireNonNull(binlogFile, "binlogFile");
-    }
-
-    /** The GTID of the event's transaction, when the server assigns them. */
-    public Optional<String> gtidIfPresent() {
-        return Optional.ofNullable(gtid);
     }
 
     /**

@@ -52,14 +52,17 @@ dist:
 install:
 	$(MVN) -DskipTests install
 
-## mariadb: make sure the MariaDB server programs exist (installs them with apt-get when run as root)
+## mariadb: make sure the MariaDB server programs and openssl exist (installs them with apt-get when run as root)
 mariadb:
-	@if command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; then exit 0; fi; \
+	@missing=""; \
+	command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing=" mariadb-server"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing mariadb-server (needed for the local throwaway database)..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null; \
+	  echo "Installing$$missing (the local throwaway database; openssl makes the TLS test's certificates)..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-	  echo "mariadbd not found. Install the MariaDB server: sudo apt-get install mariadb-server" >&2; \
+	  echo "missing:$$missing. Install them: sudo apt-get install$$missing" >&2; \
 	  exit 1; \
 	fi
 

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 
-.PHONY: demo test bench build dist install mariadb clean config-docs
+.PHONY: demo test bench build dist install mariadb test-tools packages clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
@@ -26,7 +26,7 @@ demo: build
 
 ## test: the whole test suite against real (throwaway) MariaDB servers; `verify` also packages the distribution
 ## and runs the *IT tests (failsafe) against it: bin/cdc-runner run, status, the Prometheus scrape
-test: mariadb
+test: test-tools
 	mvn -B -ntp verify
 
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
@@ -52,14 +52,25 @@ dist:
 install:
 	$(MVN) -DskipTests install
 
-## mariadb: make sure the MariaDB server programs and openssl exist (installs them with apt-get when run as root)
+## mariadb: make sure the MariaDB server programs exist (installs them with apt-get when run as root)
 mariadb:
+	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server"
+
+## test-tools: mariadb, and openssl, which the TLS test makes its certificates with
+test-tools:
+	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server openssl:openssl"
+
+# packages PACKAGES="program:package ...": installs the packages whose program is missing (root and apt-get), else
+# names them and fails.
+packages:
 	@missing=""; \
-	command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing=" mariadb-server"; \
-	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	for pair in $(PACKAGES); do \
+	  program=$${pair%%:*}; package=$${pair#*:}; \
+	  command -v $$program >/dev/null 2>&1 || [ -x /usr/sbin/$$program ] || missing="$$missing $$package"; \
+	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing$$missing (the local throwaway database; openssl makes the TLS test's certificates)..."; \
+	  echo "Installing$$missing..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
 	  echo "missing:$$missing. Install them: sudo apt-get install$$missing" >&2; \

@@ -45,6 +45,8 @@ public final class TableEvents {
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern CREATE_OR_REPLACE = Pattern.compile("\\s*CREATE\\s+OR\\s+REPLACE\\s+TABLE\\b.*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern DROP_DATABASE_STATEMENT = Pattern.compile("DROP\\s+(?:DATABASE|SCHEMA)\\b",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern DROP_DATABASE = Pattern.compile(
             "\\s*DROP\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+EXISTS\\s+)?(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE);
@@ -103,12 +105,16 @@ public final class TableEvents {
     /** The table events of a schema change, in statement order; empty when it drops no captured table. */
     public List<ChangeEvent> of(SchemaChange change) {
         List<ChangeEvent> drops = new ArrayList<>();
-        String ddl = change.ddl() == null ? "" : change.ddl();
+        String ddl = withoutLeadingComments(change.ddl() == null ? "" : change.ddl());
         if (TEMPORARY.matcher(ddl).matches()) {
             return drops;
         }
         if (change.tables().isEmpty()) {
             String dropped = droppedDatabase(ddl);
+            if (dropped != null && change.database() != null && !change.database().isEmpty()) {
+                // The engine's parser reads every spelling of the name (ANSI quotes, non-ASCII letters).
+                dropped = change.database();
+            }
             if (dropped != null && !change.position().snapshot()) {
                 for (CapturedCatalog.TableRef table : List.copyOf(known.values())) {
                     if (table.database().equalsIgnoreCase(dropped)) {
@@ -145,13 +151,45 @@ public final class TableEvents {
         return drops;
     }
 
-    /** The database a {@code DROP DATABASE} statement drops, or {@code null} for any other statement. */
+    /**
+     * The database a {@code DROP DATABASE} statement drops as its text spells it ({@code ""} when the spelling is
+     * not a plain or backquoted name), or {@code null} for any other statement.
+     */
     static String droppedDatabase(String ddl) {
-        Matcher m = DROP_DATABASE.matcher(ddl == null ? "" : ddl);
-        if (!m.matches()) {
+        String statement = withoutLeadingComments(ddl == null ? "" : ddl);
+        if (!DROP_DATABASE_STATEMENT.matcher(statement).lookingAt()) {
             return null;
         }
+        Matcher m = DROP_DATABASE.matcher(statement);
+        if (!m.matches()) {
+            return "";
+        }
         return m.group(1) != null ? m.group(1).replace("``", "`") : m.group(2);
+    }
+
+    /** {@code ddl} without the comments a client may put before the statement ({@code /* ... *}{@code /}, -- and #). */
+    static String withoutLeadingComments(String ddl) {
+        int i = 0;
+        while (true) {
+            while (i < ddl.length() && Character.isWhitespace(ddl.charAt(i))) {
+                i++;
+            }
+            if (ddl.startsWith("/*", i) && !ddl.startsWith("/*!", i)) {
+                int end = ddl.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return ddl.substring(i);
+                }
+                i = end + 2;
+            } else if (ddl.startsWith("--", i) || ddl.startsWith("#", i)) {
+                int end = ddl.indexOf('\n', i);
+                if (end < 0) {
+                    return "";
+                }
+                i = end + 1;
+            } else {
+                return ddl.substring(i);
+            }
+        }
     }
 
     private static ChangeEvent drop(SchemaChange change, String database, String table) {

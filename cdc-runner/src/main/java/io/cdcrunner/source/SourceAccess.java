@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import org.slf4j.LoggerFactory;
+
 import com.zaxxer.hikari.HikariConfig;
 
 import io.cdcrunner.config.SourceSettings;
@@ -165,7 +167,9 @@ public final class SourceAccess {
         try (Connection connection = connect()) {
             return encryption(connection).isPresent();
         } catch (SQLException e) {
-            // Reached before: the engine reports whatever fails now.
+            LoggerFactory.getLogger(SourceAccess.class).warn("source.ssl.mode=preferred: could not ask {} whether it "
+                    + "offers TLS ({}); the binlog connection is not encrypted this run (set source.ssl.mode=required "
+                    + "to insist)", address(), e.getMessage());
             return false;
         }
     }

@@ -88,6 +88,16 @@ class PromptPollingTest {
     }
 
     @Test
+    void anIdlePollReturnsAfterTheWakeUpSoTheEngineCanStopAndCommit() throws Exception {
+        Task task = new Task();
+        PromptPolling polling = new PromptPolling(Duration.ofMillis(50));
+        polling.install(task);
+        // Nothing is ever queued: only the idle wake-up can end the wait.
+        pollAsync(polling).get(WAIT_S, TimeUnit.SECONDS);
+        assertThat(polling.queued()).isZero();
+    }
+
+    @Test
     void withoutAQueueTheEnginePollsAsBefore() throws Exception {
         PromptPolling polling = new PromptPolling(NEVER);
         assertThat(polling.install(new Object())).isFalse();

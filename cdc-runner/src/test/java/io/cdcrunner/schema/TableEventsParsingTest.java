@@ -13,6 +13,8 @@ class TableEventsParsingTest {
         assertThat(TableEvents.droppedDatabase("drop schema if exists `my shop`;")).isEqualTo("my shop");
         assertThat(TableEvents.droppedDatabase("DROP DATABASE `we``ird`")).isEqualTo("we`ird");
         assertThat(TableEvents.droppedDatabase("  DROP\nDATABASE IF EXISTS s$1 ")).isEqualTo("s$1");
+        assertThat(TableEvents.droppedDatabase("/* app v2 */ -- cleanup\nDROP DATABASE shop")).isEqualTo("shop");
+        assertThat(TableEvents.droppedDatabase("DROP DATABASE \"ansi\"")).isEqualTo("");
     }
 
     @Test
@@ -46,6 +48,8 @@ class TableEventsParsingTest {
         assertThat(events.of(change("CREATE OR REPLACE TABLE orders (id INT PRIMARY KEY)", "CREATE", "orders")))
                 .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");
         assertThat(events.of(change("CREATE TABLE lines (id INT PRIMARY KEY)", "CREATE", "lines"))).isEmpty();
+        assertThat(events.of(change("/* migration 12 */ CREATE OR REPLACE TABLE lines (id INT)", "CREATE", "lines")))
+                .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.lines");
     }
 
     @Test
@@ -63,5 +67,14 @@ class TableEventsParsingTest {
         assertThat(events.of(change("DROP DATABASE shop", null, null)))
                 .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");
         assertThat(events.of(change("DROP DATABASE shop", null, null))).isEmpty();
+    }
+
+    @Test
+    void aDropDatabaseSpelledInAnsiQuotesTakesTheEnginesName() {
+        TableEvents events = new TableEvents(SHOP);
+        events.sawRowsOf("shop", "orders");
+        // change() attributes the statement to shop, as the engine's parser does.
+        assertThat(events.of(change("DROP DATABASE \"shop\"", null, null)))
+                .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");
     }
 }

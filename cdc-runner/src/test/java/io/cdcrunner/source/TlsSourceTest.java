@@ -144,6 +144,21 @@ class TlsSourceTest {
     }
 
     @Test
+    void theDefaultModeEncryptsWhenTheServerOffersTls() throws Exception {
+        // No source.ssl.* at all: preferred. The server refuses plain connections, so a stream proves TLS.
+        RunnerConfig config = config("preferred", Map.of());
+        assertThat(check(config).render()).contains("[ OK ] connect", "encrypted (TLSv1.");
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO tls.orders VALUES (2)");
+            }
+            await().atMost(WAIT).until(() -> !RecordingProcessor.events("preferred").isEmpty() || pipeline.state().isFinal());
+            assertThat(RecordingProcessor.events("preferred")).extracting(e -> e.row().get("id")).contains(2);
+        }
+    }
+
+    @Test
     void aPlainConnectionIsRefusedWithTheKeyToSet() throws Exception {
         RunnerConfig config = config("plain", Map.of("source.ssl.mode", "disabled"));
         String report = check(config).render();

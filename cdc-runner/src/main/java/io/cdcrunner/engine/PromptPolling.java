@@ -74,8 +74,9 @@ final class PromptPolling {
             installed = true;
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("the engine polls every engine.poll.interval.ms while idle: its event queue is not laid out as "
-                    + "this version of cdc-runner expects ({})", e.toString());
+            log.warn("the engine polls every engine.poll.interval.ms while idle, which costs CPU: the Debezium version "
+                    + "on the class path is not the one this cdc-runner was built with");
+            log.debug("event queue layout not as expected", e);
             return false;
         }
     }

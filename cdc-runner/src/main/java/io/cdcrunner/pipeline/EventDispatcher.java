@@ -210,19 +210,6 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
     }
 
     private Mapped map(SourceRecord record) {
-        SchemaChange schemaChange = mapper.schemaChange(record);
-        if (schemaChange != null && schemaChange.position().snapshot()) {
-            // The engine's schema snapshot carries the position it was taken at, which can be past the position
-            // streaming resumes from (a first start records the binlog end before the engine reads the schema):
-            // recording it would skip the rows in between.
-            tableEvents.of(schemaChange);
-            return new Mapped(List.of(), false, null, false);
-        }
-        if (schemaChange != null) {
-            List<ChangeEvent> drops = tableEvents.of(schemaChange);
-            return drops.isEmpty() || !operations.contains(Operation.DROP)
-                    ? new Mapped(List.of(), false, null) : new Mapped(drops, true, null);
-        }
         ChangeEvent event;
         try {
             event = mapper.map(record);
@@ -232,14 +219,29 @@ final class EventDispatcher implements DebeziumEngine.ChangeConsumer<RecordChang
             boolean delivered = described == null || operations.contains(described.operation());
             return new Mapped(List.of(), false, delivered ? e : null);
         }
-        if (event == null || !operations.contains(event.operation())) {
+        if (event == null) {
+            return mapSchemaChange(mapper.schemaChange(record));
+        }
+        if (!operations.contains(event.operation())) {
             return new Mapped(List.of(), false, null);
         }
-        if (!event.operation().isRowChange()) {
-            return new Mapped(List.of(event), true, null);
+        return new Mapped(List.of(event), !event.operation().isRowChange(), null);
+    }
+
+    /** A record that is no row change: a schema change (maybe DROP events), or nothing to process. */
+    private Mapped mapSchemaChange(SchemaChange schemaChange) {
+        if (schemaChange == null) {
+            return new Mapped(List.of(), false, null);
         }
-        tableEvents.sawRowsOf(event.database(), event.table());
-        return new Mapped(List.of(event), false, null);
+        List<ChangeEvent> drops = tableEvents.of(schemaChange);
+        if (schemaChange.position().snapshot()) {
+            // The engine's schema snapshot carries the position it was taken at, which can be past the position
+            // streaming resumes from (a first start records the binlog end before the engine reads the schema):
+            // recording it would skip the rows in between.
+            return new Mapped(List.of(), false, null, false);
+        }
+        return drops.isEmpty() || !operations.contains(Operation.DROP)
+                ? new Mapped(List.of(), false, null) : new Mapped(drops, true, null);
     }
 
     /** Processes the row changes of records {@code [start, end)} and marks the finished prefix. */

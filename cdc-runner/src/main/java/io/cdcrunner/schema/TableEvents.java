@@ -30,8 +30,8 @@ import io.debezium.relational.TableId;
  * {@code DROP TABLE} and {@code CREATE OR REPLACE TABLE}, and one per captured table of the database of a
  * {@code DROP DATABASE}. The engine reports a dropped database without its tables, so this class keeps the captured
  * tables it knows of: those on the server when the pipeline started, those the schema history ever defined (the
- * daemon may resume from a position before tables that are gone now), those the engine reports created, altered or
- * renamed since, and those rows came from. A table dropped before is dropped again harmlessly. Statements of the
+ * daemon may resume from a position before tables that are gone now), and those the engine reports created, altered
+ * or renamed since: every table rows can come from is one of these. A table dropped before is dropped again harmlessly. Statements of the
  * engine's own schema snapshot (which begins with {@code DROP TABLE IF EXISTS} of every table) and of temporary
  * tables are not table events.
  *
@@ -81,7 +81,7 @@ public final class TableEvents {
                             TableId id = TableId.parse(change.path("id").asText());
                             String database = id.catalog() != null ? id.catalog() : id.schema();
                             if (database != null && filter.captures(database, id.table())) {
-                                sawRowsOf(database, id.table());
+                                learn(database, id.table());
                             }
                         }
                     }
@@ -92,13 +92,6 @@ public final class TableEvents {
         } catch (IOException | UncheckedIOException e) {
             log.warn("cannot read {} for the captured tables it defines ({}); a DROP DATABASE is delivered as DROP "
                     + "events for the tables known otherwise", historyFile, e.getMessage());
-        }
-    }
-
-    /** Learns a table a row change came from. */
-    public void sawRowsOf(String database, String table) {
-        if (!known.containsKey(key(database, table))) {
-            learn(database, table);
         }
     }
 
@@ -197,7 +190,8 @@ public final class TableEvents {
                 change.commitTime(), change.position().gtid());
     }
 
-    private void learn(String database, String table) {
+    /** Learns a captured table (package-private for tests). */
+    void learn(String database, String table) {
         known.put(key(database, table), new CapturedCatalog.TableRef(database, table));
     }
 

@@ -72,7 +72,7 @@ class TableEventsParsingTest {
     @Test
     void aDropDatabaseSpelledInAnsiQuotesTakesTheEnginesName() {
         TableEvents events = new TableEvents(SHOP);
-        events.sawRowsOf("shop", "orders");
+        events.learn("shop", "orders");
         // change() attributes the statement to shop, as the engine's parser does.
         assertThat(events.of(change("DROP DATABASE \"shop\"", null, null)))
                 .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");

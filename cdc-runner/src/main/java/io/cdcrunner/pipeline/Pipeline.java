@@ -168,7 +168,7 @@ public final class Pipeline implements AutoCloseable {
                 tableEvents.learnCatalog(connection);
             } catch (SQLException e) {
                 log.warn("cannot list the captured tables ({}): a DROP DATABASE will be delivered as DROP events only "
-                        + "only for the tables the schema history defines or DDL statements create", e.getMessage());
+                        + "for the tables the schema history defines or DDL statements create", e.getMessage());
             }
         }
         return tableEvents;

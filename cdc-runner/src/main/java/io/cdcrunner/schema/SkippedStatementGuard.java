@@ -14,10 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.delivery.FailureClassifier;
+import io.cdcrunner.engine.InetTypesDdlParser;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.UnreadableStatement.Kind;
-import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
-import io.debezium.connector.mariadb.charset.MariaDbCharsetRegistry;
 import io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser;
 import io.debezium.connector.mysql.charset.MySqlCharsetRegistry;
 import io.debezium.relational.Tables;
@@ -239,9 +238,8 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
     }
 
     private static String unsupportedTypeHint(String parserMessage) {
-        return (parserMessage == null ? "" : " (" + parserMessage + ")") + ": a column type the engine does not know"
-                + " (MariaDB INET4 and INET6 are such types) cannot be captured; exclude the table from"
-                + " source.tables or change the column's type";
+        return (parserMessage == null ? "" : " (" + parserMessage + ")") + ": a table whose definition the engine"
+                + " cannot read cannot be captured; exclude the table from source.tables or change what it cannot read";
     }
 
     /** Null when the server's definitions are those right after the statement and the engine can read them. */
@@ -288,7 +286,7 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
     /** Why the engine's parser rejects {@code definition}, or null when it reads it. */
     private String unparseable(String definition) {
         DdlParser parser = flavor == ServerFlavor.MARIADB
-                ? new MariaDbAntlrDdlParser(true, false, true, Tables.TableFilter.includeAll(), new MariaDbCharsetRegistry())
+                ? InetTypesDdlParser.standalone()
                 : new MySqlAntlrDdlParser(true, false, true, Tables.TableFilter.includeAll(), new MySqlCharsetRegistry());
         try {
             parser.parse(definition, new Tables());

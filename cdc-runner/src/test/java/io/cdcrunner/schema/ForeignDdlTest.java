@@ -53,6 +53,9 @@ class ForeignDdlTest {
                     + "SELECT x; END",
             "CREATE FUNCTION other.f(a INT) RETURNS INT DETERMINISTIC RETURN a * 2",
             "CREATE TABLE other.periods (id INT, s DATE, e DATE, PERIOD FOR p(s, e))",
+            // Syntax the engine's parser cannot read at all.
+            "CREATE TABLE other.overlaps (id INT, s DATE, e DATE, PERIOD FOR p(s, e), UNIQUE (id, p WITHOUT OVERLAPS))",
+            "ALTER TABLE other.periods ADD COLUMN x INT, ADD UNIQUE u (id, p WITHOUT OVERLAPS)",
             "CREATE TABLE other.virtual_cols (a INT, b INT AS (a * 2) VIRTUAL, c VARCHAR(10) AS (CONCAT(a, 'x')) PERSISTENT)",
             "CREATE TABLE other.json_check (j LONGTEXT CHECK (JSON_VALID(j)))",
             "CREATE INDEX by_ip ON other.devices (ip)",
@@ -63,7 +66,7 @@ class ForeignDdlTest {
             "DROP SEQUENCE other.seq",
             "TRUNCATE TABLE other.hosts",
             "RENAME TABLE other.periods TO other.periods2",
-            "DROP TABLE other.devices, other.periods2");
+            "DROP TABLE other.devices, other.periods2, other.overlaps");
 
     @Test
     void everyForeignStatementIsFollowedByTheNextCapturedInsert() throws Exception {

@@ -110,6 +110,7 @@ final class JdbcExpectation {
                             v -> BitSet.valueOf(new long[] {((Number) v).longValue()}), BitSet.class);
             case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
                  "geometrycollection" -> new Column(name, columnType, "ST_AsWKB(" + q + ")", v -> (byte[]) v, byte[].class);
+            case "inet4", "inet6" -> new Column(name, columnType, "CAST(" + q + " AS CHAR)", v -> (String) v, String.class);
             case "uuid" -> new Column(name, columnType, "CAST(" + q + " AS CHAR)",
                     v -> java.util.UUID.fromString(v.toString()), java.util.UUID.class);
             default -> throw new IllegalArgumentException("no documented mapping for " + columnType + " (" + name + ")");

@@ -187,6 +187,72 @@ class ServerTypesTest {
     }
 
     @Test
+    void mariaDbInetValuesArriveAsTheServerShowsThem() throws Exception {
+        db.execute("CREATE TABLE " + DB + ".hosts (id INT PRIMARY KEY, inet6 INT, ip4 INET4, ip6 INET6,"
+                + " ip4_nn INET4 NOT NULL DEFAULT '127.0.0.1', ip6_nn INET6 NOT NULL DEFAULT '::1')");
+        List<String> ip6 = new java.util.ArrayList<>(List.of("::", "::1", "1::", "2001:db8::", "2001:db8::1",
+                "2001:db8:0:1:0:0:0:1", "1:0:2:3:4:5:6:7", "1:2:3:4:5:6:7:0", "1:0:0:2:0:0:0:3",
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::ffff:192.0.2.1", "::192.0.2.1", "::ffff:0.0.0.0",
+                "::1:0:0", "::ffff:1:2", "fe80::1%1".substring(0, 7), "0:0:0:0:0:ffff:c000:0201", "::0.0.1.0"));
+        java.util.Random random = new java.util.Random(10);
+        for (int i = 0; i < 40; i++) {
+            // Random groups, some zero, so runs of zeros of every length and place occur.
+            StringBuilder address = new StringBuilder();
+            for (int group = 0; group < 8; group++) {
+                address.append(group == 0 ? "" : ":").append(random.nextInt(3) == 0 ? "0"
+                        : Integer.toHexString(random.nextInt(1 << (4 * (1 + random.nextInt(4))))));
+            }
+            ip6.add(address.toString());
+        }
+        List<String> ip4 = List.of("0.0.0.0", "255.255.255.255", "192.0.2.1", "10.0.0.0", "1.0.0.0", "0.0.0.1");
+        Path state = Files.createDirectories(temp.resolve("inet"));
+        RecordingProcessor.reset("inet");
+        try (Pipeline pipeline = new Pipeline(TestPipelines.config(db, state,
+                Map.of("pipeline.name", "inet", "source.tables", DB + ".hosts")))) {
+            pipeline.start();
+            for (int i = 0; i < ip6.size(); i++) {
+                db.execute("INSERT INTO " + DB + ".hosts (id, inet6, ip4, ip6) VALUES (" + i + ", " + i + ", '"
+                        + ip4.get(i % ip4.size()) + "', '" + ip6.get(i) + "')");
+            }
+            db.execute("INSERT INTO " + DB + ".hosts (id) VALUES (" + ip6.size() + ")");
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("inet").size() > ip6.size()
+                    || pipeline.state().isFinal());
+            assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
+            // Added while streaming, by a statement the engine's own parser cannot read.
+            db.execute("ALTER TABLE " + DB + ".hosts ADD COLUMN later INET6 AFTER id",
+                    "INSERT INTO " + DB + ".hosts (id, later) VALUES (1000, '2001:db8::7')");
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("inet").size() > ip6.size() + 1
+                    || pipeline.state().isFinal());
+            assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
+        }
+        RecordingProcessor.reset("inet-snapshot");
+        try (Pipeline pipeline = new Pipeline(TestPipelines.config(db, Files.createDirectories(temp.resolve("inet-s")),
+                Map.of("pipeline.name", "inet-snapshot", "source.tables", DB + ".hosts", "source.start", "snapshot")))) {
+            pipeline.start();
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("inet-snapshot").size() > ip6.size() + 1
+                    || pipeline.state().isFinal());
+            assertThat(pipeline.state()).isIn(PipelineState.SNAPSHOTTING, PipelineState.STREAMING);
+        }
+        try (Connection c = db.rootConnection()) {
+            List<JdbcExpectation.Column> columns = JdbcExpectation.columns(c, DB, "hosts");
+            List<ChangeEvent> streamed = RecordingProcessor.events("inet");
+            assertThat(streamed).hasSize(ip6.size() + 2);
+            for (ChangeEvent event : streamed.subList(0, ip6.size() + 1)) {
+                Map<String, Object> expected = new java.util.HashMap<>(JdbcExpectation.expected(c, DB, "hosts", columns,
+                        "id = " + event.after().get("id")));
+                expected.remove("later");
+                assertThat(event.after().asMap()).as("streamed").isEqualTo(expected);
+            }
+            assertThat(streamed.get(ip6.size() + 1).after().asMap()).isEqualTo(JdbcExpectation.expected(c, DB, "hosts",
+                    columns, "id = 1000"));
+            for (ChangeEvent event : RecordingProcessor.events("inet-snapshot")) {
+                assertThat(event.after().asMap()).as("snapshot").isEqualTo(JdbcExpectation.expected(c, DB, "hosts",
+                        columns, "id = " + event.after().get("id")));
+            }
+        }
+    }
+
+    @Test
     void zeroAndPartlyZeroDatesFollowOneRuleInDateDatetimeAndTimestamp() throws Exception {
         db.execute("CREATE TABLE " + DB + ".zero_dates (id INT PRIMARY KEY, d DATE NULL, d_nn DATE NOT NULL,"
                 + " dt DATETIME NULL, dt_nn DATETIME NOT NULL, ts TIMESTAMP NULL, ts_nn TIMESTAMP NOT NULL DEFAULT 0)");

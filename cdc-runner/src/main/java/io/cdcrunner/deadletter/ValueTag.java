@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.cdcrunner.processor.Geometry;
+
 /**
  * The type tag of a row value in {@link ChangeEventCodec}'s JSON, one per Java type a
  * {@link io.cdcrunner.processor.Row} value can have, with the exact encoding of that type. Floating-point
@@ -192,6 +194,29 @@ enum ValueTag {
             Set<String> labels = new LinkedHashSet<>();
             node.forEach(label -> labels.add(text(label)));
             return Collections.unmodifiableSet(labels);
+        }
+    },
+    UUID("uuid", java.util.UUID.class) {
+        JsonNode encode(Object value) {
+            return TextNode.valueOf(value.toString());
+        }
+
+        Object decode(JsonNode node) {
+            return java.util.UUID.fromString(text(node));
+        }
+    },
+    GEOMETRY("geometry", Geometry.class) {
+        JsonNode encode(Object value) {
+            Geometry geometry = (Geometry) value;
+            return JsonNodeFactory.instance.objectNode().put("srid", geometry.srid())
+                    .put("wkb", Base64.getEncoder().encodeToString(geometry.wkb()));
+        }
+
+        Object decode(JsonNode node) {
+            if (!node.isObject() || !node.path("srid").canConvertToInt()) {
+                throw new IllegalArgumentException("expected an object with srid and wkb, found " + node);
+            }
+            return Geometry.of(node.get("srid").intValue(), Base64.getDecoder().decode(text(node.path("wkb"))));
         }
     },
     BITS("bits", BitSet.class) {

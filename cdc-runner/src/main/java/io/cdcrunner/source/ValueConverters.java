@@ -17,6 +17,8 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
+import io.cdcrunner.processor.Geometry;
+
 /**
  * Chooses, once per column schema, the function that turns a Kafka Connect value produced by the Debezium
  * MySQL/MariaDB connectors into the Java type documented in {@link io.cdcrunner.processor.Row}.
@@ -78,7 +80,7 @@ final class ValueConverters {
             case UuidColumnConverter.SCHEMA_NAME -> v -> java.util.UUID.fromString((String) v);
             case "io.debezium.data.EnumSet" -> ValueConverters::labels;
             case "io.debezium.data.Bits" -> v -> BitSet.valueOf(bytes(v));
-            case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point" -> v -> bytes(((Struct) v).get("wkb"));
+            case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point" -> ValueConverters::geometry;
             // time.precision.mode=connect (not what connectorProperties() sets) still yields exact values where it can.
             case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->
                     v -> LocalDate.ofEpochDay(Math.floorDiv(((java.util.Date) v).getTime(), 86_400_000L));
@@ -146,6 +148,13 @@ final class ValueConverters {
         String sourceType = sourceType(schema);
         return sourceType != null && sourceType.toUpperCase(Locale.ROOT).startsWith("FLOAT")
                 && schema.parameters().containsKey(SOURCE_SCALE);
+    }
+
+    /** A spatial value: Debezium leaves the SRID out (null) when it is 0, the server's "none". */
+    private static Geometry geometry(Object value) {
+        Struct struct = (Struct) value;
+        Integer srid = struct.getInt32("srid");
+        return Geometry.of(srid == null ? 0 : srid, bytes(struct.get("wkb")));
     }
 
     /** A SET value: Debezium writes the labels comma-separated in definition order (labels cannot hold commas). */

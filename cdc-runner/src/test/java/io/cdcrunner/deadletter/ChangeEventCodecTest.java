@@ -86,8 +86,8 @@ class ChangeEventCodecTest {
 
     @Test
     void anUnknownTypeTagOrFormatIsRejected() {
-        String unknownTag = ChangeEventCodec.toJson(TestEvents.insert(1)).replace("{\"int\":1}", "{\"uuid\":1}");
-        assertThatThrownBy(() -> ChangeEventCodec.fromJson(unknownTag)).hasMessageContaining("uuid");
+        String unknownTag = ChangeEventCodec.toJson(TestEvents.insert(1)).replace("{\"int\":1}", "{\"inet\":1}");
+        assertThatThrownBy(() -> ChangeEventCodec.fromJson(unknownTag)).hasMessageContaining("inet");
 
         String future = ChangeEventCodec.toJson(TestEvents.insert(1)).replace("\"format\":1", "\"format\":2");
         assertThatThrownBy(() -> ChangeEventCodec.fromJson(future)).hasMessageContaining("format 2");
@@ -96,11 +96,11 @@ class ChangeEventCodecTest {
     @Test
     void aValueOfATypeRowDoesNotDocumentIsRefusedRatherThanStoredWrongly() {
         ChangeEvent odd = new ChangeEvent(io.cdcrunner.processor.Operation.INSERT, "shop", "items", null, null,
-                Row.of(Map.of("uuid", java.util.UUID.randomUUID())), TestEvents.insert(1).position(), null, null);
+                Row.of(Map.of("locale", java.util.Locale.ROOT)), TestEvents.insert(1).position(), null, null);
 
         assertThatThrownBy(() -> ChangeEventCodec.toJson(odd))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("after.uuid").hasMessageContaining("java.util.UUID");
+                .hasMessageContaining("after.locale").hasMessageContaining("java.util.Locale");
     }
 
     /** Equal, and every value of the same class: Row.equals alone would take a Short for an Integer's twin. */

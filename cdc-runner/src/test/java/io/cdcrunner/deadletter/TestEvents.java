@@ -77,6 +77,10 @@ final class TestEvents {
         after.put("empty_set", Set.of());
         after.put("bits", bits(0, 1, 9));
         after.put("no_bits", new BitSet());
+        after.put("uuid", java.util.UUID.fromString("123e4567-e89b-12d3-a456-426655440000"));
+        after.put("point", io.cdcrunner.processor.Geometry.of(4326, java.util.HexFormat.of()
+                .parseHex("0101000000cdcccccccccc2a400000000000404a40")));
+        after.put("no_srid", io.cdcrunner.processor.Geometry.of(0, new byte[] {1, 2}));
         after.put("null", null);
         Map<String, Object> before = new LinkedHashMap<>(after);
         before.put("text", null);
@@ -119,6 +123,12 @@ final class TestEvents {
                 return bytes;
             },
             Random::nextBoolean,
+            r -> new java.util.UUID(r.nextLong(), r.nextLong()),
+            r -> {
+                byte[] wkb = new byte[r.nextInt(60)];
+                r.nextBytes(wkb);
+                return io.cdcrunner.processor.Geometry.of(r.nextInt(), wkb);
+            },
             r -> LocalDate.ofEpochDay(r.nextInt(2_900_000) - 719_162),
             r -> Duration.ofNanos((r.nextLong() % 3_020_399_000_000L) * 1000),
             r -> LocalDateTime.of(LocalDate.ofEpochDay(r.nextInt(2_900_000) - 719_162),

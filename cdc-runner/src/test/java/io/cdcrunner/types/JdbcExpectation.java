@@ -109,7 +109,8 @@ final class JdbcExpectation {
                     : new Column(name, columnType, q + " + 0",
                             v -> BitSet.valueOf(new long[] {((Number) v).longValue()}), BitSet.class);
             case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-                 "geometrycollection" -> new Column(name, columnType, "ST_AsWKB(" + q + ")", v -> (byte[]) v, byte[].class);
+                 "geometrycollection" -> new Column(name, columnType, "CONCAT(ST_SRID(" + q + "), ':', HEX(ST_AsWKB(" + q
+                    + ")))", v -> geometry(v.toString()), io.cdcrunner.processor.Geometry.class);
             case "inet4", "inet6" -> new Column(name, columnType, "CAST(" + q + " AS CHAR)", v -> (String) v, String.class);
             case "uuid" -> new Column(name, columnType, "CAST(" + q + " AS CHAR)",
                     v -> java.util.UUID.fromString(v.toString()), java.util.UUID.class);
@@ -130,6 +131,13 @@ final class JdbcExpectation {
             return value;
         };
         return new Column(name, columnType, "CAST(" + q + " AS CHAR)", convert, type);
+    }
+
+    /** {@code srid:hex-wkb}, as the column's SQL expression writes a spatial value. */
+    private static io.cdcrunner.processor.Geometry geometry(String sridAndWkb) {
+        int colon = sridAndWkb.indexOf(':');
+        return io.cdcrunner.processor.Geometry.of(Integer.parseInt(sridAndWkb.substring(0, colon)),
+                java.util.HexFormat.of().parseHex(sridAndWkb.substring(colon + 1)));
     }
 
     private static Instant instant(BigDecimal epochSeconds) {

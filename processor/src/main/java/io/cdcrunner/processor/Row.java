@@ -49,8 +49,9 @@ import java.util.Set;
  *   <tr><td>BIT(n), n &gt; 1</td><td>{@link BitSet}, bit i is the value's bit i (b'1000000011' has bits 0, 1
  *       and 9; a fresh copy on every read)</td></tr>
  *   <tr><td>UUID (MariaDB)</td><td>{@link java.util.UUID}, as the server shows it</td></tr>
- *   <tr><td>GEOMETRY, POINT and the other spatial types</td><td>{@code byte[]} holding the value's WKB (its SRID
- *       is not included)</td></tr>
+ *   <tr><td>INET4, INET6 (MariaDB)</td><td>{@link String}, the address as the server writes it
+ *       ({@code 192.0.2.1}, {@code 2001:db8::1}, {@code ::ffff:192.0.2.1})</td></tr>
+ *   <tr><td>GEOMETRY, POINT and the other spatial types</td><td>{@link Geometry}: the value's SRID and its WKB</td></tr>
  * </table>
  *
  * <p>Zero and partly-zero dates ({@code '0000-00-00'}, {@code '2020-00-15'}, {@code '2020-05-00'}: values no
@@ -65,9 +66,8 @@ import java.util.Set;
  * are DECIMAL, DOUBLE PRECISION/REAL/FLOAT8 are DOUBLE, FLOAT4 is FLOAT, CHARACTER/NATIONAL VARCHAR/NCHAR are
  * CHAR/VARCHAR, LONG and LONG VARCHAR are MEDIUMTEXT, LONG VARBINARY is MEDIUMBLOB, SERIAL is BIGINT UNSIGNED;
  * ZEROFILL changes no value. Generated (VIRTUAL or STORED) and INVISIBLE columns are delivered like the others.
- * MariaDB's INET4 and INET6 columns cannot be captured: the engine's DDL parser does not know the types, so the
- * pipeline stops at such a table with a message that names it. A column of any other type (e.g. VECTOR) stops the
- * pipeline with an error that names it; exclude such columns in the source configuration.
+ * A column of any other type (e.g. VECTOR) cannot be mapped: its changes follow {@code processor.on.failure} (a
+ * dead letter, or a halt naming the column); exclude such columns in the source configuration.
  */
 public final class Row {
 

@@ -19,8 +19,9 @@ import io.debezium.schema.DatabaseSchema;
 import io.debezium.spi.snapshot.Snapshotter;
 
 /**
- * Debezium's MariaDB connector, its task polling through {@link PromptPolling} and parsing DDL with
- * {@link InetTypesDdlParser}. Everything else is Debezium's.
+ * Debezium's MariaDB connector, its task polling through {@link PromptPolling}, parsing DDL with
+ * {@link MariaDbDdlParser}, and its binlog reader knowing MariaDB's compressed column types
+ * ({@link BinlogColumnTypes}). Everything else is Debezium's.
  */
 public final class PromptMariaDbConnector extends MariaDbConnector {
 
@@ -31,6 +32,10 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
 
     /** Created by the engine. */
     public static final class PromptTask extends MariaDbConnectorTask {
+
+        static {
+            BinlogColumnTypes.teachCompressedTypes();
+        }
 
         private final PromptPolling polling = new PromptPolling();
 
@@ -46,7 +51,7 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
         protected void validateSchemaHistory(CommonConnectorConfig config, LogPositionValidator logPositionValidator,
                 Offsets<MariaDbPartition, MariaDbOffsetContext> previousOffsets, DatabaseSchema schema,
                 Snapshotter snapshotter) {
-            InetTypesDdlParser.install((BinlogDatabaseSchema<?, ?, ?, ?>) schema);
+            MariaDbDdlParser.install((BinlogDatabaseSchema<?, ?, ?, ?>) schema);
             super.validateSchemaHistory(config, logPositionValidator, previousOffsets, schema, snapshotter);
         }
 

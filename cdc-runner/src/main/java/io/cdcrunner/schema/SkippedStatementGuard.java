@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.delivery.FailureClassifier;
-import io.cdcrunner.engine.InetTypesDdlParser;
+import io.cdcrunner.engine.MariaDbDdlParser;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.UnreadableStatement.Kind;
 import io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser;
@@ -286,7 +286,7 @@ public final class SkippedStatementGuard implements SkippedStatementListener {
     /** Why the engine's parser rejects {@code definition}, or null when it reads it. */
     private String unparseable(String definition) {
         DdlParser parser = flavor == ServerFlavor.MARIADB
-                ? InetTypesDdlParser.standalone()
+                ? MariaDbDdlParser.standalone()
                 : new MySqlAntlrDdlParser(true, false, true, Tables.TableFilter.includeAll(), new MySqlCharsetRegistry());
         try {
             parser.parse(definition, new Tables());

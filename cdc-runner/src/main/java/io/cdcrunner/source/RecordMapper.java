@@ -58,7 +58,7 @@ public final class RecordMapper {
         // MariaDB UUID columns: the engine's converter misreads binlog values that end in zero bytes.
         properties.put("converters", "cdcrunner_uuid,cdcrunner_inet");
         properties.put("cdcrunner_uuid.type", UuidColumnConverter.class.getName());
-        // MariaDB INET4/INET6 columns (which engine.InetTypesDdlParser reads as binary) as the address text.
+        // MariaDB INET4/INET6 columns (which engine.MariaDbDdlParser reads as binary) as the address text.
         properties.put("cdcrunner_inet.type", InetColumnConverter.class.getName());
         // A value Debezium cannot convert must stop the pipeline, not turn into a silent NULL (the default "warn").
         properties.put("event.converting.failure.handling.mode", "fail");

@@ -100,21 +100,21 @@ class CapturedDdlTest {
 
     @Test
     void aDefinitionTheParserCannotReadStopsBeforeTheRowsAfterItWithTheSameMessageAtEveryStart() throws Exception {
-        RunnerConfig config = config("overlaps");
-        String alter = "ALTER TABLE overlaps.orders ADD COLUMN s DATE NOT NULL DEFAULT '2020-01-01', ADD COLUMN e DATE"
+        RunnerConfig config = config("unreadable");
+        String alter = "ALTER TABLE unreadable.orders ADD COLUMN s DATE NOT NULL DEFAULT '2020-01-01', ADD COLUMN e DATE"
                 + " NOT NULL DEFAULT '2030-01-01', ADD PERIOD FOR p(s, e), ADD UNIQUE KEY u (id, p WITHOUT OVERLAPS)";
         String message;
         try (Pipeline pipeline = new Pipeline(config)) {
             pipeline.start();
-            insertFirstRowAndAwaitIt(pipeline, "overlaps");
+            insertFirstRowAndAwaitIt(pipeline, "unreadable");
             // WITHOUT OVERLAPS is MariaDB syntax the parser rejects, also in the server's SHOW CREATE TABLE.
-            db.execute(alter, "INSERT INTO overlaps.orders VALUES (2, 'after', '2021-01-01', '2021-01-02')");
+            db.execute(alter, "INSERT INTO unreadable.orders VALUES (2, 'after', '2021-01-01', '2021-01-02')");
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
             assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
             message = pipeline.failure().orElseThrow().getMessage();
         }
-        assertThat(events("overlaps")).extracting(CapturedDdlTest::id).containsExactly(1);
-        assertThat(message).contains("overlaps.orders", alter, "binlog position binlog.",
+        assertThat(events("unreadable")).extracting(CapturedDdlTest::id).containsExactly(1);
+        assertThat(message).contains("unreadable.orders", alter, "binlog position binlog.",
                 "cannot parse the server's definition", "source.start=snapshot", config.stateDir().toString());
 
         try (Pipeline pipeline = new Pipeline(config)) {
@@ -123,7 +123,38 @@ class CapturedDdlTest {
             assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
             assertThat(pipeline.failure().orElseThrow().getMessage()).isEqualTo(message);
         }
-        assertThat(events("overlaps")).extracting(CapturedDdlTest::id).containsExactly(1);
+        assertThat(events("unreadable")).extracting(CapturedDdlTest::id).containsExactly(1);
+    }
+
+    @Test
+    void aCompressedColumnOnACapturedTableStopsThePipelineBeforeItsRowsAndAtStart() throws Exception {
+        RunnerConfig config = config("packed");
+        String alter = "ALTER TABLE packed.orders ADD COLUMN doc VARCHAR(500) COMPRESSED";
+        String message;
+        try (Pipeline pipeline = new Pipeline(config)) {
+            pipeline.start();
+            insertFirstRowAndAwaitIt(pipeline, "packed");
+            db.execute(alter, "INSERT INTO packed.orders VALUES (2, 'after', REPEAT('x', 300))");
+            await().atMost(WAIT).until(() -> pipeline.state().isFinal());
+            assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+            message = pipeline.failure().orElseThrow().getMessage();
+        }
+        // Never the stored bytes as a value: the row after the statement is not delivered.
+        assertThat(events("packed")).extracting(CapturedDdlTest::id).containsExactly(1);
+        assertThat(message).contains("packed.orders", alter, "declared COMPRESSED", "source.start=snapshot");
+
+        // A new pipeline over the table as it is now (its definition read at start) says why at once.
+        RecordingProcessor.reset("packed-new");
+        RunnerConfig fresh = TestPipelines.config(db, Files.createDirectories(temp.resolve("packed-new")),
+                Map.of("pipeline.name", "packed-new", "source.tables", "packed.orders"));
+        try (Pipeline pipeline = new Pipeline(fresh)) {
+            pipeline.start();
+            db.execute("INSERT INTO packed.orders VALUES (3, 'later', 'y')");
+            await().atMost(WAIT).until(() -> pipeline.state().isFinal());
+            assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+            assertThat(pipeline.failure().orElseThrow().getMessage()).contains("packed.orders", "declared COMPRESSED");
+        }
+        assertThat(RecordingProcessor.events("packed-new")).isEmpty();
     }
 
     @Test

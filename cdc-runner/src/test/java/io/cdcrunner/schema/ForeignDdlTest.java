@@ -53,6 +53,10 @@ class ForeignDdlTest {
                     + "SELECT x; END",
             "CREATE FUNCTION other.f(a INT) RETURNS INT DETERMINISTIC RETURN a * 2",
             "CREATE TABLE other.periods (id INT, s DATE, e DATE, PERIOD FOR p(s, e))",
+            // Compressed columns: the binlog reader must read their rows too.
+            "CREATE TABLE other.packed (id INT PRIMARY KEY, v VARCHAR(500) COMPRESSED, b BLOB COMPRESSED);; INSERT INTO"
+                    + " other.packed VALUES (1, REPEAT('a', 400), REPEAT('b', 300)), (2, 'short', NULL)",
+            "ALTER TABLE other.packed ADD COLUMN t TEXT COMPRESSED;; UPDATE other.packed SET t = REPEAT('t', 200)",
             // Syntax the engine's parser cannot read at all.
             "CREATE TABLE other.overlaps (id INT, s DATE, e DATE, PERIOD FOR p(s, e), UNIQUE (id, p WITHOUT OVERLAPS))",
             "ALTER TABLE other.periods ADD COLUMN x INT, ADD UNIQUE u (id, p WITHOUT OVERLAPS)",
@@ -66,7 +70,7 @@ class ForeignDdlTest {
             "DROP SEQUENCE other.seq",
             "TRUNCATE TABLE other.hosts",
             "RENAME TABLE other.periods TO other.periods2",
-            "DROP TABLE other.devices, other.periods2, other.overlaps");
+            "DROP TABLE other.devices, other.periods2, other.overlaps, other.packed");
 
     @Test
     void everyForeignStatementIsFollowedByTheNextCapturedInsert() throws Exception {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.Token;
@@ -27,9 +28,18 @@ import io.debezium.relational.ddl.DdlParser;
 import io.debezium.text.ParsingException;
 
 /**
- * The engine's MariaDB DDL parser, taught MariaDB's {@code INET4} and {@code INET6} column types, which its grammar
- * lacks (so a table with such a column could not be captured, and its definition could not even be read).
+ * The engine's MariaDB DDL parser with two additions: it reads MariaDB's {@code INET4} and {@code INET6} column
+ * types, which its grammar lacks, and it refuses compressed columns, which it would otherwise read wrongly.
  *
+ * <p><b>Compressed columns.</b> The binlog carries a {@code COMPRESSED} column's value as stored (a header byte, then
+ * zlib data or the plain value), and the server's own {@code SHOW CREATE TABLE} hides the attribute in a comment
+ * ({@code /*M!100301 COMPRESSED*}{@code /}) that the grammar skips: read as a plain column, its values would arrive as
+ * those stored bytes. A definition with such a column is therefore a statement this parser cannot read (with a
+ * message that says so), which the daemon handles like any other: outside the capture it passes, on a captured table
+ * the pipeline stops before the rows after it. Rows of such tables can be read at all only because
+ * {@link BinlogColumnTypes} teaches the binlog reader the two column type codes.
+ *
+ * <p><b>INET types.</b>
  * <p>A statement is parsed as it is first. Only when that fails, and the statement names one of the two types, is it
  * parsed again with each unquoted {@code INET4}/{@code INET6} word read as {@code BINARY(4)}/{@code BINARY(16)}, the
  * bytes these columns hold and the binlog carries, where the word follows a name (not after {@code (}, {@code ,},
@@ -38,7 +48,7 @@ import io.debezium.text.ParsingException;
  * before parses exactly as before; a statement that still fails (say {@code CHANGE a inet6 INT}, the word as a new
  * column name, beside an INET column) is handled like any statement the parser cannot read.
  */
-public final class InetTypesDdlParser extends MariaDbAntlrDdlParser {
+public final class MariaDbDdlParser extends MariaDbAntlrDdlParser {
 
     private static final Map<String, String> STAND_INS = Map.of("INET4", "BINARY(4)", "INET6", "BINARY(16)");
     private static final Map<String, Integer> LENGTHS = Map.of("INET4", 4, "INET6", 16);
@@ -48,7 +58,7 @@ public final class InetTypesDdlParser extends MariaDbAntlrDdlParser {
             MariaDBLexer.MODIFY, MariaDBLexer.CHANGE, MariaDBLexer.DROP, MariaDBLexer.AFTER, MariaDBLexer.RENAME,
             MariaDBLexer.TO, MariaDBLexer.ON, MariaDBLexer.LIKE);
 
-    private InetTypesDdlParser(boolean includeComments, Tables.TableFilter tableFilter, BinlogCharsetRegistry charsets) {
+    private MariaDbDdlParser(boolean includeComments, Tables.TableFilter tableFilter, BinlogCharsetRegistry charsets) {
         super(true, false, includeComments, tableFilter, charsets);
     }
 
@@ -61,11 +71,11 @@ public final class InetTypesDdlParser extends MariaDbAntlrDdlParser {
             Field parserField = BinlogDatabaseSchema.class.getDeclaredField("ddlParser");
             parserField.setAccessible(true);
             MariaDbAntlrDdlParser original = (MariaDbAntlrDdlParser) parserField.get(schema);
-            parserField.set(schema, new InetTypesDdlParser(!(boolean) read(original, "skipComments"),
+            parserField.set(schema, new MariaDbDdlParser(!(boolean) read(original, "skipComments"),
                     (Tables.TableFilter) read(original, "tableFilter"), (BinlogCharsetRegistry) read(original, "charsetRegistry")));
         } catch (ReflectiveOperationException | ClassCastException e) {
             // An engine whose internals moved: INET4/INET6 columns are then handled like any type the parser lacks.
-            org.slf4j.LoggerFactory.getLogger(InetTypesDdlParser.class).warn("Cannot teach this engine version's DDL"
+            org.slf4j.LoggerFactory.getLogger(MariaDbDdlParser.class).warn("Cannot teach this engine version's DDL"
                     + " parser the INET4 and INET6 types ({}); tables with such columns cannot be captured", e.toString());
         }
     }
@@ -85,9 +95,16 @@ public final class InetTypesDdlParser extends MariaDbAntlrDdlParser {
 
     @Override
     public DdlChanges parse(String ddlContent, Tables databaseTables) {
+        Compression compression = Compression.in(ddlContent);
+        if (compression == Compression.HIDDEN) {
+            throw compression.refusal();
+        }
         try {
             return super.parse(ddlContent, databaseTables);
         } catch (ParsingException e) {
+            if (compression == Compression.OPEN) {
+                throw compression.refusal();
+            }
             Rewrite rewrite = Rewrite.of(ddlContent);
             if (rewrite == null) {
                 throw e;
@@ -101,6 +118,44 @@ public final class InetTypesDdlParser extends MariaDbAntlrDdlParser {
             }
             restoreTypeNames(databaseTables, before, rewrite.columnTypes());
             return changes;
+        }
+    }
+
+    private static final Pattern HIDDEN_COMPRESSED = Pattern.compile("/\\*M!\\d*\\s*COMPRESSED\\b", Pattern.CASE_INSENSITIVE);
+
+    /** Where a statement declares compressed columns: in the server's comment form, or openly. */
+    private enum Compression {
+        NONE, OPEN, HIDDEN;
+
+        static Compression in(String ddl) {
+            if (ddl.toUpperCase(Locale.ROOT).indexOf("COMPRESSED") < 0) {
+                return NONE;
+            }
+            MariaDBLexer lexer = new MariaDBLexer(new CaseChangingCharStream(CharStreams.fromString(ddl), true));
+            lexer.removeErrorListeners();
+            Compression found = NONE;
+            Token previous = null;
+            for (Token token = lexer.nextToken(); token.getType() != Token.EOF; token = lexer.nextToken()) {
+                if (token.getChannel() != Token.DEFAULT_CHANNEL) {
+                    if (HIDDEN_COMPRESSED.matcher(token.getText()).lookingAt()) {
+                        return HIDDEN;
+                    }
+                    continue;
+                }
+                // Not a name (a column called "compressed"), nor ROW_FORMAT=COMPRESSED.
+                if (token.getType() == MariaDBLexer.COMPRESSED && previous != null
+                        && !BEFORE_NAMES.contains(previous.getType()) && previous.getType() != MariaDBLexer.EQUAL_SYMBOL) {
+                    found = OPEN;
+                }
+                previous = token;
+            }
+            return found;
+        }
+
+        ParsingException refusal() {
+            return new ParsingException(null, "a column is declared COMPRESSED, which cdc-runner cannot read from the"
+                    + " binlog (it carries the stored, compressed bytes): define the column without COMPRESSED"
+                    + " (ALTER TABLE ... MODIFY) or leave the table out of the capture");
         }
     }
 
@@ -172,6 +227,6 @@ public final class InetTypesDdlParser extends MariaDbAntlrDdlParser {
 
     /** A parser like the one the engine uses, over all tables: for reading a definition outside the engine. */
     public static DdlParser standalone() {
-        return new InetTypesDdlParser(true, Tables.TableFilter.includeAll(), new MariaDbCharsetRegistry());
+        return new MariaDbDdlParser(true, Tables.TableFilter.includeAll(), new MariaDbCharsetRegistry());
     }
 }

@@ -17,9 +17,9 @@ import io.debezium.relational.ddl.DdlParser;
 import io.debezium.text.ParsingException;
 
 /** The engine's parser, taught INET4 and INET6: what it reads, and that nothing it read before changes. */
-class InetTypesDdlParserTest {
+class MariaDbDdlParserTest {
 
-    private final DdlParser parser = InetTypesDdlParser.standalone();
+    private final DdlParser parser = MariaDbDdlParser.standalone();
     private Tables tables;
 
     @BeforeEach
@@ -98,5 +98,26 @@ class InetTypesDdlParserTest {
         assertThat(table("t")).isSameAs(before);
         assertThatThrownBy(() -> parser.parse("ALTER TABLE db.t ADD PERIOD FOR p(s, e)", tables))
                 .isInstanceOf(ParsingException.class);
+    }
+
+    @Test
+    void compressedColumnsAreRefusedInTheServersCommentFormAndOpenly() {
+        String shown = "CREATE TABLE `c` (\n  `id` int(11) NOT NULL,\n  `v` varchar(100) /*M!100301 COMPRESSED*/ DEFAULT NULL,\n"
+                + "  PRIMARY KEY (`id`)\n) ENGINE=InnoDB";
+        assertThatThrownBy(() -> parser.parse(shown, tables)).isInstanceOf(ParsingException.class)
+                .hasMessageContaining("COMPRESSED").hasMessageContaining("leave the table out of the capture");
+        assertThat(tables.size()).isZero();
+        assertThatThrownBy(() -> parser.parse("CREATE TABLE db.c (id INT, b BLOB COMPRESSED=zlib)", tables))
+                .hasMessageContaining("declared COMPRESSED");
+        assertThatThrownBy(() -> parser.parse("ALTER TABLE db.c MODIFY v TEXT COMPRESSED NOT NULL", tables))
+                .hasMessageContaining("declared COMPRESSED");
+    }
+
+    @Test
+    void compressedAsANameOrARowFormatIsNoCompressedColumn() {
+        parser.parse("CREATE TABLE db.c (id INT, compressed INT, note VARCHAR(10) COMMENT 'COMPRESSED')"
+                + " ROW_FORMAT=COMPRESSED", tables);
+        parser.parse("ALTER TABLE db.c ADD COLUMN `compressed2` INT, ROW_FORMAT = COMPRESSED", tables);
+        assertThat(table("c").retrieveColumnNames()).containsExactly("id", "compressed", "note", "compressed2");
     }
 }

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
-import io.cdcrunner.source.RecordMapper;
+import io.cdcrunner.binlog.RecordMapper;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
-import io.cdcrunner.state.OffsetFileStore;
-import io.cdcrunner.state.OffsetSeeder;
+import io.cdcrunner.binlog.OffsetFileStore;
+import io.cdcrunner.binlog.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;

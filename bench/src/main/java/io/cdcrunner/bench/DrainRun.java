@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
-import io.cdcrunner.state.OffsetSeeder;
+import io.cdcrunner.binlog.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
 
 /**

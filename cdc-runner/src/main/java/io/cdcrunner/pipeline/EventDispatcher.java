@@ -17,8 +17,8 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.schema.BinlogPoint;
 import io.cdcrunner.schema.SkippedStatementGuard;
 import io.cdcrunner.schema.TableEvents;
-import io.cdcrunner.source.RecordMapper;
-import io.cdcrunner.source.SchemaChange;
+import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.binlog.SchemaChange;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 

@@ -2,7 +2,7 @@ package io.cdcrunner.pipeline;
 
 import java.util.Map;
 
-import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.state.StateDirectory;
 
 /** Turns engine failures a user can act on into messages that say what to do. */

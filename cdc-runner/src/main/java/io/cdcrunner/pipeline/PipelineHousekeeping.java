@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cdcrunner.delivery.EventDelivery;
-import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.state.StateDirectory;
 
 /**

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.state.StateDirectory;
 
 /**

@@ -10,8 +10,8 @@ import io.cdcrunner.deadletter.DeadLetterStoreSink;
 import io.cdcrunner.delivery.DeadLetterSink;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.source.RecordMapper;
-import io.cdcrunner.source.SourceRecordJson;
+import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.binlog.SourceRecordJson;
 
 /**
  * What happens to a change record the daemon cannot map to an event (a column type without a mapping, a bug):

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.binlog.OffsetFileStore;
 
 /** A position in the source's binlog: a file and a byte offset in it. Ordered as the server writes them. */
 public record BinlogPoint(String file, long position) implements Comparable<BinlogPoint> {

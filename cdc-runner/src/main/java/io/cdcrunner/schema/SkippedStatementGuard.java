@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.delivery.FailureClassifier;
-import io.cdcrunner.engine.MariaDbDdlParser;
+import io.cdcrunner.binlog.MariaDbDdlParser;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.schema.UnreadableStatement.Kind;
 import io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser;

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
-import io.cdcrunner.source.SchemaChange;
+import io.cdcrunner.binlog.SchemaChange;
 import io.debezium.relational.TableId;
 
 /**

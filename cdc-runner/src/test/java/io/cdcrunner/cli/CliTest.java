@@ -71,7 +71,7 @@ class CliTest {
             assertThat(fresh.all()).contains("log_bin is OFF", "log_bin=binlog").doesNotContain("first start: recorded");
             assertThat(temp.resolve("state").resolve("offsets.json")).doesNotExist();
             Path offsets = Files.createDirectories(temp.resolve("state")).resolve("offsets.json");
-            io.cdcrunner.state.OffsetSeeder.seedIfAbsent(offsets, "cdc-runner", "cdc-runner", "binlog.000001", 4, null);
+            io.cdcrunner.binlog.OffsetSeeder.seedIfAbsent(offsets, "cdc-runner", "cdc-runner", "binlog.000001", 4, null);
             String recorded = Files.readString(offsets);
             CommandRun resumed = run("run", "--config", file.toString());
             assertThat(resumed.exitCode()).isEqualTo(ExitCodes.FAILED);

@@ -10,10 +10,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.engine.EngineProperties;
-import io.cdcrunner.engine.SnapshotMode;
+import io.cdcrunner.binlog.EngineProperties;
+import io.cdcrunner.binlog.SnapshotMode;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.source.RecordMapper;
+import io.cdcrunner.binlog.RecordMapper;
 import io.cdcrunner.state.StateDirectory;
 
 /** A debezium.* key may not change what the typed events depend on, nor what a daemon key sets. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.state.OffsetFileStore;
+import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 
 /**

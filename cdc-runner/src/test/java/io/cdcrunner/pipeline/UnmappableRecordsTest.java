@@ -29,8 +29,8 @@ import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.source.RecordMapper;
-import io.cdcrunner.source.SourceRecordJson;
+import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.binlog.SourceRecordJson;
 import io.debezium.data.Envelope;
 
 /**

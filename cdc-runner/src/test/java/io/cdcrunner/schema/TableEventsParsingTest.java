@@ -29,9 +29,9 @@ class TableEventsParsingTest {
     private static final io.cdcrunner.processor.SourcePosition AT = new io.cdcrunner.processor.SourcePosition(
             io.cdcrunner.processor.ServerFlavor.MARIADB, 1, "binlog.000002", 4711, 0, "0-1-9");
 
-    private static io.cdcrunner.source.SchemaChange change(String ddl, String type, String table) {
-        return new io.cdcrunner.source.SchemaChange(ddl, "shop", table == null ? java.util.List.of()
-                : java.util.List.of(new io.cdcrunner.source.SchemaChange.TableChange(type, "shop", table)), AT, null);
+    private static io.cdcrunner.binlog.SchemaChange change(String ddl, String type, String table) {
+        return new io.cdcrunner.binlog.SchemaChange(ddl, "shop", table == null ? java.util.List.of()
+                : java.util.List.of(new io.cdcrunner.binlog.SchemaChange.TableChange(type, "shop", table)), AT, null);
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.cdcrunner.binlog;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.connect.json.JsonConverter;
+
+/**
+ * Records a binlog start position in the offsets file before the engine's first start.
+ *
+ * <p>Why: with a schema-only first start, Debezium commits no offset until it has processed an event, so a
+ * daemon stopped (or killed) before the first event would start again at the binlog end and silently skip
+ * the rows committed in between. Seeding the position the daemon first saw closes that window: from then
+ * on every restart resumes from a recorded position.
+ *
+ * <p>The key and value are produced by the same converter the engine uses for its offsets, so they match
+ * byte for byte what the engine reads back.
+ */
+public final class OffsetSeeder {
+
+    private OffsetSeeder() {
+    }
+
+    /**
+     * Writes the start position unless the offsets file already holds one.
+     *
+     * @param offsetsFile offsets file used by {@link OffsetFileStore}
+     * @param engineName  the engine's {@code name}
+     * @param topicPrefix the connector's {@code topic.prefix} (its logical server name)
+     * @param binlogFile  current binlog file
+     * @param position    current position in it
+     * @param gtidSet     the server's executed GTID set, or null when GTIDs are not used
+     * @return true if a position was written, false if offsets existed already
+     */
+    public static boolean seedIfAbsent(Path offsetsFile, String engineName, String topicPrefix,
+                                       String binlogFile, long position, String gtidSet) {
+        if (!OffsetFileStore.read(offsetsFile).isEmpty()) {
+            return false;
+        }
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put("file", binlogFile);
+        offset.put("pos", position);
+        if (gtidSet != null && !gtidSet.isBlank()) {
+            offset.put("gtids", gtidSet);
+        }
+        OffsetFileStore.write(offsetsFile, Map.of(
+                json(List.of(engineName, Map.of("server", topicPrefix)), true),
+                json(offset, false)));
+        return true;
+    }
+
+    /** True when the offsets file holds a position. */
+    public static boolean hasOffsets(Path offsetsFile) {
+        return !OffsetFileStore.read(offsetsFile).isEmpty();
+    }
+
+    private static String json(Object value, boolean isKey) {
+        try (JsonConverter converter = new JsonConverter()) {
+            converter.configure(Map.of("schemas.enable", "false"), isKey);
+            return new String(converter.fromConnectData("", null, value), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.cdcrunner.binlog;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.debezium.connector.base.ChangeEventQueue;
+import io.debezium.connector.base.QueueProvider;
+
+/**
+ * Lets the engine's polling thread sleep while no change event is queued, and wakes it as soon as the binlog reader
+ * queues one.
+ *
+ * <p>Debezium's queue hands over a batch when it is full or when {@code poll.interval.ms} has passed since the poll
+ * began, so an idle engine wakes up every poll interval (a thousand times a second at 1 ms) and the first event of a
+ * quiet period waits up to the interval. With this in front of the queue's poll, an idle engine wakes twice a second,
+ * and the poll interval only bounds how long a batch gathers events once one has arrived.
+ *
+ * <p>Debezium does not let a connector task choose its queue, so {@link #install} puts a counting wrapper around the
+ * queue's storage by reflection, once, after the task has started. Should a Debezium version lay its queue out
+ * differently, the install says so in one WARN and the engine polls as it always did; {@code PromptPollingTest}
+ * fails on such a version.
+ */
+final class PromptPolling {
+
+    private static final Logger log = LoggerFactory.getLogger(PromptPolling.class);
+    /** How long an idle poll sleeps at most: the engine checks for a stop request and commits offsets on its return. */
+    static final Duration IDLE_WAKEUP = Duration.ofMillis(500);
+
+    private final long idleWakeupNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile boolean installed;
+
+    PromptPolling() {
+        this(IDLE_WAKEUP);
+    }
+
+    PromptPolling(Duration idleWakeup) {
+        this.idleWakeupNanos = idleWakeup.toNanos();
+    }
+
+    /**
+     * Wraps the storage of the first {@link ChangeEventQueue} field of {@code task} (or of a class it extends).
+     *
+     * @return whether polls now wait for events; false when the task or queue has not the expected fields
+     */
+    boolean install(Object task) {
+        try {
+            ChangeEventQueue<?> queue = queueOf(task);
+            Field storage = ChangeEventQueue.class.getDeclaredField("queue");
+            Field queueLock = ChangeEventQueue.class.getDeclaredField("lock");
+            storage.setAccessible(true);
+            queueLock.setAccessible(true);
+            Lock guard = (Lock) queueLock.get(queue);
+            // The binlog reader may be queueing already: count and swap under the queue's own lock.
+            guard.lock();
+            try {
+                @SuppressWarnings("unchecked")
+                QueueProvider<Object> delegate = (QueueProvider<Object>) storage.get(queue);
+                queued.set(delegate.size());
+                storage.set(queue, new CountingQueue<>(delegate));
+            } finally {
+                guard.unlock();
+            }
+            installed = true;
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("the engine polls every engine.poll.interval.ms while idle, which costs CPU: the Debezium version "
+                    + "on the class path is not the one this cdc-runner was built with");
+            log.debug("event queue layout not as expected", e);
+            return false;
+        }
+    }
+
+    private static ChangeEventQueue<?> queueOf(Object task) throws ReflectiveOperationException {
+        for (Class<?> type = task.getClass(); type != null; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (ChangeEventQueue.class.isAssignableFrom(field.getType())) {
+                    field.setAccessible(true);
+                    Object queue = field.get(task);
+                    if (queue != null) {
+                        return (ChangeEventQueue<?>) queue;
+                    }
+                }
+            }
+        }
+        throw new NoSuchFieldException("no started ChangeEventQueue in " + task.getClass().getName());
+    }
+
+    /** Returns once an event is queued, or after the idle wake-up ({@link #IDLE_WAKEUP}); at once when not installed. */
+    void awaitEvents() throws InterruptedException {
+        if (!installed || queued.get() != 0) {
+            return;
+        }
+        lock.lockInterruptibly();
+        try {
+            long nanos = idleWakeupNanos;
+            while (queued.get() == 0 && nanos > 0) {
+                nanos = arrived.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events queued and not yet taken (for tests). */
+    int queued() {
+        return queued.get();
+    }
+
+    /** Whether a poll is sleeping in {@link #awaitEvents} (for tests). */
+    boolean sleeping() {
+        lock.lock();
+        try {
+            return lock.hasWaiters(arrived);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signalArrival() {
+        lock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The queue's storage, counting what it holds; called under the queue's own lock. */
+    private final class CountingQueue<T> implements QueueProvider<T> {
+
+        private final QueueProvider<T> delegate;
+
+        CountingQueue(QueueProvider<T> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void configure(Map<String, ?> properties) {
+            delegate.configure(properties);
+        }
+
+        @Override
+        public void enqueue(T event) throws InterruptedException {
+            delegate.enqueue(event);
+            if (queued.getAndIncrement() == 0) {
+                signalArrival();
+            }
+        }
+
+        @Override
+        public T poll() throws InterruptedException {
+            T event = delegate.poll();
+            if (event != null) {
+                // Never below zero: a count that drifted low would only make a poll sleep while events wait.
+                queued.updateAndGet(n -> Math.max(0, n - 1));
+            }
+            return event;
+        }
+
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+    }
+}

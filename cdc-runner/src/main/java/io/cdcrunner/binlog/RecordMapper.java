@@ -1,0 +1,242 @@
+package io.cdcrunner.binlog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.Row;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.processor.SourcePosition;
+import io.debezium.relational.TableId;
+
+/**
+ * Maps the change records of Debezium's MySQL and MariaDB connectors to {@link ChangeEvent}s, with column values
+ * typed as documented in {@link Row}.
+ *
+ * <p>The record's Connect structs are read directly, with the per-column conversion chosen once per schema
+ * instance (Debezium reuses them), so mapping costs little more than building the rows. The connector must run
+ * with {@link #connectorProperties()}; without them some values cannot be told apart or are not exact.
+ *
+ * <p>Thread-safe: one instance may serve several threads.
+ */
+public final class RecordMapper {
+
+    private final SchemaCache<EnvelopeLayout> envelopes = new SchemaCache<>(EnvelopeLayout::of);
+    private final SchemaCache<RowConverter> rows = new SchemaCache<>(RowConverter::new);
+    private final SchemaCache<List<String>> keyColumns =
+            new SchemaCache<>(schema -> schema.fields().stream().map(Field::name).toList());
+
+    /**
+     * The Debezium connector settings the mapping relies on. They take precedence over the user's: merge them
+     * into the engine configuration last.
+     */
+    public static Map<String, String> connectorProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        // DECIMAL as BigDecimal with its exact digits and scale (the default "precise" too, but stated on purpose).
+        properties.put("decimal.handling.mode", "precise");
+        // BIGINT UNSIGNED as a Decimal, so 18446744073709551615 survives; mapped to BigInteger.
+        properties.put("bigint.unsigned.handling.mode", "precise");
+        // TIME(6), DATETIME(6) to the microsecond; TIME also beyond 24 h and negative. "connect" keeps milliseconds only.
+        properties.put("time.precision.mode", "adaptive_time_microseconds");
+        properties.put("binary.handling.mode", "bytes");
+        // The server expands two-digit years before they reach the binlog; Debezium's adjuster would turn the
+        // real DATE '0050-03-04' into 2050-03-04.
+        properties.put("enable.time.adjuster", "false");
+        // Adds the source column type to each field schema: the only way to tell BIGINT UNSIGNED from DECIMAL(20,0)
+        // and FLOAT(M,D) from DOUBLE.
+        properties.put("column.propagate.source.type", ".*");
+        // MariaDB UUID columns: the engine's converter misreads binlog values that end in zero bytes.
+        properties.put("converters", "cdcrunner_uuid,cdcrunner_inet");
+        properties.put("cdcrunner_uuid.type", UuidColumnConverter.class.getName());
+        // MariaDB INET4/INET6 columns (which engine.MariaDbDdlParser reads as binary) as the address text.
+        properties.put("cdcrunner_inet.type", InetColumnConverter.class.getName());
+        // A value Debezium cannot convert must stop the pipeline, not turn into a silent NULL (the default "warn").
+        properties.put("event.converting.failure.handling.mode", "fail");
+        return Collections.unmodifiableMap(properties);
+    }
+
+    /**
+     * The change event for a record, or {@code null} when the record is not a row change.
+     *
+     * <p>A row change is a record whose value is a Debezium envelope: a struct with {@code op}, {@code source},
+     * {@code before} and {@code after} fields, {@code op} being {@code c} (insert), {@code r} (row read by a snapshot, mapped to
+     * {@link Operation#INSERT}), {@code u} (update), {@code d} (delete) or {@code t} ({@link Operation#TRUNCATE}, a
+     * table event with no rows). Everything else yields {@code null}: tombstones (null value), heartbeats,
+     * schema-change records (see {@link #schemaChange}) and transaction-metadata records (no {@code op} field), and
+     * logical messages ({@code m}).
+     *
+     * @throws IllegalArgumentException if a row change comes from a connector other than MySQL/MariaDB, or holds a
+     *                                  column whose type has no Java mapping
+     * @throws IllegalStateException    if the connector ran without {@link #connectorProperties()}
+     */
+    public ChangeEvent map(SourceRecord record) {
+        return map(record, true);
+    }
+
+    /**
+     * What can be told of a row change without converting its column values (operation, table, position, commit
+     * time; empty rows), for a record {@link #map} failed on; {@code null} when the record is not a row change or
+     * has no readable envelope.
+     */
+    public ChangeEvent describeUnmapped(SourceRecord record) {
+        try {
+            return map(record, false);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ChangeEvent map(SourceRecord record, boolean withRows) {
+        if (!(record.value() instanceof Struct envelope)) {
+            return null;
+        }
+        EnvelopeLayout layout = envelopes.get(envelope.schema());
+        if (layout == EnvelopeLayout.NOT_A_ROW_CHANGE) {
+            return null;
+        }
+        Operation operation = operation(envelope.get(layout.op()));
+        if (operation == null) {
+            return null;
+        }
+        Struct source = (Struct) envelope.get(layout.source());
+        EnvelopeLayout.SourceLayout src = layout.sourceLayout();
+        String gtid = (String) source.get(src.gtid());
+        SourcePosition position = position(source, src);
+        Object commitMillis = source.get(src.tsMs());
+        Row before = withRows ? row(envelope.get(layout.before())) : Row.empty();
+        Row after = withRows ? row(envelope.get(layout.after())) : Row.empty();
+        return new ChangeEvent(
+                operation,
+                (String) source.get(src.db()),
+                (String) source.get(src.table()),
+                withRows ? key(record.key(), before, after) : Row.empty(),
+                before,
+                after,
+                position,
+                commitMillis == null ? null : Instant.ofEpochMilli((Long) commitMillis),
+                transactionId(envelope, layout, gtid));
+    }
+
+    /**
+     * The key columns' values, taken from the row image: the engine builds the key's schema without the source
+     * column types, so a BIGINT UNSIGNED (or SERIAL) key could not be told from a DECIMAL(20,0) there.
+     */
+    private Row key(Object keyStruct, Row before, Row after) {
+        if (!(keyStruct instanceof Struct key)) {
+            return Row.empty();
+        }
+        Row image = after.isEmpty() ? before : after;
+        List<String> columns = keyColumns.get(key.schema());
+        Map<String, Object> values = new LinkedHashMap<>(columns.size() * 2);
+        for (String column : columns) {
+            if (!image.has(column)) {
+                return row(key);
+            }
+            values.put(column, image.get(column));
+        }
+        return Row.of(values);
+    }
+
+    private Row row(Object struct) {
+        if (!(struct instanceof Struct row)) {
+            return Row.empty();
+        }
+        return rows.get(row.schema()).convert(row);
+    }
+
+    private static SourcePosition position(Struct source, EnvelopeLayout.SourceLayout src) {
+        return new SourcePosition(
+                flavor(source.get(src.connector())),
+                longOrZero(source.get(src.serverId())),
+                (String) source.get(src.file()),
+                longOrZero(source.get(src.pos())),
+                (int) longOrZero(source.get(src.row())),
+                (String) source.get(src.gtid()),
+                isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
+    }
+
+    /**
+     * The schema change a record of the engine's schema-change topic describes ({@code include.schema.changes}), or
+     * {@code null} for every other record.
+     */
+    public SchemaChange schemaChange(SourceRecord record) {
+        if (!(record.value() instanceof Struct value)) {
+            return null;
+        }
+        Schema schema = value.schema();
+        Field ddl = schema.field("ddl");
+        Field changes = schema.field("tableChanges");
+        Field source = schema.field("source");
+        if (ddl == null || changes == null || source == null || !(value.get(source) instanceof Struct info)) {
+            return null;
+        }
+        List<SchemaChange.TableChange> tables = new ArrayList<>();
+        if (value.get(changes) instanceof List<?> list) {
+            for (Object change : list) {
+                if (change instanceof Struct table && table.get("id") instanceof String id) {
+                    TableId tableId = TableId.parse(id);
+                    String database = tableId.catalog() != null ? tableId.catalog() : tableId.schema();
+                    tables.add(new SchemaChange.TableChange(String.valueOf(table.get("type")), database, tableId.table()));
+                }
+            }
+        }
+        Object database = schema.field("databaseName") == null ? null : value.get("databaseName");
+        Object commitMillis = info.get("ts_ms");
+        return new SchemaChange((String) value.get(ddl), database == null ? "" : database.toString(), tables,
+                position(info, EnvelopeLayout.SourceLayout.of(info.schema())),
+                commitMillis instanceof Long millis ? Instant.ofEpochMilli(millis) : null);
+    }
+
+    private static Operation operation(Object op) {
+        if (!(op instanceof String code) || code.length() != 1) {
+            return null;
+        }
+        return switch (code.charAt(0)) {
+            case 'c', 'r' -> Operation.INSERT;
+            case 'u' -> Operation.UPDATE;
+            case 'd' -> Operation.DELETE;
+            case 't' -> Operation.TRUNCATE;
+            default -> null;
+        };
+    }
+
+    private static ServerFlavor flavor(Object connector) {
+        if ("mariadb".equals(connector)) {
+            return ServerFlavor.MARIADB;
+        }
+        if ("mysql".equals(connector)) {
+            return ServerFlavor.MYSQL;
+        }
+        throw new IllegalArgumentException("change record from Debezium connector '" + connector
+                + "': cdc-runner reads only the mysql and mariadb connectors");
+    }
+
+    private static String transactionId(Struct envelope, EnvelopeLayout layout, String gtid) {
+        if (layout.transaction() != null && envelope.get(layout.transaction()) instanceof Struct transaction) {
+            Object id = transaction.get("id");
+            if (id != null) {
+                return id.toString();
+            }
+        }
+        return gtid;
+    }
+
+    /** Debezium's source.snapshot is "true", "first", "last"... while snapshotting, "false" or absent after. */
+    private static boolean isSnapshot(Object snapshot) {
+        return snapshot != null && !"false".equals(snapshot.toString());
+    }
+
+    private static long longOrZero(Object value) {
+        return value == null ? 0L : ((Number) value).longValue();
+    }
+}

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
+import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.state.StateDirectory;
@@ -120,7 +121,7 @@ public final class LatencyRun {
         keys.put("source.server.id", String.valueOf(serverId));
         keys.putAll(daemonKeys);
         ProcessedListener listener = (event, nanoTime) -> onProcessed(event.row().getLong("id"), nanoTime);
-        pipeline = new Pipeline(source.pipelineConfig("latency", table, state.root(), keys), listener);
+        pipeline = BinlogPipeline.create(source.pipelineConfig("latency", table, state.root(), keys), listener);
         pipeline.start();
         return pipeline;
     }

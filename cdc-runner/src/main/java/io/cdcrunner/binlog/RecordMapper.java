@@ -12,6 +12,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.cdcrunner.core.SourceItem;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
@@ -94,6 +95,16 @@ public final class RecordMapper {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A record {@link #map} failed on with {@code error}, as the pipeline handles it: what is known of it without its
+     * values, where it was read, and its Connect JSON form ({@link SourceRecordJson}), which {@code dlq replay} maps
+     * again.
+     */
+    public SourceItem.Unmappable unmappable(SourceRecord record, RuntimeException error) {
+        return new SourceItem.Unmappable(error, describeUnmapped(record), String.valueOf(record.sourceOffset()),
+                () -> SourceRecordJson.write(record));
     }
 
     private ChangeEvent map(SourceRecord record, boolean withRows) {

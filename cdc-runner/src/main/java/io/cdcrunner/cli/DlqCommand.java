@@ -18,12 +18,9 @@ import io.cdcrunner.binlog.SourceRecordJson;
 import io.cdcrunner.deadletter.DeadLetterStore;
 import io.cdcrunner.deadletter.DeadLetterStoreException;
 import io.cdcrunner.deadletter.DeadLetterStores;
-import io.cdcrunner.delivery.EventDelivery;
-import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.delivery.Outcome;
-import io.cdcrunner.pipeline.PipelineStartException;
-import io.cdcrunner.pipeline.ProcessorHost;
-import io.cdcrunner.pipeline.VisibilityWiring;
+import io.cdcrunner.core.PipelineStartException;
+import io.cdcrunner.pipeline.ProcessingStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -175,20 +172,12 @@ final class DlqCommand implements Callable<Integer> {
                 System.out.println("No dead letters to replay.");
                 return ExitCodes.OK;
             }
-            try (ProcessorHost host = ProcessorHost.open(runnerConfig);
-                 VisibilityWiring visibility = VisibilityWiring.forReplay(runnerConfig)) {
-                EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(),
-                        new Ledger(runnerConfig.delivery().ledgerTable(), runnerConfig.pipelineName()));
-                delivery.open();
+            try (ProcessingStack processing = ProcessingStack.forReplay(runnerConfig)) {
                 RecordMapper mapper = new RecordMapper();
-                return replay(new DeadLetterReplay(store, delivery, visibility.barrier(), Clock.systemUTC(),
-                        stored -> mapStoredRecord(mapper, stored)), letters);
+                return replay(new DeadLetterReplay(store, processing.delivery(), processing.barrier(),
+                        Clock.systemUTC(), stored -> mapStoredRecord(mapper, stored)), letters);
             } catch (PipelineStartException e) {
                 System.err.println("Cannot start the processor: " + e.getMessage());
-                return ExitCodes.FAILED;
-            } catch (java.sql.SQLException e) {
-                System.err.println("Cannot prepare the ledger table " + runnerConfig.delivery().ledgerTable() + ": "
-                        + e.getMessage() + "; check processor.jdbc.* and processor.ledger.table");
                 return ExitCodes.FAILED;
             }
         }

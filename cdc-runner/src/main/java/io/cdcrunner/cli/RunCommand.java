@@ -6,11 +6,12 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
-import io.cdcrunner.pipeline.PipelineStartException;
-import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.core.PipelineStartException;
+import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.ProcessorProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         log.info("effective configuration:\n{}", runnerConfig.describe());
-        Pipeline pipeline = new Pipeline(runnerConfig);
+        Pipeline pipeline = BinlogPipeline.create(runnerConfig);
         ShutdownSignals.onTermination(pipeline::close);
         try {
             pipeline.start();

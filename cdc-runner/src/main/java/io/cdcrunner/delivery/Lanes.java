@@ -20,7 +20,7 @@ import io.cdcrunner.processor.ChangeEvent;
  * caller can advance the recorded position over the batch's contiguous finished prefix: a crash can make
  * events run again, never skip one. With one lane the caller's thread does the work (no hand-off).
  */
-public final class Lanes implements AutoCloseable {
+public final class Lanes implements EventRuns, AutoCloseable {
 
     private final int lanes;
     private final OrderingKey orderingKey;
@@ -47,6 +47,7 @@ public final class Lanes implements AutoCloseable {
      * Processes the events; the result at index i belongs to event i. After a HALTED or ABANDONED result
      * a lane leaves its remaining events ABANDONED.
      */
+    @Override
     public List<EventResult> process(List<ChangeEvent> events) throws InterruptedException {
         EventResult[] results = new EventResult[events.size()];
         delivery.prepareBatch(events);

@@ -14,12 +14,13 @@ import org.HdrHistogram.Histogram;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.pipeline.Pipeline;
-import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
@@ -153,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
         hikari.setMaximumPoolSize(writers + 1 + config.delivery().threads());
         try (HikariDataSource writerPool = new HikariDataSource(hikari)) {
             StaleReadCheck staleReads = new StaleReadCheck(writerPool, family);
-            try (Pipeline pipeline = new Pipeline(config, (event, nanos) -> {
+            try (Pipeline pipeline = BinlogPipeline.create(config, (event, nanos) -> {
                 latency.processed(event, nanos);
                 staleReads.processed(event, nanos);
             })) {

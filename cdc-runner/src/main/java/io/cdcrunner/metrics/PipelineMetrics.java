@@ -5,9 +5,9 @@ import java.time.Duration;
 
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.delivery.DeliveryCounters;
-import io.cdcrunner.pipeline.Pipeline;
-import io.cdcrunner.pipeline.PipelineCounters;
-import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.core.PipelineView;
+import io.cdcrunner.core.PipelineCounters;
+import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.processor.SourcePosition;
 
 /** The {@link PipelineMXBean} of one pipeline: a read-only view of its counters, timings and state. */
@@ -16,7 +16,7 @@ final class PipelineMetrics implements PipelineMXBean {
     /** Failing this long without any event finishing makes the pipeline unhealthy. */
     static final Duration FAILING_LIMIT = Duration.ofSeconds(30);
 
-    private final Pipeline pipeline;
+    private final PipelineView pipeline;
     private final EventTimings timings;
     private final SourceLag lag;
     private final ProgressSamples samples;
@@ -25,7 +25,7 @@ final class PipelineMetrics implements PipelineMXBean {
     private final Clock clock;
     private final long startedMillis;
 
-    PipelineMetrics(Pipeline pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples,
+    PipelineMetrics(PipelineView pipeline, EventTimings timings, SourceLag lag, ProgressSamples samples,
                     SourceConnection connection, Redaction mask, Clock clock) {
         this.connection = connection;
         this.pipeline = pipeline;
@@ -62,7 +62,7 @@ final class PipelineMetrics implements PipelineMXBean {
 
     @Override
     public boolean isPaused() {
-        return pipeline.pauseGate().isPaused();
+        return pipeline.isPaused();
     }
 
     @Override
@@ -173,12 +173,12 @@ final class PipelineMetrics implements PipelineMXBean {
 
     @Override
     public void pause() {
-        pipeline.pauseGate().pause();
+        pipeline.pause();
     }
 
     @Override
     public void resume() {
-        pipeline.pauseGate().resume();
+        pipeline.resume();
     }
 
     private PipelineCounters counters() {

@@ -22,7 +22,7 @@ import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.delivery.ProcessedListener;
-import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.core.PipelineView;
 
 /**
  * Makes one pipeline observable: its {@link PipelineMXBean} on the platform MBean server, the remote JMX connector
@@ -38,7 +38,7 @@ public final class PipelineMonitoring implements AutoCloseable {
     /** Which monitoring's bean holds each name, so closing an old run never unregisters a newer run's bean. */
     private static final Map<ObjectName, PipelineMetrics> OWNERS = new ConcurrentHashMap<>();
 
-    private final Pipeline pipeline;
+    private final PipelineView pipeline;
     private final RunnerConfig config;
     private final Clock clock;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -54,11 +54,11 @@ public final class PipelineMonitoring implements AutoCloseable {
     private ProgressLog progress;
     private long ticks;
 
-    public PipelineMonitoring(Pipeline pipeline, RunnerConfig config) {
+    public PipelineMonitoring(PipelineView pipeline, RunnerConfig config) {
         this(pipeline, config, Clock.systemUTC());
     }
 
-    PipelineMonitoring(Pipeline pipeline, RunnerConfig config, Clock clock) {
+    PipelineMonitoring(PipelineView pipeline, RunnerConfig config, Clock clock) {
         this.pipeline = pipeline;
         this.config = config;
         this.clock = clock;

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.core.PipelineState;
 
 /**
  * Progress lines, every ten seconds while there is progress to tell: during an initial snapshot (rows done of the

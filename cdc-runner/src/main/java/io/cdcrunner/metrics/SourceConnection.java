@@ -2,7 +2,7 @@ package io.cdcrunner.metrics;
 
 import java.util.Optional;
 
-import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.core.PipelineState;
 
 /**
  * How long the binlog connection has been down while the pipeline should be streaming, sampled once a second from

@@ -29,7 +29,7 @@ public final class SourceLag {
     private volatile long lastCommit = NONE;
     private volatile boolean sourceDown;
 
-    SourceLag(Clock clock, BooleanSupplier engineQueueHasEvents) {
+    public SourceLag(Clock clock, BooleanSupplier engineQueueHasEvents) {
         this.clock = clock;
         this.engineQueueHasEvents = engineQueueHasEvents;
     }

@@ -1,5 +1,6 @@
 package io.cdcrunner.pipeline;
 
+import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.DeliverySettings;
 import io.cdcrunner.config.RunnerConfig;

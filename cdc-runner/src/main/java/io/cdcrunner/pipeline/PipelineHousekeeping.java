@@ -1,19 +1,17 @@
 package io.cdcrunner.pipeline;
 
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.cdcrunner.core.PipelineCounters;
+import io.cdcrunner.core.RecordedPosition;
 import io.cdcrunner.delivery.EventDelivery;
-import io.cdcrunner.binlog.OffsetFileStore;
-import io.cdcrunner.state.StateDirectory;
 
 /**
  * Periodic chores of a running pipeline: a stats line when something changed, and pruning the ledger of
@@ -22,22 +20,22 @@ import io.cdcrunner.state.StateDirectory;
 final class PipelineHousekeeping implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineHousekeeping.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STATS_SECONDS = 10;
     private static final long PRUNE_SECONDS = 60;
 
     private final String pipeline;
     private final PipelineCounters counters;
     private final EventDelivery delivery;
-    private final StateDirectory state;
+    private final Supplier<Optional<RecordedPosition>> recorded;
     private final ScheduledExecutorService timer;
     private String lastStats = "";
 
-    PipelineHousekeeping(String pipeline, PipelineCounters counters, EventDelivery delivery, StateDirectory state) {
+    PipelineHousekeeping(String pipeline, PipelineCounters counters, EventDelivery delivery,
+                         Supplier<Optional<RecordedPosition>> recorded) {
         this.pipeline = pipeline;
         this.counters = counters;
         this.delivery = delivery;
-        this.state = state;
+        this.recorded = recorded;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-housekeeping-" + pipeline);
             t.setDaemon(true);
@@ -62,14 +60,12 @@ final class PipelineHousekeeping implements AutoCloseable {
 
     private void pruneLedger() {
         try {
-            for (String value : OffsetFileStore.read(state.offsetsFile()).values()) {
-                JsonNode offset = JSON.readTree(value);
-                if (offset.hasNonNull("file") && offset.hasNonNull("pos")) {
-                    int pruned = delivery.ledger().pruneBefore(delivery.dataSource(), offset.get("file").asText(),
-                            offset.get("pos").asLong());
-                    log.debug("pruned {} ledger entries before {}:{}", pruned, offset.get("file").asText(),
-                            offset.get("pos").asLong());
-                }
+            Optional<RecordedPosition> position = recorded.get();
+            if (position.isPresent()) {
+                int pruned = delivery.ledger().pruneBefore(delivery.dataSource(), position.get().file(),
+                        position.get().position());
+                log.debug("pruned {} ledger entries before {}:{}", pruned, position.get().file(),
+                        position.get().position());
             }
         } catch (Exception e) {
             log.warn("ledger pruning failed (will try again): {}", e.toString());
@@ -80,9 +76,5 @@ final class PipelineHousekeeping implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         logStats();
-    }
-
-    static Map<String, String> offsets(StateDirectory state) {
-        return OffsetFileStore.read(state.offsetsFile());
     }
 }

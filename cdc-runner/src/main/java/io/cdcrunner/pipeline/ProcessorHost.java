@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ConfigKey;
 import io.cdcrunner.config.KeyNames;

@@ -2,16 +2,15 @@ package io.cdcrunner.pipeline;
 
 import java.time.Clock;
 
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.core.ProcessingHaltedException;
+import io.cdcrunner.core.SourceItem.Unmappable;
 import io.cdcrunner.deadletter.DeadLetterStoreSink;
 import io.cdcrunner.delivery.DeadLetterSink;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.binlog.RecordMapper;
-import io.cdcrunner.binlog.SourceRecordJson;
 
 /**
  * What happens to a change record the daemon cannot map to an event (a column type without a mapping, a bug):
@@ -24,16 +23,13 @@ final class UnmappableRecords {
     private static final Logger log = LoggerFactory.getLogger(UnmappableRecords.class);
 
     private final String pipeline;
-    private final RecordMapper mapper;
     private final DeadLetterSink deadLetters;
     private final DeliveryCounters counters;
     private final Clock clock;
 
     /** @param deadLetters the pipeline's sink: a {@link DeadLetterStoreSink}, unless the pipeline halts on failures */
-    UnmappableRecords(String pipeline, RecordMapper mapper, DeadLetterSink deadLetters, DeliveryCounters counters,
-                      Clock clock) {
+    UnmappableRecords(String pipeline, DeadLetterSink deadLetters, DeliveryCounters counters, Clock clock) {
         this.pipeline = pipeline;
-        this.mapper = mapper;
         this.deadLetters = deadLetters;
         this.counters = counters;
         this.clock = clock;
@@ -44,28 +40,30 @@ final class UnmappableRecords {
      *
      * @throws UnmappableRecordException when the pipeline is to stop before the record
      */
-    void handle(SourceRecord record, RuntimeException error) {
-        ChangeEvent described = mapper.describeUnmapped(record);
+    void handle(Unmappable record) {
+        ChangeEvent described = record.described();
         if (described == null || !(deadLetters instanceof DeadLetterStoreSink store)) {
-            throw new UnmappableRecordException(describe(described, record, error)
+            throw new UnmappableRecordException(describe(record)
                     + (described == null ? "" : "; fix the cause and restart to process it, or set"
-                    + " processor.on.failure=dead-letter to store such records and go on"), described, error);
+                    + " processor.on.failure=dead-letter to store such records and go on"), described, record.error());
         }
         try {
-            store.unmapped(described, SourceRecordJson.write(record), error, clock.instant());
+            store.unmapped(described, record.rawForm().get(), record.error(), clock.instant());
         } catch (RuntimeException e) {
-            throw new UnmappableRecordException(describe(described, record, error)
-                    + "; it could not be stored as a dead letter either (" + e.getMessage() + ")", described, error);
+            throw new UnmappableRecordException(describe(record)
+                    + "; it could not be stored as a dead letter either (" + e.getMessage() + ")", described,
+                    record.error());
         }
         counters.onDeadLettered();
         log.warn("pipeline '{}': stored as a dead letter: {} ('cdc-runner dlq replay' maps it again)", pipeline,
-                describe(described, record, error));
+                describe(record));
     }
 
-    private static String describe(ChangeEvent described, SourceRecord record, RuntimeException error) {
-        String where = described == null ? "a change record at " + record.sourceOffset()
+    private static String describe(Unmappable record) {
+        ChangeEvent described = record.described();
+        String where = described == null ? "a change record at " + record.where()
                 : "the change record of " + described.qualifiedTable() + " at " + described.position().eventId();
-        return "cannot map " + where + " to an event: " + error.getMessage();
+        return "cannot map " + where + " to an event: " + record.error().getMessage();
     }
 
     /** The pipeline stops before a record it cannot map. */

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.RunnerConfig;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
@@ -73,7 +74,7 @@ class PipelineMXBeanTest {
     @Test
     void attributesMoveAsEventsFlowAndLagIsZeroWhenIdle() throws Exception {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxflow");
-        try (Pipeline pipeline = new Pipeline(config("jmxflow", Map.of()))) {
+        try (Pipeline pipeline = BinlogPipeline.create(config("jmxflow", Map.of()))) {
             pipeline.start();
             assertThat(JMX.isRegistered(name)).isTrue();
             await().atMost(WAIT).until(() -> "STREAMING".equals(attribute(name, "State")));
@@ -115,7 +116,7 @@ class PipelineMXBeanTest {
     @Test
     void pauseHoldsNewEventsWhileTheLagGrowsAndResumeProcessesThem() throws Exception {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxpause");
-        try (Pipeline pipeline = new Pipeline(config("jmxpause", Map.of()))) {
+        try (Pipeline pipeline = BinlogPipeline.create(config("jmxpause", Map.of()))) {
             pipeline.start();
             insert("jmxpause", 1, 1);
             await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
@@ -139,7 +140,7 @@ class PipelineMXBeanTest {
     void aStopWhilePausedEndsPromptlyAndTheHeldEventsComeAfterRestart() throws Exception {
         RunnerConfig config = config("jmxstop", Map.of());
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxstop");
-        try (Pipeline pipeline = new Pipeline(config)) {
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
             pipeline.start();
             insert("jmxstop", 1, 1);
             await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
@@ -147,7 +148,7 @@ class PipelineMXBeanTest {
             insert("jmxstop", 2, 3);
             await().atMost(WAIT).until(() -> longAttribute(name, "MillisBehindSource") > 0);
         }
-        try (Pipeline pipeline = new Pipeline(config)) {
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> RecordingProcessor.events("jmxstop").size() >= 4);
         }
@@ -157,8 +158,8 @@ class PipelineMXBeanTest {
 
     @Test
     void twoPipelinesInOneJvmHaveTheirOwnMBeansAndDebeziumMBeans() throws Exception {
-        try (Pipeline first = new Pipeline(config("jmxone", Map.of()));
-             Pipeline second = new Pipeline(config("jmxtwo", Map.of("source.server.id", "184055")))) {
+        try (Pipeline first = BinlogPipeline.create(config("jmxone", Map.of()));
+             Pipeline second = BinlogPipeline.create(config("jmxtwo", Map.of("source.server.id", "184055")))) {
             first.start();
             second.start();
             insert("jmxone", 1, 3);
@@ -179,7 +180,7 @@ class PipelineMXBeanTest {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxfail");
         RunnerConfig config = config("jmxfail", Map.of("processor.fail.ids", "2", "processor.on.failure", "halt",
                 "processor.retry.max.attempts", "1"));
-        try (Pipeline pipeline = new Pipeline(config)) {
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
             pipeline.start();
             insert("jmxfail", 1, 2);
             await().atMost(WAIT).until(() -> "FAILED".equals(attribute(name, "State")));
@@ -196,14 +197,14 @@ class PipelineMXBeanTest {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxagain");
         RunnerConfig failing = config("jmxagain", Map.of("processor.fail.ids", "1", "processor.on.failure", "halt",
                 "processor.retry.max.attempts", "1"));
-        Pipeline first = new Pipeline(failing);
+        Pipeline first = BinlogPipeline.create(failing);
         first.start();
         insert("jmxagain", 1, 1);
         await().atMost(WAIT).until(() -> "FAILED".equals(attribute(name, "State")));
 
         RunnerConfig fixed = TestPipelines.config(db, temp.resolve("jmxagain"),
                 Map.of("pipeline.name", "jmxagain", "source.tables", "jmxagain.orders"));
-        try (Pipeline second = new Pipeline(fixed)) {
+        try (Pipeline second = BinlogPipeline.create(fixed)) {
             second.start();
             await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
             first.close();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.cdcrunner.pipeline.PipelineState;
+import io.cdcrunner.core.PipelineState;
 
 /** The progress lines an operator reads during a snapshot and a catch-up, driven by a clock the test moves. */
 class ProgressLogTest {

@@ -11,13 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.core.ProcessingHaltedException;
 import io.cdcrunner.deadletter.DeadLetter;
 import io.cdcrunner.deadletter.DeadLetterReplay;
 import io.cdcrunner.deadletter.DeadLetterStoreSink;
@@ -30,8 +28,8 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.binlog.TestRecords;
 import io.cdcrunner.binlog.SourceRecordJson;
-import io.debezium.data.Envelope;
 
 /**
  * A change record the daemon cannot map follows processor.on.failure: a dead letter holding the record (which a
@@ -40,43 +38,17 @@ import io.debezium.data.Envelope;
 class UnmappableRecordsTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.mariadb.Source")
-            .field("connector", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
-            .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
-            .field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("server_id", Schema.INT64_SCHEMA).field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA)
-            .build();
-
     @TempDir
     Path temp;
 
     private final RecordMapper mapper = new RecordMapper();
 
-    /** A row whose {@code tags} column has a Connect type no MySQL/MariaDB column maps to. */
     private static SourceRecord record(int id, boolean withUnmappableColumn) {
-        SchemaBuilder value = SchemaBuilder.struct().name("p.shop.orders.Value").optional().field("id", Schema.INT32_SCHEMA);
-        if (withUnmappableColumn) {
-            value.field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build());
-        }
-        Schema valueSchema = value.build();
-        Envelope envelope = Envelope.defineSchema().withName("p.shop.orders.Envelope").withRecord(valueSchema)
-                .withSource(SOURCE).build();
-        Struct after = new Struct(valueSchema).put("id", id);
-        if (withUnmappableColumn) {
-            after.put("tags", List.of("a", "b"));
-        }
-        Struct source = new Struct(SOURCE).put("connector", "mariadb").put("ts_ms", 1_000L).put("db", "shop")
-                .put("table", "orders").put("server_id", 1L).put("gtid", "0-1-" + id).put("file", "binlog.000003")
-                .put("pos", 4000L + id).put("row", 0);
-        Schema keySchema = SchemaBuilder.struct().name("p.shop.orders.Key").field("id", Schema.INT32_SCHEMA).build();
-        return new SourceRecord(Map.of("server", "p"), Map.of("file", "binlog.000003", "pos", 4000L + id), "p.shop.orders",
-                null, keySchema, new Struct(keySchema).put("id", id), envelope.schema(),
-                envelope.create(after, source, NOW));
+        return TestRecords.insert(id, withUnmappableColumn);
     }
 
     private UnmappableRecords deadLettering(JsonLinesDeadLetterStore store, DeliveryCounters counters) {
-        return new UnmappableRecords("p", mapper, new DeadLetterStoreSink(store, "p"), counters,
+        return new UnmappableRecords("p", new DeadLetterStoreSink(store, "p"), counters,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -86,7 +58,7 @@ class UnmappableRecordsTest {
         DeliveryCounters counters = new DeliveryCounters();
         try (JsonLinesDeadLetterStore store = JsonLinesDeadLetterStore.openIn(temp)) {
             RuntimeException error = catchMapping(bad);
-            deadLettering(store, counters).handle(bad, error);
+            deadLettering(store, counters).handle(mapper.unmappable(bad, error));
 
             DeadLetter letter = store.list().get(0);
             assertThat(store.list()).hasSize(1);
@@ -106,11 +78,11 @@ class UnmappableRecordsTest {
     @Test
     void withHaltThePipelineStopsBeforeTheRecordNamingTableColumnAndPosition() {
         SourceRecord bad = record(8, true);
-        UnmappableRecords halting = new UnmappableRecords("p", mapper,
+        UnmappableRecords halting = new UnmappableRecords("p",
                 (event, error, attempts, first, last) -> { throw new IllegalStateException("halt mode"); },
                 new DeliveryCounters(), Clock.systemUTC());
 
-        assertThatThrownBy(() -> halting.handle(bad, catchMapping(bad)))
+        assertThatThrownBy(() -> halting.handle(mapper.unmappable(bad, catchMapping(bad))))
                 .isInstanceOf(ProcessingHaltedException.class)
                 .hasMessageContaining("shop.orders").hasMessageContaining("binlog.000003:4008:0")
                 .hasMessageContaining("'tags'").hasMessageContaining("processor.on.failure=dead-letter");

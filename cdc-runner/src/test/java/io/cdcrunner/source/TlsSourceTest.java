@@ -27,13 +27,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.check.CheckReport;
 import io.cdcrunner.check.SourceChecks;
 import io.cdcrunner.check.SourceLogin;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.pipeline.Pipeline;
-import io.cdcrunner.pipeline.PipelineStartException;
+import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
@@ -133,7 +134,7 @@ class TlsSourceTest {
         RunnerConfig config = config("verified", verifyCa());
         CheckReport report = check(config);
         assertThat(report.render()).contains("[ OK ] connect", "encrypted (TLSv1.").doesNotContain(TRUST_PASSWORD);
-        try (Pipeline pipeline = new Pipeline(config)) {
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
             pipeline.start();
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO tls.orders VALUES (1)");
@@ -148,7 +149,7 @@ class TlsSourceTest {
         // No source.ssl.* at all: preferred. The server refuses plain connections, so a stream proves TLS.
         RunnerConfig config = config("preferred", Map.of());
         assertThat(check(config).render()).contains("[ OK ] connect", "encrypted (TLSv1.");
-        try (Pipeline pipeline = new Pipeline(config)) {
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
             pipeline.start();
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO tls.orders VALUES (2)");
@@ -166,7 +167,7 @@ class TlsSourceTest {
         assertThat(report).contains("[FAIL] connect", "require_secure_transport=ON",
                 "try source.ssl.mode=required");
         assertThatThrownBy(() -> {
-            try (Pipeline pipeline = new Pipeline(config)) {
+            try (Pipeline pipeline = BinlogPipeline.create(config)) {
                 pipeline.start();
             }
         }).isInstanceOf(PipelineStartException.class).hasMessageContaining("try source.ssl.mode=required");
@@ -182,7 +183,7 @@ class TlsSourceTest {
                 "the server's certificate does not name 127.0.0.1", "source.ssl.mode=verify-ca");
         // Not retried as if the server were down: that would wait for ever.
         assertTimeoutPreemptively(WAIT, () -> assertThatThrownBy(() -> {
-            try (Pipeline pipeline = new Pipeline(config)) {
+            try (Pipeline pipeline = BinlogPipeline.create(config)) {
                 pipeline.start();
             }
         }).isInstanceOf(PipelineStartException.class)

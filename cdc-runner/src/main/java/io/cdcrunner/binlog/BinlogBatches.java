@@ -1,0 +1,224 @@
+package io.cdcrunner.binlog;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.connect.source.SourceRecord;
+
+import io.cdcrunner.core.SourceBatch;
+import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.core.SourceItem;
+import io.cdcrunner.core.SourceItem.Phase;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.Operation;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+
+/**
+ * Turns the engine's record batches into {@link SourceBatch}es: each record is mapped once, into the item the
+ * pipeline processes, and when the pipeline reports items finished their records are marked processed, so the
+ * engine records only positions past finished events. Holds back everything from a fenced statement on (see
+ * {@link #fenceAt}). Runs on the engine's thread.
+ */
+final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private final RecordMapper mapper;
+    private final TableEvents tableEvents;
+    private final Set<Operation> operations;
+    private final SourceConsumer consumer;
+    private final AtomicLong marked = new AtomicLong();
+    private volatile SkippedStatementGuard.Decision fence;
+    private volatile boolean fenceReached;
+    private volatile boolean inBatch;
+    private volatile long lastBatchEndNanos = System.nanoTime();
+
+    BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer) {
+        this.mapper = mapper;
+        this.tableEvents = tableEvents;
+        this.operations = operations;
+        this.consumer = consumer;
+    }
+
+    /** Records marked processed so far (over every engine run). */
+    long markedCount() {
+        return marked.get();
+    }
+
+    /**
+     * Hands over no record past the statement of {@code decision} (none at all when its position is unknown): the
+     * batch that reaches it hands over the records before it, and no later batch of this engine run is handed over or
+     * marked. Called on the binlog thread, before the engine queues anything after the statement.
+     */
+    void fenceAt(SkippedStatementGuard.Decision decision) {
+        fence = decision;
+    }
+
+    /**
+     * Waits until the records queued before the fence are processed: no batch in progress (a paused pipeline holds
+     * one), and none handed over for {@code quiet} since the fence was set, which must be longer than the engine takes
+     * to hand over a queued batch (a few poll intervals). The caller holds the binlog thread, so nothing new is
+     * queued meanwhile.
+     *
+     * @return false if that did not happen within {@code timeout}, or {@code stopping} says so
+     */
+    boolean awaitDrained(Duration quiet, Duration timeout, BooleanSupplier stopping) throws InterruptedException {
+        long fenced = System.nanoTime();
+        long deadline = fenced + timeout.toNanos();
+        while (System.nanoTime() < deadline && !stopping.getAsBoolean()) {
+            long quietSince = Math.max(fenced, lastBatchEndNanos);
+            if (fenceReached || (!inBatch && System.nanoTime() - quietSince >= quiet.toNanos())) {
+                return true;
+            }
+            Thread.sleep(Math.max(1, quiet.toMillis() / 5));
+        }
+        return false;
+    }
+
+    /** Called before the engine starts again: a fence belongs to the run that read its statement. */
+    void clearFence() {
+        fence = null;
+        fenceReached = false;
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        if (fenceReached) {
+            return;
+        }
+        inBatch = true;
+        try {
+            int fenced = fenceIndex(fence, records);
+            if (fenced > 0) {
+                Batch batch = new Batch(records.subList(0, fenced), committer);
+                try {
+                    consumer.accept(batch);
+                } finally {
+                    committer.markBatchFinished();
+                }
+            }
+            if (fenced < records.size()) {
+                fenceReached = true;
+            }
+        } finally {
+            lastBatchEndNanos = System.nanoTime();
+            inBatch = false;
+        }
+    }
+
+    /** The index of the first record past the fence, or the batch size. */
+    private static int fenceIndex(SkippedStatementGuard.Decision current, List<RecordChangeEvent<SourceRecord>> records) {
+        if (current == null) {
+            return records.size();
+        }
+        if (current.change().fence().isEmpty()) {
+            return 0;
+        }
+        BinlogPoint fence = current.change().fence().get();
+        for (int i = 0; i < records.size(); i++) {
+            Optional<BinlogPoint> at = BinlogPoint.fromOffset(records.get(i).record().sourceOffset());
+            // A record's position is its transaction's start: the statement's own transaction is fenced too.
+            if (at.isEmpty() || at.get().compareTo(fence) >= 0) {
+                return i;
+            }
+        }
+        return records.size();
+    }
+
+    /** The records of one batch and what each became, index for index. */
+    private final class Batch implements SourceBatch {
+
+        private final List<RecordChangeEvent<SourceRecord>> records;
+        private final List<SourceItem> items;
+        private final DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
+        private int finished;
+
+        Batch(List<RecordChangeEvent<SourceRecord>> records,
+              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) {
+            this.records = records;
+            this.committer = committer;
+            List<SourceItem> mapped = new ArrayList<>(records.size());
+            for (RecordChangeEvent<SourceRecord> record : records) {
+                mapped.add(map(record.record()));
+            }
+            this.items = mapped;
+        }
+
+        @Override
+        public List<SourceItem> items() {
+            return items;
+        }
+
+        @Override
+        public void finished(int upTo) {
+            for (int i = finished; i < upTo; i++) {
+                // The engine's schema snapshot is not marked: its position can be past where streaming resumes.
+                if (items.get(i).phase() != Phase.NONE) {
+                    try {
+                        committer.markProcessed(records.get(i));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    marked.incrementAndGet();
+                }
+            }
+            finished = Math.max(finished, upTo);
+        }
+    }
+
+    private SourceItem map(SourceRecord record) {
+        Phase phase = isSnapshot(record.sourceOffset()) ? Phase.SNAPSHOT : Phase.STREAM;
+        ChangeEvent event;
+        try {
+            event = mapper.map(record);
+        } catch (RuntimeException e) {
+            // Handled in binlog order, once the events before it are done.
+            SourceItem.Unmappable unmappable = mapper.unmappable(record, e);
+            if (unmappable.described() != null && !operations.contains(unmappable.described().operation())) {
+                return SourceItem.nothing(phase);
+            }
+            return SourceItem.unmappable(unmappable, phase);
+        }
+        if (event == null) {
+            return mapSchemaChange(mapper.schemaChange(record), phase);
+        }
+        if (!operations.contains(event.operation())) {
+            return SourceItem.nothing(phase);
+        }
+        return event.operation().isRowChange() ? SourceItem.row(event, phase) : SourceItem.tableEvents(List.of(event), phase);
+    }
+
+    /** A record that is no row change: a schema change (maybe DROP events), or nothing to process. */
+    private SourceItem mapSchemaChange(SchemaChange schemaChange, Phase phase) {
+        if (schemaChange == null) {
+            return SourceItem.nothing(phase);
+        }
+        List<ChangeEvent> drops = tableEvents.of(schemaChange);
+        if (schemaChange.position().snapshot()) {
+            // The engine's schema snapshot carries the position it was taken at, which can be past the position
+            // streaming resumes from (a first start records the binlog end before the engine reads the schema):
+            // recording it would skip the rows in between. Nor is it rows or the stream.
+            return SourceItem.nothing(Phase.NONE);
+        }
+        return drops.isEmpty() || !operations.contains(Operation.DROP)
+                ? SourceItem.nothing(phase) : SourceItem.tableEvents(drops, phase);
+    }
+
+    /** Whether the engine read the record in its initial snapshot (which its offset says until the last row). */
+    private static boolean isSnapshot(Map<String, ?> offset) {
+        if (offset == null) {
+            return false;
+        }
+        Object snapshot = offset.get("snapshot");
+        return snapshot != null && !"false".equalsIgnoreCase(snapshot.toString())
+                && !Boolean.TRUE.equals(offset.get("snapshot_completed"));
+    }
+}

@@ -1,0 +1,264 @@
+package io.cdcrunner.binlog;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cdcrunner.check.SourceReadiness;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.config.StartFrom;
+import io.cdcrunner.core.EventSource;
+import io.cdcrunner.core.PipelineStartException;
+import io.cdcrunner.core.ProcessingHaltedException;
+import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.ServerInfo;
+import io.cdcrunner.source.ServerInfo.BinlogPosition;
+import io.cdcrunner.source.SourceAccess;
+import io.cdcrunner.state.StateDirectory;
+
+/**
+ * The MySQL/MariaDB binlog through the embedded Debezium engine, as an {@link EventSource}: checks the server and the
+ * recorded position before the first start, records the binlog end on a first start, runs the engine (restarting it
+ * after a lost connection, {@link EngineSupervisor}), hands its batches over ({@link BinlogBatches}), and judges every
+ * statement the engine passes over ({@link SkippedStatementGuard}): a captured table's DDL it cannot parse or a
+ * statement-format row change stops reading before it, or reloads the table definitions from the server.
+ */
+public final class BinlogSource implements EventSource {
+
+    private static final Logger log = LoggerFactory.getLogger(BinlogSource.class);
+
+    private final RunnerConfig config;
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
+    private StateDirectory stateDir;
+    private ServerFlavor flavor;
+    private StartPlan plan;
+    private SourceConsumer consumer;
+    private BinlogBatches batches;
+    private AutoCloseable skippedStatements;
+    private volatile EngineSupervisor engine;
+    private volatile boolean tightened;
+
+    public BinlogSource(RunnerConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public ServerFlavor prepare(StateDirectory state) {
+        this.stateDir = state;
+        SourceSettings source = config.source();
+        plan = new SourceProbe(source, closeRequested).withConnection(connection -> {
+            ServerInfo info = ServerInfo.read(connection);
+            List<String> problems = SourceReadiness.problems(connection, info);
+            if (!problems.isEmpty()) {
+                throw new PipelineStartException("the source " + source.host() + ":" + source.port()
+                        + " cannot be read as it is set up: " + String.join("; ", problems));
+            }
+            flavor = source.flavor().orElse(info.flavor());
+            boolean recoverySnapshot = false;
+            Optional<String> purged = PurgedPositionCheck.purgedFile(connection, state);
+            if (purged.isPresent()) {
+                if (source.recovery() != SourceSettings.Recovery.SNAPSHOT) {
+                    throw new PipelineStartException(FailureTranslator.purgedMessage(state));
+                }
+                PurgedPositionCheck.setStateAside(state, purged.get());
+                recoverySnapshot = true;
+            }
+            return StartPlan.decide(OffsetSeeder.hasOffsets(state.offsetsFile()), state.hasSchemaHistory(),
+                    source.start() == StartFrom.SNAPSHOT || recoverySnapshot,
+                    source.recovery() == SourceSettings.Recovery.SNAPSHOT);
+        });
+        return flavor;
+    }
+
+    @Override
+    public synchronized void start(SourceConsumer consumer) {
+        this.consumer = consumer;
+        if (plan.seedCurrentPosition()) {
+            seedCurrentPosition();
+        }
+        if (stopping()) {
+            throw new PipelineStartException("stopped during start-up");
+        }
+        batches = new BinlogBatches(new RecordMapper(), tableEvents(), config.source().operations(),
+                new Streaming(consumer));
+        skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
+                config.pipelineName(), CaptureFilter.of(config.source()), flavor,
+                () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
+                new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableStatement,
+                consumer.counters()::onRowlessChange));
+        engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested, batches::markedCount,
+                this::engineEnded);
+        engine.start(plan.mode());
+    }
+
+    /** The consumer, and once the engine streams, the state directory tightened (the engine made its files). */
+    private final class Streaming implements SourceConsumer {
+
+        private final SourceConsumer pipeline;
+
+        Streaming(SourceConsumer pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void accept(io.cdcrunner.core.SourceBatch batch) throws InterruptedException {
+            if (!tightened && batch.items().stream().anyMatch(i -> i.phase() == io.cdcrunner.core.SourceItem.Phase.STREAM)) {
+                // The engine has created its schema history file by now, with the process's umask.
+                tightened = true;
+                stateDir.tighten();
+            }
+            pipeline.accept(batch);
+        }
+
+        @Override
+        public void failed(Throwable reason) {
+            pipeline.failed(reason);
+        }
+
+        @Override
+        public void ended(Throwable failure) {
+            pipeline.ended(failure);
+        }
+
+        @Override
+        public io.cdcrunner.core.PipelineCounters counters() {
+            return pipeline.counters();
+        }
+    }
+
+    /** First start at the binlog end: the position is recorded before the engine starts, so nothing after it is missed. */
+    private void seedCurrentPosition() {
+        new SourceProbe(config.source(), closeRequested).withConnection(connection -> {
+            BinlogPosition position = ServerInfo.currentPosition(connection);
+            OffsetSeeder.seedIfAbsent(stateDir.offsetsFile(), config.pipelineName(), config.pipelineName(),
+                    position.file(), position.position(), position.gtidSet());
+            log.info("first start: recorded the current binlog end {}:{}{} as the start position",
+                    position.file(), position.position(),
+                    position.gtidSet() == null ? "" : " (GTIDs " + position.gtidSet() + ")");
+            return null;
+        });
+    }
+
+    /** What turns the engine's schema changes into DROP events; it knows the captured tables now on the server. */
+    private TableEvents tableEvents() {
+        TableEvents tableEvents = new TableEvents(CaptureFilter.of(config.source()));
+        if (config.source().operations().contains(Operation.DROP)) {
+            tableEvents.learnHistory(stateDir.schemaHistoryFile());
+            try (Connection connection = SourceAccess.of(config.source()).connect()) {
+                tableEvents.learnCatalog(connection);
+            } catch (SQLException e) {
+                log.warn("cannot list the captured tables ({}): a DROP DATABASE will be delivered as DROP events only "
+                        + "for the tables the schema history defines or DDL statements create", e.getMessage());
+            }
+        }
+        return tableEvents;
+    }
+
+    /**
+     * A statement the engine could not read may concern a captured table (a DDL statement it cannot parse, a row
+     * change logged as a statement). Runs on the binlog thread, which stays here until the records before the
+     * statement are processed, so that nothing after it is read meanwhile; then the engine is closed, to start again
+     * with the server's definitions or to stay stopped.
+     */
+    private void onUnreadableStatement(SkippedStatementGuard.Decision decision) {
+        batches.fenceAt(decision);
+        Duration quiet = Duration.ofMillis(Math.max(500, 4 * config.engine().pollInterval().toMillis()));
+        boolean drained;
+        try {
+            drained = batches.awaitDrained(quiet, config.shutdownTimeout(), this::stopping);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        EngineSupervisor running = engine;
+        if (running == null || stopping()) {
+            return;
+        }
+        if (decision.recover() && drained) {
+            running.reloadSchemaAt(decision, batches::clearFence);
+            return;
+        }
+        if (decision.action() == SkippedStatementGuard.Decision.Action.RETRY) {
+            // The source went away while the statement was judged: start again at the recorded position, which
+            // reads it again (the engine's own reconnecting covers an outage that lasts).
+            log.warn("pipeline '{}': {}; restarting the engine to judge the statement again", config.pipelineName(),
+                    decision.reason());
+            running.restartAt(batches::clearFence);
+            return;
+        }
+        // Reloading the definitions is right only once every record before the statement is processed: if they
+        // did not finish (a pause, a slow processor), stop instead; they come again at the next start.
+        String reason = decision.recover() ? "the events before it did not finish within " + config.shutdownTimeout()
+                .toMillis() + " ms (paused, or a slow processor), so the definitions cannot be reloaded right after it"
+                : decision.reason();
+        consumer.failed(new FailureTranslator.PipelineFailure(
+                decision.change().stopMessage(reason, stateDir.root().toString()), null));
+        Thread closer = new Thread(running::close, "cdc-schema-stop-" + config.pipelineName());
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    /** The engine ended for good: cleanly (null) or with a failure a restart cannot fix. */
+    private void engineEnded(Throwable error) {
+        closeSkippedStatements();
+        consumer.ended(error == null ? null : FailureTranslator.translate(rootHalt(error), stateDir));
+    }
+
+    private static Throwable rootHalt(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ProcessingHaltedException) {
+                return t;
+            }
+        }
+        return error;
+    }
+
+    private boolean stopping() {
+        return closeRequested.getCount() == 0;
+    }
+
+    @Override
+    public java.util.Optional<io.cdcrunner.core.RecordedPosition> recordedPosition() {
+        StateDirectory state = stateDir;
+        return state == null ? java.util.Optional.empty() : BinlogPoint.recordedIn(state.offsetsFile())
+                .map(point -> new io.cdcrunner.core.RecordedPosition(point.file(), point.position()));
+    }
+
+    @Override
+    public void close() {
+        closeRequested.countDown();
+        EngineSupervisor running = engine;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    @Override
+    public void shutdownNow() {
+        closeSkippedStatements();
+        EngineSupervisor running = engine;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    private synchronized void closeSkippedStatements() {
+        if (skippedStatements != null) {
+            try {
+                skippedStatements.close();
+            } catch (Exception e) {
+                log.debug("closing the skipped-statement listener: {}", e.toString());
+            }
+            skippedStatements = null;
+        }
+    }
+}

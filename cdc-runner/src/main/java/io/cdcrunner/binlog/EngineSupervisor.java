@@ -1,0 +1,234 @@
+package io.cdcrunner.binlog;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.delivery.FailureClassifier;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.state.StateDirectory;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+
+/**
+ * Runs the embedded engine and keeps it running: when it stops because the binlog connection was lost
+ * (server restarted, connection reset while the daemon was behind), it is started again from the recorded
+ * position after a backoff. Since that position only covers finished events, a restart can deliver events
+ * again but never skips one. Any other failure ends the pipeline through {@code onEnd}.
+ */
+final class EngineSupervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineSupervisor.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+    private final RunnerConfig config;
+    private final ServerFlavor flavor;
+    private final StateDirectory state;
+    private final DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher;
+    private final CountDownLatch closeRequested;
+    private final Consumer<Throwable> onEnd;
+    private final ExecutorService engineThread;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private Runnable pendingReload;
+    private Duration backoff = FIRST_BACKOFF;
+    private long processedAtLastStart;
+    private final java.util.function.LongSupplier processed;
+
+    EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateDirectory state,
+                     DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher,
+                     CountDownLatch closeRequested, java.util.function.LongSupplier processed,
+                     Consumer<Throwable> onEnd) {
+        this.config = config;
+        this.flavor = flavor;
+        this.state = state;
+        this.dispatcher = dispatcher;
+        this.closeRequested = closeRequested;
+        this.processed = processed;
+        this.onEnd = onEnd;
+        this.engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-engine-" + config.pipelineName()));
+    }
+
+    synchronized void start(SnapshotMode mode) {
+        Properties properties = EngineProperties.build(config, flavor, state, mode);
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(properties)
+                .notifying(dispatcher)
+                .using(this::completed)
+                .build();
+        processedAtLastStart = processed.getAsLong();
+        log.info("pipeline '{}' engine starting: {} {}:{}, snapshot mode {}", config.pipelineName(), flavor,
+                config.source().host(), config.source().port(), mode.debeziumName());
+        engineThread.execute(engine);
+    }
+
+    /**
+     * Closes the engine and starts it again at the recorded position (just before the statement, whose earlier
+     * records are all marked) with the table definitions read from the server; the statement is recorded so that
+     * reading it again passes. {@code beforeStart} runs once the old engine stopped.
+     */
+    void reloadSchemaAt(SkippedStatementGuard.Decision decision, Runnable beforeStart) {
+        synchronized (this) {
+            pendingReload = () -> {
+                beforeStart.run();
+                reloadSchema(decision.change());
+            };
+        }
+        Thread closer = new Thread(this::close, "cdc-schema-close-" + config.pipelineName());
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    /** Closes the engine and starts it again at the recorded position, as after a lost connection. */
+    void restartAt(Runnable beforeStart) {
+        synchronized (this) {
+            pendingReload = () -> {
+                beforeStart.run();
+                restartAfter(FIRST_BACKOFF);
+            };
+        }
+        Thread closer = new Thread(this::close, "cdc-engine-restart-" + config.pipelineName());
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private void reloadSchema(UnreadableStatement change) {
+        BinlogPoint at = change.position().orElseThrow();
+        try {
+            if (closeRequested.getCount() == 0) {
+                onEnd.accept(null);
+                return;
+            }
+            // History first: a crash before the statement is recorded then finds no history and rebuilds it from
+            // the server again; the other order would trust the old definitions past the statement.
+            if (state.hasSchemaHistory()) {
+                state.setSchemaHistoryAside(at.file() + "-" + at.position());
+            }
+            new SchemaRecoveries(state.schemaRecoveriesFile()).add(at, change.statement());
+            log.warn("pipeline '{}': the engine cannot parse a DDL statement on captured {} at {}; took the table"
+                            + " definitions from the server instead (no later statement changed them): {}",
+                    config.pipelineName(), String.join(", ", change.targets()), at,
+                    UnreadableStatement.abbreviated(change.statement()));
+            start(SnapshotMode.RECOVERY);
+        } catch (RuntimeException e) {
+            onEnd.accept(e);
+        }
+    }
+
+    private void completed(boolean success, String message, Throwable error) {
+        Runnable reload;
+        synchronized (this) {
+            reload = pendingReload;
+            pendingReload = null;
+        }
+        if (reload != null && closeRequested.getCount() > 0) {
+            Thread reloader = new Thread(reload, "cdc-schema-reload-" + config.pipelineName());
+            reloader.setDaemon(true);
+            reloader.start();
+            return;
+        }
+        Throwable failure = success && error == null ? null : error != null ? error : new IllegalStateException(message);
+        if (failure != null && closeRequested.getCount() > 0 && isConnectionLoss(failure)) {
+            if (processed.getAsLong() > processedAtLastStart) {
+                backoff = FIRST_BACKOFF;
+            }
+            log.warn("pipeline '{}': binlog connection lost ({}); restarting from the recorded position in {} s",
+                    config.pipelineName(), rootMessage(failure), backoff.toSeconds());
+            Duration wait = backoff;
+            backoff = min(backoff.multipliedBy(2), config.source().connectRetryMaxBackoff());
+            Thread restarter = new Thread(() -> restartAfter(wait), "cdc-engine-restart-" + config.pipelineName());
+            restarter.setDaemon(true);
+            restarter.start();
+            return;
+        }
+        onEnd.accept(failure);
+    }
+
+    private void restartAfter(Duration wait) {
+        try {
+            if (closeRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                onEnd.accept(null);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            onEnd.accept(null);
+            return;
+        }
+        SourceSettings source = config.source();
+        StartPlan plan = StartPlan.decide(OffsetSeeder.hasOffsets(state.offsetsFile()), state.hasSchemaHistory(),
+                false, source.recovery() == SourceSettings.Recovery.SNAPSHOT);
+        try {
+            start(plan.mode());
+        } catch (RuntimeException e) {
+            onEnd.accept(e);
+        }
+    }
+
+    /** The running engine's failure was the connection to the server, not a problem a restart cannot fix. */
+    static boolean isConnectionLoss(Throwable failure) {
+        if (FailureTranslator.isPurgedPosition(failure)) {
+            return false;
+        }
+        if (FailureClassifier.isConnectionFailure(failure)) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
+                return true;
+            }
+            String text = t.getMessage();
+            if (text != null && (text.contains("Connection reset") || text.contains("Communications link failure")
+                    || text.contains("connection refused") || text.contains("Connection refused"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes the running engine; its completion then reports the end. */
+    void close() {
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
+        synchronized (this) {
+            running = engine;
+        }
+        if (running != null) {
+            try {
+                running.close();
+            } catch (IllegalStateException e) {
+                // Already stopping (it failed, or another close came first): its completion reports the end.
+                log.debug("engine close: {}", e.toString());
+            } catch (Exception e) {
+                log.warn("engine close failed: {}", e.toString());
+            }
+        }
+    }
+
+    void shutdownNow() {
+        engineThread.shutdownNow();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

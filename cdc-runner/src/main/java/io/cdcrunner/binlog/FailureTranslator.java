@@ -1,0 +1,63 @@
+package io.cdcrunner.binlog;
+
+import java.util.Map;
+
+import io.cdcrunner.state.StateDirectory;
+
+/** Turns engine failures a user can act on into messages that say what to do. */
+final class FailureTranslator {
+
+    private FailureTranslator() {
+    }
+
+    static Throwable translate(Throwable error, StateDirectory state) {
+        if (isPurgedPosition(error)) {
+            return new PipelineFailure(purgedMessage(state), error);
+        }
+        return error;
+    }
+
+    /** What to say when the recorded position's binlog is gone from the server. */
+    static String purgedMessage(StateDirectory state) {
+        return "the recorded binlog position " + recordedPosition(state)
+                    + " is no longer on the source server: its binlog was purged while the daemon was stopped or "
+                    + "behind. Recover with source.recovery=snapshot (re-reads the included tables, delivered as "
+                    + "inserts, then streams on), or delete " + state.offsetsFile() + " and "
+                    + state.schemaHistoryFile() + " to start at the binlog end (changes in between are not "
+                    + "processed). To prevent it, keep binlogs longer (binlog_expire_logs_seconds / "
+                    + "expire_logs_days)";
+    }
+
+    /** The server no longer has the binlog the recorded position is in (MySQL and MariaDB wordings). */
+    static boolean isPurgedPosition(Throwable error) {
+        return mentions(error, "no longer available on the server") || mentions(error, "binlog is no longer available")
+                || mentions(error, "Could not find first log file name in binary log index file")
+                || mentions(error, "Could not find GTID state requested by slave in any binlog files")
+                || mentions(error, "have been purged");
+    }
+
+    private static boolean mentions(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String recordedPosition(StateDirectory state) {
+        try {
+            Map<String, String> offsets = OffsetFileStore.read(state.offsetsFile());
+            return offsets.isEmpty() ? "(none recorded)" : String.join(", ", offsets.values());
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** A failure whose message is the whole story; the cause keeps the engine's detail. */
+    static final class PipelineFailure extends RuntimeException {
+        PipelineFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

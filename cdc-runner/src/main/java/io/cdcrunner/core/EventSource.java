@@ -1,0 +1,41 @@
+package io.cdcrunner.core;
+
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.state.StateDirectory;
+
+/**
+ * Where a pipeline's events come from: ordered batches of {@link io.cdcrunner.processor.ChangeEvent}s, and the
+ * promise to record a position only past what the pipeline reported finished ({@link SourceBatch#finished}). The
+ * embedded Debezium binlog reader ({@code io.cdcrunner.binlog.BinlogSource}) is one. The pipeline calls
+ * {@link #prepare}, then (once the processor is open) {@link #start}, then {@link #close}; a source is used once.
+ */
+public interface EventSource {
+
+    /**
+     * Connects to the source, waiting while it is unreachable, checks that it can be read as configured, and decides
+     * where reading starts; nothing is recorded yet.
+     *
+     * @return the flavor of the server the events come from (the read barrier is chosen by it)
+     * @throws RuntimeException with a message naming the problem and the fix (a {@code PipelineStartException});
+     *                          also when {@link #close} was called meanwhile
+     */
+    ServerFlavor prepare(StateDirectory state);
+
+    /**
+     * Starts reading: batches reach {@link SourceConsumer#accept} on the source's own thread, one at a time, in source
+     * order, until the source ends, which it reports once through {@link SourceConsumer#ended}.
+     */
+    void start(SourceConsumer consumer);
+
+    /**
+     * The position recorded as finished up to, if the source records binlog positions: the ledger is pruned of the
+     * events before it. Read from another thread, now and then.
+     */
+    java.util.Optional<RecordedPosition> recordedPosition();
+
+    /** Stops reading; the batch in progress may finish. Idempotent, and safe before or during {@link #prepare}. */
+    void close();
+
+    /** Drops whatever still runs, at once: after a failed start, or when {@link #close} took too long. */
+    void shutdownNow();
+}

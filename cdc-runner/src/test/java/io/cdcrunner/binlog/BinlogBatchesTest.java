@@ -1,0 +1,164 @@
+package io.cdcrunner.binlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntUnaryOperator;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import io.cdcrunner.core.PipelineCounters;
+import io.cdcrunner.core.SourceBatch;
+import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.core.SourceItem;
+import io.cdcrunner.processor.Operation;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+
+/**
+ * The engine's records become items once, and only records the pipeline reported finished are marked, in order, so
+ * the engine records no position past an unfinished event; a fenced statement holds back everything from it on.
+ */
+class BinlogBatchesTest {
+
+    private final List<SourceBatch> handed = new ArrayList<>();
+    /** How many items of each batch the stub pipeline finishes (all by default). */
+    private IntUnaryOperator finishes = size -> size;
+
+    private final SourceConsumer pipeline = new SourceConsumer() {
+        @Override
+        public void accept(SourceBatch batch) {
+            handed.add(batch);
+            batch.finished(finishes.applyAsInt(batch.items().size()));
+        }
+
+        @Override
+        public void failed(Throwable reason) {
+        }
+
+        @Override
+        public void ended(Throwable failure) {
+        }
+
+        @Override
+        public PipelineCounters counters() {
+            return new PipelineCounters();
+        }
+    };
+
+    private final BinlogBatches batches = new BinlogBatches(new RecordMapper(),
+            new TableEvents(new CaptureFilter(List.of("shop"), List.of())), Set.of(Operation.INSERT), pipeline);
+
+    /** Records what the engine was told. */
+    private static final class Committer implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+        final List<Object> marked = new ArrayList<>();
+        int batchesFinished;
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record) {
+            marked.add(record.record().sourceOffset().get("pos"));
+        }
+
+        @Override
+        public void markBatchFinished() {
+            batchesFinished++;
+        }
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets sourceOffsets) {
+            markProcessed(record);
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static List<RecordChangeEvent<SourceRecord>> records(SourceRecord... records) {
+        return java.util.Arrays.stream(records).<RecordChangeEvent<SourceRecord>>map(r -> () -> r).toList();
+    }
+
+    @Test
+    void eachRecordBecomesOneItemAndFinishedRecordsAreMarkedInOrder() throws Exception {
+        Committer committer = new Committer();
+        batches.handleBatch(records(TestRecords.insert(1, false), TestRecords.heartbeat(4001L),
+                TestRecords.insert(2, true), TestRecords.insert(3, false)), committer);
+
+        List<SourceItem> items = handed.get(0).items();
+        assertThat(items).hasSize(4);
+        assertThat(items.get(0).events()).singleElement().satisfies(e -> assertThat(e.after().get("id")).isEqualTo(1));
+        assertThat(items.get(1).events()).isEmpty();
+        assertThat(items.get(2).unmappable()).isNotNull();
+        assertThat(items.get(2).unmappable().described().qualifiedTable()).isEqualTo("shop.orders");
+        assertThat(items).extracting(SourceItem::phase).containsOnly(SourceItem.Phase.STREAM);
+        assertThat(committer.marked).containsExactly(4001L, 4001L, 4002L, 4003L);
+        assertThat(committer.batchesFinished).isEqualTo(1);
+        assertThat(batches.markedCount()).isEqualTo(4);
+    }
+
+    @Test
+    void recordsAfterTheFinishedPrefixAreNotMarked() throws Exception {
+        finishes = size -> 1;
+        Committer committer = new Committer();
+        batches.handleBatch(records(TestRecords.insert(1, false), TestRecords.insert(2, false),
+                TestRecords.insert(3, false)), committer);
+        assertThat(committer.marked).containsExactly(4001L);
+        // The batch still ends for the engine, which then flushes what was marked.
+        assertThat(committer.batchesFinished).isEqualTo(1);
+    }
+
+    @Test
+    void anOperationNotDeliveredIsNothingToProcessButStillMarked() throws Exception {
+        BinlogBatches deletesOnly = new BinlogBatches(new RecordMapper(),
+                new TableEvents(new CaptureFilter(List.of("shop"), List.of())), Set.of(Operation.DELETE), pipeline);
+        Committer committer = new Committer();
+        deletesOnly.handleBatch(records(TestRecords.insert(1, false), TestRecords.insert(2, true)), committer);
+        // An insert that is not delivered, even one that could not be mapped, is passed over.
+        assertThat(handed.get(0).items()).allSatisfy(item -> {
+            assertThat(item.events()).isEmpty();
+            assertThat(item.unmappable()).isNull();
+        });
+        assertThat(committer.marked).containsExactly(4001L, 4002L);
+    }
+
+    @Test
+    void aFenceHandsOverOnlyTheRecordsBeforeTheStatementsTransactionAndNothingAfter() throws Exception {
+        UnreadableStatement statement = new UnreadableStatement(UnreadableStatement.Kind.UNPARSEABLE_DDL,
+                Set.of("shop.orders"), "ALTER TABLE shop.orders ...", Optional.of(new BinlogPoint("binlog.000003", 4003L)),
+                Optional.of(new BinlogPoint("binlog.000003", 4002L)));
+        batches.fenceAt(new SkippedStatementGuard.Decision(statement, SkippedStatementGuard.Decision.Action.STOP, "test"));
+        Committer committer = new Committer();
+        batches.handleBatch(records(TestRecords.insert(1, false), TestRecords.insert(2, false),
+                TestRecords.insert(3, false)), committer);
+        assertThat(handed).singleElement().satisfies(batch -> assertThat(batch.items()).hasSize(1));
+        assertThat(committer.marked).containsExactly(4001L);
+
+        Committer later = new Committer();
+        batches.handleBatch(records(TestRecords.insert(4, false)), later);
+        assertThat(handed).hasSize(1);
+        assertThat(later.marked).isEmpty();
+        assertThat(batches.awaitDrained(java.time.Duration.ofMillis(1), java.time.Duration.ofSeconds(1), () -> false))
+                .isTrue();
+
+        // A new engine run starts without the fence.
+        batches.clearFence();
+        batches.handleBatch(records(TestRecords.insert(4, false)), later);
+        assertThat(later.marked).containsExactly(4004L);
+    }
+
+    @Test
+    void aFenceWithoutAKnownPositionHoldsBackTheWholeBatch() throws Exception {
+        UnreadableStatement unlocated = UnreadableStatement.unlocated(UnreadableStatement.Kind.ROWLESS_DML,
+                Set.of("shop.orders"), "INSERT INTO shop.orders ...");
+        batches.fenceAt(new SkippedStatementGuard.Decision(unlocated, SkippedStatementGuard.Decision.Action.STOP, "test"));
+        Committer committer = new Committer();
+        batches.handleBatch(records(TestRecords.insert(1, false)), committer);
+        assertThat(handed).isEmpty();
+        assertThat(committer.marked).isEmpty();
+    }
+}

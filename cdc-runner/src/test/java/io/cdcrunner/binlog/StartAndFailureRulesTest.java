@@ -1,0 +1,63 @@
+package io.cdcrunner.binlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLNonTransientConnectionException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cdcrunner.state.StateDirectory;
+
+/** The binlog source's pure decisions: how the engine starts, which failures a restart fixes, what the user reads. */
+class StartAndFailureRulesTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theStartPlanFollowsWhatTheStateDirectoryHolds() {
+        // Offsets and history: resume; with recovery=snapshot, re-read only if the position was purged.
+        assertThat(StartPlan.decide(true, true, false, false)).isEqualTo(new StartPlan(SnapshotMode.NO_DATA, false));
+        assertThat(StartPlan.decide(true, true, true, true)).isEqualTo(new StartPlan(SnapshotMode.WHEN_NEEDED, false));
+        // Offsets without history (seeded, or history deleted): rebuild the schema, resume from the offsets.
+        assertThat(StartPlan.decide(true, false, true, true)).isEqualTo(new StartPlan(SnapshotMode.RECOVERY, false));
+        // Nothing recorded: a snapshot when asked for, else seed the binlog end first.
+        assertThat(StartPlan.decide(false, false, true, false)).isEqualTo(new StartPlan(SnapshotMode.INITIAL, false));
+        assertThat(StartPlan.decide(false, true, false, true)).isEqualTo(new StartPlan(SnapshotMode.RECOVERY, true));
+    }
+
+    @Test
+    void aLostConnectionIsRestartedAfterAndAPurgedPositionIsNot() {
+        assertThat(EngineSupervisor.isConnectionLoss(new RuntimeException("wrapped", new SocketException("Connection reset"))))
+                .isTrue();
+        assertThat(EngineSupervisor.isConnectionLoss(new IllegalStateException("x", new IOException("EOF")))).isTrue();
+        assertThat(EngineSupervisor.isConnectionLoss(new SQLNonTransientConnectionException("Communications link failure")))
+                .isTrue();
+        assertThat(EngineSupervisor.isConnectionLoss(new java.io.FileNotFoundException("offsets.json"))).isFalse();
+        assertThat(EngineSupervisor.isConnectionLoss(new IllegalArgumentException("column 'x' cannot be mapped"))).isFalse();
+        RuntimeException purged = new RuntimeException("binlog", new IOException(
+                "Could not find first log file name in binary log index file"));
+        assertThat(FailureTranslator.isPurgedPosition(purged)).isTrue();
+        assertThat(EngineSupervisor.isConnectionLoss(purged)).as("an IOException, but a restart cannot fix it").isFalse();
+    }
+
+    @Test
+    void aPurgedPositionIsTranslatedIntoWhatRecoversAndNamesTheRecordedPosition() throws Exception {
+        StateDirectory state = new StateDirectory(temp.resolve("state")).create();
+        OffsetSeeder.seedIfAbsent(state.offsetsFile(), "p", "p", "binlog.000007", 4242L, null);
+        Throwable translated = FailureTranslator.translate(new RuntimeException("The slave is connecting using"
+                + " CHANGE MASTER TO MASTER_AUTO_POSITION = 1, but the master has purged binary logs containing GTIDs"
+                + " that the slave requires. have been purged"), state);
+        assertThat(translated).isInstanceOf(FailureTranslator.PipelineFailure.class);
+        assertThat(translated.getMessage()).contains("binlog.000007", "4242", "source.recovery=snapshot",
+                state.offsetsFile().toString());
+        IllegalStateException other = new IllegalStateException("something else");
+        assertThat(FailureTranslator.translate(other, state)).isSameAs(other);
+        assertThat(Files.exists(state.offsetsFile())).isTrue();
+    }
+}

@@ -1,0 +1,105 @@
+package io.cdcrunner.binlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.core.PipelineState;
+import io.cdcrunner.pipeline.RecordingProcessor;
+import io.cdcrunner.pipeline.TestPipelines;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.SharedMariaDb;
+
+/**
+ * A session that writes statement-format binlog: its rows are not in the binlog. On a captured table the pipeline
+ * must stop before the statement with a message that says so, never go on as if nothing happened; outside the
+ * capture it does not matter.
+ */
+class StatementFormatTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
+    private static MariaDbTestDatabase db;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void start() {
+        db = SERVER.db();
+        db.execute("CREATE DATABASE other", "CREATE TABLE other.notes (id INT PRIMARY KEY, n VARCHAR(10))");
+    }
+
+    private RunnerConfig config(String name) throws Exception {
+        db.execute("CREATE DATABASE " + name, "CREATE TABLE " + name + ".orders (id INT PRIMARY KEY, note VARCHAR(40))");
+        RecordingProcessor.reset(name);
+        return TestPipelines.config(db, Files.createDirectories(temp.resolve(name)),
+                Map.of("pipeline.name", name, "source.tables", name + ".orders"));
+    }
+
+    private static int id(ChangeEvent event) {
+        return ((Number) event.after().get("id")).intValue();
+    }
+
+    @Test
+    void anInsertWithoutRowImagesOnACapturedTableStopsThePipelineBeforeIt() throws Exception {
+        RunnerConfig config = config("stmt");
+        String message;
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            pipeline.start();
+            db.execute("INSERT INTO stmt.orders VALUES (1, 'row format')");
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("stmt").size() >= 1 || pipeline.state().isFinal());
+            db.execute("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO stmt.orders VALUES (2, 'statement')",
+                    "SET SESSION binlog_format = 'ROW'", "INSERT INTO stmt.orders VALUES (3, 'row again')");
+            await().atMost(WAIT).until(() -> pipeline.state().isFinal());
+            assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+            assertThat(pipeline.counters().rowlessChangeCount()).isEqualTo(1);
+            javax.management.ObjectName bean = new javax.management.ObjectName("cdc.runner:type=Pipeline,name=stmt");
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            assertThat(server.getAttribute(bean, "StatementFormatChanges")).isEqualTo(1L);
+            assertThat(server.getAttribute(bean, "Healthy")).isEqualTo(false);
+            message = pipeline.failure().orElseThrow().getMessage();
+        }
+        assertThat(message).contains("stmt.orders", "binlog position binlog.",
+                "INSERT INTO stmt.orders VALUES (2, 'statement')", "binlog_format=STATEMENT", "source.start=snapshot");
+        // Neither the row without images nor the rows after it passed.
+        assertThat(RecordingProcessor.events("stmt")).extracting(StatementFormatTest::id).containsExactly(1);
+
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            pipeline.start();
+            await().atMost(WAIT).until(() -> pipeline.state().isFinal());
+            assertThat(pipeline.failure().orElseThrow().getMessage()).isEqualTo(message);
+        }
+        assertThat(RecordingProcessor.events("stmt")).extracting(StatementFormatTest::id).containsExactly(1);
+    }
+
+    @Test
+    void statementFormatWritesOutsideTheCaptureDoNotMatter() throws Exception {
+        RunnerConfig config = config("quiet");
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            pipeline.start();
+            db.execute("INSERT INTO quiet.orders VALUES (1, 'first')");
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("quiet").size() >= 1 || pipeline.state().isFinal());
+            db.execute("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO other.notes VALUES (1, 'x')",
+                    "UPDATE other.notes SET n = 'y'", "USE other", "DELETE FROM notes",
+                    "SET SESSION binlog_format = 'ROW'", "INSERT INTO quiet.orders VALUES (2, 'second')");
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("quiet").size() >= 2 || pipeline.state().isFinal());
+            assertThat(pipeline.state()).isEqualTo(PipelineState.STREAMING);
+            assertThat(pipeline.counters().rowlessChangeCount()).isZero();
+        }
+        assertThat(RecordingProcessor.events("quiet")).extracting(StatementFormatTest::id).containsExactly(1, 2);
+    }
+}

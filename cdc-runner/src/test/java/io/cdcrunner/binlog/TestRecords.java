@@ -1,0 +1,59 @@
+package io.cdcrunner.binlog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import io.debezium.data.Envelope;
+
+/** Change records shaped as Debezium's MariaDB connector writes them, for tests that need no engine. */
+public final class TestRecords {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.mariadb.Source")
+            .field("connector", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
+            .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
+            .field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("server_id", Schema.INT64_SCHEMA).field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA)
+            .build();
+
+    private TestRecords() {
+    }
+
+    /**
+     * An insert of {@code id} into {@code shop.orders} at {@code binlog.000003:4000+id}; with {@code withUnmappableColumn}
+     * it also has a {@code tags} column of a Connect type no MySQL/MariaDB column maps to.
+     */
+    public static SourceRecord insert(int id, boolean withUnmappableColumn) {
+        SchemaBuilder value = SchemaBuilder.struct().name("p.shop.orders.Value").optional().field("id", Schema.INT32_SCHEMA);
+        if (withUnmappableColumn) {
+            value.field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build());
+        }
+        Schema valueSchema = value.build();
+        Envelope envelope = Envelope.defineSchema().withName("p.shop.orders.Envelope").withRecord(valueSchema)
+                .withSource(SOURCE).build();
+        Struct after = new Struct(valueSchema).put("id", id);
+        if (withUnmappableColumn) {
+            after.put("tags", List.of("a", "b"));
+        }
+        Struct source = new Struct(SOURCE).put("connector", "mariadb").put("ts_ms", 1_000L).put("db", "shop")
+                .put("table", "orders").put("server_id", 1L).put("gtid", "0-1-" + id).put("file", "binlog.000003")
+                .put("pos", 4000L + id).put("row", 0);
+        Schema keySchema = SchemaBuilder.struct().name("p.shop.orders.Key").field("id", Schema.INT32_SCHEMA).build();
+        return new SourceRecord(Map.of("server", "p"), Map.of("file", "binlog.000003", "pos", 4000L + id), "p.shop.orders",
+                null, keySchema, new Struct(keySchema).put("id", id), envelope.schema(),
+                envelope.create(after, source, NOW));
+    }
+
+    /** A record that is no row change (as a heartbeat is), at {@code binlog.000003:pos}. */
+    public static SourceRecord heartbeat(long pos) {
+        return new SourceRecord(Map.of("server", "p"), Map.of("file", "binlog.000003", "pos", pos), "__debezium-heartbeat.p",
+                Schema.STRING_SCHEMA, "p");
+    }
+}

@@ -2,6 +2,7 @@ package io.cdcrunner.deadletter;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Properties;
 
 import io.cdcrunner.config.DeadLetterSettings;
 import io.cdcrunner.config.Secret;
@@ -16,9 +17,17 @@ import io.cdcrunner.config.Secret;
  * @param jdbcUrl      {@code deadletter.jdbc.url}, else the processor's JDBC URL, else the source server's
  * @param jdbcUser     {@code deadletter.jdbc.user}, else the processor's user
  * @param jdbcPassword {@code deadletter.jdbc.password}, else the processor's password
+ * @param jdbcProperties driver properties for {@code jdbcUrl}: the key store passwords of {@code source.ssl.*} when it
+ *                     is the source server's own URL (secrets: never shown)
  */
 public record DeadLetterStoreContext(String pipelineName, Path stateDir, DeadLetterSettings settings, String jdbcUrl,
-                                     String jdbcUser, Secret jdbcPassword) {
+                                     String jdbcUser, Secret jdbcPassword, Properties jdbcProperties) {
+
+    /** A context without driver properties. */
+    public DeadLetterStoreContext(String pipelineName, Path stateDir, DeadLetterSettings settings, String jdbcUrl,
+                                  String jdbcUser, Secret jdbcPassword) {
+        this(pipelineName, stateDir, settings, jdbcUrl, jdbcUser, jdbcPassword, new Properties());
+    }
 
     public DeadLetterStoreContext {
         Objects.requireNonNull(pipelineName, "pipelineName");
@@ -27,6 +36,16 @@ public record DeadLetterStoreContext(String pipelineName, Path stateDir, DeadLet
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(jdbcUser, "jdbcUser");
         Objects.requireNonNull(jdbcPassword, "jdbcPassword");
+        Properties copy = new Properties();
+        copy.putAll(Objects.requireNonNull(jdbcProperties, "jdbcProperties"));
+        jdbcProperties = copy;
+    }
+
+    @Override
+    public Properties jdbcProperties() {
+        Properties copy = new Properties();
+        copy.putAll(jdbcProperties);
+        return copy;
     }
 
     @Override

@@ -32,11 +32,14 @@ public final class DeadLetterStores {
     /** The store's context for {@code config}, with the JDBC settings resolved to the processor's defaults. */
     public static DeadLetterStoreContext context(RunnerConfig config) {
         DeadLetterSettings settings = config.deadLetters();
+        SourceAccess source = SourceAccess.of(config.source());
         String url = settings.jdbcUrl()
                 .or(() -> config.processor().jdbcUrl())
-                .orElseGet(() -> SourceAccess.of(config.source()).jdbcUrl(""));
+                .orElseGet(() -> source.jdbcUrl(""));
+        // The source's own URL names its trust and key stores; their passwords go as driver properties.
+        java.util.Properties properties = url.equals(source.jdbcUrl("")) ? source.tlsProperties() : new java.util.Properties();
         return new DeadLetterStoreContext(config.pipelineName(), config.stateDir(), settings, url,
-                settings.jdbcUser(), settings.jdbcPassword());
+                settings.jdbcUser(), settings.jdbcPassword(), properties);
     }
 
     /**

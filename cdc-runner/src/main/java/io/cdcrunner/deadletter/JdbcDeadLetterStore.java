@@ -116,6 +116,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         hikari.setJdbcUrl(context.jdbcUrl());
         hikari.setUsername(context.jdbcUser());
         hikari.setPassword(context.jdbcPassword().reveal());
+        context.jdbcProperties().forEach((key, value) -> hikari.addDataSourceProperty((String) key, value));
         // Failures are rare; two connections let the daemon and a reader overlap.
         hikari.setMaximumPoolSize(2);
         hikari.setMinimumIdle(0);

@@ -145,6 +145,23 @@ class TlsSourceTest {
     }
 
     @Test
+    void theJdbcDeadLetterStoreOnTheSourceServerVerifiesTheSameCertificate() throws Exception {
+        Map<String, String> settings = new HashMap<>(verifyCa());
+        settings.put("deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore");
+        settings.put("processor.on.failure", "dead-letter");
+        RunnerConfig config = config("tls-letters", settings);
+        // The store connects at start, to the source's own URL (the default): through its trust store.
+        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            pipeline.start();
+            try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO tls.orders VALUES (3)");
+            }
+            await().atMost(WAIT).until(() -> !RecordingProcessor.events("tls-letters").isEmpty() || pipeline.state().isFinal());
+            assertThat(RecordingProcessor.events("tls-letters")).extracting(e -> e.row().get("id")).containsExactly(3);
+        }
+    }
+
+    @Test
     void theDefaultModeEncryptsWhenTheServerOffersTls() throws Exception {
         // No source.ssl.* at all: preferred. The server refuses plain connections, so a stream proves TLS.
         RunnerConfig config = config("preferred", Map.of());

@@ -78,10 +78,9 @@ packages:
 	fi
 
 ## config-docs: regenerate config/cdc-runner.properties and the README's configuration table from the key declarations
-config-docs:
-	$(MVN) -o -pl cdc-runner -am -DskipTests compile
-	java -cp cdc-runner/target/classes:processor/target/classes io.cdcrunner.config.ConfigDocs sample config/cdc-runner.properties
-	java -cp cdc-runner/target/classes:processor/target/classes io.cdcrunner.config.ConfigDocs readme README.md
+config-docs: build
+	java -jar $(JAR) config-doc sample --write config/cdc-runner.properties
+	java -jar $(JAR) config-doc readme --write README.md
 
 clean:
 	$(MVN) clean

@@ -53,7 +53,7 @@ public final class ConfigDocs {
     /** The keys as a Markdown table (key | type | default | description), ending with a newline. */
     public static String markdownTable() {
         StringBuilder out = new StringBuilder("| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
-        for (ConfigKey key : RunnerKeys.ALL) {
+        for (ConfigKey<?> key : RunnerKeys.ALL) {
             out.append("| `").append(key.name()).append("` | ").append(cell(typeText(key))).append(" | ")
                     .append(defaultCell(key)).append(" | ").append(cell(key.doc())).append(" |\n");
         }
@@ -66,7 +66,7 @@ public final class ConfigDocs {
     public static String sampleProperties() {
         List<String> lines = new ArrayList<>(List.of(HEADER.split("\n")));
         String section = "";
-        for (ConfigKey key : RunnerKeys.ALL) {
+        for (ConfigKey<?> key : RunnerKeys.ALL) {
             String prefix = key.name().substring(0, key.name().indexOf('.'));
             if (!prefix.equals(section)) {
                 section = prefix;
@@ -85,54 +85,20 @@ public final class ConfigDocs {
         return String.join("\n", lines) + "\n";
     }
 
-    /**
-     * Writes generated documentation; returns the process exit code. {@code sample [file]} writes the sample
-     * properties file (to standard output without a file); {@code readme [file]} replaces the reference
-     * section between the markers of a README file (prints the table without a file).
-     */
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.size() > 2 || !List.of("sample", "readme").contains(args.get(0))) {
-            err.println("usage: ConfigDocs sample [config/cdc-runner.properties] | readme [README.md]");
-            return 2;
-        }
-        boolean sample = args.get(0).equals("sample");
-        try {
-            if (args.size() == 1) {
-                out.print(sample ? sampleProperties() : markdownTable());
-            } else if (sample) {
-                Files.writeString(Path.of(args.get(1)), sampleProperties(), StandardCharsets.UTF_8);
-            } else {
-                ReadmeReference.update(Path.of(args.get(1)));
-            }
-            return 0;
-        } catch (IOException | IllegalStateException e) {
-            err.println("cannot write " + args.get(1) + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
-    /** Command-line entry: see {@link #run}. */
-    public static void main(String[] args) {
-        int code = run(List.of(args), System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
-    }
-
-    private static String typeText(ConfigKey key) {
+    private static String typeText(ConfigKey<?> key) {
         String expected = key.expected();
         return expected.startsWith("an ") ? expected.substring(3)
                 : expected.startsWith("a ") ? expected.substring(2) : expected;
     }
 
-    private static String defaultCell(ConfigKey key) {
+    private static String defaultCell(ConfigKey<?> key) {
         if (key.required()) {
             return "**required**";
         }
         return key.defaultText().map(text -> text.isEmpty() ? "(empty)" : "`" + text + "`").orElse("(unset)");
     }
 
-    private static String facts(ConfigKey key) {
+    private static String facts(ConfigKey<?> key) {
         String value = key.required() ? "Required."
                 : key.defaultText().map(text -> "Default: " + (text.isEmpty() ? "empty." : text + "."))
                         .orElse("Unset by default.");

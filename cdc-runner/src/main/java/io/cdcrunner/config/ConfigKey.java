@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param required     whether the key must be set (then {@code defaultValue} is {@code null})
  * @param validator    what parsed values are accepted
  * @param doc          one sentence for the documentation
+ * @param <T>          the Java type of the key's value ({@link #get} reads it as such)
  */
-public record ConfigKey(String name, ConfigType type, String defaultValue, boolean required,
-                        Validator validator, String doc) {
+public record ConfigKey<T>(String name, ConfigType<T> type, String defaultValue, boolean required,
+                           Validator validator, String doc) {
 
     public ConfigKey {
         Objects.requireNonNull(name, "name");
@@ -33,25 +34,36 @@ public record ConfigKey(String name, ConfigType type, String defaultValue, boole
     }
 
     /** A key that must be set. */
-    public static ConfigKey required(String name, ConfigType type, Validator validator, String doc) {
-        return new ConfigKey(name, type, null, true, validator, doc);
+    public static <T> ConfigKey<T> required(String name, ConfigType<T> type, Validator validator, String doc) {
+        return new ConfigKey<>(name, type, null, true, validator, doc);
     }
 
     /** A key that may be left unset; the settings then say what applies instead. */
-    public static ConfigKey optional(String name, ConfigType type, Validator validator, String doc) {
-        return new ConfigKey(name, type, null, false, validator, doc);
+    public static <T> ConfigKey<T> optional(String name, ConfigType<T> type, Validator validator, String doc) {
+        return new ConfigKey<>(name, type, null, false, validator, doc);
     }
 
     /** A key with a default value. */
-    public static ConfigKey withDefault(String name, ConfigType type, String defaultValue, Validator validator,
-                                        String doc) {
-        return new ConfigKey(name, type, Objects.requireNonNull(defaultValue, "defaultValue"), false, validator,
+    public static <T> ConfigKey<T> withDefault(String name, ConfigType<T> type, String defaultValue, Validator validator,
+                                               String doc) {
+        return new ConfigKey<>(name, type, Objects.requireNonNull(defaultValue, "defaultValue"), false, validator,
                 doc);
+    }
+
+    /** A key whose values are the constants of {@code type} ({@link ConfigType#enumOf}), {@code defaultValue} unless set. */
+    public static <E extends Enum<E>> ConfigKey<E> choice(String name, Class<E> type, E defaultValue, String doc) {
+        return new ConfigKey<>(name, ConfigType.enumOf(type), ConfigType.configName(defaultValue), false,
+                Validator.constantsOf(type), doc);
+    }
+
+    /** The key's value among parsed {@code values} (null when unset and without a default). */
+    public T get(java.util.Map<ConfigKey<?>, Object> values) {
+        return type.cast(values.get(this));
     }
 
     /** Whether the value is a secret: never shown, always rendered as {@value Secret#MASK}. */
     public boolean secret() {
-        return type == ConfigType.PASSWORD;
+        return type.isSecret();
     }
 
     /** The default as text, if the key has one. */

@@ -18,7 +18,7 @@ final class ConfigParser {
 
     private final SortedMap<String, RawValue> raw;
     private final List<ConfigProblem> problems;
-    private final Map<ConfigKey, Object> values = new HashMap<>();
+    private final Map<ConfigKey<?>, Object> values = new HashMap<>();
     private final Map<String, String> processorOptions = new TreeMap<>();
     private final Map<String, String> debeziumOverrides = new TreeMap<>();
 
@@ -30,7 +30,7 @@ final class ConfigParser {
 
     RunnerConfig parse() throws ConfigException {
         sortUndeclaredKeys();
-        for (ConfigKey key : RunnerKeys.ALL) {
+        for (ConfigKey<?> key : RunnerKeys.ALL) {
             parseDeclared(key);
         }
         new PasswordResolver(raw, values, problems).resolve();
@@ -77,7 +77,7 @@ final class ConfigParser {
                 "a known key (unknown key " + value.name() + hint + ")", value.origin());
     }
 
-    private void parseDeclared(ConfigKey key) {
+    private void parseDeclared(ConfigKey<?> key) {
         RawValue given = raw.get(key.name());
         // A blank value counts as unset, so "key=" in a file or an empty variable selects the default.
         if (given == null || given.text().isBlank()) {

@@ -5,44 +5,82 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The type of a configuration key: how its text is parsed into a Java value and how it is rendered back.
+ * The type of a configuration key: how its text is parsed into a Java value of type {@code T} and how it is rendered
+ * back.
  *
  * <p>{@link #parse} throws {@link IllegalArgumentException} when the text is not of the type; the caller
  * turns that into a {@link ConfigProblem} naming what was expected. Range and membership checks belong to
  * the key's {@link Validator}, not to the type.
+ *
+ * @param <T> the Java type of the parsed value
  */
-public enum ConfigType {
-    /** Text, trimmed. Parsed to {@link String}. */
-    STRING("a string"),
-    /** A 32-bit integer. Parsed to {@link Integer}. */
-    INT("an integer"),
-    /** A 64-bit integer. Parsed to {@link Long}. */
-    LONG("an integer"),
-    /** {@code true} or {@code false}, any case. Parsed to {@link Boolean}. */
-    BOOLEAN("true or false"),
-    /** A non-negative number of milliseconds. Parsed to {@link Long}. */
-    DURATION_MS("a duration in milliseconds"),
-    /** A file system path, relative to the working directory unless absolute. Parsed to {@link Path}. */
-    PATH("a file path"),
-    /** A fully qualified Java class name; the class itself is loaded by whoever uses it. Parsed to String. */
-    CLASS("a fully qualified class name"),
-    /** Comma-separated values, each trimmed, empty entries dropped. Parsed to {@code List<String>}. */
-    LIST("a comma-separated list"),
-    /** One of a fixed set of values (the key's validator lists them), lower-cased. Parsed to String. */
-    ENUM("one of"),
-    /** A secret, not trimmed. Parsed to {@link Secret}; never shown in messages or logs. */
-    PASSWORD("a password");
+public final class ConfigType<T> {
 
     private static final Pattern CLASS_NAME =
             Pattern.compile("([\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*");
 
-    private final String noun;
+    /** Text, trimmed. */
+    public static final ConfigType<String> STRING = new ConfigType<>("a string", String.class, text -> text);
+    /** A 32-bit integer. */
+    public static final ConfigType<Integer> INT = new ConfigType<>("an integer", Integer.class, Integer::parseInt);
+    /** A 64-bit integer. */
+    public static final ConfigType<Long> LONG = new ConfigType<>("an integer", Long.class, Long::parseLong);
+    /** {@code true} or {@code false}, any case. */
+    public static final ConfigType<Boolean> BOOLEAN =
+            new ConfigType<>("true or false", Boolean.class, ConfigType::parseBoolean);
+    /** A non-negative number of milliseconds. */
+    public static final ConfigType<Long> DURATION_MS =
+            new ConfigType<>("a duration in milliseconds", Long.class, ConfigType::parseDuration);
+    /** A file system path, relative to the working directory unless absolute. */
+    public static final ConfigType<Path> PATH = new ConfigType<>("a file path", Path.class, ConfigType::parsePath);
+    /** A fully qualified Java class name; the class itself is loaded by whoever uses it. */
+    public static final ConfigType<String> CLASS =
+            new ConfigType<>("a fully qualified class name", String.class, ConfigType::parseClassName);
+    /** Comma-separated values, each trimmed, empty entries dropped. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static final ConfigType<List<String>> LIST =
+            new ConfigType<>("a comma-separated list", (Class<List<String>>) (Class) List.class, ConfigType::parseList);
+    /** A secret, not trimmed (spaces may be part of a password); never shown in messages or logs. */
+    public static final ConfigType<Secret> PASSWORD = new ConfigType<>("a password", Secret.class, Secret::new, false);
 
-    ConfigType(String noun) {
+    private final String noun;
+    private final Class<T> javaType;
+    private final Function<String, T> parser;
+    private final boolean trimmed;
+
+    private ConfigType(String noun, Class<T> javaType, Function<String, T> parser) {
+        this(noun, javaType, parser, true);
+    }
+
+    private ConfigType(String noun, Class<T> javaType, Function<String, T> parser, boolean trimmed) {
         this.noun = noun;
+        this.javaType = javaType;
+        this.parser = parser;
+        this.trimmed = trimmed;
+    }
+
+    /**
+     * One of the constants of {@code type}, written as its name in lower case with {@code -} for {@code _}
+     * ({@code DEAD_LETTER} is {@code dead-letter}); any case is read.
+     */
+    public static <E extends Enum<E>> ConfigType<E> enumOf(Class<E> type) {
+        return new ConfigType<>("one of", type, text -> {
+            for (E constant : type.getEnumConstants()) {
+                if (configName(constant).equalsIgnoreCase(text)) {
+                    return constant;
+                }
+            }
+            throw new IllegalArgumentException("not a " + type.getSimpleName());
+        });
+    }
+
+    /** How an enum constant is written in a properties file: {@code DEAD_LETTER} is {@code dead-letter}. */
+    public static String configName(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** How a value of this type is described to a user, e.g. "an integer". */
@@ -50,31 +88,31 @@ public enum ConfigType {
         return noun;
     }
 
+    /** Whether values of this type are secrets: never shown, always rendered as {@value Secret#MASK}. */
+    public boolean isSecret() {
+        return javaType == Secret.class;
+    }
+
     /** Parses text into this type's Java value; throws {@link IllegalArgumentException} if it is not of the type. */
-    public Object parse(String text) {
-        String trimmed = text.trim();
-        return switch (this) {
-            case STRING -> trimmed;
-            case INT -> Integer.parseInt(trimmed);
-            case LONG -> Long.parseLong(trimmed);
-            case BOOLEAN -> parseBoolean(trimmed);
-            case DURATION_MS -> parseDuration(trimmed);
-            case PATH -> parsePath(trimmed);
-            case CLASS -> parseClassName(trimmed);
-            case LIST -> parseList(trimmed);
-            case ENUM -> trimmed.toLowerCase(Locale.ROOT);
-            // Spaces may be part of a password: keep the text exactly as given.
-            case PASSWORD -> new Secret(text);
-        };
+    public T parse(String text) {
+        return parser.apply(trimmed ? text.trim() : text);
+    }
+
+    /** A parsed value (or null) as this type. */
+    public T cast(Object value) {
+        return javaType.cast(value);
     }
 
     /** Renders a parsed value as it would be written in a properties file; secrets are masked. */
     public String render(Object value) {
-        if (this == PASSWORD) {
+        if (isSecret()) {
             return Secret.MASK;
         }
         if (value instanceof List<?> list) {
             return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        if (value instanceof Enum<?> constant) {
+            return configName(constant);
         }
         return String.valueOf(value);
     }

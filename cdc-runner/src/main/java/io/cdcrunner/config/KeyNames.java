@@ -19,15 +19,15 @@ public final class KeyNames {
     }
 
     /** The declared key nearest to a mistyped name, if one is near enough to be a plausible typo. */
-    static Optional<ConfigKey> closestDeclared(String name) {
+    static Optional<ConfigKey<?>> closestDeclared(String name) {
         // A name missing its last part ("shutdown.timeout" for "shutdown.timeout.ms") is far in edits, yet clear.
-        Optional<ConfigKey> extended = RunnerKeys.ALL.stream()
+        Optional<ConfigKey<?>> extended = RunnerKeys.ALL.stream()
                 .filter(key -> key.name().startsWith(name + "."))
                 .min(Comparator.comparingInt(key -> key.name().length()));
         if (extended.isPresent()) {
             return extended;
         }
-        ConfigKey best = RunnerKeys.ALL.stream()
+        ConfigKey<?> best = RunnerKeys.ALL.stream()
                 .min(Comparator.comparingInt(key -> distance(name, key.name())))
                 .orElseThrow();
         int limit = Math.max(2, name.length() / 4);

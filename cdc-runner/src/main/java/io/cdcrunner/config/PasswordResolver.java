@@ -19,10 +19,10 @@ import java.util.Map;
 final class PasswordResolver {
 
     private final Map<String, RawValue> raw;
-    private final Map<ConfigKey, Object> values;
+    private final Map<ConfigKey<?>, Object> values;
     private final List<ConfigProblem> problems;
 
-    PasswordResolver(Map<String, RawValue> raw, Map<ConfigKey, Object> values, List<ConfigProblem> problems) {
+    PasswordResolver(Map<String, RawValue> raw, Map<ConfigKey<?>, Object> values, List<ConfigProblem> problems) {
         this.raw = raw;
         this.values = values;
         this.problems = problems;

@@ -22,7 +22,7 @@ record RawValue(String text, Level level, String name) {
     }
 
     /** How the user would write the given key at the level this value came from. */
-    String spell(ConfigKey key) {
+    String spell(ConfigKey<?> key) {
         return level == Level.ENVIRONMENT ? key.envName() : key.name();
     }
 }

@@ -53,7 +53,7 @@ public final class Redaction {
         return new Redaction(config.secretValues());
     }
 
-    static List<String> secretsOf(Map<ConfigKey, Object> values, Map<String, String> processorOptions,
+    static List<String> secretsOf(Map<ConfigKey<?>, Object> values, Map<String, String> processorOptions,
                                   Map<String, String> debeziumOverrides) {
         Set<String> secrets = new LinkedHashSet<>();
         values.forEach((key, value) -> {

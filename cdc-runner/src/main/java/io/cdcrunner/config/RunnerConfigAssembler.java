@@ -17,11 +17,11 @@ import java.util.TreeMap;
 /** Builds the typed {@link RunnerConfig} from values that have all passed validation. */
 final class RunnerConfigAssembler {
 
-    private final Map<ConfigKey, Object> values;
+    private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> processorOptions;
     private final Map<String, String> debeziumOverrides;
 
-    RunnerConfigAssembler(Map<ConfigKey, Object> values, Map<String, String> processorOptions,
+    RunnerConfigAssembler(Map<ConfigKey<?>, Object> values, Map<String, String> processorOptions,
                           Map<String, String> debeziumOverrides) {
         this.values = values;
         this.processorOptions = processorOptions;
@@ -30,83 +30,71 @@ final class RunnerConfigAssembler {
 
     RunnerConfig assemble() {
         // The processor's JDBC access defaults to the source credentials, as documented on the keys.
-        values.putIfAbsent(PROCESSOR_JDBC_USER, values.get(SOURCE_USER));
-        values.putIfAbsent(PROCESSOR_JDBC_PASSWORD, values.get(SOURCE_PASSWORD));
-        values.putIfAbsent(PROCESSOR_READ_USER, values.get(PROCESSOR_JDBC_USER));
-        values.putIfAbsent(PROCESSOR_READ_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
-        values.putIfAbsent(DEADLETTER_JDBC_USER, values.get(PROCESSOR_JDBC_USER));
-        values.putIfAbsent(DEADLETTER_JDBC_PASSWORD, values.get(PROCESSOR_JDBC_PASSWORD));
-        return new RunnerConfig(string(PIPELINE_NAME), source(), (Path) values.get(STATE_DIR),
+        defaultTo(PROCESSOR_JDBC_USER, SOURCE_USER);
+        defaultTo(PROCESSOR_JDBC_PASSWORD, SOURCE_PASSWORD);
+        defaultTo(PROCESSOR_READ_USER, PROCESSOR_JDBC_USER);
+        defaultTo(PROCESSOR_READ_PASSWORD, PROCESSOR_JDBC_PASSWORD);
+        defaultTo(DEADLETTER_JDBC_USER, PROCESSOR_JDBC_USER);
+        defaultTo(DEADLETTER_JDBC_PASSWORD, PROCESSOR_JDBC_PASSWORD);
+        return new RunnerConfig(get(PIPELINE_NAME), source(), get(STATE_DIR),
                 millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), read(), delivery(), deadLetters(), engine(),
                 millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shownValues(),
                 Redaction.secretsOf(values, processorOptions, debeziumOverrides));
     }
 
+    /** An unset key takes another key's value: a fallback of the same type, resolved here only. */
+    private <T> void defaultTo(ConfigKey<T> key, ConfigKey<T> fallback) {
+        values.putIfAbsent(key, get(fallback));
+    }
+
     private SourceSettings source() {
-        String flavor = string(SOURCE_FLAVOR);
-        Optional<ServerFlavor> serverFlavor = flavor.equals("auto")
-                ? Optional.empty()
-                : Optional.of(ServerFlavor.valueOf(flavor.toUpperCase(Locale.ROOT)));
         Set<Operation> operations = EnumSet.noneOf(Operation.class);
-        list(SOURCE_OPERATIONS).forEach(op -> operations.add(Operation.valueOf(op.toUpperCase(Locale.ROOT))));
-        return new SourceSettings(string(SOURCE_HOST), (Integer) values.get(SOURCE_PORT), string(SOURCE_USER),
-                (Secret) values.get(SOURCE_PASSWORD), serverFlavor, (Long) values.get(SOURCE_SERVER_ID),
-                list(SOURCE_TABLES), list(SOURCE_DATABASES), operations,
-                StartFrom.fromConfigValue(string(SOURCE_START)), millis(SOURCE_CONNECT_TIMEOUT),
-                millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF), SourceSettings.Recovery.valueOf(constant(SOURCE_RECOVERY)),
-                millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls());
+        get(SOURCE_OPERATIONS).forEach(op -> operations.add(Operation.valueOf(op.toUpperCase(Locale.ROOT))));
+        return new SourceSettings(get(SOURCE_HOST), get(SOURCE_PORT), get(SOURCE_USER), get(SOURCE_PASSWORD),
+                get(SOURCE_FLAVOR).flavor(), get(SOURCE_SERVER_ID), get(SOURCE_TABLES), get(SOURCE_DATABASES),
+                operations, get(SOURCE_START), millis(SOURCE_CONNECT_TIMEOUT), millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF),
+                get(SOURCE_RECOVERY), millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls());
     }
 
     private SourceTls tls() {
-        return new SourceTls(SourceTls.Mode.fromConfigValue(string(SOURCE_SSL_MODE)),
-                Optional.ofNullable((Path) values.get(SOURCE_SSL_TRUSTSTORE)), (Secret) values.get(SOURCE_SSL_TRUSTSTORE_PASSWORD),
-                Optional.ofNullable((Path) values.get(SOURCE_SSL_KEYSTORE)), (Secret) values.get(SOURCE_SSL_KEYSTORE_PASSWORD));
+        return new SourceTls(get(SOURCE_SSL_MODE), Optional.ofNullable(get(SOURCE_SSL_TRUSTSTORE)),
+                get(SOURCE_SSL_TRUSTSTORE_PASSWORD), Optional.ofNullable(get(SOURCE_SSL_KEYSTORE)),
+                get(SOURCE_SSL_KEYSTORE_PASSWORD));
     }
 
     private DeliverySettings delivery() {
-        return new DeliverySettings((Integer) values.get(PROCESSOR_THREADS),
-                Optional.ofNullable(string(PROCESSOR_ORDERING_COLUMN)), (Integer) values.get(PROCESSOR_RETRY_MAX_ATTEMPTS),
-                millis(PROCESSOR_RETRY_INITIAL_BACKOFF), millis(PROCESSOR_RETRY_MAX_BACKOFF),
-                DeliverySettings.FailureMode.valueOf(constant(PROCESSOR_ON_FAILURE)), string(PROCESSOR_LEDGER_TABLE));
+        return new DeliverySettings(get(PROCESSOR_THREADS), Optional.ofNullable(get(PROCESSOR_ORDERING_COLUMN)),
+                get(PROCESSOR_RETRY_MAX_ATTEMPTS), millis(PROCESSOR_RETRY_INITIAL_BACKOFF),
+                millis(PROCESSOR_RETRY_MAX_BACKOFF), get(PROCESSOR_ON_FAILURE), get(PROCESSOR_LEDGER_TABLE));
     }
 
     private DeadLetterSettings deadLetters() {
-        return new DeadLetterSettings(string(DEADLETTER_STORE), Optional.ofNullable(string(DEADLETTER_JDBC_URL)),
-                string(DEADLETTER_JDBC_USER), (Secret) values.get(DEADLETTER_JDBC_PASSWORD), string(DEADLETTER_JDBC_TABLE));
-    }
-
-    /** An enum key's value as a Java constant name: {@code dead-letter} becomes {@code DEAD_LETTER}. */
-    private String constant(ConfigKey key) {
-        return string(key).toUpperCase(Locale.ROOT).replace('-', '_');
+        return new DeadLetterSettings(get(DEADLETTER_STORE), Optional.ofNullable(get(DEADLETTER_JDBC_URL)),
+                get(DEADLETTER_JDBC_USER), get(DEADLETTER_JDBC_PASSWORD), get(DEADLETTER_JDBC_TABLE));
     }
 
     private ProcessorSettings processor() {
-        return new ProcessorSettings(string(PROCESSOR_CLASS), Optional.ofNullable(string(PROCESSOR_JDBC_URL)),
-                string(PROCESSOR_JDBC_USER), (Secret) values.get(PROCESSOR_JDBC_PASSWORD),
-                (Integer) values.get(PROCESSOR_JDBC_POOL_SIZE), processorOptions);
+        return new ProcessorSettings(get(PROCESSOR_CLASS), Optional.ofNullable(get(PROCESSOR_JDBC_URL)),
+                get(PROCESSOR_JDBC_USER), get(PROCESSOR_JDBC_PASSWORD), get(PROCESSOR_JDBC_POOL_SIZE), processorOptions);
     }
 
     private ReadSettings read() {
-        return new ReadSettings(Optional.ofNullable(string(PROCESSOR_READ_URL)), string(PROCESSOR_READ_USER),
-                (Secret) values.get(PROCESSOR_READ_PASSWORD),
-                ReadSettings.Visibility.valueOf(constant(PROCESSOR_READ_VISIBILITY)),
-                millis(PROCESSOR_READ_VISIBILITY_TIMEOUT));
+        return new ReadSettings(Optional.ofNullable(get(PROCESSOR_READ_URL)), get(PROCESSOR_READ_USER),
+                get(PROCESSOR_READ_PASSWORD), get(PROCESSOR_READ_VISIBILITY), millis(PROCESSOR_READ_VISIBILITY_TIMEOUT));
     }
 
     private EngineSettings engine() {
-        return new EngineSettings(millis(ENGINE_POLL_INTERVAL), (Integer) values.get(ENGINE_MAX_BATCH_SIZE),
-                (Integer) values.get(ENGINE_MAX_QUEUE_SIZE));
+        return new EngineSettings(millis(ENGINE_POLL_INTERVAL), get(ENGINE_MAX_BATCH_SIZE), get(ENGINE_MAX_QUEUE_SIZE));
     }
 
     private JmxSettings jmx() {
-        return new JmxSettings((Integer) values.get(JMX_REMOTE_PORT), string(JMX_REMOTE_HOST),
-                Optional.ofNullable((Path) values.get(JMX_REMOTE_PASSWORD_FILE)),
-                Optional.ofNullable((Path) values.get(JMX_REMOTE_ACCESS_FILE)), (Boolean) values.get(JMX_REMOTE_SSL));
+        return new JmxSettings(get(JMX_REMOTE_PORT), get(JMX_REMOTE_HOST), Optional.ofNullable(get(JMX_REMOTE_PASSWORD_FILE)),
+                Optional.ofNullable(get(JMX_REMOTE_ACCESS_FILE)), get(JMX_REMOTE_SSL));
     }
 
     private Map<String, String> shownValues() {
         Map<String, String> shown = new TreeMap<>();
-        for (ConfigKey key : ALL) {
+        for (ConfigKey<?> key : ALL) {
             Object value = values.get(key);
             shown.put(key.name(), value == null ? "" : Redaction.PATTERNS_ONLY.apply(key.type().render(value)));
         }
@@ -119,16 +107,11 @@ final class RunnerConfigAssembler {
         return KeyNames.looksSecret(name) ? Secret.MASK : Redaction.PATTERNS_ONLY.apply(value);
     }
 
-    private String string(ConfigKey key) {
-        return (String) values.get(key);
+    private <T> T get(ConfigKey<T> key) {
+        return key.get(values);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<String> list(ConfigKey key) {
-        return (List<String>) values.get(key);
-    }
-
-    private Duration millis(ConfigKey key) {
-        return Duration.ofMillis((Long) values.get(key));
+    private Duration millis(ConfigKey<Long> key) {
+        return Duration.ofMillis(get(key));
     }
 }

@@ -1,12 +1,12 @@
 package io.cdcrunner.config;
 
+import static io.cdcrunner.config.ConfigKey.choice;
 import static io.cdcrunner.config.ConfigKey.optional;
 import static io.cdcrunner.config.ConfigKey.required;
 import static io.cdcrunner.config.ConfigKey.withDefault;
 import static io.cdcrunner.config.ConfigType.BOOLEAN;
 import static io.cdcrunner.config.ConfigType.CLASS;
 import static io.cdcrunner.config.ConfigType.DURATION_MS;
-import static io.cdcrunner.config.ConfigType.ENUM;
 import static io.cdcrunner.config.ConfigType.INT;
 import static io.cdcrunner.config.ConfigType.LIST;
 import static io.cdcrunner.config.ConfigType.LONG;
@@ -22,6 +22,8 @@ import static io.cdcrunner.config.Validator.oneOf;
 import static io.cdcrunner.config.Validator.regexes;
 import static io.cdcrunner.config.Validator.tableNames;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,151 +45,144 @@ public final class RunnerKeys {
     /** {@code debezium.*} keys are passed to the Debezium engine, prefix removed, overriding the daemon's. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
 
+    /** Every key, in the order declared below (which is the documentation's): each declaration adds itself. */
+    private static final List<ConfigKey<?>> DECLARED = new ArrayList<>();
+
     // @formatter:off
-    public static final ConfigKey PIPELINE_NAME = withDefault("pipeline.name", STRING, "cdc-runner", matching("[A-Za-z0-9_.-]+"),
-            "Name of this pipeline, used in JMX object names and as the Debezium topic prefix.");
+    public static final ConfigKey<String> PIPELINE_NAME = declare(withDefault("pipeline.name", STRING, "cdc-runner", matching("[A-Za-z0-9_.-]+"),
+            "Name of this pipeline, used in JMX object names and as the Debezium topic prefix."));
 
-    public static final ConfigKey SOURCE_HOST = required("source.host", STRING, any(),
-            "Host name or IP address of the MySQL/MariaDB server to read the binlog from.");
-    public static final ConfigKey SOURCE_PORT = withDefault("source.port", INT, "3306", between(1, 65535),
-            "TCP port of the source server.");
-    public static final ConfigKey SOURCE_USER = required("source.user", STRING, any(),
-            "User to connect as; needs REPLICATION SLAVE, REPLICATION CLIENT (BINLOG MONITOR on MariaDB 10.5+) and SELECT.");
-    public static final ConfigKey SOURCE_PASSWORD = withDefault("source.password", PASSWORD, "", any(),
-            "Password of source.user; prefer the CDC_SOURCE_PASSWORD environment variable or source.password.file.");
-    public static final ConfigKey SOURCE_PASSWORD_FILE = optional("source.password.file", PATH, any(),
-            "File holding the password of source.user (a trailing newline is ignored); exclusive with source.password.");
-    public static final ConfigKey SOURCE_FLAVOR = withDefault("source.flavor", ENUM, "auto", oneOf("auto", "mysql", "mariadb"),
-            "Server family; auto detects it when connecting.");
-    public static final ConfigKey SOURCE_SERVER_ID = withDefault("source.server.id", LONG, "184054", between(1, 4294967295L),
-            "Replica server id the daemon uses to read the binlog; must differ from every server and replica.");
-    public static final ConfigKey SOURCE_TABLES = withDefault("source.tables", LIST, "", tableNames(),
-            "Tables to capture as database.table (regular expressions allowed); empty means all tables.");
-    public static final ConfigKey SOURCE_DATABASES = withDefault("source.databases", LIST, "", regexes(),
-            "Databases to capture (regular expressions allowed); empty means all databases.");
-    public static final ConfigKey SOURCE_OPERATIONS = withDefault("source.operations", LIST, "insert,truncate,drop",
+    public static final ConfigKey<String> SOURCE_HOST = declare(required("source.host", STRING, any(),
+            "Host name or IP address of the MySQL/MariaDB server to read the binlog from."));
+    public static final ConfigKey<Integer> SOURCE_PORT = declare(withDefault("source.port", INT, "3306", between(1, 65535),
+            "TCP port of the source server."));
+    public static final ConfigKey<String> SOURCE_USER = declare(required("source.user", STRING, any(),
+            "User to connect as; needs REPLICATION SLAVE, REPLICATION CLIENT (BINLOG MONITOR on MariaDB 10.5+) and SELECT."));
+    public static final ConfigKey<Secret> SOURCE_PASSWORD = declare(withDefault("source.password", PASSWORD, "", any(),
+            "Password of source.user; prefer the CDC_SOURCE_PASSWORD environment variable or source.password.file."));
+    public static final ConfigKey<Path> SOURCE_PASSWORD_FILE = declare(optional("source.password.file", PATH, any(),
+            "File holding the password of source.user (a trailing newline is ignored); exclusive with source.password."));
+    public static final ConfigKey<SourceSettings.FlavorChoice> SOURCE_FLAVOR = declare(choice("source.flavor", SourceSettings.FlavorChoice.class, SourceSettings.FlavorChoice.AUTO,
+            "Server family; auto detects it when connecting."));
+    public static final ConfigKey<Long> SOURCE_SERVER_ID = declare(withDefault("source.server.id", LONG, "184054", between(1, 4294967295L),
+            "Replica server id the daemon uses to read the binlog; must differ from every server and replica."));
+    public static final ConfigKey<List<String>> SOURCE_TABLES = declare(withDefault("source.tables", LIST, "", tableNames(),
+            "Tables to capture as database.table (regular expressions allowed); empty means all tables."));
+    public static final ConfigKey<List<String>> SOURCE_DATABASES = declare(withDefault("source.databases", LIST, "", regexes(),
+            "Databases to capture (regular expressions allowed); empty means all databases."));
+    public static final ConfigKey<List<String>> SOURCE_OPERATIONS = declare(withDefault("source.operations", LIST, "insert,truncate,drop",
             nonEmptySubsetOf("insert", "update", "delete", "truncate", "drop"),
-            "Changes passed to the processor: row inserts, updates and deletes, and TRUNCATE and DROP of a captured table (table events).");
-    public static final ConfigKey SOURCE_SSL_MODE = withDefault("source.ssl.mode", ENUM, "preferred",
-            oneOf("disabled", "preferred", "required", "verify-ca", "verify-identity"),
-            "TLS to the source (binlog reader, probes, check, and the processor's pools without a URL of their own): disabled, preferred (TLS when the server offers it), required, verify-ca (the certificate is signed by a CA of source.ssl.truststore, else of the JVM), verify-identity (and names source.host).");
-    public static final ConfigKey SOURCE_SSL_TRUSTSTORE = optional("source.ssl.truststore", PATH, any(),
-            "Trust store (PKCS12 or JKS) with the CA certificates the source's certificate is checked against; unset means the JVM's.");
-    public static final ConfigKey SOURCE_SSL_TRUSTSTORE_PASSWORD = withDefault("source.ssl.truststore.password", PASSWORD, "", any(),
-            "Password of source.ssl.truststore.");
-    public static final ConfigKey SOURCE_SSL_KEYSTORE = optional("source.ssl.keystore", PATH, any(),
-            "Key store (PKCS12 or JKS) with a client certificate, for a source that asks for one.");
-    public static final ConfigKey SOURCE_SSL_KEYSTORE_PASSWORD = withDefault("source.ssl.keystore.password", PASSWORD, "", any(),
-            "Password of source.ssl.keystore.");
-    public static final ConfigKey SOURCE_START = withDefault("source.start", ENUM, "binlog-end", oneOf("binlog-end", "snapshot"),
-            "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present.");
-    public static final ConfigKey SOURCE_CONNECT_TIMEOUT = withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),
-            "How long to wait for a connection to the source server.");
-    public static final ConfigKey SOURCE_DOWN_UNHEALTHY_AFTER = withDefault("source.down.unhealthy.after.ms", DURATION_MS, "30000", atLeast(1),
-            "How long the binlog connection may be down (the engine reconnecting) before status and JMX call the pipeline unhealthy.");
-    public static final ConfigKey SOURCE_CONNECT_RETRY_MAX_BACKOFF = withDefault("source.connect.retry.max.backoff.ms", DURATION_MS, "30000", atLeast(1),
-            "While the source is unreachable at start-up the daemon retries, backing off exponentially up to this interval.");
-    public static final ConfigKey SOURCE_RECOVERY = withDefault("source.recovery", ENUM, "fail", oneOf("fail", "snapshot"),
-            "When the recorded binlog position was purged from the server: fail stops with the missing position named; snapshot re-reads the included tables (as inserts) and resumes streaming.");
+            "Changes passed to the processor: row inserts, updates and deletes, and TRUNCATE and DROP of a captured table (table events)."));
+    public static final ConfigKey<SourceTls.Mode> SOURCE_SSL_MODE = declare(choice("source.ssl.mode", SourceTls.Mode.class, SourceTls.Mode.PREFERRED,
+            "TLS to the source (binlog reader, probes, check, and the processor's pools without a URL of their own): disabled, preferred (TLS when the server offers it), required, verify-ca (the certificate is signed by a CA of source.ssl.truststore, else of the JVM), verify-identity (and names source.host)."));
+    public static final ConfigKey<Path> SOURCE_SSL_TRUSTSTORE = declare(optional("source.ssl.truststore", PATH, any(),
+            "Trust store (PKCS12 or JKS) with the CA certificates the source's certificate is checked against; unset means the JVM's."));
+    public static final ConfigKey<Secret> SOURCE_SSL_TRUSTSTORE_PASSWORD = declare(withDefault("source.ssl.truststore.password", PASSWORD, "", any(),
+            "Password of source.ssl.truststore."));
+    public static final ConfigKey<Path> SOURCE_SSL_KEYSTORE = declare(optional("source.ssl.keystore", PATH, any(),
+            "Key store (PKCS12 or JKS) with a client certificate, for a source that asks for one."));
+    public static final ConfigKey<Secret> SOURCE_SSL_KEYSTORE_PASSWORD = declare(withDefault("source.ssl.keystore.password", PASSWORD, "", any(),
+            "Password of source.ssl.keystore."));
+    public static final ConfigKey<StartFrom> SOURCE_START = declare(choice("source.start", StartFrom.class, StartFrom.BINLOG_END,
+            "First start only: binlog-end processes changes committed after it; snapshot first processes the rows already present."));
+    public static final ConfigKey<Long> SOURCE_CONNECT_TIMEOUT = declare(withDefault("source.connect.timeout.ms", DURATION_MS, "30000", atLeast(1),
+            "How long to wait for a connection to the source server."));
+    public static final ConfigKey<Long> SOURCE_CONNECT_RETRY_MAX_BACKOFF = declare(withDefault("source.connect.retry.max.backoff.ms", DURATION_MS, "30000", atLeast(1),
+            "While the source is unreachable at start-up the daemon retries, backing off exponentially up to this interval."));
+    public static final ConfigKey<Long> SOURCE_DOWN_UNHEALTHY_AFTER = declare(withDefault("source.down.unhealthy.after.ms", DURATION_MS, "30000", atLeast(1),
+            "How long the binlog connection may be down (the engine reconnecting) before status and JMX call the pipeline unhealthy."));
+    public static final ConfigKey<SourceSettings.Recovery> SOURCE_RECOVERY = declare(choice("source.recovery", SourceSettings.Recovery.class, SourceSettings.Recovery.FAIL,
+            "When the recorded binlog position was purged from the server: fail stops with the missing position named; snapshot re-reads the included tables (as inserts) and resumes streaming."));
 
-    public static final ConfigKey STATE_DIR = withDefault("state.dir", PATH, "state", any(),
-            "Directory for the binlog offsets and the schema history (relative to the working directory); keep it across restarts.");
-    public static final ConfigKey STATE_OFFSET_FLUSH_INTERVAL = withDefault("state.offset.flush.interval.ms", DURATION_MS, "1000", any(),
-            "How often the processed binlog position is written to state.dir.");
+    public static final ConfigKey<Path> STATE_DIR = declare(withDefault("state.dir", PATH, "state", any(),
+            "Directory for the binlog offsets and the schema history (relative to the working directory); keep it across restarts."));
+    public static final ConfigKey<Long> STATE_OFFSET_FLUSH_INTERVAL = declare(withDefault("state.offset.flush.interval.ms", DURATION_MS, "1000", any(),
+            "How often the processed binlog position is written to state.dir."));
 
-    public static final ConfigKey PROCESSOR_CLASS = withDefault("processor.class", CLASS, "io.cdcrunner.processor.builtin.LoggingProcessor", any(),
-            "The EventProcessor implementation to run (public no-argument constructor).");
-    public static final ConfigKey PROCESSOR_JDBC_URL = optional("processor.jdbc.url", STRING, any(),
-            "JDBC URL the processor gets connections for; unset means the source database.");
-    public static final ConfigKey PROCESSOR_JDBC_USER = optional("processor.jdbc.user", STRING, any(),
-            "User of processor.jdbc.url; unset means source.user.");
-    public static final ConfigKey PROCESSOR_JDBC_PASSWORD = optional("processor.jdbc.password", PASSWORD, any(),
-            "Password of processor.jdbc.user; unset means the source password.");
-    public static final ConfigKey PROCESSOR_JDBC_POOL_SIZE = withDefault("processor.jdbc.pool.size", INT, "4", between(1, 64),
-            "Maximum number of pooled JDBC connections for the processor.");
-    public static final ConfigKey PROCESSOR_READ_URL = optional("processor.read.url", STRING, any(),
-            "JDBC URL of the one server the processor reads from (a replica, say) through readDataSource(); unset means the processor's own data source.");
-    public static final ConfigKey PROCESSOR_READ_USER = optional("processor.read.user", STRING, any(),
-            "User of processor.read.url; unset means processor.jdbc.user.");
-    public static final ConfigKey PROCESSOR_READ_PASSWORD = optional("processor.read.password", PASSWORD, any(),
-            "Password of processor.read.user; unset means the processor's password.");
-    public static final ConfigKey PROCESSOR_READ_VISIBILITY = withDefault("processor.read.visibility", ENUM, "auto", oneOf("auto", "gtid-wait", "primary-lock", "row-poll", "off"),
-            "How the read server is made to show each event's transaction before the processor runs: auto picks gtid-wait on replicas with GTIDs and on MySQL with GTIDs, primary-lock on a primary, row-poll (weaker) on replicas without GTIDs; off reads without waiting.");
-    public static final ConfigKey PROCESSOR_READ_VISIBILITY_TIMEOUT = withDefault("processor.read.visibility.timeout.ms", DURATION_MS, "10000", atLeast(1),
-            "Longest wait for the read server to show an event; a longer wait fails the attempt, which is retried per processor.retry.*.");
-    public static final ConfigKey PROCESSOR_THREADS = withDefault("processor.threads", INT, "1", between(1, 64),
-            "Processing lanes; events with the same ordering key always go to the same lane, in commit order.");
-    public static final ConfigKey PROCESSOR_ORDERING_COLUMN = optional("processor.ordering.column", STRING, matching("[A-Za-z0-9_$]+"),
-            "Column whose value (with the table) is the ordering key, e.g. the family column; unset means table + primary key.");
-    public static final ConfigKey PROCESSOR_RETRY_MAX_ATTEMPTS = withDefault("processor.retry.max.attempts", INT, "5", between(1, 1000),
-            "Attempts per event before processor.on.failure applies; 1 means no retry. Lost database connections are retried without limit.");
-    public static final ConfigKey PROCESSOR_RETRY_INITIAL_BACKOFF = withDefault("processor.retry.initial.backoff.ms", DURATION_MS, "100", atLeast(1),
-            "Wait before the second attempt; doubles with each attempt, with random jitter.");
-    public static final ConfigKey PROCESSOR_RETRY_MAX_BACKOFF = withDefault("processor.retry.max.backoff.ms", DURATION_MS, "10000", atLeast(1),
-            "Longest wait between two attempts.");
-    public static final ConfigKey PROCESSOR_ON_FAILURE = withDefault("processor.on.failure", ENUM, "dead-letter", oneOf("dead-letter", "halt"),
-            "After the last attempt: dead-letter stores the event and moves on; halt stops the pipeline before the event.");
-    public static final ConfigKey PROCESSOR_LEDGER_TABLE = withDefault("processor.ledger.table", STRING, "cdc_runner.processed_events", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
-            "database.table of the ledger of events a TransactionalProcessor committed (created if missing).");
+    public static final ConfigKey<String> PROCESSOR_CLASS = declare(withDefault("processor.class", CLASS, "io.cdcrunner.processor.builtin.LoggingProcessor", any(),
+            "The EventProcessor implementation to run (public no-argument constructor)."));
+    public static final ConfigKey<String> PROCESSOR_JDBC_URL = declare(optional("processor.jdbc.url", STRING, any(),
+            "JDBC URL the processor gets connections for; unset means the source database."));
+    public static final ConfigKey<String> PROCESSOR_JDBC_USER = declare(optional("processor.jdbc.user", STRING, any(),
+            "User of processor.jdbc.url; unset means source.user."));
+    public static final ConfigKey<Secret> PROCESSOR_JDBC_PASSWORD = declare(optional("processor.jdbc.password", PASSWORD, any(),
+            "Password of processor.jdbc.user; unset means the source password."));
+    public static final ConfigKey<Integer> PROCESSOR_JDBC_POOL_SIZE = declare(withDefault("processor.jdbc.pool.size", INT, "4", between(1, 64),
+            "Maximum number of pooled JDBC connections for the processor."));
+    public static final ConfigKey<String> PROCESSOR_READ_URL = declare(optional("processor.read.url", STRING, any(),
+            "JDBC URL of the one server the processor reads from (a replica, say) through readDataSource(); unset means the processor's own data source."));
+    public static final ConfigKey<String> PROCESSOR_READ_USER = declare(optional("processor.read.user", STRING, any(),
+            "User of processor.read.url; unset means processor.jdbc.user."));
+    public static final ConfigKey<Secret> PROCESSOR_READ_PASSWORD = declare(optional("processor.read.password", PASSWORD, any(),
+            "Password of processor.read.user; unset means the processor's password."));
+    public static final ConfigKey<ReadSettings.Visibility> PROCESSOR_READ_VISIBILITY = declare(choice("processor.read.visibility", ReadSettings.Visibility.class, ReadSettings.Visibility.AUTO,
+            "How the read server is made to show each event's transaction before the processor runs: auto picks gtid-wait on replicas with GTIDs and on MySQL with GTIDs, primary-lock on a primary, row-poll (weaker) on replicas without GTIDs; off reads without waiting."));
+    public static final ConfigKey<Long> PROCESSOR_READ_VISIBILITY_TIMEOUT = declare(withDefault("processor.read.visibility.timeout.ms", DURATION_MS, "10000", atLeast(1),
+            "Longest wait for the read server to show an event; a longer wait fails the attempt, which is retried per processor.retry.*."));
+    public static final ConfigKey<Integer> PROCESSOR_THREADS = declare(withDefault("processor.threads", INT, "1", between(1, 64),
+            "Processing lanes; events with the same ordering key always go to the same lane, in commit order."));
+    public static final ConfigKey<String> PROCESSOR_ORDERING_COLUMN = declare(optional("processor.ordering.column", STRING, matching("[A-Za-z0-9_$]+"),
+            "Column whose value (with the table) is the ordering key, e.g. the family column; unset means table + primary key."));
+    public static final ConfigKey<Integer> PROCESSOR_RETRY_MAX_ATTEMPTS = declare(withDefault("processor.retry.max.attempts", INT, "5", between(1, 1000),
+            "Attempts per event before processor.on.failure applies; 1 means no retry. Lost database connections are retried without limit."));
+    public static final ConfigKey<Long> PROCESSOR_RETRY_INITIAL_BACKOFF = declare(withDefault("processor.retry.initial.backoff.ms", DURATION_MS, "100", atLeast(1),
+            "Wait before the second attempt; doubles with each attempt, with random jitter."));
+    public static final ConfigKey<Long> PROCESSOR_RETRY_MAX_BACKOFF = declare(withDefault("processor.retry.max.backoff.ms", DURATION_MS, "10000", atLeast(1),
+            "Longest wait between two attempts."));
+    public static final ConfigKey<DeliverySettings.FailureMode> PROCESSOR_ON_FAILURE = declare(choice("processor.on.failure", DeliverySettings.FailureMode.class, DeliverySettings.FailureMode.DEAD_LETTER,
+            "After the last attempt: dead-letter stores the event and moves on; halt stops the pipeline before the event."));
+    public static final ConfigKey<String> PROCESSOR_LEDGER_TABLE = declare(withDefault("processor.ledger.table", STRING, "cdc_runner.processed_events", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
+            "database.table of the ledger of events a TransactionalProcessor committed (created if missing)."));
 
-    public static final ConfigKey DEADLETTER_STORE = withDefault("deadletter.store", CLASS, "io.cdcrunner.deadletter.JsonLinesDeadLetterStore", any(),
-            "Where failed events go: io.cdcrunner.deadletter.JsonLinesDeadLetterStore (a file in state.dir) or io.cdcrunner.deadletter.JdbcDeadLetterStore.");
-    public static final ConfigKey DEADLETTER_JDBC_URL = optional("deadletter.jdbc.url", STRING, any(),
-            "JDBC URL for JdbcDeadLetterStore; unset means the processor's database.");
-    public static final ConfigKey DEADLETTER_JDBC_USER = optional("deadletter.jdbc.user", STRING, any(),
-            "User for deadletter.jdbc.url; unset means the processor's user.");
-    public static final ConfigKey DEADLETTER_JDBC_PASSWORD = optional("deadletter.jdbc.password", PASSWORD, any(),
-            "Password for deadletter.jdbc.user; unset means the processor's password.");
-    public static final ConfigKey DEADLETTER_JDBC_TABLE = withDefault("deadletter.jdbc.table", STRING, "cdc_runner.dead_letters", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
-            "database.table for JdbcDeadLetterStore (created if missing).");
+    public static final ConfigKey<String> DEADLETTER_STORE = declare(withDefault("deadletter.store", CLASS, "io.cdcrunner.deadletter.JsonLinesDeadLetterStore", any(),
+            "Where failed events go: io.cdcrunner.deadletter.JsonLinesDeadLetterStore (a file in state.dir) or io.cdcrunner.deadletter.JdbcDeadLetterStore."));
+    public static final ConfigKey<String> DEADLETTER_JDBC_URL = declare(optional("deadletter.jdbc.url", STRING, any(),
+            "JDBC URL for JdbcDeadLetterStore; unset means the processor's database."));
+    public static final ConfigKey<String> DEADLETTER_JDBC_USER = declare(optional("deadletter.jdbc.user", STRING, any(),
+            "User for deadletter.jdbc.url; unset means the processor's user."));
+    public static final ConfigKey<Secret> DEADLETTER_JDBC_PASSWORD = declare(optional("deadletter.jdbc.password", PASSWORD, any(),
+            "Password for deadletter.jdbc.user; unset means the processor's password."));
+    public static final ConfigKey<String> DEADLETTER_JDBC_TABLE = declare(withDefault("deadletter.jdbc.table", STRING, "cdc_runner.dead_letters", matching("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+"),
+            "database.table for JdbcDeadLetterStore (created if missing)."));
 
-    public static final ConfigKey ENGINE_POLL_INTERVAL = withDefault("engine.poll.interval.ms", DURATION_MS, "5", atLeast(1),
-            "How long a batch gathers events once the first has arrived (an idle engine sleeps until one does): 1 for the lowest latency; higher gives larger batches, which processors doing group work such as FamilyAggregateProcessor need to keep up.");
-    public static final ConfigKey ENGINE_MAX_BATCH_SIZE = withDefault("engine.max.batch.size", INT, "2048", atLeast(1),
-            "Maximum number of events handed over in one batch.");
-    public static final ConfigKey ENGINE_MAX_QUEUE_SIZE = withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
-            "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size.");
+    public static final ConfigKey<Long> ENGINE_POLL_INTERVAL = declare(withDefault("engine.poll.interval.ms", DURATION_MS, "5", atLeast(1),
+            "How long a batch gathers events once the first has arrived (an idle engine sleeps until one does): 1 for the lowest latency; higher gives larger batches, which processors doing group work such as FamilyAggregateProcessor need to keep up."));
+    public static final ConfigKey<Integer> ENGINE_MAX_BATCH_SIZE = declare(withDefault("engine.max.batch.size", INT, "2048", atLeast(1),
+            "Maximum number of events handed over in one batch."));
+    public static final ConfigKey<Integer> ENGINE_MAX_QUEUE_SIZE = declare(withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
+            "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size."));
 
-    public static final ConfigKey SHUTDOWN_TIMEOUT = withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
-            "How long a stop waits for the event in progress and the final offset flush.");
+    public static final ConfigKey<Long> SHUTDOWN_TIMEOUT = declare(withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
+            "How long a stop waits for the event in progress and the final offset flush."));
 
-    public static final ConfigKey JMX_REMOTE_PORT = withDefault("jmx.remote.port", INT, "0", between(0, 65535),
-            "TCP port of a remote JMX connector (RMI registry and objects) for cdc-runner status and JMX consoles; 0 means none (local attach only).");
-    public static final ConfigKey JMX_REMOTE_HOST = withDefault("jmx.remote.host", STRING, "127.0.0.1", any(),
-            "Address the remote JMX connector listens on; the default accepts local connections only.");
-    public static final ConfigKey JMX_REMOTE_PASSWORD_FILE = optional("jmx.remote.password.file", PATH, any(),
-            "JMX password file (one 'user password' per line, readable by the daemon's user only); required when jmx.remote.port is set.");
-    public static final ConfigKey JMX_REMOTE_ACCESS_FILE = optional("jmx.remote.access.file", PATH, any(),
-            "JMX access file ('user readonly' or 'user readwrite' per line, owner-only): readwrite users may pause and resume; unset means every user is read-only.");
-    public static final ConfigKey JMX_REMOTE_SSL = withDefault("jmx.remote.ssl", BOOLEAN, "false", any(),
-            "Serve remote JMX over TLS, with the key store given by the javax.net.ssl.keyStore system properties; required when jmx.remote.host is not a loopback address.");
+    public static final ConfigKey<Integer> JMX_REMOTE_PORT = declare(withDefault("jmx.remote.port", INT, "0", between(0, 65535),
+            "TCP port of a remote JMX connector (RMI registry and objects) for cdc-runner status and JMX consoles; 0 means none (local attach only)."));
+    public static final ConfigKey<String> JMX_REMOTE_HOST = declare(withDefault("jmx.remote.host", STRING, "127.0.0.1", any(),
+            "Address the remote JMX connector listens on; the default accepts local connections only."));
+    public static final ConfigKey<Path> JMX_REMOTE_PASSWORD_FILE = declare(optional("jmx.remote.password.file", PATH, any(),
+            "JMX password file (one 'user password' per line, readable by the daemon's user only); required when jmx.remote.port is set."));
+    public static final ConfigKey<Path> JMX_REMOTE_ACCESS_FILE = declare(optional("jmx.remote.access.file", PATH, any(),
+            "JMX access file ('user readonly' or 'user readwrite' per line, owner-only): readwrite users may pause and resume; unset means every user is read-only."));
+    public static final ConfigKey<Boolean> JMX_REMOTE_SSL = declare(withDefault("jmx.remote.ssl", BOOLEAN, "false", any(),
+            "Serve remote JMX over TLS, with the key store given by the javax.net.ssl.keyStore system properties; required when jmx.remote.host is not a loopback address."));
     // @formatter:on
 
     /** All declared keys, in documentation order. */
-    public static final List<ConfigKey> ALL = List.of(
-            PIPELINE_NAME,
-            SOURCE_HOST, SOURCE_PORT, SOURCE_USER, SOURCE_PASSWORD, SOURCE_PASSWORD_FILE, SOURCE_FLAVOR,
-            SOURCE_SERVER_ID, SOURCE_TABLES, SOURCE_DATABASES, SOURCE_OPERATIONS, SOURCE_SSL_MODE, SOURCE_SSL_TRUSTSTORE,
-            SOURCE_SSL_TRUSTSTORE_PASSWORD, SOURCE_SSL_KEYSTORE, SOURCE_SSL_KEYSTORE_PASSWORD, SOURCE_START,
-            SOURCE_CONNECT_TIMEOUT, SOURCE_CONNECT_RETRY_MAX_BACKOFF, SOURCE_DOWN_UNHEALTHY_AFTER, SOURCE_RECOVERY,
-            STATE_DIR, STATE_OFFSET_FLUSH_INTERVAL,
-            PROCESSOR_CLASS, PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD,
-            PROCESSOR_JDBC_POOL_SIZE, PROCESSOR_READ_URL, PROCESSOR_READ_USER, PROCESSOR_READ_PASSWORD,
-            PROCESSOR_READ_VISIBILITY, PROCESSOR_READ_VISIBILITY_TIMEOUT, PROCESSOR_THREADS, PROCESSOR_ORDERING_COLUMN, PROCESSOR_RETRY_MAX_ATTEMPTS,
-            PROCESSOR_RETRY_INITIAL_BACKOFF, PROCESSOR_RETRY_MAX_BACKOFF, PROCESSOR_ON_FAILURE, PROCESSOR_LEDGER_TABLE,
-            DEADLETTER_STORE, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD, DEADLETTER_JDBC_TABLE,
-            ENGINE_POLL_INTERVAL, ENGINE_MAX_BATCH_SIZE, ENGINE_MAX_QUEUE_SIZE,
-            SHUTDOWN_TIMEOUT,
-            JMX_REMOTE_PORT, JMX_REMOTE_HOST, JMX_REMOTE_PASSWORD_FILE, JMX_REMOTE_ACCESS_FILE, JMX_REMOTE_SSL);
+    public static final List<ConfigKey<?>> ALL = List.copyOf(DECLARED);
 
-    private static final Map<String, ConfigKey> BY_NAME =
+    private static final Map<String, ConfigKey<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
 
     private RunnerKeys() {
     }
 
+    private static <T> ConfigKey<T> declare(ConfigKey<T> key) {
+        DECLARED.add(key);
+        return key;
+    }
+
     /** The declared key of that name. */
-    public static Optional<ConfigKey> find(String name) {
+    public static Optional<ConfigKey<?>> find(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }
 

@@ -36,6 +36,16 @@ public record SourceSettings(String host, int port, String user, Secret password
                              Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter,
                              SourceTls tls) {
 
+    /** {@code source.flavor}: the server family, or detect it when connecting. */
+    public enum FlavorChoice {
+        AUTO, MYSQL, MARIADB;
+
+        /** The flavor named, or empty for {@code auto}. */
+        public Optional<ServerFlavor> flavor() {
+            return this == AUTO ? Optional.empty() : Optional.of(ServerFlavor.valueOf(name()));
+        }
+    }
+
     /** What to do when the recorded binlog position is no longer on the server. */
     public enum Recovery {
         /** Stop, naming the missing position and the options. */

@@ -1,7 +1,6 @@
 package io.cdcrunner.config;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,13 +32,9 @@ public record SourceTls(Mode mode, Optional<Path> trustStore, Secret trustStoreP
         /** TLS with a certificate signed by a trusted CA that names {@code source.host}. */
         VERIFY_IDENTITY;
 
-        /** The key's spelling: {@code verify-ca}. */
+        /** As written in {@code source.ssl.mode}: {@code verify-ca}. */
         public String configValue() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        static Mode fromConfigValue(String value) {
-            return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+            return ConfigType.configName(this);
         }
 
         /** Whether the server's certificate is checked against a CA. */

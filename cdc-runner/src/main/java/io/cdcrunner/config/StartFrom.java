@@ -1,15 +1,9 @@
 package io.cdcrunner.config;
 
-import java.util.Locale;
-
 /** Where the first start of a pipeline begins; later starts always resume from the stored offset. */
 public enum StartFrom {
     /** Only changes committed after the first start are processed. */
     BINLOG_END,
     /** The rows already present are processed first (as inserts), then the changes after them. */
-    SNAPSHOT;
-
-    static StartFrom fromConfigValue(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
-    }
+    SNAPSHOT
 }

@@ -64,6 +64,12 @@ public interface Validator {
         return of(String.join(", ", values), value -> values.contains(lower(value)));
     }
 
+    /** A constant of {@code type} (what {@link ConfigType#enumOf} parses), described by its names in declaration order. */
+    static <E extends Enum<E>> Validator constantsOf(Class<E> type) {
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(ConfigType::configName).toList();
+        return of(String.join(", ", names), type::isInstance);
+    }
+
     /** A non-empty list whose every entry is (ignoring case) one of the allowed values. */
     static Validator nonEmptySubsetOf(String... allowed) {
         List<String> values = Arrays.asList(allowed);

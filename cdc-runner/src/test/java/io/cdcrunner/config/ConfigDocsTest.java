@@ -55,7 +55,7 @@ class ConfigDocsTest {
     void theSampleShowsEveryKeyWithItsDefaultAndVariable() {
         String sample = ConfigDocs.sampleProperties();
 
-        for (ConfigKey key : RunnerKeys.ALL) {
+        for (ConfigKey<?> key : RunnerKeys.ALL) {
             String line = (key.required() ? "" : "#") + key.name() + "=" + key.defaultText().orElse("");
             assertThat(sample).contains("\n" + line + "\n", "# Environment: " + key.envName() + "\n");
         }
@@ -81,9 +81,8 @@ class ConfigDocsTest {
         Files.writeString(readme, "# Title\n" + ReadmeReference.START + "\nold table\n" + ReadmeReference.END
                 + "\nmore\n");
 
-        int code = ConfigDocs.run(List.of("readme", readme.toString()), System.out, System.err);
+        ReadmeReference.update(readme);
 
-        assertThat(code).isZero();
         String text = Files.readString(readme);
         assertThat(text).isEqualTo("# Title\n" + ReadmeReference.START + "\n" + ConfigDocs.markdownTable()
                 + ReadmeReference.END + "\nmore\n");
@@ -95,19 +94,5 @@ class ConfigDocsTest {
         assertThat(ReadmeReference.section("# Title\n")).isEmpty();
         assertThatThrownBy(() -> ReadmeReference.withCurrentTable("# Title\n"))
                 .hasMessageContaining(ReadmeReference.START);
-    }
-
-    @Test
-    void theCommandWritesTheSampleAndRejectsUnknownArguments() throws IOException {
-        Path target = dir.resolve("out.properties");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        int written = ConfigDocs.run(List.of("sample", target.toString()), System.out, System.err);
-        int rejected = ConfigDocs.run(List.of("html"), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        assertThat(written).isZero();
-        assertThat(Files.readString(target)).isEqualTo(ConfigDocs.sampleProperties());
-        assertThat(rejected).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("usage: ConfigDocs sample");
     }
 }

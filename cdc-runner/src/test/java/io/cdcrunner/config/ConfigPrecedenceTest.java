@@ -84,7 +84,7 @@ class ConfigPrecedenceTest {
 
     @Test
     void everyDeclaredKeyHasAnEnvironmentVariableThatMapsBack() {
-        for (ConfigKey key : RunnerKeys.ALL) {
+        for (ConfigKey<?> key : RunnerKeys.ALL) {
             assertThat(ConfigLevels.keyForEnv(key.envName())).as(key.envName()).contains(key.name());
         }
         assertThat(RunnerKeys.SOURCE_PASSWORD.envName()).isEqualTo("CDC_SOURCE_PASSWORD");

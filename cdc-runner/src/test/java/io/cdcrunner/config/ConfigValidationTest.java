@@ -77,7 +77,7 @@ class ConfigValidationTest {
         assertThat(ConfigType.BOOLEAN.parse(" TRUE ")).isEqualTo(true);
         assertThat(ConfigType.BOOLEAN.parse("false")).isEqualTo(false);
         assertThatThrownBy(() -> ConfigType.BOOLEAN.parse("yes")).isInstanceOf(IllegalArgumentException.class);
-        ConfigKey key = ConfigKey.withDefault("engine.example", ConfigType.BOOLEAN, "true", Validator.any(), "x");
+        ConfigKey<Boolean> key = ConfigKey.withDefault("engine.example", ConfigType.BOOLEAN, "true", Validator.any(), "x");
         assertThat(key.expected()).isEqualTo("true or false");
     }
 

@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
+DEMO_JAR := demo/target/cdc-runner-demo.jar
 
 .PHONY: demo test bench build dist install mariadb test-tools packages clean config-docs
 
@@ -9,14 +10,14 @@ JAR := cdc-runner/target/cdc-runner.jar
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
 demo: build
 	@if $(MAKE) -s mariadb 2>/dev/null; then \
-	  java -jar $(JAR) demo --config config/demo.properties $(DEMO_ARGS); \
+	  java -jar $(DEMO_JAR) demo --config config/demo.properties $(DEMO_ARGS); \
 	elif docker info >/dev/null 2>&1; then \
 	  echo "No MariaDB server here: running the demo against MySQL 8.4 in Docker."; \
 	  docker rm -f cdc-runner-demo-mysql >/dev/null 2>&1; \
 	  docker run -d --name cdc-runner-demo-mysql -e MYSQL_ROOT_PASSWORD=demo-root -p 127.0.0.1:33306:3306 \
 	    mysql:8.4 --server-id=1 --log-bin=binlog --binlog-format=ROW --gtid-mode=ON --enforce-gtid-consistency=ON >/dev/null; \
 	  for i in $$(seq 1 60); do docker exec cdc-runner-demo-mysql mysqladmin --protocol=TCP -h127.0.0.1 -uroot -pdemo-root ping >/dev/null 2>&1 && break; sleep 2; done; \
-	  CDC_DEMO_ROOT_PASSWORD=demo-root java -jar $(JAR) demo --config config/demo.properties --db 127.0.0.1:33306 $(DEMO_ARGS); \
+	  CDC_DEMO_ROOT_PASSWORD=demo-root java -jar $(DEMO_JAR) demo --config config/demo.properties --db 127.0.0.1:33306 $(DEMO_ARGS); \
 	  status=$$?; docker rm -f cdc-runner-demo-mysql >/dev/null; exit $$status; \
 	else \
 	  echo "The demo needs a database: install the MariaDB server (sudo apt-get install mariadb-server)" >&2; \

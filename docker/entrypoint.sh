@@ -11,4 +11,8 @@ if [ "${CDC_JMX_REMOTE_PORT:-0}" != 0 ] && [ -z "${CDC_JMX_REMOTE_PASSWORD_FILE:
   fi
   export CDC_JMX_REMOTE_PASSWORD_FILE="$passwords"
 fi
+# The Compose demo's writer is not part of the daemon: it runs from the demo jar.
+if [ "${1:-}" = demo-writer ]; then
+  exec java -jar /opt/cdc-runner-demo/cdc-runner-demo.jar "$@"
+fi
 exec cdc-runner "$@"

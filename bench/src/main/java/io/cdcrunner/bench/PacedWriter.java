@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-import io.cdcrunner.demo.Pacer;
+import io.cdcrunner.load.Pacer;
 
 /**
  * Inserts single rows in autocommit at a fixed rate ({@link Pacer}) and notes when each COMMIT returned.

@@ -2,20 +2,17 @@ package io.cdcrunner.cli;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-import io.cdcrunner.demo.DemoCommand;
-import io.cdcrunner.demo.DemoWriterCommand;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code cdc-runner run|check|status|dlq|config-doc|demo|demo-writer}. */
+/** Entry point: {@code cdc-runner run|check|status|dlq|config-doc}. */
 @Command(name = "cdc-runner", mixinStandardHelpOptions = true, versionProvider = Version.class,
         // --help and --version on every command and subcommand too.
         scope = CommandLine.ScopeType.INHERIT,
         description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
                 + "read from the binlog by an embedded Debezium engine.",
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, DlqCommand.class,
-            ConfigDocCommand.class, DemoCommand.class, DemoWriterCommand.class},
+            ConfigDocCommand.class},
         exitCodeOnInvalidInput = ExitCodes.BAD_CONFIG,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

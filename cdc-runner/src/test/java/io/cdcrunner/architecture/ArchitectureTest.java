@@ -46,8 +46,7 @@ class ArchitectureTest {
                 .layer("Core").definedBy("io.cdcrunner.core..", "io.cdcrunner.delivery..", "io.cdcrunner.deadletter..",
                         "io.cdcrunner.visibility..", "io.cdcrunner.metrics..", "io.cdcrunner.pipeline..")
                 .layer("Sources").definedBy("io.cdcrunner.binlog..")
-                .layer("Commands").definedBy("io.cdcrunner.cli..", "io.cdcrunner.demo..", "io.cdcrunner.localdb..",
-                        "io.cdcrunner.baseline..")
+                .layer("Commands").definedBy("io.cdcrunner.cli..")
                 .whereLayer("Commands").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Sources").mayOnlyBeAccessedByLayers("Commands")
                 .whereLayer("Core").mayOnlyBeAccessedByLayers("Sources", "Commands")
@@ -57,8 +56,20 @@ class ArchitectureTest {
 
     @Test
     void onlyTheBinlogSourceSpeaksToTheEngine() {
-        noClasses().that().resideOutsideOfPackages("io.cdcrunner.binlog..", "io.cdcrunner.cli..", "io.cdcrunner.demo..")
+        noClasses().that().resideOutsideOfPackages("io.cdcrunner.binlog..", "io.cdcrunner.cli..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.debezium..", "org.apache.kafka.connect..")
+                .check(classes);
+    }
+
+    @Test
+    void theDaemonHoldsNoDevelopmentTooling() {
+        // The throwaway database, the load writers, the polling baseline and the demo live in devkit/ and demo/.
+        assertThat(classes.stream().filter(c -> c.getPackageName().matches("io\\.cdcrunner\\.(demo|localdb|load|baseline)(\\..*)?")
+                && c.getSource().map(source -> source.getUri().toString().contains("/cdc-runner/target/classes/")).orElse(false)))
+                .isEmpty();
+        noClasses().that().resideOutsideOfPackages("io.cdcrunner.localdb..", "io.cdcrunner.load..", "io.cdcrunner.baseline..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cdcrunner.localdb..", "io.cdcrunner.load..",
+                        "io.cdcrunner.baseline..", "io.cdcrunner.demo..")
                 .check(classes);
     }
 

@@ -11,7 +11,7 @@ class CliHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"run", "check", "status", "dlq", "dlq list", "dlq show", "dlq replay", "dlq purge",
-            "config-doc", "demo", "demo-writer"})
+            "config-doc"})
     void everyCommandTakesHelp(String command) {
         String[] words = (command + " --help").split(" ");
         CommandRun help = CommandRun.of(words);

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cdcrunner.demo.Pacer;
+import io.cdcrunner.load.Pacer;
 import io.cdcrunner.localdb.LocalMariaDb;
 
 /**

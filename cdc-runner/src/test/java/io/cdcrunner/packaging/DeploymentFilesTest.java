@@ -95,6 +95,21 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theImageBuildLoadsEveryModuleAndTheComposeWriterRunsFromTheDemoJar() throws Exception {
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        // Maven loads the whole reactor even for -pl: a module whose POM is not copied fails the build.
+        java.util.regex.Matcher modules = Pattern.compile("<module>([^<]+)</module>")
+                .matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (modules.find()) {
+            assertThat(dockerfile).as("the image build copies %s/pom.xml", modules.group(1))
+                    .contains("COPY " + modules.group(1) + "/pom.xml " + modules.group(1) + "/");
+        }
+        assertThat(dockerfile).contains("COPY --from=build /opt/cdc-runner-demo /opt/cdc-runner-demo");
+        assertThat(Files.readString(ROOT.resolve("docker/entrypoint.sh")))
+                .contains("if [ \"${1:-}\" = demo-writer ]; then", "java -jar /opt/cdc-runner-demo/cdc-runner-demo.jar");
+    }
+
+    @Test
     void theSystemdUnitRestartsOnFailureIsHardenedAndWaitsLongerThanTheShutdownTimeout() throws Exception {
         Map<String, List<String>> unit = unitSettings(Files.readString(ROOT.resolve("config/cdc-runner.service")));
         assertThat(unit.get("Restart")).containsExactly("on-failure");

@@ -28,7 +28,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.demo.Pacer;
+import io.cdcrunner.load.Pacer;
 import io.cdcrunner.testdb.TestDatabase;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;

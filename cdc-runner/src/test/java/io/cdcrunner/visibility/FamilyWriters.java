@@ -8,8 +8,8 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-import io.cdcrunner.demo.ConcurrentWriters;
-import io.cdcrunner.demo.Pacer;
+import io.cdcrunner.load.ConcurrentWriters;
+import io.cdcrunner.load.Pacer;
 
 /**
  * Concurrent writers inserting single-row transactions into {@code families} families at a paced total

@@ -34,7 +34,7 @@ import io.cdcrunner.cli.CdcRunner;
 import io.cdcrunner.cli.ExitCodes;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.demo.DemoWriter;
+import io.cdcrunner.load.DemoWriter;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;

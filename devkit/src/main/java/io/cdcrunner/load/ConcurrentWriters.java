@@ -1,4 +1,4 @@
-package io.cdcrunner.demo;
+package io.cdcrunner.load;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cdcrunner.cli;
+package io.cdcrunner.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalMariaDb;
 
-/** {@code cdc-runner demo-writer}, the writer of the Docker Compose demo, against a real database. */
+/** {@code demo-writer}, the writer of the Docker Compose demo, against a real database. */
 class DemoWriterCommandTest {
 
     @TempDir
@@ -24,7 +24,7 @@ class DemoWriterCommandTest {
             db.execute("CREATE DATABASE shop", "CREATE USER 'writer'@'%' IDENTIFIED BY 'w-secret'",
                     "GRANT SELECT, INSERT, CREATE ON shop.* TO 'writer'@'%'");
             Path password = Files.writeString(temp.resolve("password"), "w-secret\n");
-            int code = CdcRunner.execute("demo-writer", "--jdbc-url", db.jdbcUrl("shop"), "--user", "writer",
+            int code = DemoMain.execute("demo-writer", "--jdbc-url", db.jdbcUrl("shop"), "--user", "writer",
                     "--password-file", password.toString(), "--create-table", "--rows", "40", "--rate", "400",
                     "--writers", "2", "--families", "5");
             assertThat(code).isZero();

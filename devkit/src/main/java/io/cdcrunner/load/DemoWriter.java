@@ -1,4 +1,4 @@
-package io.cdcrunner.demo;
+package io.cdcrunner.load;
 
 import java.math.BigDecimal;
 import java.sql.Connection;

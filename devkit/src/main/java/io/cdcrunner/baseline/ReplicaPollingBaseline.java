@@ -16,8 +16,8 @@ import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
-import io.cdcrunner.demo.ConcurrentWriters;
-import io.cdcrunner.demo.Pacer;
+import io.cdcrunner.load.ConcurrentWriters;
+import io.cdcrunner.load.Pacer;
 
 /**
  * The approach cdc-runner replaces, kept as a baseline to measure against (not a product feature): the

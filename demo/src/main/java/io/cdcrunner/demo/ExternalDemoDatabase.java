@@ -1,5 +1,6 @@
 package io.cdcrunner.demo;
 
+import io.cdcrunner.load.DemoWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.cdcrunner.demo;
 
+import io.cdcrunner.load.DemoWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,6 +14,7 @@ import org.HdrHistogram.Histogram;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.load.DemoWriter;
 import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;

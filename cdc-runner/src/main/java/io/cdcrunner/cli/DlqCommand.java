@@ -18,7 +18,7 @@ import io.cdcrunner.binlog.SourceRecordJson;
 import io.cdcrunner.deadletter.DeadLetterStore;
 import io.cdcrunner.deadletter.DeadLetterStoreException;
 import io.cdcrunner.deadletter.DeadLetterStores;
-import io.cdcrunner.delivery.Outcome;
+import io.cdcrunner.delivery.EventResult;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.pipeline.ProcessingStack;
 import picocli.CommandLine.Command;
@@ -212,7 +212,7 @@ final class DlqCommand implements Callable<Integer> {
             for (DeadLetter letter : letters) {
                 DeadLetterReplay.Result result = replay.replay(letter);
                 if (result.succeeded()) {
-                    System.out.println("OK      " + letter.id() + (result.outcome() == Outcome.DUPLICATE
+                    System.out.println("OK      " + letter.id() + (result.outcome() == EventResult.DUPLICATE
                             ? "  (already applied: found in the ledger, not applied again)" : ""));
                 } else {
                     failed++;

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.cdcrunner.delivery.EventDelivery;
-import io.cdcrunner.delivery.Outcome;
+import io.cdcrunner.delivery.EventResult;
 import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.processor.ChangeEvent;
 
@@ -41,7 +41,7 @@ public final class DeadLetterReplay {
     }
 
     /** What replaying one dead letter did. */
-    public record Result(DeadLetter letter, Outcome outcome, Exception error) {
+    public record Result(DeadLetter letter, EventResult outcome, Exception error) {
 
         /** True when the event's effect is in place and the letter was removed. */
         public boolean succeeded() {
@@ -57,7 +57,7 @@ public final class DeadLetterReplay {
      *                                  transactional processor (the ledger skips it)
      */
     public Result replay(DeadLetter letter) {
-        Outcome outcome;
+        EventResult outcome;
         try {
             ChangeEvent event = letter.isUnmapped() ? mapStoredRecord.apply(letter.sourceRecord()) : letter.event();
             barrier.reset();

@@ -53,10 +53,13 @@ public final class EventDelivery {
      *
      * @throws Exception whatever the processor (or the database) threw; nothing was committed then
      */
-    public Outcome deliver(ChangeEvent event) throws Exception {
+    /**
+     * @return {@link EventResult#PROCESSED}, or {@link EventResult#DUPLICATE} when the ledger already holds the event
+     */
+    public EventResult deliver(ChangeEvent event) throws Exception {
         if (transactional == null) {
             processor.process(event);
-            return Outcome.PROCESSED;
+            return EventResult.PROCESSED;
         }
         // The pool restores auto-commit when the connection is returned.
         try (Connection c = dataSource.getConnection()) {
@@ -64,11 +67,11 @@ public final class EventDelivery {
             try {
                 if (!ledger.record(c, event)) {
                     c.rollback();
-                    return Outcome.DUPLICATE;
+                    return EventResult.DUPLICATE;
                 }
                 transactional.process(event, c);
                 c.commit();
-                return Outcome.PROCESSED;
+                return EventResult.PROCESSED;
             } catch (Exception | Error e) {
                 rollbackQuietly(c, e);
                 throw e;

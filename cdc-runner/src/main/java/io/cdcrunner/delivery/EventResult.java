@@ -21,9 +21,9 @@ public record EventResult(Status status, Throwable error) {
         ABANDONED
     }
 
-    static final EventResult PROCESSED = new EventResult(Status.PROCESSED, null);
-    static final EventResult DUPLICATE = new EventResult(Status.DUPLICATE, null);
-    static final EventResult ABANDONED = new EventResult(Status.ABANDONED, null);
+    public static final EventResult PROCESSED = new EventResult(Status.PROCESSED, null);
+    public static final EventResult DUPLICATE = new EventResult(Status.DUPLICATE, null);
+    public static final EventResult ABANDONED = new EventResult(Status.ABANDONED, null);
 
     /** True when the recorded position may pass this event. */
     public boolean finished() {

@@ -62,13 +62,13 @@ public final class RetryingDelivery {
         return retry(event, firstAttempt);
     }
 
-    private EventResult succeeded(Outcome outcome) {
-        if (outcome == Outcome.DUPLICATE) {
+    private EventResult succeeded(EventResult result) {
+        if (result.status() == EventResult.Status.DUPLICATE) {
             counters.onDuplicate();
-            return EventResult.DUPLICATE;
+        } else {
+            counters.onProcessed();
         }
-        counters.onProcessed();
-        return EventResult.PROCESSED;
+        return result;
     }
 
     private EventResult retry(ChangeEvent event, Throwable firstAttempt) {
@@ -76,14 +76,14 @@ public final class RetryingDelivery {
         AtomicReference<Instant> firstFailure = new AtomicReference<>();
         AtomicBoolean replayFirst = new AtomicBoolean(true);
         try {
-            Outcome outcome = executor(event, eventFailures, firstFailure).get(() -> {
+            EventResult result = executor(event, eventFailures, firstFailure).get(() -> {
                 if (replayFirst.getAndSet(false)) {
                     throw firstAttempt;
                 }
                 barrier.ensureVisible(event);
                 return delivery.deliver(event);
             });
-            return succeeded(outcome);
+            return succeeded(result);
         } catch (RuntimeException e) {
             // Failsafe rethrows unchecked failures as they are and wraps checked ones.
             Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
@@ -98,9 +98,9 @@ public final class RetryingDelivery {
         }
     }
 
-    private FailsafeExecutor<Outcome> executor(ChangeEvent event, AtomicInteger eventFailures,
+    private FailsafeExecutor<EventResult> executor(ChangeEvent event, AtomicInteger eventFailures,
                                                AtomicReference<Instant> firstFailure) {
-        RetryPolicy<Outcome> connectionLost = RetryPolicy.<Outcome>builder()
+        RetryPolicy<EventResult> connectionLost = RetryPolicy.<EventResult>builder()
                 .handleIf(FailureClassifier::isConnectionFailure)
                 .withMaxRetries(-1)
                 .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
@@ -115,7 +115,7 @@ public final class RetryingDelivery {
                     }
                 })
                 .build();
-        RetryPolicy<Outcome> eventFailed = RetryPolicy.<Outcome>builder()
+        RetryPolicy<EventResult> eventFailed = RetryPolicy.<EventResult>builder()
                 .handleIf(error -> !FailureClassifier.isConnectionFailure(error))
                 .abortIf((result, error) -> error != null && FailureClassifier.isNonRetryable(error))
                 .abortIf((result, error) -> stopping.getAsBoolean())

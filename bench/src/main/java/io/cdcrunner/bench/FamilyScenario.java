@@ -14,12 +14,17 @@ import io.cdcrunner.source.ServerInfo.BinlogPosition;
 
 /**
  * Scenario 3: the built-in {@link FamilyAggregateProcessor} draining a backlog with 1, 2 and 4 lanes (ordered
- * by the family column). Each run starts from the same position and writes its own summary table, which is
+ * by the family column), on the per-family path (its contract: one computation per family per batch) and, for
+ * comparison in the same run, on the per-event path ({@link PerEventFamilyProcessor}). Each run starts from the same position and writes its own summary table, which is
  * then checked against the family table.
  */
 final class FamilyScenario {
 
     private static final int ROWS_PER_TRANSACTION = 100;
+    /** The per-key contract (one computation per family per batch), and the per-event path it replaces. */
+    static final String PER_FAMILY = "per-family";
+    static final String PER_EVENT = "per-event";
+    private static final List<String> PATHS = List.of(PER_EVENT, PER_FAMILY);
 
     private final Bench bench;
     private final EngineTuning tuning;
@@ -40,25 +45,30 @@ final class FamilyScenario {
         scenarioSizes.put("lanes", sizes.familyLanes());
         scenarioSizes.put("engine", tuning.describe());
         List<Map<String, Object>> plan = new ArrayList<>();
-        for (int lanes : sizes.familyLanes()) {
-            plan.add(args(lanes, start));
+        for (String path : PATHS) {
+            for (int lanes : sizes.familyLanes()) {
+                plan.add(args(path, lanes, start));
+            }
         }
-        Map<String, Object> scenario = bench.begin("3. FamilyAggregateProcessor: drain a backlog with 1, 2, 4 lanes",
+        Map<String, Object> scenario = bench.begin("3. FamilyAggregateProcessor: drain a backlog with 1, 2, 4 lanes,"
+                        + " per event and per family",
                 scenarioSizes, plan.stream().map(a -> ChildJvm.describe(DrainRun.class, List.of(), a)).toList());
         List<Map<String, Object>> runs = new ArrayList<>();
-        TextTable table = new TextTable("lanes", "rows", "start-up s", "total s", "events/s incl. start-up",
+        TextTable table = new TextTable("path", "lanes", "rows", "start-up s", "total s", "events/s incl. start-up",
                 "events/s drain", "summary rows / rows counted");
         for (Map<String, Object> args : plan) {
             int lanes = (Integer) args.get("daemon.processor.threads");
-            bench.out.printf("  draining with %d lane(s) ...%n", lanes);
-            Map<String, Object> result = bench.runChild("family-" + lanes, DrainRun.class, List.of(), args,
+            String path = (String) args.get("path");
+            bench.out.printf("  draining %s with %d lane(s) ...%n", path, lanes);
+            Map<String, Object> result = bench.runChild(args.get("name").toString(), DrainRun.class, List.of(), args,
                     Duration.ofMinutes(4));
             Map<String, Object> run = new LinkedHashMap<>();
+            run.put("path", path);
             run.put("lanes", lanes);
             run.putAll(result);
-            run.put("summary_check", check("bench.family_summary_" + lanes));
+            run.put("summary_check", check(args.get("daemon.processor.family.summary.table").toString()));
             runs.add(run);
-            table.row(lanes, result.get("rows"), result.get("startup_s"), result.get("total_s"),
+            table.row(path, lanes, result.get("rows"), result.get("startup_s"), result.get("total_s"),
                     result.get("events_per_s_incl_startup"), result.get("events_per_s_drain"), run.get("summary_check"));
         }
         scenario.put("runs", runs);
@@ -75,8 +85,8 @@ final class FamilyScenario {
         }
     }
 
-    private Map<String, Object> args(int lanes, BinlogPosition start) throws java.io.IOException {
-        String name = "family-" + lanes;
+    private Map<String, Object> args(String path, int lanes, BinlogPosition start) throws java.io.IOException {
+        String name = "family-" + path + "-" + lanes;
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("mode", "cdc");
         args.put("name", name);
@@ -89,12 +99,14 @@ final class FamilyScenario {
         args.put("server.id", bench.nextServerId());
         args.put("timeout.s", 220);
         args.putAll(tuning.toArgs());
-        args.put("daemon.processor.class", FamilyAggregateProcessor.class.getName());
+        args.put("path", path);
+        args.put("daemon.processor.class", path.equals(PER_FAMILY) ? FamilyAggregateProcessor.class.getName()
+                : PerEventFamilyProcessor.class.getName());
         args.put("daemon.processor.family.table", "bench.orders");
         args.put("daemon.processor.family.column", "customer_id");
         args.put("daemon.processor.family.value.column", "amount");
         args.put("daemon.processor.family.id.column", "id");
-        args.put("daemon.processor.family.summary.table", "bench.family_summary_" + lanes);
+        args.put("daemon.processor.family.summary.table", "bench.family_summary_" + path.replace('-', '_') + "_" + lanes);
         args.put("daemon.processor.threads", lanes);
         args.put("daemon.processor.ordering.column", "customer_id");
         args.put("daemon.processor.jdbc.pool.size", Math.max(4, lanes));

@@ -2,11 +2,16 @@ package io.cdcrunner.delivery;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.EventProcessor;
+import io.cdcrunner.processor.GroupProcessor;
+import io.cdcrunner.processor.TransactionalGroupProcessor;
 import io.cdcrunner.processor.TransactionalProcessor;
 
 /**
@@ -18,12 +23,16 @@ public final class EventDelivery {
 
     private final EventProcessor processor;
     private final TransactionalProcessor transactional;
+    private final GroupProcessor groups;
+    private final TransactionalGroupProcessor transactionalGroups;
     private final DataSource dataSource;
     private final Ledger ledger;
 
     public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger) {
         this.processor = processor;
         this.transactional = processor instanceof TransactionalProcessor t ? t : null;
+        this.groups = processor instanceof GroupProcessor g ? g : null;
+        this.transactionalGroups = processor instanceof TransactionalGroupProcessor g ? g : null;
         this.dataSource = dataSource;
         this.ledger = ledger;
     }
@@ -31,6 +40,11 @@ public final class EventDelivery {
     /** True when the processor's writes are deduplicated through the ledger. */
     public boolean isTransactional() {
         return transactional != null;
+    }
+
+    /** True when the processor takes an ordering key's events of a batch at once ({@link #deliverGroup}). */
+    public boolean takesGroups() {
+        return groups != null || transactionalGroups != null;
     }
 
     /** Prepares the ledger table when the processor needs it. */
@@ -72,6 +86,42 @@ public final class EventDelivery {
                 transactional.process(event, c);
                 c.commit();
                 return EventResult.PROCESSED;
+            } catch (Exception | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Delivers the events of one ordering key at once, to a processor that {@link #takesGroups()}. A transactional
+     * one gets the events the ledger does not hold yet, in one transaction with their ledger rows (none at all when
+     * it holds every one).
+     *
+     * @return one result per event, index for index: {@link EventResult#DUPLICATE} for the events the ledger held,
+     *         {@link EventResult#PROCESSED} for the others
+     * @throws Exception whatever the processor (or the database) threw; nothing of the group was committed then
+     */
+    public List<EventResult> deliverGroup(List<ChangeEvent> events) throws Exception {
+        if (transactionalGroups == null) {
+            groups.processGroup(events);
+            return java.util.Collections.nCopies(events.size(), EventResult.PROCESSED);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<ChangeEvent> fresh = ledger.recordNew(c, events);
+                if (!fresh.isEmpty()) {
+                    transactionalGroups.processGroup(fresh, c);
+                }
+                c.commit();
+                Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                applied.addAll(fresh);
+                List<EventResult> results = new ArrayList<>(events.size());
+                for (ChangeEvent event : events) {
+                    results.add(applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE);
+                }
+                return results;
             } catch (Exception | Error e) {
                 rollbackQuietly(c, e);
                 throw e;

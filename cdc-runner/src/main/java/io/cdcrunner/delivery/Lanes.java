@@ -2,7 +2,9 @@ package io.cdcrunner.delivery;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -85,6 +87,10 @@ public final class Lanes implements EventRuns, AutoCloseable {
     }
 
     private void runLane(List<ChangeEvent> events, List<Integer> indexes, EventResult[] results, AtomicBoolean halted) {
+        if (delivery.takesGroups()) {
+            runGroups(events, indexes, results, halted);
+            return;
+        }
         boolean stop = false;
         for (int index : indexes) {
             if (stop || halted.get() || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
@@ -103,6 +109,43 @@ public final class Lanes implements EventRuns, AutoCloseable {
                     halted.set(true);
                 }
                 stop = true;
+            }
+        }
+    }
+
+    /**
+     * A lane of a processor that takes groups: its events by ordering key, each key's in commit order, one group per
+     * key, the groups in the order of their first events. Keys are independent, so a later key's group may run
+     * before an earlier event of another key; the caller records only the batch's contiguous finished prefix.
+     */
+    private void runGroups(List<ChangeEvent> events, List<Integer> indexes, EventResult[] results, AtomicBoolean halted) {
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+        for (int index : indexes) {
+            byKey.computeIfAbsent(orderingKey.of(events.get(index)), key -> new ArrayList<>()).add(index);
+        }
+        boolean stop = false;
+        for (List<Integer> group : byKey.values()) {
+            if (stop || halted.get() || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                group.forEach(index -> results[index] = EventResult.ABANDONED);
+                stop = true;
+                continue;
+            }
+            List<ChangeEvent> groupEvents = new ArrayList<>(group.size());
+            group.forEach(index -> groupEvents.add(events.get(index)));
+            long began = System.nanoTime();
+            List<EventResult> groupResults = delivery.deliverGroup(groupEvents);
+            long ended = System.nanoTime();
+            for (int i = 0; i < group.size(); i++) {
+                EventResult result = groupResults.get(i);
+                results[group.get(i)] = result;
+                if (result.status() == EventResult.Status.PROCESSED || result.status() == EventResult.Status.DUPLICATE) {
+                    listener.processed(groupEvents.get(i), began, ended);
+                } else if (!result.finished()) {
+                    if (result.status() == EventResult.Status.HALTED) {
+                        halted.set(true);
+                    }
+                    stop = true;
+                }
             }
         }
     }

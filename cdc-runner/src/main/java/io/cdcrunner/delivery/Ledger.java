@@ -2,9 +2,14 @@ package io.cdcrunner.delivery;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -16,6 +21,9 @@ import io.cdcrunner.processor.ChangeEvent;
  * or roll back together.
  */
 public final class Ledger {
+
+    /** Events per statement of {@link #recordNew}: 4 parameters each, far below the server's 65,535. */
+    private static final int ROWS_PER_INSERT = 1000;
 
     private final String table;
     private final String pipeline;
@@ -59,6 +67,67 @@ public final class Ledger {
         } catch (SQLIntegrityConstraintViolationException duplicate) {
             return false;
         }
+    }
+
+    /**
+     * Records the events of a group in {@code transaction} that are not recorded yet: one query finds those that
+     * are, one multi-row insert (per {@value #ROWS_PER_INSERT} events) records the others.
+     *
+     * @return the events not recorded before, in their order (a redelivery's committed events left out)
+     */
+    public List<ChangeEvent> recordNew(Connection transaction, List<ChangeEvent> events) throws SQLException {
+        Set<String> recorded = recordedAmong(transaction, events);
+        List<ChangeEvent> fresh = new ArrayList<>(events.size());
+        Set<String> seen = new HashSet<>();
+        for (ChangeEvent event : events) {
+            // An id twice in one group (a snapshot row read twice) is one event.
+            if (!recorded.contains(event.eventId()) && seen.add(event.eventId())) {
+                fresh.add(event);
+            }
+        }
+        for (int from = 0; from < fresh.size(); from += ROWS_PER_INSERT) {
+            List<ChangeEvent> chunk = fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_INSERT));
+            StringBuilder insert = new StringBuilder("INSERT INTO ").append(table)
+                    .append(" (pipeline, event_id, binlog_file, binlog_pos) VALUES ");
+            for (int i = 0; i < chunk.size(); i++) {
+                insert.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+            }
+            try (PreparedStatement statement = transaction.prepareStatement(insert.toString())) {
+                int parameter = 1;
+                for (ChangeEvent event : chunk) {
+                    statement.setString(parameter++, pipeline);
+                    statement.setString(parameter++, event.eventId());
+                    statement.setString(parameter++, event.position().binlogFile());
+                    statement.setLong(parameter++, event.position().binlogPosition());
+                }
+                statement.executeUpdate();
+            }
+        }
+        return fresh;
+    }
+
+    private Set<String> recordedAmong(Connection transaction, List<ChangeEvent> events) throws SQLException {
+        Set<String> recorded = new HashSet<>();
+        for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
+            List<ChangeEvent> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_INSERT));
+            StringBuilder query = new StringBuilder("SELECT event_id FROM ").append(table)
+                    .append(" WHERE pipeline = ? AND event_id IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                query.append(i == 0 ? "?" : ", ?");
+            }
+            try (PreparedStatement select = transaction.prepareStatement(query.append(')').toString())) {
+                select.setString(1, pipeline);
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setString(i + 2, chunk.get(i).eventId());
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        recorded.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        return recorded;
     }
 
     /**

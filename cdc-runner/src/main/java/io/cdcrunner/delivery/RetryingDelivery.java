@@ -1,6 +1,8 @@
 package io.cdcrunner.delivery;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,6 +44,11 @@ public final class RetryingDelivery {
         this.stopping = stopping;
     }
 
+    /** True when the processor takes an ordering key's events of a batch at once ({@link #deliverGroup}). */
+    boolean takesGroups() {
+        return delivery.takesGroups();
+    }
+
     /** Lets the visibility barrier learn the batch's positions before its events run. */
     void prepareBatch(java.util.List<ChangeEvent> batch) {
         barrier.prepareBatch(batch);
@@ -62,6 +69,70 @@ public final class RetryingDelivery {
         return retry(event, firstAttempt);
     }
 
+    /**
+     * Processes one ordering key's events of a batch as a unit, for a processor that takes groups: one wait of the
+     * read barrier (for the group's last event, which covers the others), then the group; on failure the group is
+     * retried as a unit, and after the last attempt each of its events is dead-lettered (or the pipeline halts).
+     *
+     * @return one result per event, index for index
+     */
+    public List<EventResult> deliverGroup(List<ChangeEvent> group) {
+        ChangeEvent last = group.get(group.size() - 1);
+        Throwable firstAttempt;
+        try {
+            barrier.ensureVisible(last);
+            return succeeded(delivery.deliverGroup(group));
+        } catch (Throwable t) {
+            firstAttempt = t;
+        }
+        GroupName name = new GroupName(group);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicReference<Instant> firstFailure = new AtomicReference<>();
+        AtomicBoolean replayFirst = new AtomicBoolean(true);
+        try {
+            List<EventResult> results = this.<List<EventResult>>executor(name, failures, firstFailure).get(() -> {
+                if (replayFirst.getAndSet(false)) {
+                    throw firstAttempt;
+                }
+                barrier.ensureVisible(last);
+                return delivery.deliverGroup(group);
+            });
+            return succeeded(results);
+        } catch (RuntimeException e) {
+            Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
+            if (error instanceof InterruptedException || stopping.getAsBoolean()) {
+                if (error instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return java.util.Collections.nCopies(group.size(), EventResult.ABANDONED);
+            }
+            List<EventResult> results = new ArrayList<>(group.size());
+            for (ChangeEvent event : group) {
+                EventResult result = results.isEmpty() || results.get(results.size() - 1).finished()
+                        ? giveUp(event, error, Math.max(1, failures.get()), firstFailure.get())
+                        : new EventResult(EventResult.Status.HALTED, error);
+                results.add(result);
+            }
+            return results;
+        }
+    }
+
+    /** How the log names a group: its first event and how many follow. */
+    private record GroupName(List<ChangeEvent> group) {
+        @Override
+        public String toString() {
+            return group.size() == 1 ? group.get(0).toString()
+                    : "the group of " + group.size() + " events from " + group.get(0);
+        }
+    }
+
+    private List<EventResult> succeeded(List<EventResult> results) {
+        for (EventResult result : results) {
+            succeeded(result);
+        }
+        return results;
+    }
+
     private EventResult succeeded(EventResult result) {
         if (result.status() == EventResult.Status.DUPLICATE) {
             counters.onDuplicate();
@@ -76,7 +147,7 @@ public final class RetryingDelivery {
         AtomicReference<Instant> firstFailure = new AtomicReference<>();
         AtomicBoolean replayFirst = new AtomicBoolean(true);
         try {
-            EventResult result = executor(event, eventFailures, firstFailure).get(() -> {
+            EventResult result = this.<EventResult>executor(event, eventFailures, firstFailure).get(() -> {
                 if (replayFirst.getAndSet(false)) {
                     throw firstAttempt;
                 }
@@ -98,9 +169,10 @@ public final class RetryingDelivery {
         }
     }
 
-    private FailsafeExecutor<EventResult> executor(ChangeEvent event, AtomicInteger eventFailures,
-                                               AtomicReference<Instant> firstFailure) {
-        RetryPolicy<EventResult> connectionLost = RetryPolicy.<EventResult>builder()
+    /** @param what the event, or the group, as the log lines name it */
+    private <R> FailsafeExecutor<R> executor(Object what, AtomicInteger eventFailures,
+                                             AtomicReference<Instant> firstFailure) {
+        RetryPolicy<R> connectionLost = RetryPolicy.<R>builder()
                 .handleIf(FailureClassifier::isConnectionFailure)
                 .withMaxRetries(-1)
                 .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
@@ -111,11 +183,11 @@ public final class RetryingDelivery {
                     counters.onRetry();
                     if (e.getAttemptCount() == 1 || e.getAttemptCount() % 10 == 0) {
                         log.warn("database unreachable while processing {} ({}); retrying until it is back "
-                                + "(attempt {})", event, e.getLastException().getMessage(), e.getAttemptCount());
+                                + "(attempt {})", what, e.getLastException().getMessage(), e.getAttemptCount());
                     }
                 })
                 .build();
-        RetryPolicy<EventResult> eventFailed = RetryPolicy.<EventResult>builder()
+        RetryPolicy<R> eventFailed = RetryPolicy.<R>builder()
                 .handleIf(error -> !FailureClassifier.isConnectionFailure(error))
                 .abortIf((result, error) -> error != null && FailureClassifier.isNonRetryable(error))
                 .abortIf((result, error) -> stopping.getAsBoolean())
@@ -130,7 +202,7 @@ public final class RetryingDelivery {
                 })
                 .onRetry(e -> {
                     counters.onRetry();
-                    log.warn("processing {} failed (attempt {} of {}): {}; retrying", event, e.getAttemptCount(),
+                    log.warn("processing {} failed (attempt {} of {}): {}; retrying", what, e.getAttemptCount(),
                             settings.maxAttempts(), String.valueOf(e.getLastException()));
                 })
                 .build();

@@ -190,4 +190,60 @@ class LanesTest {
                 .containsExactly(EventResult.Status.ABANDONED, EventResult.Status.ABANDONED);
         assertThat(deadLettered).isEmpty();
     }
+
+    /** A processor that takes groups and records each call's event ids; it fails the groups holding {@code failOn}. */
+    private static final class RecordingGroups implements io.cdcrunner.processor.GroupProcessor {
+        final List<List<Long>> calls = new CopyOnWriteArrayList<>();
+        final java.util.Set<Long> failOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void processGroup(List<ChangeEvent> events) {
+            List<Long> ids = events.stream().map(e -> e.row().getLong("id")).toList();
+            calls.add(ids);
+            if (ids.stream().anyMatch(failOn::contains)) {
+                throw new IllegalStateException("group " + ids + " failed");
+            }
+        }
+    }
+
+    @Test
+    void aGroupProcessorIsCalledOncePerKeyWithThatKeysEventsInCommitOrder() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        List<ChangeEvent> batch = List.of(event(1, 7, 0), event(2, 8, 0), event(3, 7, 0), event(4, 9, 0),
+                event(5, 8, 0), event(6, 7, 0));
+        List<EventResult> results = lanes(2, groups, 3, FailureMode.DEAD_LETTER, Optional.of("family")).process(batch);
+
+        assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(EventResult.Status.PROCESSED));
+        assertThat(groups.calls).containsExactlyInAnyOrder(List.of(1L, 3L, 6L), List.of(2L, 5L), List.of(4L));
+        assertThat(counters.processed()).isEqualTo(6);
+    }
+
+    @Test
+    void aFailingGroupIsRetriedAsAUnitThenEachOfItsEventsIsDeadLetteredAndTheOthersGoOn() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        groups.failOn.add(3L);
+        List<ChangeEvent> batch = List.of(event(1, 7, 0), event(2, 8, 0), event(3, 7, 0));
+        List<EventResult> results = lanes(1, groups, 3, FailureMode.DEAD_LETTER, Optional.of("family")).process(batch);
+
+        assertThat(results).extracting(EventResult::status).containsExactly(EventResult.Status.DEAD_LETTERED,
+                EventResult.Status.PROCESSED, EventResult.Status.DEAD_LETTERED);
+        // Three attempts of the family-7 group, each with both of its events; family 8 once.
+        assertThat(groups.calls).containsExactly(List.of(1L, 3L), List.of(1L, 3L), List.of(1L, 3L), List.of(2L));
+        assertThat(deadLettered).extracting(e -> e.row().getLong("id")).containsExactly(1L, 3L);
+        assertThat(deadLetterAttempts).containsEntry(event(1, 7, 0).eventId(), 3);
+    }
+
+    @Test
+    void aHaltedGroupHaltsEachOfItsEventsAndLeavesTheLanesLaterGroupsUnrun() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        groups.failOn.add(1L);
+        List<ChangeEvent> batch = List.of(event(1, 7, 0), event(2, 8, 0), event(3, 7, 0));
+        List<EventResult> results = lanes(1, groups, 2, FailureMode.HALT, Optional.of("family")).process(batch);
+
+        assertThat(results).extracting(EventResult::status).containsExactly(EventResult.Status.HALTED,
+                EventResult.Status.ABANDONED, EventResult.Status.HALTED);
+        assertThat(groups.calls).containsOnly(List.of(1L, 3L));
+        assertThat(deadLettered).isEmpty();
+    }
 }
+

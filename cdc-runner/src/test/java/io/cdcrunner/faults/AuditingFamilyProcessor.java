@@ -1,30 +1,28 @@
 package io.cdcrunner.faults;
 
 import java.sql.Connection;
+import java.util.List;
 
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.ProcessorContext;
-import io.cdcrunner.processor.TransactionalProcessor;
+import io.cdcrunner.processor.TransactionalGroupProcessor;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 
 /**
- * Fault-test processor: keeps the {@link FamilyAggregateProcessor} summaries of the event's family and counts
- * the row in an audit table ({@code processor.audit.table}), so a test can tell lost rows (no audit row)
- * from effects applied twice ({@code times > 1}).
+ * Fault-test processor: keeps the {@link FamilyAggregateProcessor} summaries of the events' families, a group of one
+ * ordering key's events at a time (with {@code processor.ordering.column} the family column: one family's rows of a
+ * batch), and counts each row in an audit table ({@code processor.audit.table}), so a test can tell lost rows (no
+ * audit row) from effects applied twice ({@code times > 1}).
  *
  * <p>Options: every {@code processor.family.*} key of {@link FamilyAggregateProcessor}, and
  * {@code processor.audit.table} ({@code db.table} with columns {@code row_id BIGINT PRIMARY KEY, times INT}).
  *
- * <p>The audit write runs in the daemon's transaction, so the ledger makes it effectively once. The family
- * summary runs in that transaction too when {@link FamilyAggregateProcessor} is a {@link TransactionalProcessor};
- * until it is, it runs through its {@code process(event)} in its own transactions, which is still exact since
- * each family is recomputed from all of its rows (a redelivery changes nothing).
+ * <p>The summary and the audit writes run in the daemon's transaction for the group, with the group's ledger rows,
+ * so the ledger makes both effectively once.
  */
-public class AuditingFamilyProcessor implements TransactionalProcessor {
+public class AuditingFamilyProcessor implements TransactionalGroupProcessor {
 
-    // Typed as the interface: FamilyAggregateProcessor is final, and may or may not be transactional yet.
-    private EventProcessor family;
+    private FamilyAggregateProcessor family;
     private AuditTable audit;
 
     public AuditingFamilyProcessor() {
@@ -41,13 +39,11 @@ public class AuditingFamilyProcessor implements TransactionalProcessor {
     }
 
     @Override
-    public void process(ChangeEvent event, Connection transaction) throws Exception {
-        if (family instanceof TransactionalProcessor transactional) {
-            transactional.process(event, transaction);
-        } else {
-            family.process(event);
+    public void processGroup(List<ChangeEvent> events, Connection transaction) throws Exception {
+        family.processGroup(events, transaction);
+        for (ChangeEvent event : events) {
+            audit.record(transaction, event.row().getLong("id"));
         }
-        audit.record(transaction, event.row().getLong("id"));
     }
 
     @Override

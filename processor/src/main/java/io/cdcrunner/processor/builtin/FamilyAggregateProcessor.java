@@ -25,7 +25,7 @@ import io.cdcrunner.processor.NonRetryableException;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorContext;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.TransactionalProcessor;
+import io.cdcrunner.processor.TransactionalGroupProcessor;
 
 /**
  * Keeps one summary row per family of rows up to date: whenever a row of the family table is inserted,
@@ -49,8 +49,9 @@ import io.cdcrunner.processor.TransactionalProcessor;
  * column: sums of FLOAT/DOUBLE depend on summation order and are not exact.
  *
  * <h2>Effectively once, and concurrency</h2>
- * It is a {@link TransactionalProcessor}: the daemon runs each event in one transaction together with the
- * event's ledger entry, so a redelivered event is skipped. In that transaction the processor first locks
+ * It is a {@link TransactionalGroupProcessor}: the daemon runs each ordering key's events of a batch in one
+ * transaction together with their ledger entries, so a redelivered event is skipped, and a family is computed once
+ * per group however many of its rows the group holds. In that transaction the processor first locks
  * the family's summary row (creating it if missing) and only then reads the family, so computations of one
  * family run one after the other even when several lanes process its rows (events are ordered per row
  * unless {@code processor.ordering.column} names the family column), and the last one to commit has read
@@ -70,7 +71,7 @@ import io.cdcrunner.processor.TransactionalProcessor;
  * {@code processor.read.url} to name one server, and a barrier ({@code processor.read.visibility} other than
  * {@code off}); without one, a summary can miss rows the replica had not applied yet.
  */
-public final class FamilyAggregateProcessor implements TransactionalProcessor {
+public final class FamilyAggregateProcessor implements TransactionalGroupProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(FamilyAggregateProcessor.class);
     private static final int MAX_ATTEMPTS = 5;
@@ -113,34 +114,33 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
         }
     }
 
-    /** Recomputes the families the event touches, in {@code transaction} (see the class documentation). */
+    /**
+     * Recomputes, once each, the families the events touch, in {@code transaction} (see the class documentation): the
+     * daemon hands over one ordering key's events of a batch at a time, so with {@code processor.ordering.column} set
+     * to the family column a batch's rows of one family cost one computation.
+     */
     @Override
-    public void process(ChangeEvent event, Connection transaction) throws SQLException {
+    public void processGroup(List<ChangeEvent> events, Connection transaction) throws SQLException {
         FamilySettings settings = sql.settings;
-        if (!event.database().equals(settings.database()) || !event.table().equals(settings.table())) {
-            return;
-        }
-        if (!event.operation().isRowChange()) {
-            // TRUNCATE or DROP: no family has rows at this point of the binlog (see "Exactness").
-            try (Statement clear = transaction.createStatement()) {
-                int cleared = clear.executeUpdate(sql.deleteAllSummaries());
-                log.info("{} of {}: {} summary row(s) deleted", event.operation(), sql.table, cleared);
-            } catch (SQLException e) {
-                if (e.getErrorCode() != NO_SUCH_TABLE) {
-                    throw e;
-                }
-                // The summary table went with it (a DROP DATABASE of both): nothing is left to clear.
-                log.info("{} of {}: the summary table {} is gone too", event.operation(), sql.table, sql.summary);
-            }
-            return;
-        }
         // An update can move a row from one family to another: both change. Keys sorted: fixed lock order.
         Map<String, Object> families = new TreeMap<>();
-        if (event.operation() != Operation.INSERT) {
-            addFamily(families, familyValue(event, event.before()));
-        }
-        if (event.operation() != Operation.DELETE) {
-            addFamily(families, familyValue(event, event.after()));
+        for (ChangeEvent event : events) {
+            if (!event.database().equals(settings.database()) || !event.table().equals(settings.table())) {
+                continue;
+            }
+            if (!event.operation().isRowChange()) {
+                // TRUNCATE or DROP (a group of its own from the daemon): no family has rows at this point of the
+                // binlog (see "Exactness"), and the families of rows after it are computed after the clearing.
+                families.clear();
+                clearSummaries(event, transaction);
+                continue;
+            }
+            if (event.operation() != Operation.INSERT) {
+                addFamily(families, familyValue(event, event.before()));
+            }
+            if (event.operation() != Operation.DELETE) {
+                addFamily(families, familyValue(event, event.after()));
+            }
         }
         for (Map.Entry<String, Object> family : families.entrySet()) {
             try (PreparedStatement lock = transaction.prepareStatement(sql.lockSummaryRow())) {
@@ -148,6 +148,19 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
                 lock.executeUpdate();
             }
             writeSummary(transaction, family.getValue(), family.getKey());
+        }
+    }
+
+    private void clearSummaries(ChangeEvent event, Connection transaction) throws SQLException {
+        try (Statement clear = transaction.createStatement()) {
+            int cleared = clear.executeUpdate(sql.deleteAllSummaries());
+            log.info("{} of {}: {} summary row(s) deleted", event.operation(), sql.table, cleared);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != NO_SUCH_TABLE) {
+                throw e;
+            }
+            // The summary table went with it (a DROP DATABASE of both): nothing is left to clear.
+            log.info("{} of {}: the summary table {} is gone too", event.operation(), sql.table, sql.summary);
         }
     }
 
@@ -159,7 +172,7 @@ public final class FamilyAggregateProcessor implements TransactionalProcessor {
                 boolean autoCommit = connection.getAutoCommit();
                 connection.setAutoCommit(false);
                 try {
-                    process(event, connection);
+                    processGroup(List.of(event), connection);
                     connection.commit();
                     return;
                 } catch (SQLException | RuntimeException e) {

@@ -1,0 +1,140 @@
+package io.cdcrunner.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.Row;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.processor.TransactionalGroupProcessor;
+import io.cdcrunner.testdb.SharedMariaDb;
+
+/**
+ * A transactional group against a real ledger: one lookup and one insert for the group, only the events not yet
+ * committed handed over, the ledger rows and the processor's writes committed or rolled back together.
+ */
+class GroupLedgerTest {
+
+    @RegisterExtension
+    static final SharedMariaDb SERVER = new SharedMariaDb();
+    private static HikariDataSource pool;
+
+    private final List<List<Long>> calls = new CopyOnWriteArrayList<>();
+    private volatile boolean fail;
+
+    @BeforeAll
+    static void open() {
+        SERVER.db().execute("CREATE DATABASE IF NOT EXISTS grp", "CREATE TABLE grp.applied (id BIGINT PRIMARY KEY)");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(SERVER.db().jdbcUrl(""));
+        config.setUsername(SERVER.db().rootUser());
+        config.setPassword(SERVER.db().rootPassword());
+        config.setMaximumPoolSize(2);
+        pool = new HikariDataSource(config);
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+    }
+
+    private final TransactionalGroupProcessor processor = (events, transaction) -> {
+        calls.add(events.stream().map(e -> e.row().getLong("id")).toList());
+        try (Statement s = transaction.createStatement()) {
+            for (ChangeEvent event : events) {
+                s.executeUpdate("INSERT INTO grp.applied VALUES (" + event.row().getLong("id") + ")");
+            }
+        }
+        if (fail) {
+            throw new IllegalStateException("failed after writing");
+        }
+    };
+
+    private EventDelivery delivery(String pipeline) throws Exception {
+        EventDelivery delivery = new EventDelivery(processor, pool, new Ledger("grp.ledger", pipeline));
+        delivery.open();
+        return delivery;
+    }
+
+    private static ChangeEvent event(long id) {
+        return new ChangeEvent(Operation.INSERT, "shop", "orders", Row.of(Map.of("id", id)), null,
+                Row.of(Map.of("id", id, "family", 1)),
+                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000002", 100 * id, 0, null), null, null);
+    }
+
+    private static List<Long> column(String sql) throws Exception {
+        List<Long> values = new ArrayList<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getLong(1));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void aGroupCommitsItsLedgerRowsWithItsWritesAndARedeliveryHandsOverOnlyWhatWasNotCommitted() throws Exception {
+        EventDelivery delivery = delivery("grp-a");
+        assertThat(delivery.takesGroups()).isTrue();
+        assertThat(delivery.deliverGroup(List.of(event(1), event(2)))).containsExactly(EventResult.PROCESSED,
+                EventResult.PROCESSED);
+
+        // After a crash the group comes again with a new event: the committed two are left out.
+        assertThat(delivery.deliverGroup(List.of(event(1), event(2), event(3)))).containsExactly(
+                EventResult.DUPLICATE, EventResult.DUPLICATE, EventResult.PROCESSED);
+        // All committed: the processor is not called at all.
+        assertThat(delivery.deliverGroup(List.of(event(2), event(3)))).containsOnly(EventResult.DUPLICATE);
+
+        assertThat(calls).containsExactly(List.of(1L, 2L), List.of(3L));
+        assertThat(column("SELECT id FROM grp.applied WHERE id <= 3 ORDER BY id")).containsExactly(1L, 2L, 3L);
+        assertThat(column("SELECT binlog_pos FROM grp.ledger WHERE pipeline = 'grp-a' ORDER BY binlog_pos"))
+                .containsExactly(100L, 200L, 300L);
+    }
+
+    @Test
+    void aFailedGroupLeavesNeitherLedgerRowsNorWrites() throws Exception {
+        EventDelivery delivery = delivery("grp-b");
+        fail = true;
+        assertThatThrownBy(() -> delivery.deliverGroup(List.of(event(11), event(12))))
+                .hasMessageContaining("failed after writing");
+        assertThat(column("SELECT COUNT(*) FROM grp.ledger WHERE pipeline = 'grp-b'")).containsExactly(0L);
+        assertThat(column("SELECT COUNT(*) FROM grp.applied WHERE id IN (11, 12)")).containsExactly(0L);
+
+        fail = false;
+        assertThat(delivery.deliverGroup(List.of(event(11), event(12)))).containsOnly(EventResult.PROCESSED);
+        assertThat(column("SELECT COUNT(*) FROM grp.applied WHERE id IN (11, 12)")).containsExactly(2L);
+    }
+
+    @Test
+    void aLargeGroupIsRecordedInChunksAndAnIdTwiceInOneGroupIsOneEvent() throws Exception {
+        EventDelivery delivery = delivery("grp-c");
+        List<ChangeEvent> group = new ArrayList<>();
+        for (long id = 1_000; id < 3_500; id++) {
+            group.add(event(id));
+        }
+        group.add(event(1_000));
+        List<EventResult> results = delivery.deliverGroup(group);
+        assertThat(results.subList(0, 2_500)).containsOnly(EventResult.PROCESSED);
+        assertThat(results.get(2_500)).isEqualTo(EventResult.DUPLICATE);
+        assertThat(column("SELECT COUNT(*) FROM grp.ledger WHERE pipeline = 'grp-c'")).containsExactly(2_500L);
+        assertThat(calls).singleElement().satisfies(ids -> assertThat(ids).hasSize(2_500));
+    }
+}

@@ -1,0 +1,36 @@
+package io.cdcrunner.processor;
+
+import java.util.List;
+
+/**
+ * A processor that works per ordering key: instead of once per event, it is called once per distinct ordering key
+ * (table + primary key, or the value of {@code processor.ordering.column}) per batch, with all of that key's events of
+ * the batch. Its work for a key then happens once, however many of the key's rows the batch holds: a group result
+ * is computed once, after the last of them is visible (the read barrier waits for the group's last event).
+ *
+ * <h2>What is guaranteed</h2>
+ * <ul>
+ *   <li>A group holds events of one key only, in commit order; groups of different keys may run at the same time
+ *       on different lanes. Table events ({@link Operation#TRUNCATE}, {@link Operation#DROP}) come alone, as a group
+ *       of one, after every event before them and before any after them.</li>
+ *   <li>A group is handled as a unit: returning means every event of it is done; throwing means none is. The group
+ *       is retried (with backoff, up to {@code processor.retry.max.attempts}); after the last attempt every event
+ *       of the group is stored as a dead letter (then {@code dlq replay} replays them one at a time, as groups of
+ *       one), or with {@code processor.on.failure=halt} the pipeline stops before the group.</li>
+ *   <li>Delivery is at least once, as for any {@link EventProcessor}: after a crash a group may come again, in part
+ *       or whole. A {@link TransactionalGroupProcessor} is effectively once instead.</li>
+ * </ul>
+ *
+ * <p>{@link #process} is not called by the daemon for such a processor; it stays usable for a single event.
+ */
+public interface GroupProcessor extends EventProcessor {
+
+    /** Processes the batch's events of one ordering key, in commit order (see the class documentation). */
+    void processGroup(List<ChangeEvent> events) throws Exception;
+
+    /** One event is a group of one. */
+    @Override
+    default void process(ChangeEvent event) throws Exception {
+        processGroup(List.of(event));
+    }
+}

@@ -42,6 +42,10 @@ public final class BenchMain {
         if (options.containsKey("catchup-rows")) {
             sizes = sizes.withCatchUpRows(Long.parseLong(options.get("catchup-rows")));
         }
+        if (options.containsKey("family-rows") || options.containsKey("families")) {
+            sizes = sizes.withFamilies(Integer.parseInt(options.getOrDefault("family-rows", String.valueOf(sizes.familyRows()))),
+                    Integer.parseInt(options.getOrDefault("families", String.valueOf(sizes.families()))));
+        }
         if (options.containsKey("rates")) {
             sizes = sizes.withRates(Arrays.stream(options.get("rates").split(",")).map(Integer::valueOf).toList());
         }
@@ -49,8 +53,8 @@ public final class BenchMain {
             sizes = sizes.withSteadySeconds(Integer.parseInt(options.get("steady-s")));
         }
         EngineTuning tuning = new EngineTuning(Integer.parseInt(options.getOrDefault("poll-ms", "1")),
-                Integer.parseInt(options.getOrDefault("batch", "2048")),
-                Integer.parseInt(options.getOrDefault("queue", "8192")),
+                Integer.parseInt(options.getOrDefault("batch", "8192")),
+                Integer.parseInt(options.getOrDefault("queue", "16384")),
                 options.getOrDefault("visibility", "off"));
         if (options.containsKey("jvm")) {
             ChildJvm.addFlags(options.get("jvm"));

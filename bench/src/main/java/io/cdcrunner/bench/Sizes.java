@@ -28,6 +28,12 @@ record Sizes(List<Integer> rates, int warmSeconds, int steadySeconds, long catch
                 pollingSeconds, replicaDelaySeconds);
     }
 
+    /** Scenario 3 with {@code rows} rows in {@code families} families. */
+    Sizes withFamilies(int rows, int families) {
+        return new Sizes(rates, warmSeconds, steadySeconds, catchUpRows, rows, families, familyLanes, pollingRate,
+                pollingSeconds, replicaDelaySeconds);
+    }
+
     static Sizes quick() {
         return new Sizes(List.of(100, 1_000, 5_000), 5, 5, 100_000, 5_000, 500, List.of(1, 2, 4), 100, 10, 2);
     }

@@ -111,12 +111,12 @@ class ConfigValidationTest {
         ConfigException equal = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(
                 minimal("engine.max.batch.size", "100", "engine.max.queue.size", "100")));
         ConfigException byDefault = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(
-                minimal("engine.max.batch.size", "10000")));
+                minimal("engine.max.batch.size", "20000")));
 
         assertThat(equal.problems()).containsExactly(new ConfigProblem("engine.max.queue.size", "100",
                 "an integer greater than engine.max.batch.size (100)"));
-        assertThat(byDefault.getMessage()).contains("engine.max.queue.size = \"8192\" (from default): expected an"
-                + " integer greater than engine.max.batch.size (10000)");
+        assertThat(byDefault.getMessage()).contains("engine.max.queue.size = \"16384\" (from default): expected an"
+                + " integer greater than engine.max.batch.size (20000)");
     }
 
     @Test

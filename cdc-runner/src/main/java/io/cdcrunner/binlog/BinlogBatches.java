@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.connect.source.SourceRecord;
@@ -32,7 +31,6 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private final TableEvents tableEvents;
     private final Set<Operation> operations;
     private final SourceConsumer consumer;
-    private final AtomicLong marked = new AtomicLong();
     private volatile SkippedStatementGuard.Decision fence;
     private volatile boolean fenceReached;
     private volatile boolean inBatch;
@@ -43,11 +41,6 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
         this.tableEvents = tableEvents;
         this.operations = operations;
         this.consumer = consumer;
-    }
-
-    /** Records marked processed so far (over every engine run). */
-    long markedCount() {
-        return marked.get();
     }
 
     /**
@@ -167,7 +160,6 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
                         Thread.currentThread().interrupt();
                         return;
                     }
-                    marked.incrementAndGet();
                 }
             }
             finished = Math.max(finished, upTo);
@@ -183,7 +175,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             // Handled in binlog order, once the events before it are done.
             SourceItem.Unmappable unmappable = mapper.unmappable(record, e);
             if (unmappable.described() != null && !operations.contains(unmappable.described().operation())) {
-                return SourceItem.nothing(phase);
+                return SourceItem.passedOver(unmappable.described(), phase);
             }
             return SourceItem.unmappable(unmappable, phase);
         }
@@ -191,7 +183,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             return mapSchemaChange(mapper.schemaChange(record), phase);
         }
         if (!operations.contains(event.operation())) {
-            return SourceItem.nothing(phase);
+            return SourceItem.passedOver(event, phase);
         }
         return event.operation().isRowChange() ? SourceItem.row(event, phase) : SourceItem.tableEvents(List.of(event), phase);
     }

@@ -95,8 +95,8 @@ public final class BinlogSource implements EventSource {
                 () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
                 new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableStatement,
                 consumer.counters()::onRowlessChange));
-        engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested, batches::markedCount,
-                this::engineEnded);
+        engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested,
+                consumer.counters()::finishedCount, this::engineEnded);
         engine.start(plan.mode());
     }
 

@@ -53,10 +53,11 @@ public final class InetColumnConverter implements CustomConverter<SchemaBuilder,
             bytes = new byte[buffer.remaining()];
             buffer.duplicate().get(bytes);
         } else {
+            // A snapshot's SELECT gives the server's text, and a column default comes as the definition's text.
             return value.toString();
         }
         if (bytes.length > width) {
-            // Not the stored bytes but text: a column default as the engine read it from the definition.
+            // Longer than the stored form, so not the stored bytes: text.
             return new String(bytes, StandardCharsets.US_ASCII);
         }
         byte[] address = Arrays.copyOf(bytes, width);

@@ -17,7 +17,7 @@ public interface EventSource {
      *
      * @return the flavor of the server the events come from (the read barrier is chosen by it)
      * @throws RuntimeException with a message naming the problem and the fix (a {@code PipelineStartException});
-     *                          also when {@link #close} was called meanwhile
+     *                          also when {@link #close} was called while it waited for the server
      */
     ServerFlavor prepare(StateDirectory state);
 

@@ -14,8 +14,12 @@ import io.cdcrunner.processor.ChangeEvent;
  * @param tableEvents whether {@code events} are table events
  * @param unmappable  set when the record could not be mapped to an event; {@code events} is then empty
  * @param phase       whether the source was reading the rows already there or the changes after them
+ * @param passedOver  for a record with nothing to process that is a change all the same (an operation not
+ *                    delivered): its event, whose commit time still tells how far behind the source the pipeline is;
+ *                    else null
  */
-public record SourceItem(List<ChangeEvent> events, boolean tableEvents, Unmappable unmappable, Phase phase) {
+public record SourceItem(List<ChangeEvent> events, boolean tableEvents, Unmappable unmappable, Phase phase,
+                         ChangeEvent passedOver) {
 
     /** Where the source was. */
     public enum Phase {
@@ -27,7 +31,7 @@ public record SourceItem(List<ChangeEvent> events, boolean tableEvents, Unmappab
         NONE
     }
 
-    private static final SourceItem NOTHING_STREAMED = new SourceItem(List.of(), false, null, Phase.STREAM);
+    private static final SourceItem NOTHING_STREAMED = new SourceItem(List.of(), false, null, Phase.STREAM, null);
 
     public SourceItem {
         events = List.copyOf(events);
@@ -35,19 +39,24 @@ public record SourceItem(List<ChangeEvent> events, boolean tableEvents, Unmappab
 
     /** A record with nothing to process (a heartbeat, an operation not delivered...). */
     public static SourceItem nothing(Phase phase) {
-        return phase == Phase.STREAM ? NOTHING_STREAMED : new SourceItem(List.of(), false, null, phase);
+        return phase == Phase.STREAM ? NOTHING_STREAMED : new SourceItem(List.of(), false, null, phase, null);
+    }
+
+    /** A change not to process (its operation is not delivered): nothing to do, but it counts for the lag. */
+    public static SourceItem passedOver(ChangeEvent event, Phase phase) {
+        return new SourceItem(List.of(), false, null, phase, event);
     }
 
     public static SourceItem row(ChangeEvent event, Phase phase) {
-        return new SourceItem(List.of(event), false, null, phase);
+        return new SourceItem(List.of(event), false, null, phase, null);
     }
 
     public static SourceItem tableEvents(List<ChangeEvent> events, Phase phase) {
-        return new SourceItem(events, true, null, phase);
+        return new SourceItem(events, true, null, phase, null);
     }
 
     public static SourceItem unmappable(Unmappable unmappable, Phase phase) {
-        return new SourceItem(List.of(), false, unmappable, phase);
+        return new SourceItem(List.of(), false, unmappable, phase, null);
     }
 
     /**

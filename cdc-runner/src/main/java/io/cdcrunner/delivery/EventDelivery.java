@@ -31,7 +31,9 @@ public final class EventDelivery {
     public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger) {
         this.processor = processor;
         this.transactional = processor instanceof TransactionalProcessor t ? t : null;
-        this.groups = processor instanceof GroupProcessor g ? g : null;
+        // A transactional processor takes groups only as a TransactionalGroupProcessor: as a plain GroupProcessor its
+        // groups would bypass the ledger, so it keeps the per-event transactional path.
+        this.groups = processor instanceof GroupProcessor g && transactional == null ? g : null;
         this.transactionalGroups = processor instanceof TransactionalGroupProcessor g ? g : null;
         this.dataSource = dataSource;
         this.ledger = ledger;
@@ -65,10 +67,8 @@ public final class EventDelivery {
     /**
      * Delivers the event once.
      *
-     * @throws Exception whatever the processor (or the database) threw; nothing was committed then
-     */
-    /**
      * @return {@link EventResult#PROCESSED}, or {@link EventResult#DUPLICATE} when the ledger already holds the event
+     * @throws Exception whatever the processor (or the database) threw; nothing was committed then
      */
     public EventResult deliver(ChangeEvent event) throws Exception {
         if (transactional == null) {

@@ -70,8 +70,10 @@ public final class Ledger {
     }
 
     /**
-     * Records the events of a group in {@code transaction} that are not recorded yet: one query finds those that
-     * are, one multi-row insert (per {@value #ROWS_PER_INSERT} events) records the others.
+     * Records the events of a group in {@code transaction} that are not recorded yet: one query (per {@value
+     * #ROWS_PER_INSERT} events) finds those that are, one multi-row insert (per {@value #ROWS_PER_INSERT}) records the
+     * others. A concurrent insert of the same id makes the insert fail and the transaction roll back; the retry then
+     * finds it recorded.
      *
      * @return the events not recorded before, in their order (a redelivery's committed events left out)
      */

@@ -70,17 +70,16 @@ public final class RetryingDelivery {
     }
 
     /**
-     * Processes one ordering key's events of a batch as a unit, for a processor that takes groups: one wait of the
-     * read barrier (for the group's last event, which covers the others), then the group; on failure the group is
+     * Processes one ordering key's events of a batch as a unit, for a processor that takes groups: the read barrier
+     * for its events (one wait for the last, which usually covers the others), then the group; on failure the group is
      * retried as a unit, and after the last attempt each of its events is dead-lettered (or the pipeline halts).
      *
      * @return one result per event, index for index
      */
     public List<EventResult> deliverGroup(List<ChangeEvent> group) {
-        ChangeEvent last = group.get(group.size() - 1);
         Throwable firstAttempt;
         try {
-            barrier.ensureVisible(last);
+            ensureVisible(group);
             return succeeded(delivery.deliverGroup(group));
         } catch (Throwable t) {
             firstAttempt = t;
@@ -94,7 +93,7 @@ public final class RetryingDelivery {
                 if (replayFirst.getAndSet(false)) {
                     throw firstAttempt;
                 }
-                barrier.ensureVisible(last);
+                ensureVisible(group);
                 return delivery.deliverGroup(group);
             });
             return succeeded(results);
@@ -114,6 +113,17 @@ public final class RetryingDelivery {
                 results.add(result);
             }
             return results;
+        }
+    }
+
+    /**
+     * The barrier for each event of the group, last first: where one wait covers every earlier event (gtid-wait, and
+     * primary-lock with binlog_order_commits) the others return at once; where it checks rows (row-poll), each is.
+     */
+    private void ensureVisible(List<ChangeEvent> group) throws Exception {
+        barrier.ensureVisible(group.get(group.size() - 1));
+        for (int i = 0; i < group.size() - 1; i++) {
+            barrier.ensureVisible(group.get(i));
         }
     }
 

@@ -160,10 +160,11 @@ final class EventDispatcher {
         }
     }
 
-    /** The commit time of the first event in the batch (source order), or -1 if there is none. */
+    /** The commit time of the first change in the batch (source order), processed or passed over, or -1. */
     static long oldestCommitMillis(List<SourceItem> items) {
         for (SourceItem item : items) {
-            for (ChangeEvent event : item.events()) {
+            List<ChangeEvent> changes = item.passedOver() != null ? List.of(item.passedOver()) : item.events();
+            for (ChangeEvent event : changes) {
                 if (event.commitTime() != null) {
                     return event.commitTime().toEpochMilli();
                 }

@@ -269,6 +269,11 @@ public final class Pipeline implements AutoCloseable, PipelineView {
     public void close() {
         boolean first = closeRequested.getCount() > 0;
         closeRequested.countDown();
+        if (!sourceStarted) {
+            // start() may hold the lock while the source waits for its server (seeding a first position): stop
+            // the waiting first, or this would wait for the lock until the server is back.
+            source.close();
+        }
         boolean started;
         synchronized (this) {
             started = sourceStarted;

@@ -245,5 +245,24 @@ class LanesTest {
         assertThat(groups.calls).containsOnly(List.of(1L, 3L));
         assertThat(deadLettered).isEmpty();
     }
-}
 
+    @Test
+    void aTransactionalProcessorThatIsOnlyAPlainGroupProcessorKeepsThePerEventLedgerPath() {
+        final class Both implements io.cdcrunner.processor.GroupProcessor, io.cdcrunner.processor.TransactionalProcessor {
+            @Override
+            public void processGroup(List<ChangeEvent> events) {
+            }
+
+            @Override
+            public void process(ChangeEvent event, java.sql.Connection transaction) {
+            }
+
+            @Override
+            public void process(ChangeEvent event) {
+            }
+        }
+        // Its groups would bypass the ledger: effectively once wins over grouping.
+        assertThat(new EventDelivery(new Both(), null, null).takesGroups()).isFalse();
+        assertThat(new EventDelivery(new RecordingGroups(), null, null).takesGroups()).isTrue();
+    }
+}

@@ -204,5 +204,8 @@ class EventDispatcherTest {
         assertThat(EventDispatcher.oldestCommitMillis(List.of(SourceItem.nothing(Phase.STREAM), row(7), row(8))))
                 .isEqualTo(1_007_000L);
         assertThat(EventDispatcher.oldestCommitMillis(List.of(SourceItem.nothing(Phase.STREAM)))).isEqualTo(-1);
+        // A change not delivered (say an update when only inserts are) still tells how far behind the pipeline is.
+        assertThat(EventDispatcher.oldestCommitMillis(List.of(SourceItem.passedOver(event(3, Operation.UPDATE),
+                Phase.STREAM), row(7)))).isEqualTo(1_003_000L);
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
  * A processor that works per ordering key: instead of once per event, it is called once per distinct ordering key
  * (table + primary key, or the value of {@code processor.ordering.column}) per batch, with all of that key's events of
  * the batch. Its work for a key then happens once, however many of the key's rows the batch holds: a group result
- * is computed once, after the last of them is visible (the read barrier waits for the group's last event).
+ * is computed once, after all of them are visible (the read barrier runs for each event of the group before it).
+ * A processor that is also a {@link TransactionalProcessor} must implement {@link TransactionalGroupProcessor} to be
+ * called per group; otherwise it is called per event, in the ledger's transactions.
  *
  * <h2>What is guaranteed</h2>
  * <ul>

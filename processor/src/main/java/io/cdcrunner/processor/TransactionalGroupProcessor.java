@@ -9,9 +9,9 @@ import java.util.List;
  *
  * <h2>Ledger and redelivery</h2>
  * In the group's transaction the daemon first looks the group's event ids up in the ledger ({@code
- * processor.ledger.table}) with one query, records the others with one multi-row insert, and hands only those to
- * {@link #processGroup}; the transaction commits the ledger rows and the processor's writes together. So when the
- * ledger holds every event of the group, it commits, all of them are then in the ledger. A group delivered again
+ * processor.ledger.table}) with one query, records the others with one multi-row insert (per 1,000 events), and
+ * hands only those to {@link #processGroup}; the transaction commits the ledger rows and the processor's writes
+ * together, so once it commits every event of the group is in the ledger. A group delivered again
  * after a crash, in part already committed, comes with the committed events left out: the rest is handed over,
  * still in commit order; when all of it was committed, {@code processGroup} is not called. A failure rolls the whole
  * group back (ledger rows included) and the group is retried as a unit, then dead-lettered event by event or halted

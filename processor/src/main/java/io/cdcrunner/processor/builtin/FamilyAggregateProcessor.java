@@ -52,11 +52,12 @@ import io.cdcrunner.processor.TransactionalGroupProcessor;
  * It is a {@link TransactionalGroupProcessor}: the daemon runs each ordering key's events of a batch in one
  * transaction together with their ledger entries, so a redelivered event is skipped, and a family is computed once
  * per group however many of its rows the group holds. In that transaction the processor first locks
- * the family's summary row (creating it if missing) and only then reads the family, so computations of one
- * family run one after the other even when several lanes process its rows (events are ordered per row
- * unless {@code processor.ordering.column} names the family column), and the last one to commit has read
- * everything the earlier ones read. An update moving a row between families locks both summary rows in
- * key order, so two lanes cannot deadlock on them; a deadlock reported anyway is retried by the daemon.
+ * the summary rows of every family the events touch (creating them if missing, in key order, so two lanes cannot
+ * deadlock on them; a deadlock reported anyway is retried by the daemon) and only then reads the families, so
+ * computations of one family run one after the other even when several lanes process its rows (events are ordered
+ * per row unless {@code processor.ordering.column} names the family column), and the last one to commit has read
+ * everything the earlier ones read, whatever the isolation level (under REPEATABLE READ the first read fixes what
+ * the transaction sees: it comes after every lock). An update moving a row between families touches both.
  * Called without a transaction ({@link #process(ChangeEvent)}), it opens its own.
  *
  * <h2>Reading the family from a replica</h2>
@@ -142,11 +143,16 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
                 addFamily(families, familyValue(event, event.after()));
             }
         }
-        for (Map.Entry<String, Object> family : families.entrySet()) {
-            try (PreparedStatement lock = transaction.prepareStatement(sql.lockSummaryRow())) {
-                lock.setString(1, family.getKey());
+        // Every family's summary row is locked before any family is read: a read comes after all the locks, so it sees
+        // every change a computation that held one of them before has read, also under REPEATABLE READ, where the
+        // transaction's first read fixes what all its later reads see.
+        try (PreparedStatement lock = transaction.prepareStatement(sql.lockSummaryRow())) {
+            for (String key : families.keySet()) {
+                lock.setString(1, key);
                 lock.executeUpdate();
             }
+        }
+        for (Map.Entry<String, Object> family : families.entrySet()) {
             writeSummary(transaction, family.getValue(), family.getKey());
         }
     }

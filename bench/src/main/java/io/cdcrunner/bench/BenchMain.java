@@ -53,8 +53,8 @@ public final class BenchMain {
             sizes = sizes.withSteadySeconds(Integer.parseInt(options.get("steady-s")));
         }
         EngineTuning tuning = new EngineTuning(Integer.parseInt(options.getOrDefault("poll-ms", "1")),
-                Integer.parseInt(options.getOrDefault("batch", "8192")),
-                Integer.parseInt(options.getOrDefault("queue", "16384")),
+                Integer.parseInt(options.getOrDefault("batch", "2048")),
+                Integer.parseInt(options.getOrDefault("queue", "8192")),
                 options.getOrDefault("visibility", "off"));
         if (options.containsKey("jvm")) {
             ChildJvm.addFlags(options.get("jvm"));

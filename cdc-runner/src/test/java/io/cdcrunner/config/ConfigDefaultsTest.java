@@ -40,7 +40,7 @@ class ConfigDefaultsTest {
         assertThat(processor.jdbcPassword().reveal()).isEmpty();
         assertThat(processor.poolSize()).isEqualTo(4);
         assertThat(processor.options()).isEmpty();
-        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 8192, 16384));
+        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 2048, 8192));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.debeziumOverrides()).isEmpty();
     }

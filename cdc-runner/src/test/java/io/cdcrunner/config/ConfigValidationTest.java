@@ -115,7 +115,7 @@ class ConfigValidationTest {
 
         assertThat(equal.problems()).containsExactly(new ConfigProblem("engine.max.queue.size", "100",
                 "an integer greater than engine.max.batch.size (100)"));
-        assertThat(byDefault.getMessage()).contains("engine.max.queue.size = \"16384\" (from default): expected an"
+        assertThat(byDefault.getMessage()).contains("engine.max.queue.size = \"8192\" (from default): expected an"
                 + " integer greater than engine.max.batch.size (20000)");
     }
 

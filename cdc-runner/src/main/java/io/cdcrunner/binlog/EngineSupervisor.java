@@ -32,7 +32,6 @@ import io.debezium.engine.format.ChangeEventFormat;
 final class EngineSupervisor {
 
     private static final Logger log = LoggerFactory.getLogger(EngineSupervisor.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     private final RunnerConfig config;
     private final ServerFlavor flavor;
@@ -43,8 +42,7 @@ final class EngineSupervisor {
     private final ExecutorService engineThread;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private Runnable pendingReload;
-    private Duration backoff = FIRST_BACKOFF;
-    private long processedAtLastStart;
+    private final RestartBackoff backoff;
     private final java.util.function.LongSupplier processed;
 
     EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateDirectory state,
@@ -57,6 +55,7 @@ final class EngineSupervisor {
         this.dispatcher = dispatcher;
         this.closeRequested = closeRequested;
         this.processed = processed;
+        this.backoff = new RestartBackoff(config.source().connectRetryMaxBackoff());
         this.onEnd = onEnd;
         this.engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-engine-" + config.pipelineName()));
     }
@@ -68,7 +67,7 @@ final class EngineSupervisor {
                 .notifying(dispatcher)
                 .using(this::completed)
                 .build();
-        processedAtLastStart = processed.getAsLong();
+        backoff.started(processed.getAsLong());
         log.info("pipeline '{}' engine starting: {} {}:{}, snapshot mode {}", config.pipelineName(), flavor,
                 config.source().host(), config.source().port(), mode.debeziumName());
         engineThread.execute(engine);
@@ -96,7 +95,7 @@ final class EngineSupervisor {
         synchronized (this) {
             pendingReload = () -> {
                 beforeStart.run();
-                restartAfter(FIRST_BACKOFF);
+                restartAfter(RestartBackoff.FIRST);
             };
         }
         Thread closer = new Thread(this::close, "cdc-engine-restart-" + config.pipelineName());
@@ -141,13 +140,9 @@ final class EngineSupervisor {
         }
         Throwable failure = success && error == null ? null : error != null ? error : new IllegalStateException(message);
         if (failure != null && closeRequested.getCount() > 0 && isConnectionLoss(failure)) {
-            if (processed.getAsLong() > processedAtLastStart) {
-                backoff = FIRST_BACKOFF;
-            }
+            Duration wait = backoff.afterLoss(processed.getAsLong());
             log.warn("pipeline '{}': binlog connection lost ({}); restarting from the recorded position in {} s",
-                    config.pipelineName(), rootMessage(failure), backoff.toSeconds());
-            Duration wait = backoff;
-            backoff = min(backoff.multipliedBy(2), config.source().connectRetryMaxBackoff());
+                    config.pipelineName(), rootMessage(failure), wait.toSeconds());
             Thread restarter = new Thread(() -> restartAfter(wait), "cdc-engine-restart-" + config.pipelineName());
             restarter.setDaemon(true);
             restarter.start();
@@ -218,10 +213,6 @@ final class EngineSupervisor {
 
     void shutdownNow() {
         engineThread.shutdownNow();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String rootMessage(Throwable e) {

@@ -60,4 +60,23 @@ class StartAndFailureRulesTest {
         assertThat(FailureTranslator.translate(other, state)).isSameAs(other);
         assertThat(Files.exists(state.offsetsFile())).isTrue();
     }
+
+    @Test
+    void theRestartBackoffDoublesUpToItsLimitAndStartsOverOnceARunFinishedEvents() {
+        RestartBackoff backoff = new RestartBackoff(java.time.Duration.ofSeconds(5));
+        backoff.started(0);
+        assertThat(backoff.afterLoss(0)).hasSeconds(1);
+        backoff.started(0);
+        assertThat(backoff.afterLoss(0)).hasSeconds(2);
+        backoff.started(0);
+        assertThat(backoff.afterLoss(0)).hasSeconds(4);
+        backoff.started(0);
+        assertThat(backoff.afterLoss(0)).as("capped at the limit").hasSeconds(5);
+        assertThat(backoff.afterLoss(0)).hasSeconds(5);
+        // A run that finished events: the connection worked again, so the next loss waits 1 s.
+        backoff.started(10);
+        assertThat(backoff.afterLoss(12)).hasSeconds(1);
+        assertThat(new RestartBackoff(java.time.Duration.ofMillis(200)).afterLoss(0)).as("never below 1 s").hasSeconds(1);
+    }
 }
+

@@ -66,7 +66,15 @@ public final class RetryingDelivery {
         } catch (Throwable t) {
             firstAttempt = t;
         }
-        return retry(event, firstAttempt);
+        Retried<EventResult> retried = retried(event, firstAttempt, () -> {
+            barrier.ensureVisible(event);
+            return delivery.deliver(event);
+        });
+        if (retried.result() != null) {
+            return succeeded(retried.result());
+        }
+        return retried.abandoned() ? EventResult.ABANDONED
+                : giveUp(event, retried.error(), retried.attempts(), retried.firstFailure());
     }
 
     /**
@@ -84,36 +92,24 @@ public final class RetryingDelivery {
         } catch (Throwable t) {
             firstAttempt = t;
         }
-        GroupName name = new GroupName(group);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicReference<Instant> firstFailure = new AtomicReference<>();
-        AtomicBoolean replayFirst = new AtomicBoolean(true);
-        try {
-            List<EventResult> results = this.<List<EventResult>>executor(name, failures, firstFailure).get(() -> {
-                if (replayFirst.getAndSet(false)) {
-                    throw firstAttempt;
-                }
-                ensureVisible(group);
-                return delivery.deliverGroup(group);
-            });
-            return succeeded(results);
-        } catch (RuntimeException e) {
-            Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
-            if (error instanceof InterruptedException || stopping.getAsBoolean()) {
-                if (error instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                return java.util.Collections.nCopies(group.size(), EventResult.ABANDONED);
-            }
-            List<EventResult> results = new ArrayList<>(group.size());
-            for (ChangeEvent event : group) {
-                EventResult result = results.isEmpty() || results.get(results.size() - 1).finished()
-                        ? giveUp(event, error, Math.max(1, failures.get()), firstFailure.get())
-                        : new EventResult(EventResult.Status.HALTED, error);
-                results.add(result);
-            }
-            return results;
+        Retried<List<EventResult>> retried = retried(new GroupName(group), firstAttempt, () -> {
+            ensureVisible(group);
+            return delivery.deliverGroup(group);
+        });
+        if (retried.result() != null) {
+            return succeeded(retried.result());
         }
+        if (retried.abandoned()) {
+            return java.util.Collections.nCopies(group.size(), EventResult.ABANDONED);
+        }
+        List<EventResult> results = new ArrayList<>(group.size());
+        for (ChangeEvent event : group) {
+            // Each event dead-lettered; once one cannot be (or in halt mode), the group halts there.
+            results.add(results.isEmpty() || results.get(results.size() - 1).finished()
+                    ? giveUp(event, retried.error(), retried.attempts(), retried.firstFailure())
+                    : new EventResult(EventResult.Status.HALTED, retried.error()));
+        }
+        return results;
     }
 
     /**
@@ -152,30 +148,42 @@ public final class RetryingDelivery {
         return result;
     }
 
-    private EventResult retry(ChangeEvent event, Throwable firstAttempt) {
-        AtomicInteger eventFailures = new AtomicInteger();
+    /** One attempt at a delivery. */
+    @FunctionalInterface
+    private interface Attempt<R> {
+        R run() throws Exception;
+    }
+
+    /**
+     * How the retries of a delivery ended: with its result; abandoned (interrupted while backing off, or asked to
+     * stop: delivered again on the next start); or given up after the last attempt, with the last error.
+     */
+    private record Retried<R>(R result, boolean abandoned, Throwable error, int attempts, Instant firstFailure) {
+    }
+
+    /** Retries {@code attempt}, whose first try failed with {@code firstAttempt}: that failure counts as attempt 1. */
+    private <R> Retried<R> retried(Object what, Throwable firstAttempt, Attempt<R> attempt) {
+        AtomicInteger failures = new AtomicInteger();
         AtomicReference<Instant> firstFailure = new AtomicReference<>();
         AtomicBoolean replayFirst = new AtomicBoolean(true);
         try {
-            EventResult result = this.<EventResult>executor(event, eventFailures, firstFailure).get(() -> {
+            R result = this.<R>executor(what, failures, firstFailure).get(() -> {
                 if (replayFirst.getAndSet(false)) {
                     throw firstAttempt;
                 }
-                barrier.ensureVisible(event);
-                return delivery.deliver(event);
+                return attempt.run();
             });
-            return succeeded(result);
+            return new Retried<>(result, false, null, 0, null);
         } catch (RuntimeException e) {
             // Failsafe rethrows unchecked failures as they are and wraps checked ones.
             Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
             if (error instanceof InterruptedException || stopping.getAsBoolean()) {
-                // Interrupted while backing off, or asked to stop: delivered again on the next start.
                 if (error instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                return EventResult.ABANDONED;
+                return new Retried<>(null, true, error, 0, null);
             }
-            return giveUp(event, error, Math.max(1, eventFailures.get()), firstFailure.get());
+            return new Retried<>(null, false, error, Math.max(1, failures.get()), firstFailure.get());
         }
     }
 

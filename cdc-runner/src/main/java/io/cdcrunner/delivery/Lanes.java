@@ -53,8 +53,15 @@ public final class Lanes implements EventRuns, AutoCloseable {
     public List<EventResult> process(List<ChangeEvent> events) throws InterruptedException {
         EventResult[] results = new EventResult[events.size()];
         delivery.prepareBatch(events);
+        // Each event's key once: lanes and groups are both made by it.
+        String[] keys = executors.length > 0 || delivery.takesGroups() ? new String[events.size()] : null;
+        if (keys != null) {
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = orderingKey.of(events.get(i));
+            }
+        }
         if (executors.length == 0) {
-            runLane(events, indexes(events.size()), results, new AtomicBoolean());
+            runLane(events, keys, indexes(events.size()), results, new AtomicBoolean());
             return Arrays.asList(results);
         }
         List<List<Integer>> byLane = new ArrayList<>();
@@ -62,7 +69,7 @@ public final class Lanes implements EventRuns, AutoCloseable {
             byLane.add(new ArrayList<>());
         }
         for (int i = 0; i < events.size(); i++) {
-            byLane.get(orderingKey.lane(events.get(i), lanes)).add(i);
+            byLane.get(OrderingKey.lane(keys[i], lanes)).add(i);
         }
         AtomicBoolean halted = new AtomicBoolean();
         List<Future<?>> running = new ArrayList<>();
@@ -70,7 +77,7 @@ public final class Lanes implements EventRuns, AutoCloseable {
             List<Integer> mine = byLane.get(lane);
             if (!mine.isEmpty()) {
                 Callable<Void> work = () -> {
-                    runLane(events, mine, results, halted);
+                    runLane(events, keys, mine, results, halted);
                     return null;
                 };
                 running.add(executors[lane].submit(work));
@@ -86,9 +93,10 @@ public final class Lanes implements EventRuns, AutoCloseable {
         return Arrays.asList(results);
     }
 
-    private void runLane(List<ChangeEvent> events, List<Integer> indexes, EventResult[] results, AtomicBoolean halted) {
+    private void runLane(List<ChangeEvent> events, String[] keys, List<Integer> indexes, EventResult[] results,
+                         AtomicBoolean halted) {
         if (delivery.takesGroups()) {
-            runGroups(events, indexes, results, halted);
+            runGroups(events, keys, indexes, results, halted);
             return;
         }
         boolean stop = false;
@@ -118,10 +126,11 @@ public final class Lanes implements EventRuns, AutoCloseable {
      * key, the groups in the order of their first events. Keys are independent, so a later key's group may run
      * before an earlier event of another key; the caller records only the batch's contiguous finished prefix.
      */
-    private void runGroups(List<ChangeEvent> events, List<Integer> indexes, EventResult[] results, AtomicBoolean halted) {
+    private void runGroups(List<ChangeEvent> events, String[] keys, List<Integer> indexes, EventResult[] results,
+                           AtomicBoolean halted) {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (int index : indexes) {
-            byKey.computeIfAbsent(orderingKey.of(events.get(index)), key -> new ArrayList<>()).add(index);
+            byKey.computeIfAbsent(keys[index], key -> new ArrayList<>()).add(index);
         }
         boolean stop = false;
         for (List<Integer> group : byKey.values()) {

@@ -34,7 +34,12 @@ public final class OrderingKey {
 
     /** The lane, out of {@code lanes}, for this event. */
     public int lane(ChangeEvent event, int lanes) {
-        return lanes == 1 ? 0 : Math.floorMod(of(event).hashCode(), lanes);
+        return lanes == 1 ? 0 : lane(of(event), lanes);
+    }
+
+    /** The lane, out of {@code lanes}, for a key {@link #of} gave. */
+    static int lane(String key, int lanes) {
+        return Math.floorMod(key.hashCode(), lanes);
     }
 
     private static StringBuilder append(StringBuilder key, Object value) {

@@ -133,7 +133,7 @@ public final class ProcessingStack implements AutoCloseable {
         try {
             processorHost.close();
         } catch (RuntimeException e) {
-            log.warn("closing the processor failed: {}", e.toString());
+            log.warn("closing the processor failed: {}", e.getMessage());
         }
     }
 }

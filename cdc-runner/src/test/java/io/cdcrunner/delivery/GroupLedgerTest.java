@@ -137,4 +137,50 @@ class GroupLedgerTest {
         assertThat(column("SELECT COUNT(*) FROM grp.ledger WHERE pipeline = 'grp-c'")).containsExactly(2_500L);
         assertThat(calls).singleElement().satisfies(ids -> assertThat(ids).hasSize(2_500));
     }
+
+    /** The pool, counting the ledger statements its connections prepare. */
+    private static javax.sql.DataSource counting(List<String> ledgerStatements) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(GroupLedgerTest.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(pool, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(GroupLedgerTest.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (c, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a[0].toString().contains("grp.ledger")) {
+                                    ledgerStatements.add(a[0].toString().substring(0, 6));
+                                }
+                                try {
+                                    return m.invoke(connection, a);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+    }
+
+    @Test
+    void aGroupCostsOneLedgerLookupAndOneInsertPerThousandEvents() throws Exception {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        EventDelivery delivery = new EventDelivery(processor, counting(statements), new Ledger("grp.ledger", "grp-d"));
+        delivery.open();
+        delivery.deliverGroup(List.of(event(20_001), event(20_002), event(20_003)));
+        assertThat(statements).containsExactly("SELECT", "INSERT");
+
+        statements.clear();
+        List<ChangeEvent> large = new ArrayList<>();
+        for (long id = 30_000; id < 32_500; id++) {
+            large.add(event(id));
+        }
+        delivery.deliverGroup(large);
+        assertThat(statements).containsExactly("SELECT", "SELECT", "SELECT", "INSERT", "INSERT", "INSERT");
+
+        // Everything already recorded: the lookup alone.
+        statements.clear();
+        delivery.deliverGroup(List.of(event(20_001), event(20_002)));
+        assertThat(statements).containsExactly("SELECT");
+    }
 }
+

@@ -3,7 +3,6 @@ package io.cdcrunner.config;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -11,21 +10,16 @@ import java.util.stream.Collectors;
  * What to run: the {@code processor.*} keys.
  *
  * @param className    {@code processor.class}; not loaded yet, the caller instantiates it
- * @param jdbcUrl      {@code processor.jdbc.url}; empty means a URL to the source server
- * @param jdbcUser     {@code processor.jdbc.user}, else {@code source.user}
- * @param jdbcPassword {@code processor.jdbc.password}, else the source password
+ * @param jdbc         {@code processor.jdbc.url/user/password}, each else the source server's
  * @param poolSize     {@code processor.jdbc.pool.size}
  * @param options      every other {@code processor.*} key, prefix removed, for
  *                     {@link io.cdcrunner.processor.ProcessorConfig}; sorted by key
  */
-public record ProcessorSettings(String className, Optional<String> jdbcUrl, String jdbcUser, Secret jdbcPassword,
-                                int poolSize, Map<String, String> options) {
+public record ProcessorSettings(String className, JdbcTarget jdbc, int poolSize, Map<String, String> options) {
 
     public ProcessorSettings {
         Objects.requireNonNull(className, "className");
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        Objects.requireNonNull(jdbcUser, "jdbcUser");
-        Objects.requireNonNull(jdbcPassword, "jdbcPassword");
+        Objects.requireNonNull(jdbc, "jdbc");
         options = Collections.unmodifiableMap(new TreeMap<>(options));
     }
 
@@ -35,7 +29,6 @@ public record ProcessorSettings(String className, Optional<String> jdbcUrl, Stri
         String shownOptions = options.entrySet().stream()
                 .map(e -> e.getKey() + "=" + (KeyNames.looksSecret(e.getKey()) ? Secret.MASK : e.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
-        return "ProcessorSettings[className=" + className + ", jdbcUrl=" + jdbcUrl + ", jdbcUser=" + jdbcUser
-                + ", jdbcPassword=" + jdbcPassword + ", poolSize=" + poolSize + ", options=" + shownOptions + "]";
+        return "ProcessorSettings[className=" + className + ", jdbc=" + jdbc + ", poolSize=" + poolSize + ", options=" + shownOptions + "]";
     }
 }

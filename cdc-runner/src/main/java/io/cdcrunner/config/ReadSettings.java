@@ -2,19 +2,18 @@ package io.cdcrunner.config;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Where the processor reads, and how the daemon makes that server show each event before the processor
  * runs: the {@code processor.read.*} keys.
  *
- * @param url        {@code processor.read.url}; empty means the processor's own data source
- * @param user       {@code processor.read.user}, else the processor's user
- * @param password   {@code processor.read.password}, else the processor's password
+ * @param target     {@code processor.read.url/user/password}, each else the processor's
+ * @param ownServer  whether {@code processor.read.url} is set: the processor reads from a server (often a replica)
+ *                   other than the one it writes to, through a pool of its own
  * @param visibility {@code processor.read.visibility}
  * @param timeout    {@code processor.read.visibility.timeout.ms}
  */
-public record ReadSettings(Optional<String> url, String user, Secret password, Visibility visibility,
+public record ReadSettings(JdbcTarget target, boolean ownServer, Visibility visibility,
                            Duration timeout) {
 
     /** The values of {@code processor.read.visibility}. */
@@ -32,9 +31,7 @@ public record ReadSettings(Optional<String> url, String user, Secret password, V
     }
 
     public ReadSettings {
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(target, "target");
         Objects.requireNonNull(visibility, "visibility");
         Objects.requireNonNull(timeout, "timeout");
     }

@@ -29,22 +29,39 @@ final class RunnerConfigAssembler {
     }
 
     RunnerConfig assemble() {
-        // The processor's JDBC access defaults to the source credentials, as documented on the keys.
+        // Each pool's URL, user and password default to those of the pool it reads or writes beside, down to the
+        // source server's, as documented on the keys; the logins are shown with their effective values.
         defaultTo(PROCESSOR_JDBC_USER, SOURCE_USER);
         defaultTo(PROCESSOR_JDBC_PASSWORD, SOURCE_PASSWORD);
         defaultTo(PROCESSOR_READ_USER, PROCESSOR_JDBC_USER);
         defaultTo(PROCESSOR_READ_PASSWORD, PROCESSOR_JDBC_PASSWORD);
         defaultTo(DEADLETTER_JDBC_USER, PROCESSOR_JDBC_USER);
         defaultTo(DEADLETTER_JDBC_PASSWORD, PROCESSOR_JDBC_PASSWORD);
-        return new RunnerConfig(get(PIPELINE_NAME), source(), get(STATE_DIR),
-                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(), read(), delivery(), deadLetters(), engine(),
-                millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shownValues(),
+        Map<String, String> shown = shownValues();
+        SourceSettings source = source();
+        JdbcTarget processorJdbc = target(source.jdbcTarget(source.user(), source.password()),
+                PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD);
+        return new RunnerConfig(get(PIPELINE_NAME), source, get(STATE_DIR),
+                millis(STATE_OFFSET_FLUSH_INTERVAL), processor(processorJdbc), read(processorJdbc), delivery(),
+                deadLetters(processorJdbc), engine(), millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shown,
                 Redaction.secretsOf(values, processorOptions, debeziumOverrides));
     }
 
-    /** An unset key takes another key's value: a fallback of the same type, resolved here only. */
+    /** An unset key takes another key's value: a fallback of the same type. */
     private <T> void defaultTo(ConfigKey<T> key, ConfigKey<T> fallback) {
         values.putIfAbsent(key, get(fallback));
+    }
+
+    /**
+     * The target of a pool whose keys are {@code url}, {@code user} and {@code password} (the logins already fell
+     * back): an unset URL is {@code fallback}'s, with its driver properties (the source's TLS ones, when it is the
+     * source's own URL); a URL of the user's carries its own TLS settings.
+     */
+    private JdbcTarget target(JdbcTarget fallback, ConfigKey<String> url, ConfigKey<String> user,
+                              ConfigKey<Secret> password) {
+        String ownUrl = get(url);
+        return ownUrl == null ? new JdbcTarget(fallback.url(), get(user), get(password), fallback.driverSecrets())
+                : new JdbcTarget(ownUrl, get(user), get(password));
     }
 
     private SourceSettings source() {
@@ -68,19 +85,20 @@ final class RunnerConfigAssembler {
                 millis(PROCESSOR_RETRY_MAX_BACKOFF), get(PROCESSOR_ON_FAILURE), get(PROCESSOR_LEDGER_TABLE));
     }
 
-    private DeadLetterSettings deadLetters() {
-        return new DeadLetterSettings(get(DEADLETTER_STORE), Optional.ofNullable(get(DEADLETTER_JDBC_URL)),
-                get(DEADLETTER_JDBC_USER), get(DEADLETTER_JDBC_PASSWORD), get(DEADLETTER_JDBC_TABLE));
+    private DeadLetterSettings deadLetters(JdbcTarget processorJdbc) {
+        return new DeadLetterSettings(get(DEADLETTER_STORE),
+                target(processorJdbc, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD),
+                get(DEADLETTER_JDBC_TABLE));
     }
 
-    private ProcessorSettings processor() {
-        return new ProcessorSettings(get(PROCESSOR_CLASS), Optional.ofNullable(get(PROCESSOR_JDBC_URL)),
-                get(PROCESSOR_JDBC_USER), get(PROCESSOR_JDBC_PASSWORD), get(PROCESSOR_JDBC_POOL_SIZE), processorOptions);
+    private ProcessorSettings processor(JdbcTarget processorJdbc) {
+        return new ProcessorSettings(get(PROCESSOR_CLASS), processorJdbc, get(PROCESSOR_JDBC_POOL_SIZE),
+                processorOptions);
     }
 
-    private ReadSettings read() {
-        return new ReadSettings(Optional.ofNullable(get(PROCESSOR_READ_URL)), get(PROCESSOR_READ_USER),
-                get(PROCESSOR_READ_PASSWORD), get(PROCESSOR_READ_VISIBILITY), millis(PROCESSOR_READ_VISIBILITY_TIMEOUT));
+    private ReadSettings read(JdbcTarget processorJdbc) {
+        return new ReadSettings(target(processorJdbc, PROCESSOR_READ_URL, PROCESSOR_READ_USER, PROCESSOR_READ_PASSWORD),
+                get(PROCESSOR_READ_URL) != null, get(PROCESSOR_READ_VISIBILITY), millis(PROCESSOR_READ_VISIBILITY_TIMEOUT));
     }
 
     private EngineSettings engine() {

@@ -2,13 +2,16 @@ package io.cdcrunner.config;
 
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Where and what to read: the {@code source.*} keys.
@@ -63,6 +66,54 @@ public record SourceSettings(String host, int port, String user, Secret password
                 EnumSet.of(Operation.INSERT), StartFrom.BINLOG_END, connectTimeout, Duration.ofSeconds(30), Recovery.FAIL,
                 Duration.ofSeconds(30), new SourceTls(SourceTls.Mode.PREFERRED, Optional.empty(), new Secret(""),
                         Optional.empty(), new Secret("")));
+    }
+
+    /** {@code host:port}, bracketed for an IPv6 literal, for URLs and messages. */
+    public String address() {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * The JDBC URL of the source server for {@code database} ("" for none), {@code source.ssl.*} included, without any
+     * password: those go as driver properties ({@link #tlsDriverSecrets}), so a logged URL holds none.
+     */
+    public String jdbcUrl(String database) {
+        StringBuilder url = new StringBuilder("jdbc:mysql://").append(address()).append('/').append(database)
+                .append("?sslMode=").append(tls.mode().name())
+                .append("&allowPublicKeyRetrieval=true&connectTimeout=").append(Math.max(1, connectTimeout.toMillis()))
+                .append("&rewriteBatchedStatements=true");
+        // The trust store only where the certificate is checked: the binlog reader checks against any trust store it
+        // is given, so giving one to required or preferred would check one connection and not the others.
+        if (tls.mode().verifiesCertificate()) {
+            tls.trustStore().ifPresent(path -> url.append("&trustCertificateKeyStoreUrl=").append(fileUrl(path)));
+        }
+        if (tls.mode() != SourceTls.Mode.DISABLED) {
+            tls.keyStore().ifPresent(path -> url.append("&clientCertificateKeyStoreUrl=").append(fileUrl(path)));
+        }
+        return url.toString();
+    }
+
+    /** The driver properties {@link #jdbcUrl} needs: the passwords of the key stores it names. */
+    public Map<String, Secret> tlsDriverSecrets() {
+        Map<String, Secret> secrets = new TreeMap<>();
+        if (tls.mode() != SourceTls.Mode.DISABLED) {
+            if (tls.mode().verifiesCertificate() && tls.trustStore().isPresent()) {
+                secrets.put("trustCertificateKeyStorePassword", tls.trustStorePassword());
+            }
+            if (tls.keyStore().isPresent()) {
+                secrets.put("clientCertificateKeyStorePassword", tls.keyStorePassword());
+            }
+        }
+        return secrets;
+    }
+
+    /** The source server as a pool's target: its own URL, {@code user} and TLS driver properties. */
+    public JdbcTarget jdbcTarget(String user, Secret password) {
+        return new JdbcTarget(jdbcUrl(""), user, password, tlsDriverSecrets());
+    }
+
+    private static String fileUrl(Path path) {
+        return path.toAbsolutePath().toUri().toString();
     }
 
     public SourceSettings {

@@ -15,6 +15,7 @@ import io.cdcrunner.config.Secret;
  * @param stateDir     {@code state.dir}
  * @param settings     the {@code deadletter.*} keys
  * @param jdbcUrl      {@code deadletter.jdbc.url}, else the processor's JDBC URL, else the source server's
+ *                     ({@link DeadLetterSettings#jdbc()})
  * @param jdbcUser     {@code deadletter.jdbc.user}, else the processor's user
  * @param jdbcPassword {@code deadletter.jdbc.password}, else the processor's password
  * @param jdbcProperties driver properties for {@code jdbcUrl}: the key store passwords of {@code source.ssl.*} when it

@@ -2,10 +2,10 @@ package io.cdcrunner.deadletter;
 
 import java.util.List;
 
-import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigProblem;
 import io.cdcrunner.config.DeadLetterSettings;
+import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.RunnerConfig;
 
 /** Creates the dead-letter store that {@code deadletter.store} names. */
@@ -29,17 +29,12 @@ public final class DeadLetterStores {
         return open(config.deadLetters().storeClass(), context(config));
     }
 
-    /** The store's context for {@code config}, with the JDBC settings resolved to the processor's defaults. */
+    /** The store's context for {@code config}. */
     public static DeadLetterStoreContext context(RunnerConfig config) {
         DeadLetterSettings settings = config.deadLetters();
-        SourceAccess source = SourceAccess.of(config.source());
-        String url = settings.jdbcUrl()
-                .or(() -> config.processor().jdbcUrl())
-                .orElseGet(() -> source.jdbcUrl(""));
-        // The source's own URL names its trust and key stores; their passwords go as driver properties.
-        java.util.Properties properties = url.equals(source.jdbcUrl("")) ? source.tlsProperties() : new java.util.Properties();
-        return new DeadLetterStoreContext(config.pipelineName(), config.stateDir(), settings, url,
-                settings.jdbcUser(), settings.jdbcPassword(), properties);
+        JdbcTarget jdbc = settings.jdbc();
+        return new DeadLetterStoreContext(config.pipelineName(), config.stateDir(), settings, jdbc.url(), jdbc.user(),
+                jdbc.password(), jdbc.driverProperties());
     }
 
     /**

@@ -9,7 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.core.PipelineStartException;
-import io.cdcrunner.source.SourceAccess;
+import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.ConfigKey;
 import io.cdcrunner.config.KeyNames;
 import io.cdcrunner.config.ProcessorSettings;
@@ -50,7 +50,7 @@ public final class ProcessorHost implements AutoCloseable {
         HikariDataSource dataSource = dataSource(config);
         HikariDataSource readPool;
         try {
-            readPool = config.read().url().isPresent() ? readPool(config) : null;
+            readPool = config.read().ownServer() ? readPool(config) : null;
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -94,16 +94,6 @@ public final class ProcessorHost implements AutoCloseable {
         return readPool != null ? readPool : dataSource;
     }
 
-    /** The JDBC URL of the processor's data source: {@code processor.jdbc.url}, else the source server. */
-    public static String processorUrl(RunnerConfig config) {
-        return config.processor().jdbcUrl().orElseGet(() -> SourceAccess.of(config.source()).jdbcUrl(""));
-    }
-
-    /** The JDBC URL the processor reads from: {@code processor.read.url}, else {@link #processorUrl}. */
-    public static String readUrl(RunnerConfig config) {
-        return config.read().url().orElseGet(() -> processorUrl(config));
-    }
-
     /** " (did you mean processor.x?)" for a key close to one the processor read or the daemon declares. */
     private static String suggestion(String key, ProcessorConfig processorConfig) {
         Set<String> known = new TreeSet<>(processorConfig.readKeys());
@@ -144,25 +134,23 @@ public final class ProcessorHost implements AutoCloseable {
     }
 
     private static HikariDataSource dataSource(RunnerConfig config) {
-        ProcessorSettings settings = config.processor();
-        return pool(config, "-processor", processorUrl(config), settings.jdbcUser(), settings.jdbcPassword().reveal(),
-                "data source", "processor.jdbc.url/user/password (they default to the source's)");
+        return pool(config, "-processor", config.processor().jdbc(), "data source",
+                "processor.jdbc.url/user/password (they default to the source's)");
     }
 
     private static HikariDataSource readPool(RunnerConfig config) {
-        return pool(config, "-processor-read", readUrl(config), config.read().user(),
-                config.read().password().reveal(), "read data source",
+        return pool(config, "-processor-read", config.read().target(), "read data source",
                 "processor.read.url/user/password (they default to the processor's)");
     }
 
-    private static HikariDataSource pool(RunnerConfig config, String nameSuffix, String url, String user,
-                                         String password, String what, String keysToCheck) {
+    private static HikariDataSource pool(RunnerConfig config, String nameSuffix, JdbcTarget target, String what,
+                                         String keysToCheck) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(config.pipelineName() + nameSuffix);
-        hikari.setJdbcUrl(url);
-        hikari.setUsername(user);
-        hikari.setPassword(password);
-        SourceAccess.of(config.source()).configurePool(hikari);
+        hikari.setJdbcUrl(target.url());
+        hikari.setUsername(target.user());
+        hikari.setPassword(target.password().reveal());
+        hikari.setDataSourceProperties(target.driverProperties());
         hikari.setMaximumPoolSize(config.processor().poolSize());
         hikari.setMinimumIdle(1);
         // Processors react to other transactions' commits: they should see the latest committed rows.

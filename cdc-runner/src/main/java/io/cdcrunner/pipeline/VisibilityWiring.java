@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.core.PipelineStartException;
+import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.RunnerConfig;
@@ -39,8 +40,8 @@ public final class VisibilityWiring implements AutoCloseable {
 
     static VisibilityWiring open(RunnerConfig config, ServerFlavor flavor, VisibilityMetrics metrics) {
         ReadSettings read = config.read();
-        String url = ProcessorHost.readUrl(config);
-        if (read.visibility() == ReadSettings.Visibility.OFF && read.url().isEmpty()) {
+        String url = read.target().url();
+        if (read.visibility() == ReadSettings.Visibility.OFF && !read.ownServer()) {
             return new VisibilityWiring(BarrierChoice.offOnOwnDataSource(metrics), null);
         }
         long sourceServerId;
@@ -85,7 +86,7 @@ public final class VisibilityWiring implements AutoCloseable {
      * replaced for good, so the replay would never pass.
      */
     public static VisibilityWiring forReplay(RunnerConfig config) {
-        if (config.read().url().isEmpty() || config.read().visibility() == ReadSettings.Visibility.OFF) {
+        if (!config.read().ownServer() || config.read().visibility() == ReadSettings.Visibility.OFF) {
             return new VisibilityWiring(VisibilityBarrier.NONE, null);
         }
         ServerFlavor flavor = config.source().flavor().orElse(null);
@@ -113,10 +114,11 @@ public final class VisibilityWiring implements AutoCloseable {
     private static HikariDataSource pool(RunnerConfig config, String url) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(config.pipelineName() + "-visibility");
-        hikari.setJdbcUrl(url);
-        hikari.setUsername(config.read().user());
-        hikari.setPassword(config.read().password().reveal());
-        SourceAccess.of(config.source()).configurePool(hikari);
+        JdbcTarget target = config.read().target();
+        hikari.setJdbcUrl(target.url());
+        hikari.setUsername(target.user());
+        hikari.setPassword(target.password().reveal());
+        hikari.setDataSourceProperties(target.driverProperties());
         // Batch waits are serialized; the second connection serves row confirmations of other lanes.
         hikari.setMaximumPoolSize(2);
         hikari.setMinimumIdle(1);

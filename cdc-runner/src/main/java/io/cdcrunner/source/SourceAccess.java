@@ -1,6 +1,5 @@
 package io.cdcrunner.source;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,8 +11,6 @@ import java.util.Optional;
 import java.util.Properties;
 
 import org.slf4j.LoggerFactory;
-
-import com.zaxxer.hikari.HikariConfig;
 
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.SourceTls;
@@ -39,54 +36,17 @@ public final class SourceAccess {
 
     /** {@code host:port}, bracketed for an IPv6 literal, for URLs and messages. */
     public String address() {
-        return authority(source.host()) + ":" + source.port();
-    }
-
-    static String authority(String host) {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return source.address();
     }
 
     /** The JDBC URL for {@code database} ("" for none), TLS settings included, without any password. */
     public String jdbcUrl(String database) {
-        SourceTls tls = source.tls();
-        StringBuilder url = new StringBuilder("jdbc:mysql://").append(address()).append('/').append(database)
-                .append("?sslMode=").append(tls.mode().name())
-                .append("&allowPublicKeyRetrieval=true&connectTimeout=").append(Math.max(1, source.connectTimeout().toMillis()))
-                .append("&rewriteBatchedStatements=true");
-        // The trust store only where the certificate is checked: the binlog reader checks against any trust store it
-        // is given, so giving one to required or preferred would check one connection and not the others.
-        if (tls.mode().verifiesCertificate()) {
-            tls.trustStore().ifPresent(path -> url.append("&trustCertificateKeyStoreUrl=").append(fileUrl(path)));
-        }
-        if (tls.mode() != SourceTls.Mode.DISABLED) {
-            tls.keyStore().ifPresent(path -> url.append("&clientCertificateKeyStoreUrl=").append(fileUrl(path)));
-        }
-        return url.toString();
+        return source.jdbcUrl(database);
     }
 
-    /** The key store passwords, for a pool's data source properties (with {@link #jdbcUrl}). */
+    /** The key store passwords, as driver properties for {@link #jdbcUrl}. */
     public Properties tlsProperties() {
-        Properties props = new Properties();
-        SourceTls tls = source.tls();
-        if (tls.mode() != SourceTls.Mode.DISABLED) {
-            if (tls.mode().verifiesCertificate() && tls.trustStore().isPresent()) {
-                props.setProperty("trustCertificateKeyStorePassword", tls.trustStorePassword().reveal());
-            }
-            if (tls.keyStore().isPresent()) {
-                props.setProperty("clientCertificateKeyStorePassword", tls.keyStorePassword().reveal());
-            }
-        }
-        return props;
-    }
-
-    /**
-     * Gives a pool the key store passwords when its URL is the source's own ({@link #jdbcUrl} of no database): the
-     * processor's pools and the barrier's default to it. A URL of the user's carries its own TLS settings.
-     */
-    public void configurePool(HikariConfig pool) {
-        if (jdbcUrl("").equals(pool.getJdbcUrl())) {
-            tlsProperties().forEach((key, value) -> pool.addDataSourceProperty((String) key, value));
-        }
+        return source.jdbcTarget(source.user(), source.password()).driverProperties();
     }
 
     /** A new connection as {@code source.user}, without a default database; the caller closes it. */
@@ -172,9 +132,5 @@ public final class SourceAccess {
                     + "to insist)", address(), e.getMessage());
             return false;
         }
-    }
-
-    private static String fileUrl(Path path) {
-        return path.toAbsolutePath().toUri().toString();
     }
 }

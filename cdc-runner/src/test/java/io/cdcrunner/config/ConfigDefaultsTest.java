@@ -8,7 +8,7 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +35,12 @@ class ConfigDefaultsTest {
         assertThat(config.offsetFlushInterval()).isEqualTo(Duration.ofSeconds(1));
         ProcessorSettings processor = config.processor();
         assertThat(processor.className()).isEqualTo("io.cdcrunner.processor.builtin.LoggingProcessor");
-        assertThat(processor.jdbcUrl()).isEmpty();
-        assertThat(processor.jdbcUser()).isEqualTo("cdc");
-        assertThat(processor.jdbcPassword().reveal()).isEmpty();
+        assertThat(processor.jdbc().url()).isEqualTo(source.jdbcUrl(""));
+        assertThat(processor.jdbc().user()).isEqualTo("cdc");
+        assertThat(processor.jdbc().password().reveal()).isEmpty();
+        assertThat(config.read().ownServer()).isFalse();
+        assertThat(config.read().target()).isEqualTo(processor.jdbc());
+        assertThat(config.deadLetters().jdbc()).isEqualTo(processor.jdbc());
         assertThat(processor.poolSize()).isEqualTo(4);
         assertThat(processor.options()).isEmpty();
         assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 2048, 8192));
@@ -74,10 +77,41 @@ class ConfigDefaultsTest {
         assertThat(source.start()).isEqualTo(StartFrom.SNAPSHOT);
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/cdc"));
         assertThat(config.processor().className()).isEqualTo("com.example.Orders$Handler");
-        assertThat(config.processor().jdbcUrl()).isEqualTo(Optional.of("jdbc:mariadb://other/db"));
-        assertThat(config.processor().jdbcUser()).isEqualTo("writer");
-        assertThat(config.processor().jdbcPassword().reveal()).isEqualTo("w-pass");
+        assertThat(config.processor().jdbc().url()).isEqualTo("jdbc:mariadb://other/db");
+        assertThat(config.processor().jdbc().user()).isEqualTo("writer");
+        assertThat(config.processor().jdbc().password().reveal()).isEqualTo("w-pass");
         assertThat(config.engine().pollInterval()).isEqualTo(Duration.ofMillis(7));
+    }
+
+    @Test
+    void eachPoolFallsBackKeyByKeyAndKeepsTheSourcesTlsOnlyOnTheSourcesUrl() throws ConfigException {
+        Map<String, String> tls = Map.of("source.password", "src-pw", "source.ssl.mode", "verify-ca",
+                "source.ssl.truststore", "/etc/cdc/trust.p12", "source.ssl.truststore.password", "trust-pw");
+        Map<String, String> sourceKeys = minimal();
+        sourceKeys.putAll(tls);
+        RunnerConfig sourceOnly = ConfigLoader.fromMap(sourceKeys);
+        JdbcTarget processor = sourceOnly.processor().jdbc();
+        assertThat(processor.url()).contains("sslMode=VERIFY_CA", "trustCertificateKeyStoreUrl=file:")
+                .doesNotContain("trust-pw", "src-pw");
+        assertThat(processor.driverProperties()).containsEntry("trustCertificateKeyStorePassword", "trust-pw");
+        assertThat(processor.password().reveal()).isEqualTo("src-pw");
+        assertThat(sourceOnly.read().target()).isEqualTo(processor);
+        assertThat(sourceOnly.deadLetters().jdbc()).isEqualTo(processor);
+
+        Map<String, String> own = minimal();
+        own.putAll(tls);
+        own.putAll(Map.of("processor.jdbc.url", "jdbc:mysql://app-db/app", "processor.read.user", "reader",
+                "deadletter.jdbc.password", "dlq-pw"));
+        RunnerConfig config = ConfigLoader.fromMap(own);
+        assertThat(config.processor().jdbc()).isEqualTo(new JdbcTarget("jdbc:mysql://app-db/app", "cdc",
+                new Secret("src-pw")));
+        assertThat(config.read().ownServer()).isFalse();
+        assertThat(config.read().target()).isEqualTo(new JdbcTarget("jdbc:mysql://app-db/app", "reader",
+                new Secret("src-pw")));
+        assertThat(config.deadLetters().jdbc()).isEqualTo(new JdbcTarget("jdbc:mysql://app-db/app", "cdc",
+                new Secret("dlq-pw")));
+        assertThat(config.toString() + config.processor() + config.read() + config.deadLetters())
+                .doesNotContain("trust-pw", "src-pw", "dlq-pw");
     }
 
     @Test

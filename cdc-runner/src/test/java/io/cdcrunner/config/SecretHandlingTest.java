@@ -30,7 +30,7 @@ class SecretHandlingTest {
         RunnerConfig config = ConfigLoader.fromMap(minimal("source.password.file", secret.toString()));
 
         assertThat(config.source().password().reveal()).isEqualTo(PASSWORD);
-        assertThat(config.processor().jdbcPassword().reveal()).isEqualTo(PASSWORD);
+        assertThat(config.processor().jdbc().password().reveal()).isEqualTo(PASSWORD);
         assertThat(config.describe()).doesNotContain(PASSWORD).contains("source.password.file=" + secret);
     }
 

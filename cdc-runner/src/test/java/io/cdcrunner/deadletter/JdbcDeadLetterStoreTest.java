@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.DeadLetterSettings;
 import io.cdcrunner.config.Secret;
 import io.cdcrunner.localdb.LocalMariaDb;
@@ -51,8 +51,8 @@ class JdbcDeadLetterStoreTest {
     }
 
     private JdbcDeadLetterStore open(String pipeline, String table, String password) {
-        DeadLetterSettings settings = new DeadLetterSettings(JdbcDeadLetterStore.class.getName(), Optional.empty(),
-                USER, new Secret(password), table);
+        DeadLetterSettings settings = new DeadLetterSettings(JdbcDeadLetterStore.class.getName(),
+                new JdbcTarget(db.jdbcUrl(""), USER, new Secret(password)), table);
         JdbcDeadLetterStore store = new JdbcDeadLetterStore();
         store.open(new DeadLetterStoreContext(pipeline, state, settings, db.jdbcUrl(""), USER, new Secret(password)));
         return store;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.ReadSettings.Visibility;
 import io.cdcrunner.config.Secret;
@@ -25,7 +25,8 @@ class BarrierChoiceTest {
     }
 
     private static ReadSettings settings(Visibility visibility) {
-        return new ReadSettings(Optional.empty(), "cdc", new Secret(""), visibility, Duration.ofSeconds(10));
+        return new ReadSettings(new JdbcTarget("jdbc:mysql://127.0.0.1:3306/", "cdc", new Secret("")), false, visibility,
+                Duration.ofSeconds(10));
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.cdcrunner.config;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Where one of the daemon's pools connects, every fallback already resolved by the configuration: a pool whose key is
+ * unset gets the URL of the pool it defaults to, down to the source server's own URL ({@link SourceSettings#jdbcUrl}).
+ * {@link #toString()} shows neither the URL (a user's URL may carry credentials) nor any secret.
+ *
+ * @param url           the JDBC URL
+ * @param user          the login
+ * @param password      its password
+ * @param driverSecrets driver properties that are secrets: the {@code source.ssl.*} key store passwords when
+ *                      {@code url} is the source server's own (a user's URL carries its own TLS settings)
+ */
+public record JdbcTarget(String url, String user, Secret password, Map<String, Secret> driverSecrets) {
+
+    public JdbcTarget {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        driverSecrets = Map.copyOf(driverSecrets);
+    }
+
+    /** A target with no driver properties. */
+    public JdbcTarget(String url, String user, Secret password) {
+        this(url, user, password, Map.of());
+    }
+
+    /** {@link #driverSecrets}, revealed, for a driver or a pool's data source properties. */
+    public Properties driverProperties() {
+        Properties properties = new Properties();
+        driverSecrets.forEach((key, secret) -> properties.setProperty(key, secret.reveal()));
+        return properties;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcTarget[user=" + user + ", password=" + password + ", driverSecrets="
+                + new TreeMap<>(driverSecrets).keySet() + "]";
+    }
+}

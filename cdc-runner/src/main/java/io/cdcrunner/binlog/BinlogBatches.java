@@ -3,7 +3,6 @@ package io.cdcrunner.binlog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -167,7 +166,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
     }
 
     private SourceItem map(SourceRecord record) {
-        Phase phase = isSnapshot(record.sourceOffset()) ? Phase.SNAPSHOT : Phase.STREAM;
+        Phase phase = mapper.phase(record);
         ChangeEvent event;
         try {
             event = mapper.map(record);
@@ -202,15 +201,5 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
         }
         return drops.isEmpty() || !operations.contains(Operation.DROP)
                 ? SourceItem.nothing(phase) : SourceItem.tableEvents(drops, phase);
-    }
-
-    /** Whether the engine read the record in its initial snapshot (which its offset says until the last row). */
-    private static boolean isSnapshot(Map<String, ?> offset) {
-        if (offset == null) {
-            return false;
-        }
-        Object snapshot = offset.get("snapshot");
-        return snapshot != null && !"false".equalsIgnoreCase(snapshot.toString())
-                && !Boolean.TRUE.equals(offset.get("snapshot_completed"));
     }
 }

@@ -242,7 +242,26 @@ public final class RecordMapper {
         return gtid;
     }
 
-    /** Debezium's source.snapshot is "true", "first", "last"... while snapshotting, "false" or absent after. */
+    /**
+     * Where the engine was when it emitted {@code record}, from the record's own {@code source.snapshot}, the marker
+     * its event's {@link SourcePosition#snapshot()} comes from: {@link SourceItem.Phase#SNAPSHOT} while an initial
+     * snapshot has rows to follow; {@link SourceItem.Phase#STREAM} for changes, for the snapshot's {@code last} row
+     * (the engine streams from there) and for records without a source block (heartbeats).
+     */
+    public SourceItem.Phase phase(SourceRecord record) {
+        if (record.value() instanceof Struct value && value.schema().field("source") != null
+                && value.get("source") instanceof Struct source && source.schema().field("snapshot") != null) {
+            Object marker = source.get("snapshot");
+            return isSnapshot(marker) && !"last".equals(marker) && !"incremental".equals(marker)
+                    ? SourceItem.Phase.SNAPSHOT : SourceItem.Phase.STREAM;
+        }
+        return SourceItem.Phase.STREAM;
+    }
+
+    /**
+     * Debezium's source.snapshot: "true", "first", "last", "incremental"... for a row the engine read from the table,
+     * "false" or absent for a change it read from the binlog.
+     */
     private static boolean isSnapshot(Object snapshot) {
         return snapshot != null && !"false".equals(snapshot.toString());
     }

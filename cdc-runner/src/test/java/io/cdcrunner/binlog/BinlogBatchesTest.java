@@ -101,6 +101,20 @@ class BinlogBatchesTest {
     }
 
     @Test
+    void thePhaseIsTheEventsOwnSnapshotMarkerAndTheSnapshotsLastRowEndsIt() throws Exception {
+        batches.handleBatch(records(TestRecords.snapshotRow(1, "first"), TestRecords.snapshotRow(2, "true"),
+                TestRecords.snapshotRow(3, "last"), TestRecords.insert(4, false), TestRecords.heartbeat(4005L)),
+                new Committer());
+
+        List<SourceItem> items = handed.get(0).items();
+        // The last row's offset already says the snapshot completed; its event still says it was read by the snapshot.
+        assertThat(items).extracting(SourceItem::phase).containsExactly(SourceItem.Phase.SNAPSHOT,
+                SourceItem.Phase.SNAPSHOT, SourceItem.Phase.STREAM, SourceItem.Phase.STREAM, SourceItem.Phase.STREAM);
+        assertThat(items.subList(0, 4)).extracting(item -> item.events().get(0).position().snapshot())
+                .containsExactly(true, true, true, false);
+    }
+
+    @Test
     void recordsAfterTheFinishedPrefixAreNotMarked() throws Exception {
         finishes = size -> 1;
         Committer committer = new Committer();

@@ -31,6 +31,20 @@ public final class TestRecords {
      * it also has a {@code tags} column of a Connect type no MySQL/MariaDB column maps to.
      */
     public static SourceRecord insert(int id, boolean withUnmappableColumn) {
+        return row(id, withUnmappableColumn, "false", Map.of("file", "binlog.000003", "pos", 4000L + id));
+    }
+
+    /**
+     * A row of {@code shop.orders} read by the initial snapshot, its {@code source.snapshot} being {@code marker}
+     * ("first", "true", "last"), with the offset Debezium gives it: the snapshot in progress, or completed on the last.
+     */
+    public static SourceRecord snapshotRow(int id, String marker) {
+        return row(id, false, marker, "last".equals(marker)
+                ? Map.of("file", "binlog.000003", "pos", 4000L, "snapshot", "INITIAL", "snapshot_completed", true)
+                : Map.of("file", "binlog.000003", "pos", 4000L, "snapshot", "INITIAL", "snapshot_completed", false));
+    }
+
+    private static SourceRecord row(int id, boolean withUnmappableColumn, String snapshotMarker, Map<String, ?> offset) {
         SchemaBuilder value = SchemaBuilder.struct().name("p.shop.orders.Value").optional().field("id", Schema.INT32_SCHEMA);
         if (withUnmappableColumn) {
             value.field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build());
@@ -44,9 +58,9 @@ public final class TestRecords {
         }
         Struct source = new Struct(SOURCE).put("connector", "mariadb").put("ts_ms", 1_000L).put("db", "shop")
                 .put("table", "orders").put("server_id", 1L).put("gtid", "0-1-" + id).put("file", "binlog.000003")
-                .put("pos", 4000L + id).put("row", 0);
+                .put("pos", 4000L + id).put("row", 0).put("snapshot", snapshotMarker);
         Schema keySchema = SchemaBuilder.struct().name("p.shop.orders.Key").field("id", Schema.INT32_SCHEMA).build();
-        return new SourceRecord(Map.of("server", "p"), Map.of("file", "binlog.000003", "pos", 4000L + id), "p.shop.orders",
+        return new SourceRecord(Map.of("server", "p"), offset, "p.shop.orders",
                 null, keySchema, new Struct(keySchema).put("id", id), envelope.schema(),
                 envelope.create(after, source, NOW));
     }

@@ -70,16 +70,20 @@ final class EventDispatcher {
     private void process(List<SourceItem> items, SourceBatch batch) throws InterruptedException {
         announcePhase(items);
         int start = 0;
-        // Row changes go to the lanes a run at a time; a table event runs alone between two runs.
+        // Row changes go to the lanes a run at a time; a table event runs alone between two runs, and so does a record
+        // that could not be mapped: a stop before it (halt) leaves every later event unprocessed.
         while (start < items.size()) {
             int end = start;
-            while (end < items.size() && !items.get(end).tableEvents()) {
+            while (end < items.size() && !items.get(end).tableEvents() && items.get(end).unmappable() == null) {
                 end++;
             }
             if (!processRows(items, start, end, batch) || end == items.size()) {
                 return;
             }
-            if (!processTableEvents(items.get(end).events())) {
+            SourceItem between = items.get(end);
+            if (between.unmappable() != null) {
+                handleUnmappable(between.unmappable(), end, batch);
+            } else if (!processTableEvents(between.events())) {
                 return;
             }
             batch.finished(end + 1);
@@ -87,16 +91,24 @@ final class EventDispatcher {
         }
     }
 
-    /** The pipeline's state follows the source: snapshotting, then streaming (an item of the stream wins). */
-    private void announcePhase(List<SourceItem> items) {
-        boolean snapshot = false;
-        boolean stream = false;
-        for (SourceItem item : items) {
-            snapshot |= item.phase() == SourceItem.Phase.SNAPSHOT;
-            stream |= item.phase() == SourceItem.Phase.STREAM;
+    /** Stored as a dead letter, then finished like an event; or the pipeline stops before it. */
+    private void handleUnmappable(SourceItem.Unmappable record, int index, SourceBatch batch) {
+        try {
+            unmappable.handle(record);
+        } catch (UnmappableRecords.UnmappableRecordException stop) {
+            batch.finished(index);
+            throw stop;
         }
-        if (snapshot || stream) {
-            (snapshot ? onSnapshot : onStream).run();
+    }
+
+    /** The pipeline's state follows the source: the phase of the batch's last item that has one. */
+    private void announcePhase(List<SourceItem> items) {
+        for (int i = items.size() - 1; i >= 0; i--) {
+            SourceItem.Phase phase = items.get(i).phase();
+            if (phase != SourceItem.Phase.NONE) {
+                (phase == SourceItem.Phase.SNAPSHOT ? onSnapshot : onStream).run();
+                return;
+            }
         }
     }
 
@@ -124,15 +136,6 @@ final class EventDispatcher {
                     return false;
                 }
                 counters.onFinished(event.position());
-            }
-            if (item.unmappable() != null) {
-                try {
-                    // Stored as a dead letter, then finished like an event; or the pipeline stops before it.
-                    unmappable.handle(item.unmappable());
-                } catch (UnmappableRecords.UnmappableRecordException stop) {
-                    batch.finished(i);
-                    throw stop;
-                }
             }
         }
         batch.finished(end);

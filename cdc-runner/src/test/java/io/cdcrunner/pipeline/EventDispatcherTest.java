@@ -3,6 +3,7 @@ package io.cdcrunner.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.core.PipelineCounters;
 import io.cdcrunner.core.ProcessingHaltedException;
@@ -28,6 +30,8 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.deadletter.DeadLetterStoreSink;
+import io.cdcrunner.deadletter.JsonLinesDeadLetterStore;
 import io.cdcrunner.processor.SourcePosition;
 
 /**
@@ -36,6 +40,9 @@ import io.cdcrunner.processor.SourcePosition;
  * pause reports nothing more.
  */
 class EventDispatcherTest {
+
+    @TempDir
+    Path temp;
 
     private final List<List<Integer>> runs = new CopyOnWriteArrayList<>();
     private final List<String> phases = new ArrayList<>();
@@ -160,6 +167,27 @@ class EventDispatcherTest {
         assertThatThrownBy(() -> dispatcher().dispatch(batch)).isInstanceOf(ProcessingHaltedException.class)
                 .hasMessageContaining("shop.orders").hasMessageContaining("'tags'");
         assertThat(batch.finishedUpTo()).isEqualTo(1);
+        // Nothing after the record ran: a fix and a restart hand event 3 over for the first time.
+        assertThat(runs).containsExactly(List.of(1));
+    }
+
+    @Test
+    void anUnmappableRecordInDeadLetterModeIsStoredBetweenTheRowsBeforeAndAfterIt() throws Exception {
+        List<String> runsWhenStored = new ArrayList<>();
+        SourceItem.Unmappable bad = new SourceItem.Unmappable(new IllegalArgumentException("column 'tags'"),
+                event(2, Operation.INSERT), "binlog.000001:200", () -> {
+                    runsWhenStored.add(runs.toString());
+                    return "{}";
+                });
+        StubBatch batch = new StubBatch(row(1), SourceItem.unmappable(bad, Phase.STREAM), row(3));
+        try (JsonLinesDeadLetterStore store = JsonLinesDeadLetterStore.openIn(temp)) {
+            dispatcher(new UnmappableRecords("p", new DeadLetterStoreSink(store, "p"), new DeliveryCounters(),
+                    Clock.systemUTC())).dispatch(batch);
+            assertThat(store.list()).singleElement().satisfies(letter -> assertThat(letter.isUnmapped()).isTrue());
+        }
+        assertThat(runsWhenStored).containsExactly("[[1]]");
+        assertThat(runs).containsExactly(List.of(1), List.of(3));
+        assertThat(batch.reported).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -197,6 +225,13 @@ class EventDispatcherTest {
         dispatcher().dispatch(new StubBatch(SourceItem.row(event(1, Operation.INSERT), Phase.SNAPSHOT)));
         assertThat(phases).containsExactly("snapshot");
         assertThat(Set.copyOf(runs)).containsExactly(List.of(1));
+    }
+
+    @Test
+    void aBatchThatEndsTheSnapshotAnnouncesTheStream() throws Exception {
+        dispatcher().dispatch(new StubBatch(SourceItem.row(event(1, Operation.INSERT), Phase.SNAPSHOT),
+                SourceItem.row(event(2, Operation.INSERT), Phase.STREAM), SourceItem.nothing(Phase.NONE)));
+        assertThat(phases).containsExactly("stream");
     }
 
     @Test

@@ -21,7 +21,7 @@ import io.debezium.spi.snapshot.Snapshotter;
 /**
  * Debezium's MariaDB connector, its task polling through {@link PromptPolling}, parsing DDL with
  * {@link MariaDbDdlParser}, and its binlog reader knowing MariaDB's compressed column types
- * ({@link BinlogColumnTypes}). Everything else is Debezium's.
+ * ({@link BinlogColumnTypes}) and impossible dates ({@link ImpossibleDates}). Everything else is Debezium's.
  */
 public final class PromptMariaDbConnector extends MariaDbConnector {
 
@@ -43,6 +43,7 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
         protected ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> coordinator = super.start(configuration);
             polling.install(this);
+            ImpossibleDates.install(coordinator);
             return coordinator;
         }
 
@@ -52,6 +53,7 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
                 Offsets<MariaDbPartition, MariaDbOffsetContext> previousOffsets, DatabaseSchema schema,
                 Snapshotter snapshotter) {
             MariaDbDdlParser.install((BinlogDatabaseSchema<?, ?, ?, ?>) schema);
+            ImpossibleDates.installSnapshotReader(this, config);
             super.validateSchemaHistory(config, logPositionValidator, previousOffsets, schema, snapshotter);
         }
 

@@ -5,14 +5,22 @@ import java.util.List;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
 import io.debezium.connector.mysql.MySqlConnector;
 import io.debezium.connector.mysql.MySqlConnectorTask;
 import io.debezium.connector.mysql.MySqlOffsetContext;
 import io.debezium.connector.mysql.MySqlPartition;
+import io.debezium.function.LogPositionValidator;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import io.debezium.pipeline.spi.Offsets;
+import io.debezium.schema.DatabaseSchema;
+import io.debezium.spi.snapshot.Snapshotter;
 
-/** Debezium's MySQL connector, its task polling through {@link PromptPolling}. Everything else is Debezium's. */
+/**
+ * Debezium's MySQL connector, its task polling through {@link PromptPolling} and its binlog reader knowing impossible
+ * dates ({@link ImpossibleDates}). Everything else is Debezium's.
+ */
 public final class PromptMySqlConnector extends MySqlConnector {
 
     @Override
@@ -29,7 +37,17 @@ public final class PromptMySqlConnector extends MySqlConnector {
         public ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> coordinator = super.start(configuration);
             polling.install(this);
+            ImpossibleDates.install(coordinator);
             return coordinator;
+        }
+
+        /** The last step before the engine snapshots or streams: its snapshot connection is taught here. */
+        @Override
+        protected void validateSchemaHistory(CommonConnectorConfig config, LogPositionValidator logPositionValidator,
+                Offsets<MySqlPartition, MySqlOffsetContext> previousOffsets, DatabaseSchema schema,
+                Snapshotter snapshotter) {
+            ImpossibleDates.installSnapshotReader(this, config);
+            super.validateSchemaHistory(config, logPositionValidator, previousOffsets, schema, snapshotter);
         }
 
         @Override

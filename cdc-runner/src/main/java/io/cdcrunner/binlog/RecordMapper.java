@@ -63,6 +63,8 @@ public final class RecordMapper {
         properties.put("cdcrunner_inet.type", InetColumnConverter.class.getName());
         // A value Debezium cannot convert must stop the pipeline, not turn into a silent NULL (the default "warn").
         properties.put("event.converting.failure.handling.mode", "fail");
+        // A snapshot reads rows through the one connection that knows impossible dates (ImpossibleDates).
+        properties.put("snapshot.max.threads", "1");
         return Collections.unmodifiableMap(properties);
     }
 
@@ -86,7 +88,7 @@ public final class RecordMapper {
 
     /**
      * What can be told of a row change without converting its column values (operation, table, position, commit
-     * time; empty rows), for a record {@link #map} failed on; {@code null} when the record is not a row change or
+     * time, key; the values of a keyless snapshot row, which identify it), for a record {@link #map} failed on; {@code null} when the record is not a row change or
      * has no readable envelope.
      */
     public ChangeEvent describeUnmapped(SourceRecord record) {
@@ -126,11 +128,17 @@ public final class RecordMapper {
         Object commitMillis = source.get(src.tsMs());
         Row before = withRows ? row(envelope.get(layout.before())) : Row.empty();
         Row after = withRows ? row(envelope.get(layout.after())) : Row.empty();
+        Row key = withRows ? key(record.key(), before, after) : described(record.key());
+        if (!withRows && key.isEmpty() && position.snapshot()) {
+            // A snapshot row of a keyless table is identified by its values: without them, every unmapped row of
+            // the table would have one event id (and one dead letter).
+            after = described(envelope.get(layout.after()));
+        }
         return new ChangeEvent(
                 operation,
                 (String) source.get(src.db()),
                 (String) source.get(src.table()),
-                withRows ? key(record.key(), before, after) : Row.empty(),
+                key,
                 before,
                 after,
                 position,
@@ -156,6 +164,32 @@ public final class RecordMapper {
             values.put(column, image.get(column));
         }
         return Row.of(values);
+    }
+
+    /**
+     * A row of a record that could not be mapped, for its description: mapped where it can be (a key usually is),
+     * else each value's text, so the dead letter still says which row it was and its event id stays its own.
+     */
+    private Row described(Object struct) {
+        try {
+            return row(struct);
+        } catch (RuntimeException e) {
+            Struct row = (Struct) struct;
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Field field : row.schema().fields()) {
+                Object raw = row.get(field);
+                values.put(field.name(), raw instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes)
+                        : raw instanceof java.nio.ByteBuffer buffer ? java.util.HexFormat.of().formatHex(bytesOf(buffer))
+                        : raw == null ? null : raw.toString());
+            }
+            return Row.of(values);
+        }
+    }
+
+    private static byte[] bytesOf(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     private Row row(Object struct) {

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 import java.util.Collections;
@@ -61,15 +62,32 @@ final class ValueConverters {
         return forPlainType(field);
     }
 
+    /** A DATE's value; an impossible date's marker ({@link ImpossibleDates}) cannot be mapped. */
+    private static LocalDate date(LocalDate date) {
+        if (ImpossibleDates.isMarker(date)) {
+            throw ImpossibleDates.unmappable(date);
+        }
+        return date;
+    }
+
+    /** A DATETIME's value, Debezium's epoch count; an impossible date's marker ({@link ImpossibleDates}) cannot be mapped. */
+    private static LocalDateTime dateTime(long units, long unitsPerSecond) {
+        LocalDateTime dateTime = TemporalValues.wallClock(units, unitsPerSecond);
+        if (ImpossibleDates.isMarker(dateTime.toLocalDate())) {
+            throw ImpossibleDates.unmappable(dateTime.toLocalDate());
+        }
+        return dateTime;
+    }
+
     private static ValueConverter forLogicalType(Field field, String name) {
         return switch (name) {
-            case "io.debezium.time.Date" -> v -> LocalDate.ofEpochDay(((Number) v).longValue());
+            case "io.debezium.time.Date" -> v -> date(LocalDate.ofEpochDay(((Number) v).longValue()));
             case "io.debezium.time.Time" -> v -> Duration.ofMillis(((Number) v).longValue());
             case "io.debezium.time.MicroTime" -> v -> Duration.of(((Number) v).longValue(), ChronoUnit.MICROS);
             case "io.debezium.time.NanoTime" -> v -> Duration.ofNanos(((Number) v).longValue());
-            case "io.debezium.time.Timestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000L);
-            case "io.debezium.time.MicroTimestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000_000L);
-            case "io.debezium.time.NanoTimestamp" -> v -> TemporalValues.wallClock(((Number) v).longValue(), 1_000_000_000L);
+            case "io.debezium.time.Timestamp" -> v -> dateTime(((Number) v).longValue(), 1_000L);
+            case "io.debezium.time.MicroTimestamp" -> v -> dateTime(((Number) v).longValue(), 1_000_000L);
+            case "io.debezium.time.NanoTimestamp" -> v -> dateTime(((Number) v).longValue(), 1_000_000_000L);
             // No real TIMESTAMP is the epoch itself (the range starts a second later): that is the zero TIMESTAMP,
             // which a nullable column delivers as null, as it does a zero DATE or DATETIME.
             case "io.debezium.time.ZonedTimestamp" -> field.schema().isOptional()

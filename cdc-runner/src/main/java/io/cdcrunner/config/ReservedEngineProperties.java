@@ -57,6 +57,9 @@ final class ReservedEngineProperties {
         String noLoss = "a mode other than fail would skip changes the engine cannot read without a word";
         RESERVED.put("event.processing.failure.handling.mode", noLoss);
         RESERVED.put("inconsistent.schema.handling.mode", noLoss);
+        RESERVED.put("snapshot.max.threads", "an initial snapshot reads rows on the one connection that knows dates"
+                + " the server stores under sql_mode=ALLOW_INVALID_DATES; another connection would read 2020-02-30 as"
+                + " 2020-03-01");
         RESERVED.put("message.key.columns", "key() holds the primary key, as the README documents");
         RESERVED.put("field.name.adjustment.mode", "it renames columns: Row holds them under their own names");
         RESERVED.put("schema.name.adjustment.mode", TYPED);

@@ -129,6 +129,51 @@ public final class EventDelivery {
         }
     }
 
+    /** True when {@link #deliverGroups} can take several groups in one transaction. */
+    public boolean takesGroupsTogether() {
+        return transactionalGroups != null;
+    }
+
+    /**
+     * Delivers several groups (distinct ordering keys) in one transaction, to a processor that
+     * {@link #takesGroupsTogether()}: one ledger lookup and insert for all their events, then
+     * {@link TransactionalGroupProcessor#processGroups} with the events the ledger did not hold, then one commit.
+     *
+     * @return per group, one result per event, index for index (as {@link #deliverGroup})
+     * @throws Exception whatever the processor (or the database) threw; nothing of any group was committed then
+     */
+    public List<List<EventResult>> deliverGroups(List<List<ChangeEvent>> groups) throws Exception {
+        List<ChangeEvent> all = new ArrayList<>();
+        groups.forEach(all::addAll);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                applied.addAll(ledger.recordNew(c, all));
+                List<List<ChangeEvent>> fresh = new ArrayList<>(groups.size());
+                for (List<ChangeEvent> group : groups) {
+                    List<ChangeEvent> freshOfGroup = group.stream().filter(applied::contains).toList();
+                    if (!freshOfGroup.isEmpty()) {
+                        fresh.add(freshOfGroup);
+                    }
+                }
+                if (!fresh.isEmpty()) {
+                    transactionalGroups.processGroups(fresh, c);
+                }
+                c.commit();
+                List<List<EventResult>> results = new ArrayList<>(groups.size());
+                for (List<ChangeEvent> group : groups) {
+                    results.add(group.stream()
+                            .map(event -> applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE).toList());
+                }
+                return results;
+            } catch (Exception | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.TransactionalGroupProcessor;
 
 /**
  * Processing lanes. A batch is split by ordering key: each key's events go to one lane, in batch (commit)
@@ -124,7 +125,9 @@ public final class Lanes implements EventRuns, AutoCloseable {
     /**
      * A lane of a processor that takes groups: its events by ordering key, each key's in commit order, one group per
      * key, the groups in the order of their first events. Keys are independent, so a later key's group may run
-     * before an earlier event of another key; the caller records only the batch's contiguous finished prefix.
+     * before an earlier event of another key; the caller records only the batch's contiguous finished prefix. A
+     * processor that takes groups together gets them in transactions of up to
+     * {@value TransactionalGroupProcessor#MAX_EVENTS_PER_TRANSACTION} events, a group never split.
      */
     private void runGroups(List<ChangeEvent> events, String[] keys, List<Integer> indexes, EventResult[] results,
                            AtomicBoolean halted) {
@@ -132,23 +135,56 @@ public final class Lanes implements EventRuns, AutoCloseable {
         for (int index : indexes) {
             byKey.computeIfAbsent(keys[index], key -> new ArrayList<>()).add(index);
         }
+        int perTransaction = delivery.takesGroupsTogether() ? TransactionalGroupProcessor.MAX_EVENTS_PER_TRANSACTION : 1;
+        List<List<Integer>> chunk = new ArrayList<>();
+        int chunkEvents = 0;
         boolean stop = false;
         for (List<Integer> group : byKey.values()) {
-            if (stop || halted.get() || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                group.forEach(index -> results[index] = EventResult.ABANDONED);
-                stop = true;
-                continue;
+            if (!chunk.isEmpty() && chunkEvents + group.size() > perTransaction) {
+                stop = runChunk(events, chunk, results, halted, stop);
+                chunk.clear();
+                chunkEvents = 0;
             }
-            List<ChangeEvent> groupEvents = new ArrayList<>(group.size());
-            group.forEach(index -> groupEvents.add(events.get(index)));
-            long began = System.nanoTime();
-            List<EventResult> groupResults = delivery.deliverGroup(groupEvents);
-            long ended = System.nanoTime();
-            for (int i = 0; i < group.size(); i++) {
-                EventResult result = groupResults.get(i);
-                results[group.get(i)] = result;
+            chunk.add(group);
+            chunkEvents += group.size();
+        }
+        if (!chunk.isEmpty()) {
+            runChunk(events, chunk, results, halted, stop);
+        }
+    }
+
+    /**
+     * Delivers the groups (their events' indexes) in one call, or abandons them when the lane already stopped.
+     *
+     * @return whether the lane stops: a group did not finish, or it had stopped already
+     */
+    private boolean runChunk(List<ChangeEvent> events, List<List<Integer>> groups, EventResult[] results,
+                             AtomicBoolean halted, boolean stopped) {
+        if (stopped || halted.get() || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            groups.forEach(group -> group.forEach(index -> results[index] = EventResult.ABANDONED));
+            return true;
+        }
+        List<List<ChangeEvent>> groupEvents = new ArrayList<>(groups.size());
+        int latest = -1;
+        for (List<Integer> group : groups) {
+            List<ChangeEvent> of = new ArrayList<>(group.size());
+            for (int index : group) {
+                of.add(events.get(index));
+                latest = Math.max(latest, index);
+            }
+            groupEvents.add(of);
+        }
+        long began = System.nanoTime();
+        List<List<EventResult>> groupResults = groups.size() == 1 ? List.of(delivery.deliverGroup(groupEvents.get(0)))
+                : delivery.deliverGroups(groupEvents, events.get(latest));
+        long ended = System.nanoTime();
+        boolean stop = false;
+        for (int g = 0; g < groups.size(); g++) {
+            for (int i = 0; i < groups.get(g).size(); i++) {
+                EventResult result = groupResults.get(g).get(i);
+                results[groups.get(g).get(i)] = result;
                 if (result.status() == EventResult.Status.PROCESSED || result.status() == EventResult.Status.DUPLICATE) {
-                    listener.processed(groupEvents.get(i), began, ended);
+                    listener.processed(groupEvents.get(g).get(i), began, ended);
                 } else if (!result.finished()) {
                     if (result.status() == EventResult.Status.HALTED) {
                         halted.set(true);
@@ -157,6 +193,7 @@ public final class Lanes implements EventRuns, AutoCloseable {
                 }
             }
         }
+        return stop;
     }
 
     private static List<Integer> indexes(int size) {

@@ -113,6 +113,53 @@ public final class RetryingDelivery {
     }
 
     /**
+     * Processes several groups of one lane's share of a batch in one transaction, for a processor that takes them
+     * together: the read barrier (one wait for {@code latest}, the chunk's last event in commit order, which usually
+     * covers the others), then the groups. When that transaction fails, each group goes on alone through
+     * {@link #deliverGroup}, with its own retries, so that a failing group holds back no other; after a group that
+     * does not finish, the rest are abandoned (delivered again on the next start).
+     *
+     * @return per group, one result per event, index for index
+     */
+    List<List<EventResult>> deliverGroups(List<List<ChangeEvent>> groups, ChangeEvent latest) {
+        if (groups.size() == 1) {
+            return List.of(deliverGroup(groups.get(0)));
+        }
+        try {
+            barrier.ensureVisible(latest);
+            for (List<ChangeEvent> group : groups) {
+                ensureVisible(group);
+            }
+            List<List<EventResult>> results = delivery.deliverGroups(groups);
+            results.forEach(this::succeeded);
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+            log.info("a transaction of {} groups ({} events from {}) failed ({}); processing them group by group",
+                    groups.size(), groups.stream().mapToInt(List::size).sum(), groups.get(0).get(0), e.toString());
+        }
+        List<List<EventResult>> results = new ArrayList<>(groups.size());
+        boolean stop = false;
+        for (List<ChangeEvent> group : groups) {
+            if (stop || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                results.add(java.util.Collections.nCopies(group.size(), EventResult.ABANDONED));
+                stop = true;
+                continue;
+            }
+            List<EventResult> groupResults = deliverGroup(group);
+            results.add(groupResults);
+            stop = groupResults.stream().anyMatch(result -> !result.finished());
+        }
+        return results;
+    }
+
+    /** True when the processor takes several groups in one transaction ({@link #deliverGroups}). */
+    boolean takesGroupsTogether() {
+        return delivery.takesGroupsTogether();
+    }
+
+    /**
      * The barrier for each event of the group, last first: where one wait covers every earlier event (gtid-wait, and
      * primary-lock with binlog_order_commits) the others return at once; where it checks rows (row-poll), each is.
      */

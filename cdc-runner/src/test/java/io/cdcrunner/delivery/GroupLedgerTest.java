@@ -182,5 +182,58 @@ class GroupLedgerTest {
         delivery.deliverGroup(List.of(event(20_001), event(20_002)));
         assertThat(statements).containsExactly("SELECT");
     }
+
+    @Test
+    void severalGroupsShareOneTransactionWithOneLedgerLookupAndOneInsert() throws Exception {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        EventDelivery delivery = new EventDelivery(processor, counting(statements), new Ledger("grp.ledger", "grp-e"));
+        delivery.open();
+        assertThat(delivery.takesGroupsTogether()).isTrue();
+        List<List<EventResult>> results = delivery.deliverGroups(List.of(List.of(event(40_001), event(40_002)),
+                List.of(event(40_003)), List.of(event(40_004), event(40_005))));
+        assertThat(results).containsExactly(List.of(EventResult.PROCESSED, EventResult.PROCESSED),
+                List.of(EventResult.PROCESSED), List.of(EventResult.PROCESSED, EventResult.PROCESSED));
+        assertThat(statements).containsExactly("SELECT", "INSERT");
+        assertThat(calls).containsExactly(List.of(40_001L, 40_002L), List.of(40_003L), List.of(40_004L, 40_005L));
+
+        // A redelivery in part: the committed events are left out of their groups, a group left empty is not called.
+        calls.clear();
+        assertThat(delivery.deliverGroups(List.of(List.of(event(40_003)), List.of(event(40_005), event(40_006)))))
+                .containsExactly(List.of(EventResult.DUPLICATE), List.of(EventResult.DUPLICATE, EventResult.PROCESSED));
+        assertThat(calls).containsExactly(List.of(40_006L));
+        assertThat(column("SELECT COUNT(*) FROM grp.applied WHERE id BETWEEN 40001 AND 40006")).containsExactly(6L);
+    }
+
+    @Test
+    void whenTheirSharedTransactionFailsEachGroupGoesOnAloneAndOnlyTheFailingOneIsDeadLettered() throws Exception {
+        TransactionalGroupProcessor failingOn42 = (events, transaction) -> {
+            processor.processGroup(events, transaction);
+            if (events.stream().anyMatch(e -> e.row().getLong("id") == 50_042L)) {
+                throw new IllegalStateException("refusing 50042");
+            }
+        };
+        EventDelivery delivery = new EventDelivery(failingOn42, pool, new Ledger("grp.ledger", "grp-f"));
+        delivery.open();
+        List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();
+        DeliveryCounters counters = new DeliveryCounters();
+        RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE,
+                new io.cdcrunner.config.DeliverySettings(1, java.util.Optional.empty(), 2, java.time.Duration.ofMillis(1),
+                        java.time.Duration.ofMillis(2), io.cdcrunner.config.DeliverySettings.FailureMode.DEAD_LETTER,
+                        "grp.ledger"),
+                (event, error, attempts, first, last) -> deadLettered.add(event), counters, () -> false);
+
+        List<List<EventResult>> results = retrying.deliverGroups(List.of(List.of(event(50_041)),
+                List.of(event(50_042), event(50_043)), List.of(event(50_044))), event(50_044));
+
+        assertThat(results).extracting(group -> group.stream().map(EventResult::status).toList()).containsExactly(
+                List.of(EventResult.Status.PROCESSED),
+                List.of(EventResult.Status.DEAD_LETTERED, EventResult.Status.DEAD_LETTERED),
+                List.of(EventResult.Status.PROCESSED));
+        assertThat(deadLettered).extracting(e -> e.row().getLong("id")).containsExactly(50_042L, 50_043L);
+        assertThat(column("SELECT id FROM grp.applied WHERE id BETWEEN 50041 AND 50044 ORDER BY id"))
+                .containsExactly(50_041L, 50_044L);
+        assertThat(column("SELECT COUNT(*) FROM grp.ledger WHERE pipeline = 'grp-f'")).containsExactly(2L);
+        assertThat(counters.processed()).isEqualTo(2);
+    }
 }
 

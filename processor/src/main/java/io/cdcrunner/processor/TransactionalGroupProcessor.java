@@ -16,6 +16,15 @@ import java.util.List;
  * still in commit order; when all of it was committed, {@code processGroup} is not called. A failure rolls the whole
  * group back (ledger rows included) and the group is retried as a unit, then dead-lettered event by event or halted
  * (see {@link GroupProcessor}).
+ *
+ * <h2>Several groups in one transaction</h2>
+ * A transaction costs round trips of its own (the ledger's two statements, the commit), which a busy database with
+ * many small groups pays per group. So the daemon hands a lane's groups of a batch to {@link #processGroups} in one
+ * transaction (up to {@value #MAX_EVENTS_PER_TRANSACTION} events, a group never split); a processor that can do
+ * the work of several keys in one statement overrides it, the default calls {@link #processGroup} for each. If that
+ * transaction fails, nothing of it is committed and the daemon goes on group by group, each in a transaction of its
+ * own with the retries above, so a failing group holds back no other. Whatever the transaction, a group's events
+ * are in the ledger once it commits, and every group's events keep their commit order.
  */
 public interface TransactionalGroupProcessor extends TransactionalProcessor {
 
@@ -24,6 +33,20 @@ public interface TransactionalGroupProcessor extends TransactionalProcessor {
      * commit, roll back or close it, and do not change its auto-commit mode: the daemon does.
      */
     void processGroup(List<ChangeEvent> events, Connection transaction) throws Exception;
+
+    /** The most events the daemon hands to {@link #processGroups} in one transaction. */
+    int MAX_EVENTS_PER_TRANSACTION = 1000;
+
+    /**
+     * Applies several groups (distinct ordering keys of one batch, each group in commit order, no event already
+     * applied) through {@code transaction}; the default applies them one after the other with {@link #processGroup}.
+     * The same rules as there: do not commit, roll back or close the transaction. Throwing rolls every group back.
+     */
+    default void processGroups(List<List<ChangeEvent>> groups, Connection transaction) throws Exception {
+        for (List<ChangeEvent> group : groups) {
+            processGroup(group, transaction);
+        }
+    }
 
     /** One event is a group of one. */
     @Override

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -122,26 +123,17 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
      */
     @Override
     public void processGroup(List<ChangeEvent> events, Connection transaction) throws SQLException {
-        FamilySettings settings = sql.settings;
-        // An update can move a row from one family to another: both change. Keys sorted: fixed lock order.
+        // Keys sorted: a fixed lock order.
         Map<String, Object> families = new TreeMap<>();
         for (ChangeEvent event : events) {
-            if (!event.database().equals(settings.database()) || !event.table().equals(settings.table())) {
-                continue;
-            }
-            if (!event.operation().isRowChange()) {
+            if (isFamilyTable(event) && !event.operation().isRowChange()) {
                 // TRUNCATE or DROP (a group of its own from the daemon): no family has rows at this point of the
                 // binlog (see "Exactness"), and the families of rows after it are computed after the clearing.
                 families.clear();
                 clearSummaries(event, transaction);
                 continue;
             }
-            if (event.operation() != Operation.INSERT) {
-                addFamily(families, familyValue(event, event.before()));
-            }
-            if (event.operation() != Operation.DELETE) {
-                addFamily(families, familyValue(event, event.after()));
-            }
+            collectFamilies(event, families);
         }
         // Every family's summary row is locked before any family is read: a read comes after all the locks, so it sees
         // every change a computation that held one of them before has read, also under REPEATABLE READ, where the
@@ -154,6 +146,88 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
         }
         for (Map.Entry<String, Object> family : families.entrySet()) {
             writeSummary(transaction, family.getValue(), family.getKey());
+        }
+    }
+
+    /**
+     * Recomputes, once each, the families of several groups in three statements whatever their number (see
+     * "Several groups in one transaction" in {@link TransactionalGroupProcessor}): every family's summary row is
+     * locked and marked (created if missing, in key order), the families are recomputed from their rows into their
+     * summary rows by one {@code INSERT ... SELECT ... GROUP BY}, and the rows still marked, of families with no row
+     * left, are deleted. The server matches the family values with the summary keys under the column's collation, as
+     * the one-family statements do. With a read server of its own, a table event among the groups, or a transaction
+     * that is not READ COMMITTED, each group is processed alone.
+     */
+    @Override
+    public void processGroups(List<List<ChangeEvent>> groups, Connection transaction) throws SQLException {
+        Map<String, Object> families = new TreeMap<>();
+        for (List<ChangeEvent> group : groups) {
+            for (ChangeEvent event : group) {
+                if (!event.operation().isRowChange() && isFamilyTable(event)) {
+                    families = null;
+                    break;
+                }
+                collectFamilies(event, families);
+            }
+            if (families == null) {
+                break;
+            }
+        }
+        // Under REPEATABLE READ an INSERT ... SELECT would lock the family rows it reads against the application's
+        // writes; the daemon's transactions are READ COMMITTED, where it reads without locks.
+        if (families == null || readServer != null
+                || transaction.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+            for (List<ChangeEvent> group : groups) {
+                processGroup(group, transaction);
+            }
+            return;
+        }
+        List<String> keys = new ArrayList<>(families.keySet());
+        for (int from = 0; from < keys.size(); from += FAMILIES_PER_STATEMENT) {
+            List<String> part = keys.subList(from, Math.min(keys.size(), from + FAMILIES_PER_STATEMENT));
+            try (PreparedStatement mark = transaction.prepareStatement(sql.lockAndMarkSummaryRows(part.size()))) {
+                for (int i = 0; i < part.size(); i++) {
+                    mark.setString(i + 1, part.get(i));
+                }
+                mark.executeUpdate();
+            }
+        }
+        for (int from = 0; from < keys.size(); from += FAMILIES_PER_STATEMENT) {
+            List<String> part = keys.subList(from, Math.min(keys.size(), from + FAMILIES_PER_STATEMENT));
+            try (PreparedStatement recompute = transaction.prepareStatement(sql.recomputeFamilies(part.size()))) {
+                for (int i = 0; i < part.size(); i++) {
+                    Object family = families.get(part.get(i));
+                    // BIGINT UNSIGNED values are bound as DECIMAL: compared with a string they would become doubles.
+                    recompute.setObject(i + 1, family instanceof BigInteger big ? new BigDecimal(big) : family);
+                }
+                recompute.executeUpdate();
+            }
+            try (PreparedStatement delete = transaction.prepareStatement(sql.deleteMarkedSummaries(part.size()))) {
+                for (int i = 0; i < part.size(); i++) {
+                    delete.setString(i + 1, part.get(i));
+                }
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    /** Families per statement of {@link #processGroups}: one parameter each. */
+    private static final int FAMILIES_PER_STATEMENT = 1000;
+
+    private boolean isFamilyTable(ChangeEvent event) {
+        return event.database().equals(sql.settings.database()) && event.table().equals(sql.settings.table());
+    }
+
+    /** The families a row change touches: an update can move a row from one family to another, so both. */
+    private void collectFamilies(ChangeEvent event, Map<String, Object> families) {
+        if (!isFamilyTable(event) || !event.operation().isRowChange()) {
+            return;
+        }
+        if (event.operation() != Operation.INSERT) {
+            addFamily(families, familyValue(event, event.before()));
+        }
+        if (event.operation() != Operation.DELETE) {
+            addFamily(families, familyValue(event, event.after()));
         }
     }
 

@@ -131,6 +131,34 @@ final class FamilySql {
                 + "ON DUPLICATE KEY UPDATE row_count = row_count";
     }
 
+    /**
+     * Creates the {@code count} families' summary rows where missing and takes their exclusive locks, in the order
+     * given, marking each with a row count of -1 until {@link #recomputeFamilies} writes it (a mark no committed row
+     * shows: the transaction either writes every marked row or deletes it).
+     */
+    String lockAndMarkSummaryRows(int count) {
+        return "INSERT INTO " + summary + " (family_key, row_count, updated_at) VALUES "
+                + String.join(", ", java.util.Collections.nCopies(count, "(?, -1, NOW(6))"))
+                + " ON DUPLICATE KEY UPDATE row_count = -1";
+    }
+
+    /** Recomputes the {@code count} families (family column values) into their summary rows, in one statement. */
+    String recomputeFamilies(int count) {
+        return "INSERT INTO " + summary + " (family_key, row_count, value_sum, value_min, value_max, max_id, updated_at) "
+                + "SELECT " + keyOf(family) + ", COUNT(*), SUM(" + value + "), MIN(" + value + "), MAX(" + value
+                + "), MAX(" + id + "), NOW(6) FROM " + table + " WHERE " + family + " IN ("
+                + String.join(", ", java.util.Collections.nCopies(count, "?")) + ") GROUP BY " + family
+                + " ON DUPLICATE KEY UPDATE row_count = VALUES(row_count), value_sum = VALUES(value_sum), "
+                + "value_min = VALUES(value_min), value_max = VALUES(value_max), max_id = VALUES(max_id), "
+                + "updated_at = VALUES(updated_at)";
+    }
+
+    /** Deletes the summary rows among the {@code count} keys that {@link #recomputeFamilies} left marked. */
+    String deleteMarkedSummaries(int count) {
+        return "DELETE FROM " + summary + " WHERE row_count = -1 AND family_key IN ("
+                + String.join(", ", java.util.Collections.nCopies(count, "?")) + ")";
+    }
+
     String aggregateFamily() {
         return "SELECT COUNT(*), SUM(" + value + "), MIN(" + value + "), MAX(" + value + "), MAX(" + id + ") FROM "
                 + table + " WHERE " + family + " = ?";

@@ -200,6 +200,92 @@ class FamilyAggregateProcessorTest {
     }
 
     @Test
+    void severalGroupsInOneTransactionLeaveEveryFamilyExactAndEmptiedFamiliesGone() throws Exception {
+        List<ChangeEvent> first = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            first.add(insertOrder(1 + i % 6, i % 5 == 0 ? null : BigDecimal.valueOf(i * 37 - 400, 2)));
+        }
+        inOneTransaction(groupsOf(first));
+        assertExact();
+        assertThat(summaryRowCount()).isEqualTo(6);
+
+        // Rows move between families, a family loses all its rows, a new one appears; some groups are redelivered.
+        List<ChangeEvent> second = new ArrayList<>();
+        for (ChangeEvent insert : first) {
+            long id = id(insert);
+            int customer = orders.get(id).customer();
+            if (customer == 6) {
+                second.add(deleteOrder(id));
+            } else if (customer == 5) {
+                second.add(updateOrder(id, 7, BigDecimal.ONE));
+            } else if (id % 3 == 0) {
+                second.add(updateOrder(id, customer % 4 + 1, new BigDecimal("12.34")));
+            }
+        }
+        second.add(insertOrder(8, new BigDecimal("-0.01")));
+        inOneTransaction(groupsOf(second));
+        inOneTransaction(groupsOf(second.subList(0, second.size() / 2)));
+        assertExact();
+        assertThat(summary(5)).isNull();
+        assertThat(summary(6)).isNull();
+        assertThat(summary(7).count()).isEqualTo(5);
+        assertThat(summaryRowCount()).isEqualTo(orders.values().stream().map(Order::customer).filter(Objects::nonNull)
+                .distinct().count());
+    }
+
+    @Test
+    void severalGroupsInOneTransactionKeepOneSummaryPerFamilyUnderACaseInsensitiveCollation() throws Exception {
+        server.execute("CREATE TABLE " + db.name + ".tags (id BIGINT PRIMARY KEY, tag VARCHAR(20)"
+                + " COLLATE utf8mb4_general_ci, amount DECIMAL(12,2))");
+        Map<String, String> tags = Map.of("family.table", db.name + ".tags", "family.column", "tag",
+                "family.value.column", "amount");
+        FamilyAggregateProcessor byTag = new FamilyAggregateProcessor();
+        byTag.open(db.context(tags));
+        List<List<ChangeEvent>> groups = new ArrayList<>();
+        String[] spellings = {"abc", "ABC", "Abc", "xyz", "XYZ", "solo"};
+        for (int i = 0; i < spellings.length; i++) {
+            server.execute("INSERT INTO " + db.name + ".tags VALUES (" + (i + 1) + ", '" + spellings[i] + "', " + i + ")");
+            groups.add(List.of(db.insert("tags", row("id", (long) i + 1, "tag", spellings[i],
+                    "amount", BigDecimal.valueOf(i)))));
+        }
+        try (Connection c = transaction()) {
+            byTag.processGroups(groups, c);
+            c.commit();
+        }
+        assertThat(FamilyAggregateProcessor.mismatches(db.dataSource, FamilySettings.from(new ProcessorConfig(tags))))
+                .isEmpty();
+        try (Connection c = db.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(row_count) FROM tags_family_summary")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("summary rows").isEqualTo(3);
+            assertThat(rs.getLong(2)).as("rows summarized").isEqualTo(6);
+        }
+        byTag.close();
+    }
+
+    /** The events grouped by row, as the daemon groups them by default (table + primary key). */
+    private static List<List<ChangeEvent>> groupsOf(List<ChangeEvent> events) {
+        Map<Long, List<ChangeEvent>> byId = new java.util.LinkedHashMap<>();
+        events.forEach(event -> byId.computeIfAbsent(id(event), id -> new ArrayList<>()).add(event));
+        return new ArrayList<>(byId.values());
+    }
+
+    private void inOneTransaction(List<List<ChangeEvent>> groups) throws Exception {
+        try (Connection c = transaction()) {
+            processor.processGroups(groups, c);
+            c.commit();
+        }
+    }
+
+    /** A transaction as the daemon's pools give them: READ COMMITTED, auto-commit off. */
+    private Connection transaction() throws SQLException {
+        Connection c = db.dataSource.getConnection();
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Test
     void eventsOfOtherTablesAreIgnored() throws Exception {
         processor.process(db.insert("customers", row("id", 1L, "customer_id", 1, "amount", BigDecimal.ONE)));
         ChangeEvent otherDatabase = new ChangeEvent(Operation.INSERT, "elsewhere",

@@ -21,7 +21,8 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * prints the tables, and writes {@code latest.json} and {@code latency.png} to the results directory.
  *
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling,idle},
- * {@code --rounds N} (catch-up repetitions, default 2), {@code --profile} (JFR recording of the daemon's
+ * {@code --rounds N} (catch-up repetitions, default 2), {@code --paced-rate N} and {@code --paced-s N} (scenario 3's paced
+ * writer, default 5,000/s for 60 s), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
  * {@code --queue N}, {@code --visibility auto|off} (the daemon's processor.read.visibility in the no-op
  * runs), {@code --jvm "FLAGS"} (added to every measuring JVM), {@code --out DIR}, {@code --idle-cores C} and {@code --idle-wait-s S} (before each
@@ -45,6 +46,11 @@ public final class BenchMain {
         if (options.containsKey("family-rows") || options.containsKey("families")) {
             sizes = sizes.withFamilies(Integer.parseInt(options.getOrDefault("family-rows", String.valueOf(sizes.familyRows()))),
                     Integer.parseInt(options.getOrDefault("families", String.valueOf(sizes.families()))));
+        }
+        if (options.containsKey("paced-rate") || options.containsKey("paced-s")) {
+            sizes = sizes.withPacedFamily(Integer.parseInt(options.getOrDefault("paced-rate",
+                    String.valueOf(sizes.pacedFamilyRate()))), Integer.parseInt(options.getOrDefault("paced-s",
+                    String.valueOf(sizes.pacedFamilySeconds()))));
         }
         if (options.containsKey("rates")) {
             sizes = sizes.withRates(Arrays.stream(options.get("rates").split(",")).map(Integer::valueOf).toList());

@@ -73,7 +73,94 @@ final class FamilyScenario {
         }
         scenario.put("runs", runs);
         bench.end(scenario, table);
+        scenario.put("paced", paced());
         return scenario;
+    }
+
+    /** Writers of the paced run, families it writes across, and its lanes. */
+    static final int PACED_WRITERS = 4;
+    static final int PACED_FAMILIES = 2_000;
+    static final int PACED_LANES = 2;
+    private static final int PACED_WARM_UP_S = 10;
+    private static final int WINDOW_S = 5;
+
+    /**
+     * A paced writer ({@value #PACED_WRITERS} connections, {@value #PACED_FAMILIES} families) while the per-family
+     * path keeps the summaries: commit-to-processed latency after a warm-up, and the backlog every
+     * {@value #WINDOW_S} s.
+     */
+    private Map<String, Object> paced() throws Exception {
+        Sizes sizes = bench.sizes;
+        String table = "family_paced";
+        bench.createTable(table);
+        String summary = "bench.family_summary_paced";
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("mode", "cdc");
+        args.put("label", "family-paced");
+        args.put("rate", sizes.pacedFamilyRate());
+        args.put("warm.s", PACED_WARM_UP_S);
+        args.put("steady.s", sizes.pacedFamilySeconds());
+        args.put("writers", PACED_WRITERS);
+        args.put("families", PACED_FAMILIES);
+        args.put("window.s", WINDOW_S);
+        args.put("table", table);
+        args.put("state", bench.stateDir(table));
+        args.put("server.id", bench.nextServerId());
+        args.putAll(tuning.toArgs());
+        args.put("daemon.processor.class", FamilyAggregateProcessor.class.getName());
+        args.put("daemon.processor.family.table", "bench." + table);
+        args.put("daemon.processor.family.column", "customer_id");
+        args.put("daemon.processor.family.value.column", "amount");
+        args.put("daemon.processor.family.id.column", "id");
+        args.put("daemon.processor.family.summary.table", summary);
+        args.put("daemon.processor.threads", PACED_LANES);
+        args.put("daemon.processor.ordering.column", "customer_id");
+        args.put("daemon.processor.read.visibility", "auto");
+        Map<String, Object> sizesOfRun = new LinkedHashMap<>();
+        sizesOfRun.put("rate_per_s", sizes.pacedFamilyRate());
+        sizesOfRun.put("writers", PACED_WRITERS);
+        sizesOfRun.put("families", PACED_FAMILIES);
+        sizesOfRun.put("warm_up_s", PACED_WARM_UP_S);
+        sizesOfRun.put("steady_s", sizes.pacedFamilySeconds());
+        sizesOfRun.put("lanes", PACED_LANES);
+        sizesOfRun.put("engine", tuning.describe());
+        Map<String, Object> scenario = bench.begin("3b. FamilyAggregateProcessor under a paced writer: latency and"
+                + " backlog", sizesOfRun, List.of(ChildJvm.describe(LatencyRun.class, List.of(), args)));
+        bench.out.printf("  writing %d rows/s from %d connections across %d families ...%n", sizes.pacedFamilyRate(),
+                PACED_WRITERS, PACED_FAMILIES);
+        Map<String, Object> result = bench.runChild("family-paced", LatencyRun.class, List.of(), args,
+                Duration.ofSeconds(PACED_WARM_UP_S + sizes.pacedFamilySeconds() + 150));
+        scenario.putAll(result);
+        scenario.put("summary_mismatches", mismatches(table, summary));
+        TextTable lag = new TextTable("t s", "committed", "processed", "backlog", "p99 ms of the window's rows");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> windows = (List<Map<String, Object>>) result.get("windows");
+        for (Map<String, Object> window : windows) {
+            lag.row(window.get("t_s"), window.get("committed"), window.get("processed"), window.get("backlog"),
+                    window.get("p99_ms"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> warm = (Map<String, Object>) result.get("warm");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> steady = (Map<String, Object>) result.get("steady");
+        bench.out.printf("  achieved %s rows/s; warm-up p50 %s / p99 %s ms; steady p50 %s / p99 %s / max %s ms;"
+                        + " missing %s; summaries differing from SQL: %s%n", result.get("achieved_rate"),
+                warm.get("p50_ms"), warm.get("p99_ms"), steady.get("p50_ms"), steady.get("p99_ms"),
+                steady.get("max_ms"), result.get("missing"), scenario.get("summary_mismatches"));
+        bench.end(scenario, lag);
+        return scenario;
+    }
+
+    /** Families whose summary row is missing or differs from a SQL recomputation of the family table. */
+    private long mismatches(String table, String summary) throws Exception {
+        try (Connection c = bench.db.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (SELECT customer_id AS k, COUNT(*) AS n, SUM(amount)"
+                     + " AS total, MAX(id) AS top FROM bench." + table + " GROUP BY customer_id) r LEFT JOIN " + summary
+                     + " m ON m.family_key = r.k WHERE m.family_key IS NULL OR m.row_count <> r.n"
+                     + " OR m.value_sum <> r.total OR m.max_id <> r.top")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** "families / rows" the summary table accounts for; equal to the sizes when every event was processed. */

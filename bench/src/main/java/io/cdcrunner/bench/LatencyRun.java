@@ -30,7 +30,8 @@ import io.cdcrunner.state.StateDirectory;
  * {@code warm.s} seconds after t0, JIT still compiling) and the steady phase (after it). Latency is
  * processed-time minus the time the writer's COMMIT returned; a row processed before its COMMIT call
  * returned counts as 0. Daemon keys can be added as {@code daemon.<key>=<value>} (scenario 4 points the
- * processor at a replica this way).
+ * processor at a replica this way). Optional: {@code writers=N} connections sharing the schedule, {@code families=N}
+ * (row {@code id} in family {@code id % N}, default 1000), {@code window.s=S} (the backlog and p99 per S seconds).
  */
 public final class LatencyRun {
 
@@ -84,13 +85,25 @@ public final class LatencyRun {
         AutoCloseable engine = startEngine(mode, source, table, state, tuning, args.getLong("server.id"));
         Map<String, Object> result = new LinkedHashMap<>();
         long t0;
+        int writers = Integer.parseInt(args.get("writers", "1"));
+        int families = Integer.parseInt(args.get("families", "1000"));
         try (Connection connection = source.connect()) {
-            PacedWriter writer = new PacedWriter(connection, "bench." + table);
+            PacedWriter writer = new PacedWriter(connection, "bench." + table, families);
             t0 = awaitFirstEvent(writer);
             result.put("startup_ms", TimeUnit.NANOSECONDS.toMillis(t0 - startedAt));
             // To line the slowest rows up with JVM logs (-Xlog:gc, -Xlog:jit+compilation), which count uptime.
             result.put("t0_jvm_uptime_ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-            writer.run(commitNanos.length, rate, t0, commitNanos);
+            long start = t0;
+            if (writers == 1) {
+                writer.run(commitNanos.length, rate, t0, commitNanos);
+            } else {
+                io.cdcrunner.load.ConcurrentWriters.run("paced-writer", writers, writers, (w, one) -> {
+                    try (Connection own = source.connect()) {
+                        new PacedWriter(own, "bench." + table, families).run(commitNanos.length, rate, start,
+                                commitNanos, w, writers);
+                    }
+                });
+            }
             long writerEnd = System.nanoTime();
             result.put("achieved_rate", Math.round(commitNanos.length * 1e9 / (writerEnd - t0)));
             long deadline = writerEnd + Duration.ofSeconds(30).toNanos();
@@ -106,7 +119,61 @@ public final class LatencyRun {
         // After close: the engine's threads are done writing processedNanos.
         summarize(result, t0 + TimeUnit.SECONDS.toNanos(warmSeconds));
         result.put("slowest", slowest(t0, 10));
+        if (!args.get("window.s", "").isEmpty()) {
+            result.put("windows", windows(t0, TimeUnit.SECONDS.toNanos(args.getInt("window.s"))));
+        }
         return result;
+    }
+
+    /**
+     * Per window of commit times from t0: the window's end (s after t0), the rows committed and processed by then,
+     * the backlog between them, and the p99 latency of the window's rows. A backlog that does not grow from window to
+     * window is a reader that keeps up.
+     */
+    private List<Map<String, Object>> windows(long t0, long width) {
+        long[] commits = commitNanos.clone();
+        long[] processedAt = processedNanos.clone();
+        java.util.Arrays.sort(commits);
+        java.util.Arrays.sort(processedAt);
+        List<Map<String, Object>> windows = new ArrayList<>();
+        long last = commits.length == 0 ? t0 : commits[commits.length - 1];
+        for (long end = t0 + width; end - width <= last; end += width) {
+            Histogram window = LatencyStats.newHistogram();
+            for (int id = 0; id < commitNanos.length; id++) {
+                if (commitNanos[id] > end - width && commitNanos[id] <= end && processedNanos[id] != 0) {
+                    window.recordValue(Math.max(0, (processedNanos[id] - commitNanos[id]) / 1_000));
+                }
+            }
+            long committed = countAtMost(commits, end);
+            long done = countAtMost(processedAt, end);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("t_s", TimeUnit.NANOSECONDS.toSeconds(end - t0));
+            row.put("committed", committed);
+            row.put("processed", done);
+            row.put("backlog", committed - done);
+            row.put("p99_ms", window.getTotalCount() == 0 ? null : window.getValueAtPercentile(99) / 1000.0);
+            windows.add(row);
+        }
+        return windows;
+    }
+
+    /** How many of the sorted times (0 for none yet) are at most {@code time}. */
+    private static long countAtMost(long[] sorted, long time) {
+        int from = 0;
+        while (from < sorted.length && sorted[from] == 0) {
+            from++;
+        }
+        int lo = from;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= time) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo - from;
     }
 
     private AutoCloseable startEngine(String mode, Source source, String table, StateDirectory state,

@@ -14,16 +14,19 @@ final class PacedWriter {
 
     private final Connection connection;
     private final String table;
+    private final int families;
 
-    PacedWriter(Connection connection, String table) {
+    /** Row {@code id} belongs to family (customer) {@code id % families}. */
+    PacedWriter(Connection connection, String table, int families) {
         this.connection = connection;
         this.table = table;
+        this.families = families;
     }
 
     /** Inserts one row with {@code id} now and returns {@link System#nanoTime()} after its commit returned. */
     long insert(PreparedStatement insert, long id) throws SQLException {
         insert.setLong(1, id);
-        insert.setInt(2, (int) (id % 1000));
+        insert.setInt(2, (int) (id % families));
         insert.setBigDecimal(3, BigDecimal.valueOf(id % 100_000, 2));
         insert.setString(4, "row " + id);
         insert.executeUpdate();
@@ -40,9 +43,17 @@ final class PacedWriter {
      * commit's return time in {@code commitNanos[id]}.
      */
     void run(int count, int rate, long startNanos, long[] commitNanos) throws SQLException {
+        run(count, rate, startNanos, commitNanos, 0, 1);
+    }
+
+    /**
+     * As {@link #run(int, int, long, long[])}, writing only the ids {@code writer, writer + writers, ...} of the
+     * shared schedule: {@code writers} such writers on their own connections write the whole of it.
+     */
+    void run(int count, int rate, long startNanos, long[] commitNanos, int writer, int writers) throws SQLException {
         Pacer pacer = new Pacer(rate, startNanos);
         try (PreparedStatement insert = prepare()) {
-            for (int i = 0; i < count; i++) {
+            for (int i = writer; i < count; i += writers) {
                 pacer.await(i);
                 commitNanos[i] = insert(insert, i);
             }

@@ -35,6 +35,20 @@ public final class FailureClassifier {
         return false;
     }
 
+    /**
+     * True when the transaction lost a lock conflict (a deadlock, SQLState 40001 / error 1213, or a lock wait timeout,
+     * 1205): rolled back through no fault of its work, so running it again usually succeeds.
+     */
+    public static boolean isLockConflict(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213
+                    || sql.getErrorCode() == 1205)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when the processor said trying again cannot help. */
     public static boolean isNonRetryable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -132,22 +132,31 @@ public final class Ledger {
         return recorded;
     }
 
+    /** Entries per prune statement: a long DELETE would hold the processor's transactions back for seconds. */
+    private static final int ROWS_PER_PRUNE = 2_000;
+
     /**
-     * Deletes the entries of events before the given binlog position. Safe only for a position the
-     * recorded offset has passed: the engine never delivers those events again.
+     * Deletes the entries of events before the given binlog position, {@value #ROWS_PER_PRUNE} per statement. Safe
+     * only for a position the recorded offset has passed: the engine never delivers those events again.
      *
      * @return entries deleted
      */
     public int pruneBefore(DataSource dataSource, String binlogFile, long binlogPosition) throws SQLException {
+        int total = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ? AND "
-                     + "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?))")) {
+                     + "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?)) LIMIT " + ROWS_PER_PRUNE)) {
             c.setAutoCommit(true);
             delete.setString(1, pipeline);
             delete.setString(2, binlogFile);
             delete.setString(3, binlogFile);
             delete.setLong(4, binlogPosition);
-            return delete.executeUpdate();
+            int deleted;
+            do {
+                deleted = delete.executeUpdate();
+                total += deleted;
+            } while (deleted == ROWS_PER_PRUNE && !Thread.currentThread().isInterrupted());
         }
+        return total;
     }
 }

@@ -125,19 +125,31 @@ public final class RetryingDelivery {
         if (groups.size() == 1) {
             return List.of(deliverGroup(groups.get(0)));
         }
-        try {
-            barrier.ensureVisible(latest);
-            for (List<ChangeEvent> group : groups) {
-                ensureVisible(group);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                barrier.ensureVisible(latest);
+                for (List<ChangeEvent> group : groups) {
+                    ensureVisible(group);
+                }
+                List<List<EventResult>> results = delivery.deliverGroups(groups);
+                results.forEach(this::succeeded);
+                return results;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception | Error e) {
+                // Lanes' transactions can deadlock on the processor's rows through no fault of a group: run it again.
+                if (attempt < LOCK_CONFLICT_ATTEMPTS && FailureClassifier.isLockConflict(e) && !stopping.getAsBoolean()) {
+                    counters.onRetry();
+                    if (backOff(attempt)) {
+                        continue;
+                    }
+                    break;
+                }
+                log.info("a transaction of {} groups ({} events from {}) failed ({}); processing them group by group",
+                        groups.size(), groups.stream().mapToInt(List::size).sum(), groups.get(0).get(0), e.toString());
+                break;
             }
-            List<List<EventResult>> results = delivery.deliverGroups(groups);
-            results.forEach(this::succeeded);
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception | Error e) {
-            log.info("a transaction of {} groups ({} events from {}) failed ({}); processing them group by group",
-                    groups.size(), groups.stream().mapToInt(List::size).sum(), groups.get(0).get(0), e.toString());
         }
         List<List<EventResult>> results = new ArrayList<>(groups.size());
         boolean stop = false;
@@ -152,6 +164,21 @@ public final class RetryingDelivery {
             stop = groupResults.stream().anyMatch(result -> !result.finished());
         }
         return results;
+    }
+
+    /** How often {@link #deliverGroups} runs a transaction that lost a lock conflict before going group by group. */
+    private static final int LOCK_CONFLICT_ATTEMPTS = 5;
+
+    /** Sleeps a jittered, growing moment after a lost lock conflict; false when interrupted. */
+    private boolean backOff(int attempt) {
+        long base = Math.max(1, settings.initialBackoff().toMillis()) * attempt;
+        try {
+            Thread.sleep(base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** True when the processor takes several groups in one transaction ({@link #deliverGroups}). */

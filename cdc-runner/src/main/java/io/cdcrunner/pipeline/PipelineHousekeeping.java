@@ -21,7 +21,8 @@ final class PipelineHousekeeping implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineHousekeeping.class);
     private static final long STATS_SECONDS = 10;
-    private static final long PRUNE_SECONDS = 60;
+    /** Often enough that each prune is small (at 5,000 events/s, 50,000 entries). */
+    private static final long PRUNE_SECONDS = 10;
 
     private final String pipeline;
     private final PipelineCounters counters;

@@ -150,13 +150,14 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
     }
 
     /**
-     * Recomputes, once each, the families of several groups in three statements whatever their number (see
-     * "Several groups in one transaction" in {@link TransactionalGroupProcessor}): every family's summary row is
-     * locked and marked (created if missing, in key order), the families are recomputed from their rows into their
-     * summary rows by one {@code INSERT ... SELECT ... GROUP BY}, and the rows still marked, of families with no row
-     * left, are deleted. The server matches the family values with the summary keys under the column's collation, as
-     * the one-family statements do. With a read server of its own, a table event among the groups, or a transaction
-     * that is not READ COMMITTED, each group is processed alone.
+     * Recomputes, once each, the families of several groups in three statements whatever their number, plus a delete
+     * for each family left without rows (see "Several groups in one transaction" in
+     * {@link TransactionalGroupProcessor}): every family's summary row is locked and marked (created if missing, in key
+     * order), the families are recomputed from their rows into their summary rows by one
+     * {@code INSERT ... SELECT ... GROUP BY}, and the rows still marked, of families with no row left, are found (a
+     * plain read) and deleted by key. The server matches the family values with the summary keys under the column's
+     * collation, as the one-family statements do. With a read server of its own, a table event among the groups, or
+     * a transaction that is not READ COMMITTED, each group is processed alone.
      */
     @Override
     public void processGroups(List<List<ChangeEvent>> groups, Connection transaction) throws SQLException {
@@ -202,11 +203,27 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
                 }
                 recompute.executeUpdate();
             }
-            try (PreparedStatement delete = transaction.prepareStatement(sql.deleteMarkedSummaries(part.size()))) {
+            // Which rows are still marked (families with no row left) is read without locks; they are then deleted
+            // one key at a time: a DELETE by the whole list could scan the table and wait on other lanes' rows.
+            List<String> emptied = new ArrayList<>();
+            try (PreparedStatement marked = transaction.prepareStatement(sql.markedSummaries(part.size()))) {
                 for (int i = 0; i < part.size(); i++) {
-                    delete.setString(i + 1, part.get(i));
+                    marked.setString(i + 1, part.get(i));
                 }
-                delete.executeUpdate();
+                try (ResultSet rs = marked.executeQuery()) {
+                    while (rs.next()) {
+                        emptied.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!emptied.isEmpty()) {
+                try (PreparedStatement delete = transaction.prepareStatement(sql.deleteSummary())) {
+                    for (String key : emptied) {
+                        delete.setString(1, key);
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
+                }
             }
         }
     }

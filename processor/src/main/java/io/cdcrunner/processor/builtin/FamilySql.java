@@ -153,9 +153,9 @@ final class FamilySql {
                 + "updated_at = VALUES(updated_at)";
     }
 
-    /** Deletes the summary rows among the {@code count} keys that {@link #recomputeFamilies} left marked. */
-    String deleteMarkedSummaries(int count) {
-        return "DELETE FROM " + summary + " WHERE row_count = -1 AND family_key IN ("
+    /** The summary keys among the {@code count} given that {@link #recomputeFamilies} left marked. */
+    String markedSummaries(int count) {
+        return "SELECT family_key FROM " + summary + " WHERE row_count = -1 AND family_key IN ("
                 + String.join(", ", java.util.Collections.nCopies(count, "?")) + ")";
     }
 

@@ -44,8 +44,8 @@ public final class BenchMain {
             sizes = sizes.withCatchUpRows(Long.parseLong(options.get("catchup-rows")));
         }
         if (options.containsKey("family-rows") || options.containsKey("families")) {
-            sizes = sizes.withFamilies(Integer.parseInt(options.getOrDefault("family-rows", String.valueOf(sizes.familyRows()))),
-                    Integer.parseInt(options.getOrDefault("families", String.valueOf(sizes.families()))));
+            sizes = sizes.withFamilies(Integer.parseInt(options.getOrDefault("family-rows", "20000")),
+                    Integer.parseInt(options.getOrDefault("families", "2000")));
         }
         if (options.containsKey("paced-rate") || options.containsKey("paced-s")) {
             sizes = sizes.withPacedFamily(Integer.parseInt(options.getOrDefault("paced-rate",
@@ -106,7 +106,9 @@ public final class BenchMain {
                 targets.catchUp(catchUp.get(0)).memory(catchUp.get(1));
             }
             if (only.contains("family")) {
-                scenarios.add(new FamilyScenario(bench, tuning).run());
+                Map<String, Object> family = new FamilyScenario(bench, tuning).run();
+                scenarios.add(family);
+                targets.family(family);
             }
             if (only.contains("polling")) {
                 Map<String, Object> polling = new PollingScenario(bench, tuning).run();

@@ -36,45 +36,65 @@ final class FamilyScenario {
 
     Map<String, Object> run() throws Exception {
         Sizes sizes = bench.sizes;
-        bench.createTable("orders");
-        BinlogPosition start = bench.insertBacklog("orders", sizes.familyRows(), ROWS_PER_TRANSACTION, sizes.families());
         Map<String, Object> scenarioSizes = new LinkedHashMap<>();
-        scenarioSizes.put("rows", sizes.familyRows());
-        scenarioSizes.put("families", sizes.families());
+        scenarioSizes.put("sets", sizes.familySets().stream().map(set -> set[0] + " rows in " + set[1] + " families")
+                .toList());
         scenarioSizes.put("rows_per_transaction", ROWS_PER_TRANSACTION);
         scenarioSizes.put("lanes", sizes.familyLanes());
         scenarioSizes.put("engine", tuning.describe());
         List<Map<String, Object>> plan = new ArrayList<>();
-        for (String path : PATHS) {
-            for (int lanes : sizes.familyLanes()) {
-                plan.add(args(path, lanes, start));
+        for (int[] set : sizes.familySets()) {
+            String table = "orders_" + set[0] + "_" + set[1];
+            bench.createTable(table);
+            BinlogPosition start = bench.insertBacklog(table, set[0], ROWS_PER_TRANSACTION, set[1]);
+            for (String path : PATHS) {
+                for (int lanes : sizes.familyLanes()) {
+                    plan.add(args(table, set, path, lanes, start));
+                }
             }
         }
         Map<String, Object> scenario = bench.begin("3. FamilyAggregateProcessor: drain a backlog with 1, 2, 4 lanes,"
                         + " per event and per family",
                 scenarioSizes, plan.stream().map(a -> ChildJvm.describe(DrainRun.class, List.of(), a)).toList());
         List<Map<String, Object>> runs = new ArrayList<>();
-        TextTable table = new TextTable("path", "lanes", "rows", "start-up s", "total s", "events/s incl. start-up",
-                "events/s drain", "summary rows / rows counted");
+        TextTable table = new TextTable("rows", "families", "path", "lanes", "start-up s", "total s",
+                "events/s incl. start-up", "events/s drain", "summary rows / rows counted, differing");
         for (Map<String, Object> args : plan) {
             int lanes = (Integer) args.get("daemon.processor.threads");
             String path = (String) args.get("path");
-            bench.out.printf("  draining %s with %d lane(s) ...%n", path, lanes);
+            bench.out.printf("  draining %s rows in %s families %s with %d lane(s) ...%n", args.get("rows"),
+                    args.get("families"), path, lanes);
             Map<String, Object> result = bench.runChild(args.get("name").toString(), DrainRun.class, List.of(), args,
                     Duration.ofMinutes(4));
             Map<String, Object> run = new LinkedHashMap<>();
+            run.put("rows_in_set", args.get("rows"));
+            run.put("families", args.get("families"));
             run.put("path", path);
             run.put("lanes", lanes);
             run.putAll(result);
-            run.put("summary_check", check(args.get("daemon.processor.family.summary.table").toString()));
+            run.put("summary_check", check(args.get("table").toString(),
+                    args.get("daemon.processor.family.summary.table").toString()));
             runs.add(run);
-            table.row(path, lanes, result.get("rows"), result.get("startup_s"), result.get("total_s"),
-                    result.get("events_per_s_incl_startup"), result.get("events_per_s_drain"), run.get("summary_check"));
+            table.row(args.get("rows"), args.get("families"), path, lanes, result.get("startup_s"),
+                    result.get("total_s"), result.get("events_per_s_incl_startup"), result.get("events_per_s_drain"),
+                    run.get("summary_check"));
         }
         scenario.put("runs", runs);
         bench.end(scenario, table);
         scenario.put("paced", paced());
         return scenario;
+    }
+
+    /** The drain rate of {@code path} with {@code lanes} on the set of {@code families}, or -1 when it did not run. */
+    @SuppressWarnings("unchecked")
+    static double drainRate(Map<String, Object> scenario, int families, String path, int lanes) {
+        for (Map<String, Object> run : (List<Map<String, Object>>) scenario.get("runs")) {
+            if (((Number) run.get("families")).intValue() == families && path.equals(run.get("path"))
+                    && ((Number) run.get("lanes")).intValue() == lanes) {
+                return ((Number) run.get("events_per_s_drain")).doubleValue();
+            }
+        }
+        return -1;
     }
 
     /** Writers of the paced run, families it writes across, and its lanes. */
@@ -163,22 +183,27 @@ final class FamilyScenario {
         }
     }
 
-    /** "families / rows" the summary table accounts for; equal to the sizes when every event was processed. */
-    private String check(String summaryTable) throws Exception {
+    /**
+     * "families / rows" the summary table accounts for (equal to the sizes when every event was processed), and how
+     * many summaries differ from a SQL recomputation.
+     */
+    private String check(String familyTable, String summaryTable) throws Exception {
         try (Connection c = bench.db.rootConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(row_count), 0) FROM " + summaryTable)) {
             rs.next();
-            return rs.getLong(1) + " / " + rs.getLong(2);
+            return rs.getLong(1) + " / " + rs.getLong(2) + ", " + mismatches(familyTable, summaryTable) + " differ";
         }
     }
 
-    private Map<String, Object> args(String path, int lanes, BinlogPosition start) throws java.io.IOException {
-        String name = "family-" + path + "-" + lanes;
+    private Map<String, Object> args(String table, int[] set, String path, int lanes, BinlogPosition start)
+            throws java.io.IOException {
+        String name = "family-" + set[1] + "-" + path + "-" + lanes;
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("mode", "cdc");
         args.put("name", name);
-        args.put("table", "orders");
-        args.put("rows", bench.sizes.familyRows());
+        args.put("table", table);
+        args.put("rows", set[0]);
+        args.put("families", set[1]);
         args.put("state", bench.stateDir(name));
         args.put("start.file", start.file());
         args.put("start.pos", start.position());
@@ -189,11 +214,12 @@ final class FamilyScenario {
         args.put("path", path);
         args.put("daemon.processor.class", path.equals(PER_FAMILY) ? FamilyAggregateProcessor.class.getName()
                 : PerEventFamilyProcessor.class.getName());
-        args.put("daemon.processor.family.table", "bench.orders");
+        args.put("daemon.processor.family.table", "bench." + table);
         args.put("daemon.processor.family.column", "customer_id");
         args.put("daemon.processor.family.value.column", "amount");
         args.put("daemon.processor.family.id.column", "id");
-        args.put("daemon.processor.family.summary.table", "bench.family_summary_" + path.replace('-', '_') + "_" + lanes);
+        args.put("daemon.processor.family.summary.table", "bench.family_summary_" + set[1] + "_" + path.replace('-', '_')
+                + "_" + lanes);
         args.put("daemon.processor.threads", lanes);
         args.put("daemon.processor.ordering.column", "customer_id");
         args.put("daemon.processor.jdbc.pool.size", Math.max(4, lanes));

@@ -86,6 +86,47 @@ final class Targets {
         return this;
     }
 
+    /**
+     * Issue 13: on the 500-family set the per-family path drains at least 5,000 events/s and 3x the per-event path
+     * at each lane count; under the paced writer the steady p99 stays within 250 ms and the backlog does not grow
+     * (at no 5 s mark of the steady phase more than one second of writes behind).
+     */
+    @SuppressWarnings("unchecked")
+    Targets family(Map<String, Object> scenario) {
+        for (int lanes : List.of(1, 2, 4)) {
+            double perFamily = FamilyScenario.drainRate(scenario, 500, FamilyScenario.PER_FAMILY, lanes);
+            double perEvent = FamilyScenario.drainRate(scenario, 500, FamilyScenario.PER_EVENT, lanes);
+            if (perFamily < 0 || perEvent <= 0) {
+                continue;
+            }
+            atLeast(String.format("family drain, 500 families, %d lane(s), per family (events/s)", lanes), perFamily,
+                    5_000.0);
+            atLeast(String.format("family drain, 500 families, %d lane(s), per family / per event (%,.0f / %,.0f)",
+                    lanes, perFamily, perEvent), round(perFamily / perEvent), 3.0);
+        }
+        Map<String, Object> paced = (Map<String, Object>) scenario.get("paced");
+        if (paced != null) {
+            Map<String, Object> sizes = (Map<String, Object>) paced.get("sizes");
+            int rate = ((Number) sizes.get("rate_per_s")).intValue();
+            int warmUp = ((Number) sizes.get("warm_up_s")).intValue();
+            atMost(String.format("paced %,d/s across %s families, steady p99 (ms)", rate, sizes.get("families")),
+                    stat(paced, "steady", "p99_ms"), 250.0);
+            long worst = 0;
+            long rows = ((Number) paced.get("rows")).longValue();
+            for (Map<String, Object> window : (List<Map<String, Object>>) paced.get("windows")) {
+                boolean writing = ((Number) window.get("committed")).longValue() < rows;
+                if (((Number) window.get("t_s")).longValue() > warmUp && writing) {
+                    worst = Math.max(worst, ((Number) window.get("backlog")).longValue());
+                }
+            }
+            atMost(String.format("paced %,d/s, largest backlog at a 5 s mark after the warm-up (rows)", rate), worst,
+                    rate);
+            atMost("paced run: rows missing + summaries differing from SQL", ((Number) paced.get("missing")).longValue()
+                    + ((Number) paced.get("summary_mismatches")).longValue(), 0.0);
+        }
+        return this;
+    }
+
     @SuppressWarnings("unchecked")
     Targets polling(Map<String, Object> scenario) {
         Map<String, Object> cmp = (Map<String, Object>) scenario.get("comparison");

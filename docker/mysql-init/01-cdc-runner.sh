@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS shop.orders (
   customer_id INT NOT NULL,
   amount DECIMAL(12,2) NOT NULL,
   created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  KEY by_customer (customer_id)
+  KEY by_customer (customer_id, amount)
 );
 
 -- The daemon's binlog reader: what Debezium's MySQL connector needs, nothing more.

@@ -148,7 +148,7 @@ public final class RunnerKeys {
     public static final ConfigKey<Long> ENGINE_POLL_INTERVAL = declare(withDefault("engine.poll.interval.ms", DURATION_MS, "5", atLeast(1),
             "How long a batch gathers events once the first has arrived (an idle engine sleeps until one does): 1 for the lowest latency; higher gives larger batches, which processors doing group work such as FamilyAggregateProcessor need to keep up."));
     public static final ConfigKey<Integer> ENGINE_MAX_BATCH_SIZE = declare(withDefault("engine.max.batch.size", INT, "2048", atLeast(1),
-            "Maximum number of events handed over in one batch: what is queued is handed over at once, so a batch is this large only while the daemon is behind; larger batches let a per-family processor compute a family once for more of its rows (8192 drains a backlog faster) but delay the events at their end."));
+            "Maximum number of events handed over in one batch: what is queued is handed over at once, so a batch is this large only while the daemon is behind, when a per-family processor computes a family once for all of its rows the batch holds; a larger batch delays the events at its end."));
     public static final ConfigKey<Integer> ENGINE_MAX_QUEUE_SIZE = declare(withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
             "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size."));
 

@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Daemon configuration (source host/port/password are set by the demo). Default: ${DEFAULT-VALUE}")
     Path configFile;
 
-    @Option(names = "--rows", defaultValue = "10000", description = "Rows to insert. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--rows", defaultValue = "30000", description = "Rows to insert. Default: ${DEFAULT-VALUE}")
     int rows;
 
     @Option(names = "--families", defaultValue = "500", description = "Distinct customers. Default: ${DEFAULT-VALUE}")
@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--writers", defaultValue = "4", description = "Concurrent writer connections. Default: ${DEFAULT-VALUE}")
     int writers;
 
-    @Option(names = "--rate", defaultValue = "500", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--rate", defaultValue = "2000", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
     int rate;
 
     @Option(names = "--replica", description = "Also start a replica that applies each transaction late, and have "

@@ -46,7 +46,7 @@ public final class DemoWriter {
                     + "customer_id INT NOT NULL, "
                     + "amount DECIMAL(12,2) NOT NULL, "
                     + "created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
-                    + "KEY by_customer (customer_id))");
+                    + "KEY by_customer (customer_id, amount))");
         }
     }
 

@@ -105,6 +105,15 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
             try (Statement statement = connection.createStatement()) {
                 statement.execute(sql.createSummary());
             }
+            String index = sql.familyIndex(connection);
+            if (!index.equals("covering")) {
+                // A family is recomputed from all its rows on every change: how it finds them decides the cost.
+                log.warn("{} has {} index beginning with {}: each family computation {}; add INDEX ({}, {}) to read "
+                                + "a family from the index alone", sql.table,
+                        index.equals("none") ? "no" : "no covering", settings.familyColumn(),
+                        index.equals("none") ? "scans the whole table" : "looks each row up in the table too",
+                        settings.familyColumn(), settings.valueColumn());
+            }
         }
         log.info("summarizing families of {} by {} into {}{}", sql.table, settings.familyColumn(), sql.summary,
                 readServer != null ? ", reading families from the processor's read server" : "");

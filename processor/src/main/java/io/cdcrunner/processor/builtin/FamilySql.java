@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -80,6 +81,39 @@ final class FamilySql {
                 ? "CHARACTER SET " + family[1] + " COLLATE " + family[2]
                 : "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
         return new FamilySql(settings, text, charset);
+    }
+
+    /**
+     * How the family table's indexes serve the family computation: {@code "covering"} when one begins with the family
+     * column and holds the value column (the computation then reads the index alone), {@code "family"} when one only
+     * begins with the family column, {@code "none"} when none does (every computation scans the table).
+     */
+    String familyIndex(Connection connection) throws SQLException {
+        Map<String, List<String>> indexes = new java.util.TreeMap<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME FROM "
+                + "information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
+                + "ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
+            s.setString(1, settings.database());
+            s.setString(2, settings.table());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    indexes.computeIfAbsent(rs.getString(1), name -> new java.util.ArrayList<>())
+                            .add(rs.getString(2).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        String familyColumn = settings.familyColumn().toLowerCase(java.util.Locale.ROOT);
+        String valueColumn = settings.valueColumn().toLowerCase(java.util.Locale.ROOT);
+        String found = "none";
+        for (List<String> columns : indexes.values()) {
+            if (columns.get(0).equals(familyColumn)) {
+                if (columns.contains(valueColumn)) {
+                    return "covering";
+                }
+                found = "family";
+            }
+        }
+        return found;
     }
 
     private static Map<String, String[]> columns(Connection connection, String database, String table)

@@ -286,6 +286,18 @@ class FamilyAggregateProcessorTest {
     }
 
     @Test
+    void theFamilyTablesIndexesAreToldApartSoThatOpenCanWarnAboutAMissingOne() throws Exception {
+        try (Connection c = db.connection()) {
+            FamilySql sql = FamilySql.inspect(c, settings);
+            assertThat(sql.familyIndex(c)).isEqualTo("none");
+            server.execute("CREATE INDEX by_customer ON " + db.name + ".orders (customer_id)");
+            assertThat(sql.familyIndex(c)).isEqualTo("family");
+            server.execute("CREATE INDEX by_customer_amount ON " + db.name + ".orders (customer_id, amount)");
+            assertThat(sql.familyIndex(c)).isEqualTo("covering");
+        }
+    }
+
+    @Test
     void eventsOfOtherTablesAreIgnored() throws Exception {
         processor.process(db.insert("customers", row("id", 1L, "customer_id", 1, "amount", BigDecimal.ONE)));
         ChangeEvent otherDatabase = new ChangeEvent(Operation.INSERT, "elsewhere",

@@ -44,6 +44,10 @@ import io.debezium.relational.Table;
  * ({@link ValueConverters}): it follows {@code processor.on.failure}, its error naming the column and the date, and
  * no processor ever sees a made-up value. Every other date decodes as Debezium's decoder does it (zero parts give
  * {@code null}); the stream cannot be read twice, so the three date layouts are decoded here.
+ *
+ * <p>Not covered: MySQL's compressed transactions ({@code binlog_transaction_compression=ON}), whose rows the
+ * engine decodes with decoders of its own inside the transaction payload; such a date there still stops the
+ * pipeline.
  */
 final class ImpossibleDates {
 
@@ -96,7 +100,11 @@ final class ImpossibleDates {
                 }
             });
             if (client.isConnected()) {
-                // Connected before the listener was registered: teach it now (each decoder is replaced whole).
+                // Connected before the listener was registered: teach it now (each decoder is replaced whole); the
+                // events it decoded before that used the engine's decoders.
+                LoggerFactory.getLogger(ImpossibleDates.class).warn("the binlog reader connected before it could be"
+                        + " taught impossible dates: until now such a date (sql_mode=ALLOW_INVALID_DATES) would have"
+                        + " stopped the pipeline; from now on it does not");
                 teach(client);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {

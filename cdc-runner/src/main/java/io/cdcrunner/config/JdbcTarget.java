@@ -37,6 +37,12 @@ public record JdbcTarget(String url, String user, Secret password, Map<String, S
         return properties;
     }
 
+    /** The URL without its parameters and without any {@code user:password@}: safe to show in a message. */
+    public String shownUrl() {
+        int query = url.indexOf('?');
+        return (query < 0 ? url : url.substring(0, query)).replaceFirst("//[^/@]*@", "//");
+    }
+
     @Override
     public String toString() {
         return "JdbcTarget[user=" + user + ", password=" + password + ", driverSecrets="

@@ -129,6 +129,21 @@ public final class EventDelivery {
         }
     }
 
+    /**
+     * The ids of those of {@code events} the ledger holds (committed before); none for a processor without a ledger,
+     * and none when the ledger cannot be read (the caller then treats every event as not applied).
+     */
+    public Set<String> alreadyApplied(List<ChangeEvent> events) {
+        if (transactional == null) {
+            return Set.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return ledger.recorded(c, events);
+        } catch (SQLException e) {
+            return Set.of();
+        }
+    }
+
     /** True when {@link #deliverGroups} can take several groups in one transaction. */
     public boolean takesGroupsTogether() {
         return transactionalGroups != null;

@@ -108,6 +108,11 @@ public final class Ledger {
         return fresh;
     }
 
+    /** The ids of those of {@code events} already recorded, read through {@code connection}. */
+    public Set<String> recorded(Connection connection, List<ChangeEvent> events) throws SQLException {
+        return recordedAmong(connection, events);
+    }
+
     private Set<String> recordedAmong(Connection transaction, List<ChangeEvent> events) throws SQLException {
         Set<String> recorded = new HashSet<>();
         for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
@@ -144,26 +149,30 @@ public final class Ledger {
      */
     public int pruneBefore(DataSource dataSource, String binlogFile, long binlogPosition) throws SQLException {
         int total = 0;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ? AND "
-                     + "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?)) LIMIT " + ROWS_PER_PRUNE)) {
-            c.setAutoCommit(true);
-            delete.setString(1, pipeline);
-            delete.setString(2, binlogFile);
-            delete.setString(3, binlogFile);
-            delete.setLong(4, binlogPosition);
-            int deleted;
-            do {
+        int deleted;
+        do {
+            // A connection per statement: the pool's connections serve the lanes between them.
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ? AND "
+                         + "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?)) LIMIT " + ROWS_PER_PRUNE)) {
+                c.setAutoCommit(true);
+                delete.setString(1, pipeline);
+                delete.setString(2, binlogFile);
+                delete.setString(3, binlogFile);
+                delete.setLong(4, binlogPosition);
                 deleted = delete.executeUpdate();
                 total += deleted;
-                if (deleted == ROWS_PER_PRUNE) {
-                    // A breath between statements: the lanes' transactions come first.
+            }
+            if (deleted == ROWS_PER_PRUNE) {
+                // A breath between statements: the lanes' transactions come first.
+                try {
                     Thread.sleep(PRUNE_PAUSE_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return total;
                 }
-            } while (deleted == ROWS_PER_PRUNE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            }
+        } while (deleted == ROWS_PER_PRUNE);
         return total;
     }
 }

@@ -102,12 +102,28 @@ public final class RetryingDelivery {
         if (retried.abandoned()) {
             return java.util.Collections.nCopies(group.size(), EventResult.ABANDONED);
         }
+        // The events a crash left committed before (the ledger holds them) stay done: they are not the failure.
+        java.util.Set<String> applied = settings.onFailure() == DeliverySettings.FailureMode.HALT
+                ? java.util.Set.of() : delivery.alreadyApplied(group);
         List<EventResult> results = new ArrayList<>(group.size());
+        int deadLettered = 0;
         for (ChangeEvent event : group) {
-            // Each event dead-lettered; once one cannot be (or in halt mode), the group halts there.
-            results.add(results.isEmpty() || results.get(results.size() - 1).finished()
-                    ? giveUp(event, retried.error(), retried.attempts(), retried.firstFailure())
-                    : new EventResult(EventResult.Status.HALTED, retried.error()));
+            EventResult result;
+            if (!results.isEmpty() && !results.get(results.size() - 1).finished()) {
+                // Once one cannot be dead-lettered (or in halt mode), the group halts there.
+                result = new EventResult(EventResult.Status.HALTED, retried.error());
+            } else if (applied.contains(event.eventId())) {
+                result = succeeded(EventResult.DUPLICATE);
+            } else {
+                result = store(event, retried.error(), retried.attempts(), retried.firstFailure());
+                deadLettered += result.status() == EventResult.Status.DEAD_LETTERED ? 1 : 0;
+            }
+            results.add(result);
+        }
+        if (deadLettered > 0) {
+            log.error("gave up on {} after {} attempt(s), stored {} dead letter(s){}: {}", new GroupName(group),
+                    retried.attempts(), deadLettered, applied.isEmpty() ? "" : " (" + applied.size()
+                            + " of its events were committed before)", retried.error().toString());
         }
         return results;
     }
@@ -302,6 +318,15 @@ public final class RetryingDelivery {
     }
 
     private EventResult giveUp(ChangeEvent event, Throwable error, int attempts, Instant firstFailure) {
+        EventResult result = store(event, error, attempts, firstFailure);
+        if (result.status() == EventResult.Status.DEAD_LETTERED) {
+            log.error("gave up on {} after {} attempt(s), stored as a dead letter: {}", event, attempts, error.toString());
+        }
+        return result;
+    }
+
+    /** After the last attempt: halted (halt mode, or the store failed), or stored as a dead letter and counted. */
+    private EventResult store(ChangeEvent event, Throwable error, int attempts, Instant firstFailure) {
         Instant first = firstFailure != null ? firstFailure : Instant.now();
         if (settings.onFailure() == DeliverySettings.FailureMode.HALT) {
             return new EventResult(EventResult.Status.HALTED, error);
@@ -315,7 +340,6 @@ public final class RetryingDelivery {
             return new EventResult(EventResult.Status.HALTED, error);
         }
         counters.onDeadLettered();
-        log.error("gave up on {} after {} attempt(s), stored as a dead letter: {}", event, attempts, error.toString());
         return new EventResult(EventResult.Status.DEAD_LETTERED, error);
     }
 }

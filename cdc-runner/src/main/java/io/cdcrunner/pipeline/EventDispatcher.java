@@ -132,7 +132,9 @@ final class EventDispatcher {
                 EventResult result = results.get(next++);
                 if (!result.finished()) {
                     batch.finished(i);
-                    haltIfHalted(event, result);
+                    // A halt in one lane makes the others abandon their events, which can come earlier in the
+                    // batch: the halt, wherever it is, stops the pipeline.
+                    haltIfAnyHalted(events, results);
                     return false;
                 }
                 counters.onFinished(event.position());
@@ -154,6 +156,13 @@ final class EventDispatcher {
             counters.onFinished(event.position());
         }
         return true;
+    }
+
+    /** Stops the pipeline at the first halted event among {@code results}, if one halted. */
+    private static void haltIfAnyHalted(List<ChangeEvent> events, List<EventResult> results) {
+        for (int i = 0; i < results.size(); i++) {
+            haltIfHalted(events.get(i), results.get(i));
+        }
     }
 
     /** An unfinished event stops the pipeline when it halted; otherwise a stop was requested while it ran. */

@@ -161,7 +161,7 @@ public final class ProcessorHost implements AutoCloseable {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new PipelineStartException("cannot connect the processor's " + what + " to "
-                    + hikari.getJdbcUrl() + ": " + rootMessage(e)
+                    + target.shownUrl() + ": " + rootMessage(e)
                     + "; check " + keysToCheck, e);
         }
     }

@@ -205,6 +205,32 @@ class GroupLedgerTest {
     }
 
     @Test
+    void aGroupThatFailsForGoodDeadLettersOnlyItsEventsThatWereNotCommittedBefore() throws Exception {
+        TransactionalGroupProcessor failingOn62 = (events, transaction) -> {
+            processor.processGroup(events, transaction);
+            if (events.stream().anyMatch(e -> e.row().getLong("id") == 60_062L)) {
+                throw new IllegalStateException("refusing 60062");
+            }
+        };
+        EventDelivery delivery = new EventDelivery(failingOn62, pool, new Ledger("grp.ledger", "grp-g"));
+        delivery.open();
+        List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();
+        RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE,
+                new io.cdcrunner.config.DeliverySettings(1, java.util.Optional.empty(), 2, java.time.Duration.ofMillis(1),
+                        java.time.Duration.ofMillis(2), io.cdcrunner.config.DeliverySettings.FailureMode.DEAD_LETTER,
+                        "grp.ledger"),
+                (event, error, attempts, first, last) -> deadLettered.add(event), new DeliveryCounters(), () -> false);
+        // Before a crash the group's first event was committed; redelivered, the group fails on its second.
+        assertThat(retrying.deliverGroup(List.of(event(60_061)))).containsExactly(EventResult.PROCESSED);
+
+        List<EventResult> results = retrying.deliverGroup(List.of(event(60_061), event(60_062), event(60_063)));
+
+        assertThat(results).extracting(EventResult::status).containsExactly(EventResult.Status.DUPLICATE,
+                EventResult.Status.DEAD_LETTERED, EventResult.Status.DEAD_LETTERED);
+        assertThat(deadLettered).extracting(e -> e.row().getLong("id")).containsExactly(60_062L, 60_063L);
+    }
+
+    @Test
     void whenTheirSharedTransactionFailsEachGroupGoesOnAloneAndOnlyTheFailingOneIsDeadLettered() throws Exception {
         TransactionalGroupProcessor failingOn42 = (events, transaction) -> {
             processor.processGroup(events, transaction);

@@ -143,6 +143,17 @@ class EventDispatcherTest {
     }
 
     @Test
+    void aHaltInOneLaneStopsThePipelineEvenWhenAnotherLaneAbandonedAnEarlierEvent() {
+        // Lane B abandoned event 2 because lane A halted on event 3.
+        outcomes.put(2, EventResult.Status.ABANDONED);
+        outcomes.put(3, EventResult.Status.HALTED);
+        StubBatch batch = new StubBatch(row(1), row(2), row(3), row(4));
+        assertThatThrownBy(() -> dispatcher().dispatch(batch)).isInstanceOf(ProcessingHaltedException.class)
+                .satisfies(e -> assertThat(id(((ProcessingHaltedException) e).event())).isEqualTo(3));
+        assertThat(batch.finishedUpTo()).isEqualTo(1);
+    }
+
+    @Test
     void aTableEventRunsAloneBetweenTheRowsBeforeAndAfterIt() throws Exception {
         StubBatch batch = new StubBatch(row(1), row(2), truncate(3), row(4), truncate(5));
         dispatcher().dispatch(batch);

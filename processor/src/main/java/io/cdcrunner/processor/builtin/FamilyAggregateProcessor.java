@@ -81,6 +81,8 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
     private static final int NO_SUCH_TABLE = 1146;
 
     private DataSource dataSource;
+    /** Whether the data source's transactions are READ COMMITTED (the daemon's pools are), asked once. */
+    private boolean readCommitted;
     /** Where families are read when the daemon gives a read server other than the primary, else {@code null}. */
     private DataSource readServer;
     private FamilySql sql;
@@ -102,6 +104,7 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
         readServer = context.readDataSource() != dataSource ? context.readDataSource() : null;
         try (Connection connection = dataSource.getConnection()) {
             sql = FamilySql.inspect(connection, settings);
+            readCommitted = connection.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
             try (Statement statement = connection.createStatement()) {
                 statement.execute(sql.createSummary());
             }
@@ -183,13 +186,20 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
                 break;
             }
         }
-        // Under REPEATABLE READ an INSERT ... SELECT would lock the family rows it reads against the application's
-        // writes; the daemon's transactions are READ COMMITTED, where it reads without locks.
-        if (families == null || readServer != null
-                || transaction.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+        if (families == null) {
+            // A table event among them (the daemon hands those over alone): each group in turn.
             for (List<ChangeEvent> group : groups) {
                 processGroup(group, transaction);
             }
+            return;
+        }
+        // Under REPEATABLE READ an INSERT ... SELECT would lock the family rows it reads against the application's
+        // writes; the daemon's transactions are READ COMMITTED, where it reads without locks. Otherwise, and with a
+        // read server, all the groups' events as one: their families are then locked in one sorted pass.
+        if (readServer != null || !readCommitted) {
+            List<ChangeEvent> all = new ArrayList<>();
+            groups.forEach(all::addAll);
+            processGroup(all, transaction);
             return;
         }
         List<String> keys = new ArrayList<>(families.keySet());

@@ -204,22 +204,31 @@ class GroupLedgerTest {
         assertThat(column("SELECT COUNT(*) FROM grp.applied WHERE id BETWEEN 40001 AND 40006")).containsExactly(6L);
     }
 
-    @Test
-    void aGroupThatFailsForGoodDeadLettersOnlyItsEventsThatWereNotCommittedBefore() throws Exception {
-        TransactionalGroupProcessor failingOn62 = (events, transaction) -> {
+    /**
+     * Retried delivery (2 attempts, then dead letters into {@code deadLettered}) for pipeline {@code pipeline} of a
+     * processor that applies its groups and then refuses any holding the row {@code refusedId}.
+     */
+    private RetryingDelivery retryingFailingOn(long refusedId, String pipeline, List<ChangeEvent> deadLettered,
+                                               DeliveryCounters counters) throws Exception {
+        TransactionalGroupProcessor refusing = (events, transaction) -> {
             processor.processGroup(events, transaction);
-            if (events.stream().anyMatch(e -> e.row().getLong("id") == 60_062L)) {
-                throw new IllegalStateException("refusing 60062");
+            if (events.stream().anyMatch(e -> e.row().getLong("id") == refusedId)) {
+                throw new IllegalStateException("refusing " + refusedId);
             }
         };
-        EventDelivery delivery = new EventDelivery(failingOn62, pool, new Ledger("grp.ledger", "grp-g"));
+        EventDelivery delivery = new EventDelivery(refusing, pool, new Ledger("grp.ledger", pipeline));
         delivery.open();
-        List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();
-        RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE,
+        return new RetryingDelivery(delivery, VisibilityBarrier.NONE,
                 new io.cdcrunner.config.DeliverySettings(1, java.util.Optional.empty(), 2, java.time.Duration.ofMillis(1),
                         java.time.Duration.ofMillis(2), io.cdcrunner.config.DeliverySettings.FailureMode.DEAD_LETTER,
                         "grp.ledger"),
-                (event, error, attempts, first, last) -> deadLettered.add(event), new DeliveryCounters(), () -> false);
+                (event, error, attempts, first, last) -> deadLettered.add(event), counters, () -> false);
+    }
+
+    @Test
+    void aGroupThatFailsForGoodDeadLettersOnlyItsEventsThatWereNotCommittedBefore() throws Exception {
+        List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();
+        RetryingDelivery retrying = retryingFailingOn(60_062L, "grp-g", deadLettered, new DeliveryCounters());
         // Before a crash the group's first event was committed; redelivered, the group fails on its second.
         assertThat(retrying.deliverGroup(List.of(event(60_061)))).containsExactly(EventResult.PROCESSED);
 
@@ -232,21 +241,9 @@ class GroupLedgerTest {
 
     @Test
     void whenTheirSharedTransactionFailsEachGroupGoesOnAloneAndOnlyTheFailingOneIsDeadLettered() throws Exception {
-        TransactionalGroupProcessor failingOn42 = (events, transaction) -> {
-            processor.processGroup(events, transaction);
-            if (events.stream().anyMatch(e -> e.row().getLong("id") == 50_042L)) {
-                throw new IllegalStateException("refusing 50042");
-            }
-        };
-        EventDelivery delivery = new EventDelivery(failingOn42, pool, new Ledger("grp.ledger", "grp-f"));
-        delivery.open();
         List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();
         DeliveryCounters counters = new DeliveryCounters();
-        RetryingDelivery retrying = new RetryingDelivery(delivery, VisibilityBarrier.NONE,
-                new io.cdcrunner.config.DeliverySettings(1, java.util.Optional.empty(), 2, java.time.Duration.ofMillis(1),
-                        java.time.Duration.ofMillis(2), io.cdcrunner.config.DeliverySettings.FailureMode.DEAD_LETTER,
-                        "grp.ledger"),
-                (event, error, attempts, first, last) -> deadLettered.add(event), counters, () -> false);
+        RetryingDelivery retrying = retryingFailingOn(50_042L, "grp-f", deadLettered, counters);
 
         List<List<EventResult>> results = retrying.deliverGroups(List.of(List.of(event(50_041)),
                 List.of(event(50_042), event(50_043)), List.of(event(50_044))), event(50_044));

@@ -114,6 +114,28 @@ class ReadBarrierTest {
     }
 
     @Test
+    void oneWaitCoversAGroupEvenOnALaggingServer() throws Exception {
+        // The server shows the needed event and nothing after it: event by event, ten events would cost ten waits.
+        wait.showsAfterNeeded = 0;
+        List<ChangeEvent> events = batch(1, 10);
+        List<List<ChangeEvent>> processed = new CopyOnWriteArrayList<>();
+        io.cdcrunner.processor.GroupProcessor groups = processed::add;
+        io.cdcrunner.delivery.RetryingDelivery delivery = new io.cdcrunner.delivery.RetryingDelivery(
+                new io.cdcrunner.delivery.EventDelivery(groups, noDatabase(), null), barrier,
+                new io.cdcrunner.config.DeliverySettings(1, java.util.Optional.empty(), 1, Duration.ofMillis(1),
+                        Duration.ofMillis(1), io.cdcrunner.config.DeliverySettings.FailureMode.HALT, "l.l"),
+                (event, error, attempts, first, last) -> { }, new io.cdcrunner.delivery.DeliveryCounters(), () -> false);
+        barrier.prepareBatch(events);
+
+        assertThat(delivery.deliverGroup(events)).allSatisfy(result -> assertThat(result.finished()).isTrue());
+
+        assertThat(wait.waits).singleElement().satisfies(pending -> assertThat(pending).last()
+                .isEqualTo(events.get(9)));
+        assertThat(metrics.waits()).isEqualTo(1);
+        assertThat(processed).containsExactly(events);
+    }
+
+    @Test
     void onALaggingServerEventsPassAsFarAsTheServerHasAppliedInsteadOfWaitingForTheBatchEnd() throws Exception {
         wait.showsAfterNeeded = 3;
         List<ChangeEvent> events = batch(1, 10);

@@ -37,10 +37,25 @@ public record JdbcTarget(String url, String user, Secret password, Map<String, S
         return properties;
     }
 
-    /** The URL without its parameters and without any {@code user:password@}: safe to show in a message. */
+    /**
+     * The URL's scheme, hosts and database, safe to show in a message: no parameters, nothing up to an {@code @} in
+     * the hosts ({@code user:password@}), and hosts written as key-value pairs ({@code (host=h,password=p)},
+     * {@code address=(host=h)(password=p)}), which can hold a password, shown as {@code ...}.
+     */
     public String shownUrl() {
         int query = url.indexOf('?');
-        return (query < 0 ? url : url.substring(0, query)).replaceFirst("//[^/@]*@", "//");
+        String base = query < 0 ? url : url.substring(0, query);
+        int authority = base.indexOf("//");
+        if (authority < 0) {
+            return base;
+        }
+        int path = base.indexOf('/', authority + 2);
+        String hosts = base.substring(authority + 2, path < 0 ? base.length() : path);
+        hosts = hosts.substring(hosts.lastIndexOf('@') + 1);
+        if (hosts.contains("=") || hosts.contains("(")) {
+            hosts = "...";
+        }
+        return base.substring(0, authority + 2) + hosts + (path < 0 ? "" : base.substring(path));
     }
 
     @Override

@@ -272,9 +272,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     /** The URL without its query and user info, either of which may carry a password. */
     static String withoutCredentials(String url) {
-        int query = url.indexOf('?');
-        String base = query < 0 ? url : url.substring(0, query);
-        return base.replaceFirst("//[^/@]*@", "//");
+        return new io.cdcrunner.config.JdbcTarget(url, "", new io.cdcrunner.config.Secret("")).shownUrl();
     }
 
     private static String rootMessage(Throwable e) {

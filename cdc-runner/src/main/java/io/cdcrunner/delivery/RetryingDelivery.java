@@ -80,7 +80,8 @@ public final class RetryingDelivery {
     /**
      * Processes one ordering key's events of a batch as a unit, for a processor that takes groups: the read barrier
      * for its events (one wait for the last, which usually covers the others), then the group; on failure the group is
-     * retried as a unit, and after the last attempt each of its events is dead-lettered (or the pipeline halts).
+     * retried as a unit, and after the last attempt each of its events the ledger does not hold is dead-lettered (or
+     * the pipeline halts).
      *
      * @return one result per event, index for index
      */

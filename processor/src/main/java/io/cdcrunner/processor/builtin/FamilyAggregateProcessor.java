@@ -169,7 +169,8 @@ public final class FamilyAggregateProcessor implements TransactionalGroupProcess
      * {@code INSERT ... SELECT ... GROUP BY}, and the rows still marked, of families with no row left, are found (a
      * plain read) and deleted by key. The server matches the family values with the summary keys under the column's
      * collation, as the one-family statements do. With a read server of its own, a table event among the groups, or
-     * a transaction that is not READ COMMITTED, each group is processed alone.
+     * a transaction that is not READ COMMITTED, all the groups' events go through {@link #processGroup} at once; with a
+     * table event among them, each group does.
      */
     @Override
     public void processGroups(List<List<ChangeEvent>> groups, Connection transaction) throws SQLException {

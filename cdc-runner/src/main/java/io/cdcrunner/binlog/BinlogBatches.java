@@ -26,9 +26,7 @@ import io.debezium.engine.RecordChangeEvent;
  */
 final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    private final RecordMapper mapper;
-    private final TableEvents tableEvents;
-    private final Set<Operation> operations;
+    private final RecordItems recordItems;
     private final SourceConsumer consumer;
     private volatile SkippedStatementGuard.Decision fence;
     private volatile boolean fenceReached;
@@ -36,9 +34,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private volatile long lastBatchEndNanos = System.nanoTime();
 
     BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer) {
-        this.mapper = mapper;
-        this.tableEvents = tableEvents;
-        this.operations = operations;
+        this.recordItems = new RecordItems(mapper, tableEvents, operations);
         this.consumer = consumer;
     }
 
@@ -138,7 +134,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             this.committer = committer;
             List<SourceItem> mapped = new ArrayList<>(records.size());
             for (RecordChangeEvent<SourceRecord> record : records) {
-                mapped.add(map(record.record()));
+                mapped.add(recordItems.item(record.record()));
             }
             this.items = mapped;
         }
@@ -163,43 +159,5 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             }
             finished = Math.max(finished, upTo);
         }
-    }
-
-    private SourceItem map(SourceRecord record) {
-        Phase phase = mapper.phase(record);
-        ChangeEvent event;
-        try {
-            event = mapper.map(record);
-        } catch (RuntimeException e) {
-            // Handled in binlog order, once the events before it are done.
-            SourceItem.Unmappable unmappable = mapper.unmappable(record, e);
-            if (unmappable.described() != null && !operations.contains(unmappable.described().operation())) {
-                return SourceItem.passedOver(unmappable.described(), phase);
-            }
-            return SourceItem.unmappable(unmappable, phase);
-        }
-        if (event == null) {
-            return mapSchemaChange(mapper.schemaChange(record), phase);
-        }
-        if (!operations.contains(event.operation())) {
-            return SourceItem.passedOver(event, phase);
-        }
-        return event.operation().isRowChange() ? SourceItem.row(event, phase) : SourceItem.tableEvents(List.of(event), phase);
-    }
-
-    /** A record that is no row change: a schema change (maybe DROP events), or nothing to process. */
-    private SourceItem mapSchemaChange(SchemaChange schemaChange, Phase phase) {
-        if (schemaChange == null) {
-            return SourceItem.nothing(phase);
-        }
-        List<ChangeEvent> drops = tableEvents.of(schemaChange);
-        if (schemaChange.position().snapshot()) {
-            // The engine's schema snapshot carries the position it was taken at, which can be past the position
-            // streaming resumes from (a first start records the binlog end before the engine reads the schema):
-            // recording it would skip the rows in between. Nor is it rows or the stream.
-            return SourceItem.nothing(Phase.NONE);
-        }
-        return drops.isEmpty() || !operations.contains(Operation.DROP)
-                ? SourceItem.nothing(phase) : SourceItem.tableEvents(drops, phase);
     }
 }

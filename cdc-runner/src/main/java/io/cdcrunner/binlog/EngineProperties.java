@@ -22,6 +22,11 @@ public final class EngineProperties {
     private EngineProperties() {
     }
 
+    /** The connector class the daemon runs for a flavor: Debezium's, with the daemon's fixes (see its Javadoc). */
+    public static String connectorClass(ServerFlavor flavor) {
+        return CONNECTORS.get(flavor);
+    }
+
     public static Properties build(RunnerConfig config, ServerFlavor flavor, StateDirectory state, SnapshotMode mode) {
         SourceSettings source = config.source();
         Properties p = new Properties();
@@ -68,7 +73,7 @@ public final class EngineProperties {
     }
 
     /** Debezium's skipped.operations codes for the operations the pipeline does not deliver. */
-    static String skippedOperations(Set<Operation> delivered) {
+    public static String skippedOperations(Set<Operation> delivered) {
         StringJoiner skipped = new StringJoiner(",");
         if (!delivered.contains(Operation.UPDATE)) {
             skipped.add("u");

@@ -22,12 +22,12 @@ import io.cdcrunner.delivery.FailureClassifier;
  * backoff (one log line per attempt, no stack traces) until it answers or the pipeline is closed; any other
  * failure (wrong password, missing grant) is reported at once.
  */
-final class SourceProbe {
+public final class SourceProbe {
 
     private static final Logger log = LoggerFactory.getLogger(SourceProbe.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
@@ -36,13 +36,13 @@ final class SourceProbe {
     private final SourceSettings source;
     private final CountDownLatch closed;
 
-    SourceProbe(SourceSettings source, CountDownLatch closed) {
+    public SourceProbe(SourceSettings source, CountDownLatch closed) {
         this.source = source;
         this.closed = closed;
     }
 
     /** Runs {@code work} on a fresh connection, waiting for the server as long as it is unreachable. */
-    <T> T withConnection(Work<T> work) {
+    public <T> T withConnection(Work<T> work) {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = SourceAccess.of(source).connect()) {

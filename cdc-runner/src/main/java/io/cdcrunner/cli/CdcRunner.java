@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
                 + "read from the binlog by an embedded Debezium engine.",
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, DlqCommand.class,
-            ConfigDocCommand.class},
+            ConfigDocCommand.class, ConnectorConfigCommand.class},
         exitCodeOnInvalidInput = ExitCodes.BAD_CONFIG,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -11,6 +11,9 @@ import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.kafka.ConnectorCheck;
+import io.cdcrunner.kafka.ConnectorConfig;
+import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.delivery.EventDelivery;
 import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.pipeline.ProcessorHost;
@@ -39,8 +42,30 @@ final class CheckCommand implements Callable<Integer> {
         SourceLogin login = new SourceLogin(source);
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
                 .with(processorCheck(runnerConfig));
+        if (runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA) {
+            report = report.with(connectorCheck(runnerConfig));
+        }
         System.out.println(report.render());
         return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    /** With kafka.connect.url: the running connector is configured as connector-config prints. */
+    private static CheckResult connectorCheck(RunnerConfig config) {
+        if (config.kafka().connectUrl().isEmpty()) {
+            return CheckResult.skipped("connector", "kafka.connect.url is not set: the Connect connector's"
+                    + " configuration is not compared with connector-config's");
+        }
+        ServerFlavor flavor = config.source().flavor().orElse(null);
+        if (flavor == null) {
+            try (java.sql.Connection connection = io.cdcrunner.source.SourceAccess.of(config.source()).connect()) {
+                flavor = io.cdcrunner.source.FlavorDetector.detect(connection);
+            } catch (SQLException e) {
+                return CheckResult.skipped("connector", "the source's flavor is unknown (" + Redaction.mask(e.getMessage())
+                        + "): set source.flavor to compare the connector");
+            }
+        }
+        return ConnectorCheck.run(config.kafka().connectUrl().get(), config.kafka().connectorName(),
+                ConnectorConfig.of(config, flavor));
     }
 
     /**

@@ -7,6 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.delivery.ProcessedListener;
+import io.cdcrunner.kafka.KafkaPipeline;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
@@ -35,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         log.info("effective configuration:\n{}", runnerConfig.describe());
-        Pipeline pipeline = BinlogPipeline.create(runnerConfig);
+        Pipeline pipeline = runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA
+                ? KafkaPipeline.create(runnerConfig, ProcessedListener.NONE) : BinlogPipeline.create(runnerConfig);
         ShutdownSignals.onTermination(pipeline::close);
         try {
             pipeline.start();

@@ -21,6 +21,7 @@ final class ConfigParser {
     private final Map<ConfigKey<?>, Object> values = new HashMap<>();
     private final Map<String, String> processorOptions = new TreeMap<>();
     private final Map<String, String> debeziumOverrides = new TreeMap<>();
+    private final Map<String, String> kafkaClient = new TreeMap<>();
 
     /** {@code problems} may already hold problems found while merging; they are reported together. */
     ConfigParser(SortedMap<String, RawValue> raw, List<ConfigProblem> problems) {
@@ -36,10 +37,11 @@ final class ConfigParser {
         new PasswordResolver(raw, values, problems).resolve();
         checkQueueExceedsBatch();
         checkRemoteJmxAuthenticated();
+        checkKafkaSource();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new RunnerConfigAssembler(values, processorOptions, debeziumOverrides).assemble();
+        return new RunnerConfigAssembler(values, processorOptions, debeziumOverrides, kafkaClient).assemble();
     }
 
     private void sortUndeclaredKeys() {
@@ -49,6 +51,9 @@ final class ConfigParser {
             }
             if (name.startsWith(PROCESSOR_PREFIX) && name.length() > PROCESSOR_PREFIX.length()) {
                 processorOptions.put(name.substring(PROCESSOR_PREFIX.length()), value.text().trim());
+            } else if (name.startsWith(RunnerKeys.KAFKA_CLIENT_PREFIX)
+                    && name.length() > RunnerKeys.KAFKA_CLIENT_PREFIX.length()) {
+                kafkaClient.put(name.substring(RunnerKeys.KAFKA_CLIENT_PREFIX.length()), value.text().trim());
             } else if (name.startsWith(DEBEZIUM_PREFIX) && name.length() > DEBEZIUM_PREFIX.length()) {
                 String property = name.substring(DEBEZIUM_PREFIX.length());
                 var reserved = ReservedEngineProperties.whyReserved(property);
@@ -102,6 +107,35 @@ final class ConfigParser {
         }
         String shown = key.secret() ? Secret.MASK : given.text();
         problems.add(new ConfigProblem(key.name(), shown, key.expected(), given.origin()));
+    }
+
+    /**
+     * Several daemons consuming one group need brokers to reach, one shared dead-letter store (a file per instance
+     * would scatter them), and one way of naming the topics.
+     */
+    private void checkKafkaSource() {
+        if (values.get(RunnerKeys.SOURCE_TYPE) != SourceSettings.SourceType.KAFKA) {
+            return;
+        }
+        if (values.get(RunnerKeys.KAFKA_BOOTSTRAP_SERVERS) == null) {
+            problems.add(new ConfigProblem(RunnerKeys.KAFKA_BOOTSTRAP_SERVERS.name(), null, "the Kafka brokers"
+                    + " (host:port[,host:port]) when source.type=kafka: set kafka.bootstrap.servers, or source.type=binlog"));
+        }
+        Object store = values.get(RunnerKeys.DEADLETTER_STORE);
+        if (store != null && !"io.cdcrunner.deadletter.JdbcDeadLetterStore".equals(store)) {
+            RawValue given = raw.get(RunnerKeys.DEADLETTER_STORE.name());
+            problems.add(new ConfigProblem(RunnerKeys.DEADLETTER_STORE.name(), String.valueOf(store),
+                    "io.cdcrunner.deadletter.JdbcDeadLetterStore when source.type=kafka: the daemons of a consumer group"
+                            + " share one dead-letter table (a file per instance is not shared); set"
+                            + " deadletter.store=io.cdcrunner.deadletter.JdbcDeadLetterStore",
+                    given == null ? "default" : given.origin()));
+        }
+        Object topics = values.get(RunnerKeys.KAFKA_TOPICS);
+        if (topics instanceof List<?> list && !list.isEmpty() && values.get(RunnerKeys.KAFKA_TOPIC_PATTERN) != null) {
+            problems.add(new ConfigProblem(RunnerKeys.KAFKA_TOPIC_PATTERN.name(),
+                    String.valueOf(values.get(RunnerKeys.KAFKA_TOPIC_PATTERN)),
+                    "unset when kafka.topics is set: name the topics one way"));
+        }
     }
 
     /** A remote JMX connector without passwords would let any local user in. */

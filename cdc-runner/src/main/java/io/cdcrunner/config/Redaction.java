@@ -54,7 +54,7 @@ public final class Redaction {
     }
 
     static List<String> secretsOf(Map<ConfigKey<?>, Object> values, Map<String, String> processorOptions,
-                                  Map<String, String> debeziumOverrides) {
+                                  Map<String, String> debeziumOverrides, Map<String, String> kafkaClient) {
         Set<String> secrets = new LinkedHashSet<>();
         values.forEach((key, value) -> {
             if (value instanceof Secret secret) {
@@ -65,6 +65,7 @@ public final class Redaction {
         });
         processorOptions.forEach((name, value) -> addIfSecret(secrets, name, value));
         debeziumOverrides.forEach((name, value) -> addIfSecret(secrets, name, value));
+        kafkaClient.forEach((name, value) -> addIfSecret(secrets, name, value));
         return new ArrayList<>(secrets);
     }
 

@@ -18,6 +18,8 @@ public final class RunnerConfig {
 
     private final String pipelineName;
     private final SourceSettings source;
+    private final SourceSettings.SourceType sourceType;
+    private final KafkaSettings kafka;
     private final Path stateDir;
     private final Duration offsetFlushInterval;
     private final ProcessorSettings processor;
@@ -31,13 +33,16 @@ public final class RunnerConfig {
     private final SortedMap<String, String> shownValues;
     private final List<String> secretValues;
 
-    RunnerConfig(String pipelineName, SourceSettings source, Path stateDir, Duration offsetFlushInterval,
+    RunnerConfig(String pipelineName, SourceSettings source, SourceSettings.SourceType sourceType, KafkaSettings kafka,
+                 Path stateDir, Duration offsetFlushInterval,
                  ProcessorSettings processor, ReadSettings read, DeliverySettings delivery, DeadLetterSettings deadLetters,
                  EngineSettings engine, Duration shutdownTimeout, JmxSettings jmx,
                  Map<String, String> debeziumOverrides, Map<String, String> shownValues, List<String> secretValues) {
         this.secretValues = List.copyOf(secretValues);
         this.pipelineName = Objects.requireNonNull(pipelineName);
         this.source = Objects.requireNonNull(source);
+        this.sourceType = Objects.requireNonNull(sourceType);
+        this.kafka = Objects.requireNonNull(kafka);
         this.stateDir = Objects.requireNonNull(stateDir);
         this.offsetFlushInterval = Objects.requireNonNull(offsetFlushInterval);
         this.processor = Objects.requireNonNull(processor);
@@ -64,6 +69,16 @@ public final class RunnerConfig {
     /** The {@code source.*} keys. */
     public SourceSettings source() {
         return source;
+    }
+
+    /** {@code source.type}: the binlog, or Kafka topics a Connect connector writes. */
+    public SourceSettings.SourceType sourceType() {
+        return sourceType;
+    }
+
+    /** The {@code kafka.*} keys (meaningful with {@code source.type=kafka}). */
+    public KafkaSettings kafka() {
+        return kafka;
     }
 
     /** {@code state.dir}: where offsets and schema history live. */

@@ -20,12 +20,14 @@ final class RunnerConfigAssembler {
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> processorOptions;
     private final Map<String, String> debeziumOverrides;
+    private final Map<String, String> kafkaClient;
 
     RunnerConfigAssembler(Map<ConfigKey<?>, Object> values, Map<String, String> processorOptions,
-                          Map<String, String> debeziumOverrides) {
+                          Map<String, String> debeziumOverrides, Map<String, String> kafkaClient) {
         this.values = values;
         this.processorOptions = processorOptions;
         this.debeziumOverrides = debeziumOverrides;
+        this.kafkaClient = kafkaClient;
     }
 
     RunnerConfig assemble() {
@@ -41,10 +43,10 @@ final class RunnerConfigAssembler {
         SourceSettings source = source();
         JdbcTarget processorJdbc = target(source.jdbcTarget(source.user(), source.password()),
                 PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD);
-        return new RunnerConfig(get(PIPELINE_NAME), source, get(STATE_DIR),
+        return new RunnerConfig(get(PIPELINE_NAME), source, get(SOURCE_TYPE), kafka(), get(STATE_DIR),
                 millis(STATE_OFFSET_FLUSH_INTERVAL), processor(processorJdbc), read(processorJdbc), delivery(),
                 deadLetters(processorJdbc), engine(), millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shown,
-                Redaction.secretsOf(values, processorOptions, debeziumOverrides));
+                Redaction.secretsOf(values, processorOptions, debeziumOverrides, kafkaClient));
     }
 
     /** An unset key takes another key's value: a fallback of the same type. */
@@ -71,6 +73,17 @@ final class RunnerConfigAssembler {
                 get(SOURCE_FLAVOR).flavor(), get(SOURCE_SERVER_ID), get(SOURCE_TABLES), get(SOURCE_DATABASES),
                 operations, get(SOURCE_START), millis(SOURCE_CONNECT_TIMEOUT), millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF),
                 get(SOURCE_RECOVERY), millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls());
+    }
+
+    private KafkaSettings kafka() {
+        String pipeline = get(PIPELINE_NAME);
+        String pattern = get(KAFKA_TOPIC_PATTERN) != null ? get(KAFKA_TOPIC_PATTERN)
+                : java.util.regex.Pattern.quote(pipeline) + "\\.[^.]+\\.[^.]+";
+        return new KafkaSettings(get(KAFKA_BOOTSTRAP_SERVERS) == null ? "" : get(KAFKA_BOOTSTRAP_SERVERS),
+                get(KAFKA_GROUP_ID) != null ? get(KAFKA_GROUP_ID) : pipeline, get(KAFKA_TOPICS), pattern,
+                get(KAFKA_TOPIC_PARTITIONS), get(KAFKA_CONNECTOR_NAME) != null ? get(KAFKA_CONNECTOR_NAME) : pipeline,
+                Optional.ofNullable(get(KAFKA_CONNECT_URL)), millis(KAFKA_LEDGER_RETENTION), millis(KAFKA_REVOKE_TIMEOUT),
+                kafkaClient);
     }
 
     private SourceTls tls() {
@@ -118,6 +131,7 @@ final class RunnerConfigAssembler {
         }
         processorOptions.forEach((name, value) -> shown.put(PROCESSOR_PREFIX + name, maskIfSecret(name, value)));
         debeziumOverrides.forEach((name, value) -> shown.put(DEBEZIUM_PREFIX + name, maskIfSecret(name, value)));
+        kafkaClient.forEach((name, value) -> shown.put(RunnerKeys.KAFKA_CLIENT_PREFIX + name, maskIfSecret(name, value)));
         return shown;
     }
 

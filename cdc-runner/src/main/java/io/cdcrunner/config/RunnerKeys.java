@@ -39,9 +39,11 @@ public final class RunnerKeys {
 
     /** Prefixes of the keys the daemon owns: an undeclared key under one of them is an error. */
     public static final List<String> OWNED_PREFIXES =
-            List.of("pipeline.", "source.", "state.", "processor.", "deadletter.", "engine.", "shutdown.", "jmx.");
+            List.of("pipeline.", "source.", "kafka.", "state.", "processor.", "deadletter.", "engine.", "shutdown.", "jmx.");
     /** Undeclared {@code processor.*} keys belong to the processor and are passed to it, prefix removed. */
     public static final String PROCESSOR_PREFIX = "processor.";
+    /** Undeclared {@code kafka.client.*} keys are consumer properties, prefix removed. */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
     /** {@code debezium.*} keys are passed to the Debezium engine, prefix removed, overriding the daemon's. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
 
@@ -93,6 +95,28 @@ public final class RunnerKeys {
             "How long the binlog connection may be down (the engine reconnecting) before status and JMX call the pipeline unhealthy."));
     public static final ConfigKey<SourceSettings.Recovery> SOURCE_RECOVERY = declare(choice("source.recovery", SourceSettings.Recovery.class, SourceSettings.Recovery.FAIL,
             "When the recorded binlog position was purged from the server: fail stops with the missing position named; snapshot re-reads the included tables (as inserts) and resumes streaming."));
+
+    public static final ConfigKey<SourceSettings.SourceType> SOURCE_TYPE = declare(choice("source.type", SourceSettings.SourceType.class, SourceSettings.SourceType.BINLOG,
+            "How the changes arrive: binlog reads the source's binlog with the embedded engine; kafka consumes the change topics a Kafka Connect Debezium connector writes (cdc-runner connector-config prints its configuration), several daemons sharing them as one consumer group."));
+
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = declare(optional("kafka.bootstrap.servers", STRING, any(),
+            "With source.type=kafka (then required): the Kafka brokers, host:port[,host:port...]. Other consumer settings (TLS, SASL) go in kafka.client.*."));
+    public static final ConfigKey<String> KAFKA_GROUP_ID = declare(optional("kafka.group.id", STRING, matching("[A-Za-z0-9_.-]+"),
+            "Consumer group of the daemons sharing the change topics; unset means pipeline.name."));
+    public static final ConfigKey<List<String>> KAFKA_TOPICS = declare(withDefault("kafka.topics", LIST, "", any(),
+            "Change topics to consume; empty means kafka.topic.pattern."));
+    public static final ConfigKey<String> KAFKA_TOPIC_PATTERN = declare(optional("kafka.topic.pattern", STRING, regexes(),
+            "Regular expression of the change topics to consume when kafka.topics is empty; unset means the connector's row-change topics, pipeline.name.database.table."));
+    public static final ConfigKey<Integer> KAFKA_TOPIC_PARTITIONS = declare(withDefault("kafka.topic.partitions", INT, "6", between(1, 10000),
+            "Partitions of each change topic the connector creates, and the number its routing of processor.ordering.column hashes over (see connector-config); the most daemons that share the work."));
+    public static final ConfigKey<String> KAFKA_CONNECTOR_NAME = declare(optional("kafka.connector.name", STRING, matching("[A-Za-z0-9_.-]+"),
+            "Name of the Connect connector writing the change topics; unset means pipeline.name."));
+    public static final ConfigKey<String> KAFKA_CONNECT_URL = declare(optional("kafka.connect.url", STRING, any(),
+            "REST URL of the Kafka Connect cluster (http://host:8083): check compares the running connector's configuration with connector-config's."));
+    public static final ConfigKey<Long> KAFKA_LEDGER_RETENTION = declare(withDefault("kafka.ledger.retention.ms", DURATION_MS, "86400000", atLeast(60000),
+            "How long a TransactionalProcessor's ledger entries are kept: a redelivery or a record Connect wrote again after a crash within this time is applied once."));
+    public static final ConfigKey<Long> KAFKA_REVOKE_TIMEOUT = declare(withDefault("kafka.revoke.timeout.ms", DURATION_MS, "20000", atLeast(1),
+            "When a rebalance takes partitions away, how long their events in progress may take to finish before they are abandoned (the new owner delivers them again); keep it below the consumer's max.poll.interval.ms."));
 
     public static final ConfigKey<Path> STATE_DIR = declare(withDefault("state.dir", PATH, "state", any(),
             "Directory for the binlog offsets and the schema history (relative to the working directory); keep it across restarts."));

@@ -50,6 +50,14 @@ public record SourceSettings(String host, int port, String user, Secret password
     }
 
     /** What to do when the recorded binlog position is no longer on the server. */
+    /** {@code source.type}: how the changes arrive. */
+    public enum SourceType {
+        /** The embedded engine reads the binlog. */
+        BINLOG,
+        /** A Kafka Connect connector writes them to Kafka topics, which the daemon consumes. */
+        KAFKA
+    }
+
     public enum Recovery {
         /** Stop, naming the missing position and the options. */
         FAIL,

@@ -33,6 +33,15 @@ public interface EventSource {
      */
     java.util.Optional<RecordedPosition> recordedPosition();
 
+    /**
+     * For a source without binlog positions to prune by (its events carry the positions of the server they came
+     * from, which can repeat after a crash upstream): how long ledger entries are kept. Empty for a source that
+     * records positions.
+     */
+    default java.util.Optional<java.time.Duration> ledgerRetention() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops reading; the batch in progress may finish. Idempotent, and safe before or during {@link #prepare}. */
     void close();
 

@@ -46,7 +46,8 @@ public final class Ledger {
                     + "binlog_pos BIGINT NOT NULL, "
                     + "recorded_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                     + "PRIMARY KEY (pipeline, event_id), "
-                    + "KEY by_position (pipeline, binlog_file, binlog_pos))");
+                    + "KEY by_position (pipeline, binlog_file, binlog_pos), "
+                    + "KEY by_age (pipeline, recorded_at))");
         }
     }
 
@@ -148,18 +149,39 @@ public final class Ledger {
      * @return entries deleted
      */
     public int pruneBefore(DataSource dataSource, String binlogFile, long binlogPosition) throws SQLException {
+        return prune(dataSource, "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?))", delete -> {
+            delete.setString(2, binlogFile);
+            delete.setString(3, binlogFile);
+            delete.setLong(4, binlogPosition);
+        });
+    }
+
+    /**
+     * Deletes the entries recorded more than {@code retention} ago (by the database's clock), as
+     * {@link #pruneBefore} does: for a source whose redeliveries come within that time.
+     *
+     * @return entries deleted
+     */
+    public int pruneOlderThan(DataSource dataSource, java.time.Duration retention) throws SQLException {
+        return prune(dataSource, "recorded_at < NOW(6) - INTERVAL ? MICROSECOND",
+                delete -> delete.setLong(2, retention.toNanos() / 1_000));
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement delete) throws SQLException;
+    }
+
+    private int prune(DataSource dataSource, String condition, Parameters parameters) throws SQLException {
         int total = 0;
         int deleted;
         do {
             // A connection per statement: the pool's connections serve the lanes between them.
             try (Connection c = dataSource.getConnection();
                  PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ? AND "
-                         + "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?)) LIMIT " + ROWS_PER_PRUNE)) {
+                         + condition + " LIMIT " + ROWS_PER_PRUNE)) {
                 c.setAutoCommit(true);
                 delete.setString(1, pipeline);
-                delete.setString(2, binlogFile);
-                delete.setString(3, binlogFile);
-                delete.setLong(4, binlogPosition);
+                parameters.set(delete);
                 deleted = delete.executeUpdate();
                 total += deleted;
             }

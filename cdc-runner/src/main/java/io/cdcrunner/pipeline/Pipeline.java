@@ -89,7 +89,7 @@ public final class Pipeline implements AutoCloseable, PipelineView {
                 source.start(new Consumer());
                 sourceStarted = true;
                 housekeeping = new PipelineHousekeeping(config.pipelineName(), counters, processing.delivery(),
-                        source::recordedPosition);
+                        source::recordedPosition, source.ledgerRetention());
                 housekeeping.start();
             }
         } catch (RuntimeException e) {

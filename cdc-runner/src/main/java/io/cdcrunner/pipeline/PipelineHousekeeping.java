@@ -1,5 +1,6 @@
 package io.cdcrunner.pipeline;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -15,7 +16,8 @@ import io.cdcrunner.delivery.EventDelivery;
 
 /**
  * Periodic chores of a running pipeline: a stats line when something changed, and pruning the ledger of
- * entries the recorded position has passed (those events are never delivered again).
+ * entries the recorded position has passed (those events are never delivered again), or, for a source that records
+ * no binlog position, of entries older than its retention.
  */
 final class PipelineHousekeeping implements AutoCloseable {
 
@@ -28,15 +30,17 @@ final class PipelineHousekeeping implements AutoCloseable {
     private final PipelineCounters counters;
     private final EventDelivery delivery;
     private final Supplier<Optional<RecordedPosition>> recorded;
+    private final Optional<Duration> retention;
     private final ScheduledExecutorService timer;
     private String lastStats = "";
 
     PipelineHousekeeping(String pipeline, PipelineCounters counters, EventDelivery delivery,
-                         Supplier<Optional<RecordedPosition>> recorded) {
+                         Supplier<Optional<RecordedPosition>> recorded, Optional<Duration> retention) {
         this.pipeline = pipeline;
         this.counters = counters;
         this.delivery = delivery;
         this.recorded = recorded;
+        this.retention = retention;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-housekeeping-" + pipeline);
             t.setDaemon(true);
@@ -61,6 +65,11 @@ final class PipelineHousekeeping implements AutoCloseable {
 
     private void pruneLedger() {
         try {
+            if (retention.isPresent()) {
+                int pruned = delivery.ledger().pruneOlderThan(delivery.dataSource(), retention.get());
+                log.debug("pruned {} ledger entries older than {}", pruned, retention.get());
+                return;
+            }
             Optional<RecordedPosition> position = recorded.get();
             if (position.isPresent()) {
                 int pruned = delivery.ledger().pruneBefore(delivery.dataSource(), position.get().file(),

@@ -23,12 +23,12 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 
 /** A table with one column per MariaDB type, four rows (minimum, maximum, typical, all NULL) and their expected Rows. */
-final class AllTypesTable {
+public final class AllTypesTable {
 
     private AllTypesTable() {
     }
 
-    static String create(String database) {
+    public static String create(String database) {
         return "CREATE TABLE " + database + ".all_types ("
                 + " id INT PRIMARY KEY,"
                 + " c_tinyint TINYINT, c_tinyint_u TINYINT UNSIGNED, c_tinyint1 TINYINT(1),"
@@ -47,7 +47,7 @@ final class AllTypesTable {
     }
 
     /** The inserts, in one session whose time zone is +02:00. */
-    static String[] inserts(String database) {
+    public static String[] inserts(String database) {
         String insert = "INSERT INTO " + database + ".all_types VALUES ";
         return new String[] {
                 // The session zone decides which instant a TIMESTAMP literal means; the server stores UTC.
@@ -77,7 +77,7 @@ final class AllTypesTable {
     }
 
     /** Asserts that {@code events} are the inserts of the four rows, with every value exact. */
-    static void assertRows(List<ChangeEvent> events) {
+    public static void assertRows(List<ChangeEvent> events) {
         assertRows(events, minimumRow(), maximumRow());
     }
 

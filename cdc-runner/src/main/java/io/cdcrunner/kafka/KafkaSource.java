@@ -1,0 +1,504 @@
+package io.cdcrunner.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cdcrunner.binlog.RecordItems;
+import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.binlog.SourceProbe;
+import io.cdcrunner.config.KafkaSettings;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.core.EventSource;
+import io.cdcrunner.core.ProcessingHaltedException;
+import io.cdcrunner.core.RecordedPosition;
+import io.cdcrunner.core.SourceBatch;
+import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.core.SourceItem;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.Operation;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.FlavorDetector;
+import io.cdcrunner.state.StateDirectory;
+
+/**
+ * Change events from the Kafka topics a Connect Debezium connector writes, as one member of a consumer group that
+ * shares them ({@code source.type=kafka}).
+ *
+ * <p>One thread owns the consumer: it polls a batch, hands it to the pipeline on a second thread, and keeps polling
+ * (every partition paused) while the batch is processed, so retries never exceed {@code max.poll.interval.ms}. It
+ * commits per partition only past finished events ({@link PartitionProgress}). Rebalancing is cooperative: a revoked
+ * partition's events in progress get {@code kafka.revoke.timeout.ms} to finish before what finished is committed and
+ * the rest abandoned (the new owner delivers it again, the ledger applying it once); a lost partition is dropped
+ * without committing. A halt pauses only the failing partition: the member keeps it (and its poison event) and the
+ * other partitions go on.
+ */
+public final class KafkaSource implements EventSource {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(20);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RunnerConfig config;
+    private final KafkaSettings kafka;
+    private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers;
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
+    private final PartitionProgress progress = new PartitionProgress();
+    private final Set<TopicPartition> halted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Consumer<byte[], byte[]> consumer;
+    private volatile Thread pollThread;
+    private ExecutorService pipelineThread;
+    private SourceConsumer pipeline;
+    private ConnectRecords records;
+    /** The batch the pipeline is processing, and its end; both null between batches. Poll thread only. */
+    private PartitionProgress.Batch inFlight;
+    private Future<?> inFlightDone;
+    private List<SourceItem> inFlightItems;
+
+    public KafkaSource(RunnerConfig config) {
+        this(config, KafkaConsumer::new);
+    }
+
+    /** With the consumer {@code consumers} makes from the consumer properties (tests pass a {@code MockConsumer}). */
+    KafkaSource(RunnerConfig config, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
+        this.config = config;
+        this.kafka = config.kafka();
+        this.consumers = consumers;
+    }
+
+    /** The consumer properties: the daemon's, then {@code kafka.client.*}, then those the guarantees rest on. */
+    Map<String, Object> consumerProperties() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, config.pipelineName() + "-" + ProcessHandle.current().pid());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.engine().maxBatchSize());
+        // The connector creates a table's topic with its first change: a pattern subscription sees it within
+        // seconds, not the default five minutes.
+        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+        properties.putAll(kafka.client());
+        // The commit rule and the rebalance handling below depend on these; kafka.client.* cannot change them.
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // The default list starts with the eager assignor, which revokes every partition at every rebalance.
+        properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return properties;
+    }
+
+    /** The flavor of the database the connector reads (the processor and the read barrier talk to it). */
+    @Override
+    public ServerFlavor prepare(StateDirectory state) {
+        if (!config.source().operations().contains(Operation.DROP)) {
+            return flavor();
+        }
+        log.warn("source.type=kafka delivers no DROP events (the connector's schema changes are not consumed):"
+                + " remove drop from source.operations to silence this");
+        return flavor();
+    }
+
+    private ServerFlavor flavor() {
+        return config.source().flavor().orElseGet(() ->
+                new SourceProbe(config.source(), closeRequested).withConnection(FlavorDetector::detect));
+    }
+
+    @Override
+    public synchronized void start(SourceConsumer consumer) {
+        if (closeRequested.getCount() == 0) {
+            throw new io.cdcrunner.core.PipelineStartException("stopped during start-up");
+        }
+        this.pipeline = consumer;
+        this.records = new ConnectRecords(new RecordItems(new RecordMapper(), null, config.source().operations()));
+        this.consumer = consumers.apply(consumerProperties());
+        pipelineThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cdc-pipeline-" + config.pipelineName());
+            t.setDaemon(true);
+            return t;
+        });
+        Thread thread = new Thread(this::run, "cdc-kafka-" + config.pipelineName());
+        thread.setDaemon(true);
+        pollThread = thread;
+        thread.start();
+    }
+
+    private void run() {
+        Throwable failure = null;
+        try {
+            subscribe();
+            log.info("consuming {} as member of group '{}'", kafka.topics().isEmpty()
+                    ? "the topics matching " + kafka.topicPattern() : kafka.topics(), kafka.groupId());
+            while (!stopping()) {
+                pollOnce();
+            }
+            finishInFlight(config.shutdownTimeout());
+        } catch (WakeupException e) {
+            // close() woke the consumer up.
+            finishInFlightQuietly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        commitAtEnd();
+        closeConsumer();
+        if (failure != null) {
+            pipeline.failed(describe(failure));
+        }
+        pipeline.ended(failure == null ? null : describe(failure));
+    }
+
+    /** The last commit; a wake-up that close() left pending is consumed by the first try. */
+    private void commitAtEnd() {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                commitSync(progress.toCommit());
+                return;
+            } catch (WakeupException e) {
+                // close() asked to wake the consumer after its last poll: try again.
+            } catch (RuntimeException e) {
+                log.warn("could not commit the finished offsets at the end ({}): those events come again",
+                        e.toString());
+                return;
+            }
+        }
+    }
+
+    private Throwable describe(Throwable failure) {
+        if (failure instanceof KafkaException) {
+            return new IllegalStateException("the Kafka consumer of group '" + kafka.groupId() + "' at "
+                    + kafka.bootstrapServers() + " failed: " + failure.getMessage()
+                    + " (check kafka.bootstrap.servers and the kafka.client.* security settings)", failure);
+        }
+        return failure;
+    }
+
+    private void subscribe() {
+        ConsumerRebalanceListener listener = new Rebalances();
+        if (kafka.topics().isEmpty()) {
+            consumer.subscribe(Pattern.compile(kafka.topicPattern()), listener);
+        } else {
+            consumer.subscribe(kafka.topics(), listener);
+        }
+    }
+
+    /** One poll: a new batch when none is in progress, else a poll with everything paused (membership, rebalances). */
+    void pollOnce() throws InterruptedException {
+        if (inFlight == null) {
+            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+            if (!polled.isEmpty()) {
+                dispatch(polled);
+            }
+        } else {
+            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL_WHILE_BUSY);
+            if (!polled.isEmpty()) {
+                // Only a partition assigned without being paused can give records now: read it again later.
+                polled.partitions().forEach(p -> consumer.seek(p, polled.records(p).get(0).offset()));
+                consumer.pause(polled.partitions());
+            }
+            if (inFlightDone.isDone()) {
+                afterBatch();
+            }
+        }
+        updateLag();
+    }
+
+    private void dispatch(ConsumerRecords<byte[], byte[]> polled) {
+        List<SourceItem> items = new ArrayList<>(polled.count());
+        List<TopicPartition> partitions = new ArrayList<>(polled.count());
+        long[] offsets = new long[polled.count()];
+        for (TopicPartition partition : polled.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : polled.records(partition)) {
+                offsets[items.size()] = record.offset();
+                items.add(records.item(record));
+                partitions.add(partition);
+            }
+        }
+        PartitionProgress.Batch batch = new PartitionProgress.Batch(partitions, offsets);
+        inFlight = batch;
+        inFlightItems = items;
+        consumer.pause(consumer.assignment());
+        inFlightDone = pipelineThread.submit(() -> {
+            pipeline.accept(new SourceBatch() {
+                @Override
+                public List<SourceItem> items() {
+                    return items;
+                }
+
+                @Override
+                public void finished(int upTo) {
+                    progress.finished(batch, upTo);
+                }
+            });
+            return null;
+        });
+    }
+
+    /** The batch ended: finished, halted, or failed. Commits what finished and reads the rest again. */
+    private void afterBatch() throws InterruptedException {
+        PartitionProgress.Batch batch = inFlight;
+        Throwable failure = null;
+        try {
+            inFlightDone.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            failure = e.getCause();
+        }
+        if (failure instanceof ProcessingHaltedException halt) {
+            haltPartition(batch, halt);
+        } else if (failure instanceof Error error) {
+            throw error;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure != null) {
+            // Interrupted: the pipeline is being stopped; what finished is committed, the rest comes again.
+            log.debug("the batch ended with {}", failure.toString());
+        }
+        // Records not finished (a halt, or a stop) are read again from the first of each partition.
+        progress.unfinished(batch).forEach(consumer::seek);
+        inFlight = null;
+        inFlightDone = null;
+        inFlightItems = null;
+        commitAsync(progress.toCommit());
+        Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
+        resume.removeAll(halted);
+        consumer.resume(resume);
+    }
+
+    /** The halted item's partition stays paused (its poison event with it); the other partitions go on. */
+    private void haltPartition(PartitionProgress.Batch batch, ProcessingHaltedException halt) {
+        int index = haltedIndex(batch, halt.event());
+        TopicPartition partition = batch.partition(index);
+        halted.add(partition);
+        consumer.pause(List.of(partition));
+        log.error("partition {} halted at offset {} ({}): {}. The other partitions go on; this one stays paused"
+                        + " with this member until the cause is fixed and the daemon restarted (or"
+                        + " processor.on.failure=dead-letter)", partition, batch.offset(index),
+                halt.event() == null ? "an unmappable record" : halt.event(), halt.getMessage());
+    }
+
+    private int haltedIndex(PartitionProgress.Batch batch, ChangeEvent event) {
+        if (event != null) {
+            for (int i = 0; i < inFlightItems.size(); i++) {
+                for (ChangeEvent e : inFlightItems.get(i).events()) {
+                    if (e == event) {
+                        return i;
+                    }
+                }
+            }
+        }
+        // An unmappable record (no event) halts as the first item not reported finished.
+        Map<TopicPartition, Long> unfinished = progress.unfinished(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            Long from = unfinished.get(batch.partition(i));
+            if (from != null && from == batch.offset(i)) {
+                return i;
+            }
+        }
+        return batch.size() - 1;
+    }
+
+    /** At a stop: the batch in progress gets the shutdown timeout; what finishes by then is committed. */
+    private void finishInFlight(Duration timeout) throws InterruptedException {
+        if (inFlightDone == null) {
+            return;
+        }
+        try {
+            inFlightDone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.debug("the last batch ended with {}", e.getCause().toString());
+        } catch (TimeoutException e) {
+            log.warn("the batch in progress did not finish within {} ms; its unfinished events come again",
+                    timeout.toMillis());
+        }
+    }
+
+    private void finishInFlightQuietly() {
+        try {
+            finishInFlight(config.shutdownTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error == null) {
+                progress.committed(committed);
+            } else {
+                log.debug("offset commit failed ({}); the next one covers it", error.toString());
+            }
+        });
+    }
+
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty() || consumer == null) {
+            return;
+        }
+        consumer.commitSync(offsets, COMMIT_TIMEOUT);
+        progress.committed(offsets);
+    }
+
+    private void updateLag() {
+        for (TopicPartition partition : progress.owned()) {
+            consumer.currentLag(partition).ifPresent(l -> lag.put(partition, l));
+        }
+        lag.keySet().retainAll(progress.owned());
+    }
+
+    /** Called by the consumer inside {@code poll}, on the poll thread. */
+    private final class Rebalances implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            progress.assigned(partitions);
+            if (inFlight != null) {
+                consumer.pause(partitions);
+            }
+            if (!partitions.isEmpty()) {
+                log.info("assigned {}; now {} partition(s)", partitions, progress.owned().size());
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            awaitRevokedEvents(partitions);
+            try {
+                commitSync(progress.toCommit(partitions));
+            } catch (RuntimeException e) {
+                log.warn("could not commit the finished offsets of revoked {} ({}): their new owner delivers those"
+                        + " events again", partitions, e.toString());
+            }
+            progress.forget(partitions);
+            halted.removeAll(partitions);
+            log.info("revoked {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Another member may own them already: committing could move its position. Nothing is committed.
+            progress.forget(partitions);
+            halted.removeAll(partitions);
+            log.warn("lost {} (this member was out of the group): their events in progress are not committed here",
+                    partitions);
+        }
+
+        private void awaitRevokedEvents(Collection<TopicPartition> partitions) {
+            if (inFlight == null || !progress.holdsUnfinished(inFlight, partitions)) {
+                return;
+            }
+            long deadline = System.nanoTime() + kafka.revokeTimeout().toNanos();
+            while (progress.holdsUnfinished(inFlight, partitions) && !inFlightDone.isDone()
+                    && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (progress.holdsUnfinished(inFlight, partitions)) {
+                log.warn("revoked {} with events still in progress after {} ms: they are abandoned here and"
+                        + " delivered again by the new owner", partitions, kafka.revokeTimeout().toMillis());
+            }
+        }
+    }
+
+    private boolean stopping() {
+        return closeRequested.getCount() == 0 || Thread.currentThread().isInterrupted();
+    }
+
+    /** Kafka sources record no binlog position: the ledger is pruned by age ({@code kafka.ledger.retention.ms}). */
+    @Override
+    public Optional<RecordedPosition> recordedPosition() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> ledgerRetention() {
+        return Optional.of(kafka.ledgerRetention());
+    }
+
+    /** The owned partitions with their lag (records behind the end) and whether a halt holds them. */
+    public List<PartitionState> partitions() {
+        List<PartitionState> states = new ArrayList<>();
+        for (TopicPartition partition : progress.owned()) {
+            states.add(new PartitionState(partition.topic(), partition.partition(), lag.getOrDefault(partition, -1L),
+                    halted.contains(partition)));
+        }
+        states.sort(java.util.Comparator.comparing(PartitionState::topic).thenComparing(PartitionState::partition));
+        return states;
+    }
+
+    /** An owned partition: its records not yet read ({@code -1} until known), and whether a halt pauses it. */
+    public record PartitionState(String topic, int partition, long lag, boolean halted) {
+    }
+
+    @Override
+    public void close() {
+        closeRequested.countDown();
+        Consumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    @Override
+    public void shutdownNow() {
+        close();
+        if (pipelineThread != null) {
+            pipelineThread.shutdownNow();
+        }
+        Thread thread = pollThread;
+        if (thread != null && thread != Thread.currentThread()) {
+            thread.interrupt();
+        }
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(COMMIT_TIMEOUT));
+        } catch (RuntimeException e) {
+            log.debug("consumer close: {}", e.toString());
+        }
+        if (pipelineThread != null) {
+            pipelineThread.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.cdcrunner.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cdcrunner.binlog.AllTypesTable;
+import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.core.PipelineState;
+import io.cdcrunner.deadletter.ChangeEventCodec;
+import io.cdcrunner.delivery.ProcessedListener;
+import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.pipeline.RecordingProcessor;
+import io.cdcrunner.pipeline.TestPipelines;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testdb.MariaDbTestDatabase;
+
+/**
+ * The same rows through the embedded engine and through a Kafka Connect worker, a Kafka topic and a
+ * {@code source.type=kafka} pipeline: the events are equal value for value, type for type, id for id, NULLs of
+ * columns with defaults included.
+ */
+class KafkaTypeFidelityTest {
+
+    private static final String DB = "kfid";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path temp;
+
+    private static MariaDbTestDatabase db;
+    private static ConnectCluster kafka;
+
+    @BeforeAll
+    static void start() {
+        db = new MariaDbTestDatabase();
+        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+        db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", AllTypesTable.create(DB),
+                "CREATE TABLE " + DB + ".extras (id INT PRIMARY KEY, u UUID, a4 INET4, a6 INET6,"
+                        + " d DECIMAL(10,2) DEFAULT 1.50, s VARCHAR(10) DEFAULT 'dflt')");
+        kafka = ConnectCluster.start("fidelity", 1, 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void everyTypeThroughConnectAndKafkaEqualsTheEmbeddedSourcesEvents() throws Exception {
+        Map<String, String> common = Map.of("source.tables", DB + ".all_types," + DB + ".extras",
+                "source.operations", "insert,update,delete", "source.flavor", "mariadb");
+        Map<String, String> kafkaKeys = new HashMap<>(common);
+        kafkaKeys.putAll(Map.of("pipeline.name", "kfid", "source.type", "kafka",
+                "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic.partitions", "3",
+                "deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore"));
+        RunnerConfig viaKafka = TestPipelines.config(db, Files.createDirectories(temp.resolve("kafka")), kafkaKeys);
+        Map<String, String> embeddedKeys = new HashMap<>(common);
+        embeddedKeys.put("pipeline.name", "kfid-embedded");
+        // A binlog reader of its own, beside the connector's.
+        embeddedKeys.put("source.server.id", "184055");
+        RunnerConfig embedded = TestPipelines.config(db, Files.createDirectories(temp.resolve("embedded")), embeddedKeys);
+        RecordingProcessor.reset("kfid");
+        RecordingProcessor.reset("kfid-embedded");
+
+        kafka.deploy(viaKafka, ServerFlavor.MARIADB, TestPipelines.PASSWORD);
+        try (Pipeline fromKafka = KafkaPipeline.create(viaKafka, ProcessedListener.NONE);
+             Pipeline fromBinlog = BinlogPipeline.create(embedded)) {
+            fromKafka.start();
+            fromBinlog.start();
+            // The connector streams from where the binlog ended when its task started: rows before that are not
+            // its to deliver. A first row it delivers marks the start for both pipelines.
+            int probe = -1;
+            while (RecordingProcessor.events("kfid").isEmpty()) {
+                db.execute("INSERT INTO " + DB + ".extras (id) VALUES (" + probe-- + ")");
+                Thread.sleep(300);
+                assertThat(probe).as("the connector delivered none of the probe rows").isGreaterThan(-60);
+            }
+            String firstId = RecordingProcessor.events("kfid").get(0).eventId();
+
+            db.execute(AllTypesTable.inserts(DB));
+            db.execute("INSERT INTO " + DB + ".extras VALUES (1, '123e4567-e89b-12d3-a456-426655440000',"
+                            + " '192.168.0.1', '2001:db8::ff00:42:8329', NULL, NULL)",
+                    "INSERT INTO " + DB + ".extras (id, u, a4, a6) VALUES (2, '00000000-0000-0000-0000-000000000000',"
+                            + " '0.0.0.0', '::'), (3, 'ffffffff-ffff-ffff-ffff-ffffffffffff', NULL, NULL)",
+                    "UPDATE " + DB + ".extras SET d = NULL, s = 'x' WHERE id = 2",
+                    "DELETE FROM " + DB + ".extras WHERE id = 3");
+            int expected = 4 + 3 + 1 + 1;
+            await().atMost(WAIT).until(() -> after(RecordingProcessor.events("kfid-embedded"), firstId).size() >= expected
+                    && after(RecordingProcessor.events("kfid"), firstId).size() >= expected
+                    || fromKafka.state().isFinal() || fromBinlog.state().isFinal());
+            assertThat(fromKafka.state()).isEqualTo(PipelineState.STREAMING);
+
+            List<ChangeEvent> binlogEvents = after(RecordingProcessor.events("kfid-embedded"), firstId);
+            List<ChangeEvent> kafkaEvents = after(RecordingProcessor.events("kfid"), firstId);
+            // Partitions interleave the tables: compare in binlog order.
+            assertThat(json(kafkaEvents)).containsExactlyElementsOf(json(binlogEvents));
+            AllTypesTable.assertRows(kafkaEvents.stream().filter(e -> e.table().equals("all_types")).toList());
+            ChangeEvent nulls = kafkaEvents.stream().filter(e -> e.table().equals("extras")
+                    && e.row().getLong("id") == 1).findFirst().orElseThrow();
+            assertThat(nulls.row().get("d")).as("NULL of a column with a default").isNull();
+            assertThat(nulls.row().get("s")).isNull();
+            assertThat(nulls.row().get("u")).isEqualTo(java.util.UUID.fromString("123e4567-e89b-12d3-a456-426655440000"));
+            assertThat(nulls.row().get("a6")).isEqualTo("2001:db8::ff00:42:8329");
+        }
+    }
+
+    /** The events at and after the one with {@code firstId}, in binlog order. */
+    private static List<ChangeEvent> after(List<ChangeEvent> events, String firstId) {
+        List<ChangeEvent> sorted = events.stream().sorted(Comparator.comparing((ChangeEvent e) -> e.position().binlogFile())
+                .thenComparingLong(e -> e.position().binlogPosition()).thenComparingInt(e -> e.position().row())).toList();
+        int start = 0;
+        while (start < sorted.size() && !sorted.get(start).eventId().equals(firstId)) {
+            start++;
+        }
+        return sorted.subList(Math.min(start, sorted.size()), sorted.size()).stream()
+                .filter(e -> e.row().getLong("id") >= 0).toList();
+    }
+
+    private static List<String> json(List<ChangeEvent> events) {
+        return events.stream().map(ChangeEventCodec::toJson).toList();
+    }
+}

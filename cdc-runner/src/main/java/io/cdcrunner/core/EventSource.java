@@ -42,6 +42,24 @@ public interface EventSource {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether the source reaches its server, for a source that knows it itself; empty for the binlog source, whose
+     * engine tells it through its own MBean.
+     */
+    default java.util.Optional<Boolean> connected() {
+        return java.util.Optional.empty();
+    }
+
+    /** Records the source holds that the pipeline has not taken yet, when the source can count them. */
+    default java.util.Optional<Long> backlog() {
+        return java.util.Optional.empty();
+    }
+
+    /** The partitions of the source this instance owns, one line each (none for the binlog). */
+    default java.util.List<String> partitions() {
+        return java.util.List.of();
+    }
+
     /** Stops reading; the batch in progress may finish. Idempotent, and safe before or during {@link #prepare}. */
     void close();
 

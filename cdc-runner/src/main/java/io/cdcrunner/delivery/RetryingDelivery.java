@@ -103,6 +103,13 @@ public final class RetryingDelivery {
         if (retried.abandoned()) {
             return java.util.Collections.nCopies(group.size(), EventResult.ABANDONED);
         }
+        if (group.size() > 1) {
+            // One bad row must not take its family's other rows with it: each event goes on alone, with its own
+            // attempts, so only the failing ones are dead-lettered (or halt).
+            log.warn("{} failed after {} attempt(s) ({}); its events go on one by one", new GroupName(group),
+                    retried.attempts(), retried.error().toString());
+            return oneByOne(group);
+        }
         // The events a crash left committed before (the ledger holds them) stay done: they are not the failure.
         java.util.Set<String> applied = settings.onFailure() == DeliverySettings.FailureMode.HALT
                 ? java.util.Set.of() : delivery.alreadyApplied(group);
@@ -125,6 +132,21 @@ public final class RetryingDelivery {
             log.error("gave up on {} after {} attempt(s), stored {} dead letter(s){}: {}", new GroupName(group),
                     retried.attempts(), deadLettered, applied.isEmpty() ? "" : " (" + applied.size()
                             + " of its events were committed before)", retried.error().toString());
+        }
+        return results;
+    }
+
+    /** The group's events as groups of one, in order; after one that did not finish, the rest do not run either. */
+    private List<EventResult> oneByOne(List<ChangeEvent> group) {
+        List<EventResult> results = new ArrayList<>(group.size());
+        for (ChangeEvent event : group) {
+            EventResult last = results.isEmpty() ? null : results.get(results.size() - 1);
+            if (last != null && !last.finished()) {
+                results.add(last.status() == EventResult.Status.ABANDONED ? EventResult.ABANDONED
+                        : new EventResult(EventResult.Status.HALTED, last.error()));
+            } else {
+                results.addAll(deliverGroup(List.of(event)));
+            }
         }
         return results;
     }

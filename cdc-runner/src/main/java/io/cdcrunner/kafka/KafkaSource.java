@@ -68,6 +68,9 @@ public final class KafkaSource implements EventSource {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(20);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /** The partition of an item that is no record (the announcement that the pipeline streams). */
+    private static final TopicPartition NO_PARTITION = new TopicPartition("", -1);
+    private static final long METRICS_EVERY_NANOS = 1_000_000_000L;
 
     private final RunnerConfig config;
     private final KafkaSettings kafka;
@@ -77,6 +80,8 @@ public final class KafkaSource implements EventSource {
     private final Set<TopicPartition> halted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Consumer<byte[], byte[]> consumer;
+    private volatile boolean reachable;
+    private long metricsReadAt;
     private volatile Thread pollThread;
     private ExecutorService pipelineThread;
     private SourceConsumer pipeline;
@@ -159,6 +164,7 @@ public final class KafkaSource implements EventSource {
             subscribe();
             log.info("consuming {} as member of group '{}'", kafka.topics().isEmpty()
                     ? "the topics matching " + kafka.topicPattern() : kafka.topics(), kafka.groupId());
+            announceStreaming();
             while (!stopping()) {
                 pollOnce();
             }
@@ -213,6 +219,14 @@ public final class KafkaSource implements EventSource {
         }
     }
 
+    /**
+     * The pipeline streams once the consumer has subscribed (the topics may not exist yet: the connector creates a
+     * table's topic with its first change): a batch with nothing to process, which only says so.
+     */
+    private void announceStreaming() {
+        dispatch(List.of(SourceItem.nothing(SourceItem.Phase.STREAM)), List.of(NO_PARTITION), new long[] {-1});
+    }
+
     /** One poll: a new batch when none is in progress, else a poll with everything paused (membership, rebalances). */
     void pollOnce() throws InterruptedException {
         if (inFlight == null) {
@@ -245,6 +259,10 @@ public final class KafkaSource implements EventSource {
                 partitions.add(partition);
             }
         }
+        dispatch(items, partitions, offsets);
+    }
+
+    private void dispatch(List<SourceItem> items, List<TopicPartition> partitions, long[] offsets) {
         PartitionProgress.Batch batch = new PartitionProgress.Batch(partitions, offsets);
         inFlight = batch;
         inFlightItems = items;
@@ -377,6 +395,14 @@ public final class KafkaSource implements EventSource {
             consumer.currentLag(partition).ifPresent(l -> lag.put(partition, l));
         }
         lag.keySet().retainAll(progress.owned());
+        long now = System.nanoTime();
+        if (now - metricsReadAt >= METRICS_EVERY_NANOS) {
+            metricsReadAt = now;
+            reachable = consumer.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("connection-count")
+                            && e.getKey().group().equals("consumer-metrics"))
+                    .anyMatch(e -> e.getValue().metricValue() instanceof Double count && count > 0);
+        }
     }
 
     /** Called by the consumer inside {@code poll}, on the poll thread. */
@@ -455,8 +481,26 @@ public final class KafkaSource implements EventSource {
         return Optional.of(kafka.ledgerRetention());
     }
 
+    /** Whether the consumer holds a connection to a broker (read once a second from its metrics). */
+    @Override
+    public Optional<Boolean> connected() {
+        return Optional.of(reachable);
+    }
+
+    /** The records of the owned partitions not yet read, where the consumer knows it. */
+    @Override
+    public Optional<Long> backlog() {
+        return Optional.of(lag.values().stream().mapToLong(l -> Math.max(0, l)).sum());
+    }
+
+    @Override
+    public List<String> partitions() {
+        return partitionStates().stream().map(p -> p.topic() + "-" + p.partition() + " lag " + p.lag()
+                + (p.halted() ? " HALTED" : "")).toList();
+    }
+
     /** The owned partitions with their lag (records behind the end) and whether a halt holds them. */
-    public List<PartitionState> partitions() {
+    public List<PartitionState> partitionStates() {
         List<PartitionState> states = new ArrayList<>();
         for (TopicPartition partition : progress.owned()) {
             states.add(new PartitionState(partition.topic(), partition.partition(), lag.getOrDefault(partition, -1L),

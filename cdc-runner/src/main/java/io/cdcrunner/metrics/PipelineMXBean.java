@@ -71,6 +71,12 @@ public interface PipelineMXBean {
     /** How long the binlog connection has been down while streaming, in seconds; 0 when it is up. */
     long getSourceDisconnectedSeconds();
 
+    /**
+     * With {@code source.type=kafka}: the partitions this member owns, each {@code topic-partition lag N} (records
+     * not yet read, -1 until known), {@code HALTED} when a halt holds it; empty for the binlog.
+     */
+    String[] getSourcePartitions();
+
     /** Seconds since the pipeline was started. */
     long getUptimeSeconds();
 

@@ -162,6 +162,11 @@ final class PipelineMetrics implements PipelineMXBean {
     }
 
     @Override
+    public String[] getSourcePartitions() {
+        return pipeline.sourcePartitions().toArray(String[]::new);
+    }
+
+    @Override
     public long getStatementFormatChanges() {
         return counters().rowlessChangeCount();
     }

@@ -64,7 +64,8 @@ public final class PipelineMonitoring implements AutoCloseable {
         this.clock = clock;
         this.debezium = new DebeziumMetrics(server, pipeline::flavor, config.pipelineName());
         this.timings = new EventTimings(clock);
-        this.lag = new SourceLag(clock, debezium::queueHasEvents);
+        this.lag = new SourceLag(clock, () -> pipeline.sourceBacklog().map(backlog -> backlog > 0)
+                .orElseGet(debezium::queueHasEvents));
     }
 
     /** The exact name of a pipeline's MBean: {@code cdc.runner:type=Pipeline,name=<pipeline.name>}. */
@@ -170,7 +171,8 @@ public final class PipelineMonitoring implements AutoCloseable {
             timings.rotate();
             DeliveryCounters delivery = pipeline.counters().delivery();
             samples.observe(clock.millis(), PipelineMetrics.finished(delivery), delivery.failedAttempts());
-            connection.observe(clock.millis(), debezium.binlogConnected(), pipeline.state());
+            connection.observe(clock.millis(), pipeline.sourceConnected().or(debezium::binlogConnected),
+                    pipeline.state());
             lag.sourceDown(connection.downForMillis(clock.millis()) > 0);
             if (++ticks % PROGRESS_EVERY_TICKS == 0) {
                 progress.report();

@@ -11,7 +11,8 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
                            long eventsFailed, long eventsRetried, long eventsDeadLettered,
                            long eventsSkippedAsDuplicates, LatencySnapshot processingTimeMillis,
                            LatencySnapshot commitToProcessedMillis, String lastProcessedPosition,
-                           String lastProcessedGtid, String lastError, long failingForSeconds, long uptimeSeconds) {
+                           String lastProcessedGtid, String lastError, long failingForSeconds, long uptimeSeconds,
+                           java.util.List<String> sourcePartitions) {
 
     /** Reads every attribute of the bean (a proxy over a JMX connection, or the bean itself). */
     public static StatusReport of(PipelineMXBean bean) {
@@ -20,7 +21,8 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
                 bean.getEventsProcessed(), bean.getInFlight(), bean.getEventsFailed(), bean.getEventsRetried(),
                 bean.getEventsDeadLettered(), bean.getEventsSkippedAsDuplicates(), bean.getProcessingTimeMillis(),
                 bean.getCommitToProcessedMillis(), bean.getLastProcessedPosition(), bean.getLastProcessedGtid(),
-                bean.getLastError(), bean.getFailingForSeconds(), bean.getUptimeSeconds());
+                bean.getLastError(), bean.getFailingForSeconds(), bean.getUptimeSeconds(),
+                bean.getSourcePartitions() == null ? java.util.List.of() : java.util.List.of(bean.getSourcePartitions()));
     }
 
     /** The human form: one line per aspect. */
@@ -39,6 +41,9 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
         line(text, "commit-to-processed", latency(commitToProcessedMillis) + ", commit times have 1 s resolution");
         line(text, "last position", lastProcessedPosition.isEmpty() ? "none yet"
                 : lastProcessedPosition + (lastProcessedGtid.isEmpty() ? "" : ", GTID " + lastProcessedGtid));
+        if (!sourcePartitions.isEmpty()) {
+            line(text, "partitions", sourcePartitions.size() + " owned: " + String.join(", ", sourcePartitions));
+        }
         line(text, "uptime", uptimeSeconds < 60 ? uptimeSeconds + " s" : Durations.format(uptimeSeconds * 1000));
         line(text, "last error", lastError.isEmpty() ? "none" : lastError);
         return text.toString();

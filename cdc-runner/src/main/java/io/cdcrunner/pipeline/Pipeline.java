@@ -231,6 +231,21 @@ public final class Pipeline implements AutoCloseable, PipelineView {
     }
 
     @Override
+    public Optional<Boolean> sourceConnected() {
+        return source.connected();
+    }
+
+    @Override
+    public Optional<Long> sourceBacklog() {
+        return source.backlog();
+    }
+
+    @Override
+    public java.util.List<String> sourcePartitions() {
+        return source.partitions();
+    }
+
+    @Override
     public Duration sourceDownLimit() {
         return config.source().downUnhealthyAfter();
     }

@@ -219,22 +219,24 @@ class LanesTest {
     }
 
     @Test
-    void aFailingGroupIsRetriedAsAUnitThenEachOfItsEventsIsDeadLetteredAndTheOthersGoOn() throws Exception {
+    void aFailingGroupIsRetriedAsAUnitThenEventByEventSoOnlyTheFailingEventIsDeadLettered() throws Exception {
         RecordingGroups groups = new RecordingGroups();
         groups.failOn.add(3L);
         List<ChangeEvent> batch = List.of(event(1, 7, 0), event(2, 8, 0), event(3, 7, 0));
         List<EventResult> results = lanes(1, groups, 3, FailureMode.DEAD_LETTER, Optional.of("family")).process(batch);
 
-        assertThat(results).extracting(EventResult::status).containsExactly(EventResult.Status.DEAD_LETTERED,
+        assertThat(results).extracting(EventResult::status).containsExactly(EventResult.Status.PROCESSED,
                 EventResult.Status.PROCESSED, EventResult.Status.DEAD_LETTERED);
-        // Three attempts of the family-7 group, each with both of its events; family 8 once.
-        assertThat(groups.calls).containsExactly(List.of(1L, 3L), List.of(1L, 3L), List.of(1L, 3L), List.of(2L));
-        assertThat(deadLettered).extracting(e -> e.row().getLong("id")).containsExactly(1L, 3L);
-        assertThat(deadLetterAttempts).containsEntry(event(1, 7, 0).eventId(), 3);
+        // Three attempts of the family-7 group with both of its events, then each alone (3 with three attempts of its
+        // own); family 8 once.
+        assertThat(groups.calls).containsExactly(List.of(1L, 3L), List.of(1L, 3L), List.of(1L, 3L), List.of(1L),
+                List.of(3L), List.of(3L), List.of(3L), List.of(2L));
+        assertThat(deadLettered).extracting(e -> e.row().getLong("id")).containsExactly(3L);
+        assertThat(deadLetterAttempts).containsEntry(event(3, 7, 0).eventId(), 3);
     }
 
     @Test
-    void aHaltedGroupHaltsEachOfItsEventsAndLeavesTheLanesLaterGroupsUnrun() throws Exception {
+    void aHaltedGroupHaltsAtItsFailingEventAndLeavesTheLanesLaterGroupsUnrun() throws Exception {
         RecordingGroups groups = new RecordingGroups();
         groups.failOn.add(1L);
         List<ChangeEvent> batch = List.of(event(1, 7, 0), event(2, 8, 0), event(3, 7, 0));
@@ -242,7 +244,8 @@ class LanesTest {
 
         assertThat(results).extracting(EventResult::status).containsExactly(EventResult.Status.HALTED,
                 EventResult.Status.ABANDONED, EventResult.Status.HALTED);
-        assertThat(groups.calls).containsOnly(List.of(1L, 3L));
+        // The group twice, then its first event alone twice: it halts there, and 3 never runs alone.
+        assertThat(groups.calls).containsExactly(List.of(1L, 3L), List.of(1L, 3L), List.of(1L), List.of(1L));
         assertThat(deadLettered).isEmpty();
     }
 

@@ -66,6 +66,26 @@ public final class DaemonProcess implements AutoCloseable {
         return this;
     }
 
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}) with {@code kill}: a hang and its end, as a debugger or an overloaded host gives them. */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Asks for a clean stop (SIGTERM), as an operator or a service manager would. Does not wait. */
     public void sigterm() {
         if (process != null) {

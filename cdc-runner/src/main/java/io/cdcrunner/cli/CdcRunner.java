@@ -36,7 +36,7 @@ public final class CdcRunner implements Runnable {
         // Debezium's binlog client logs through java.util.logging; route it to SLF4J.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        return new CommandLine(new CdcRunner()).execute(args);
+        return new CommandLine(new CdcRunner()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
     @Override

@@ -44,6 +44,10 @@ final class ConnectorConfigCommand implements Callable<Integer> {
             + " /connectors/NAME/config).")
     boolean configOnly;
 
+    @Option(names = "--apply", paramLabel = "CONNECT_URL", description = "Create or update the connector through"
+            + " the Connect REST API at CONNECT_URL (http://host:8083) instead of printing it.")
+    String apply;
+
     @Override
     public Integer call() throws JsonProcessingException {
         RunnerConfig runnerConfig;
@@ -66,6 +70,9 @@ final class ConnectorConfigCommand implements Callable<Integer> {
             }
         }
         Map<String, String> connector = ConnectorConfig.of(runnerConfig, chosen);
+        if (apply != null) {
+            return apply(runnerConfig.kafka().connectorName(), connector);
+        }
         if (configOnly) {
             System.out.println(JSON.writeValueAsString(connector));
         } else {
@@ -75,5 +82,34 @@ final class ConnectorConfigCommand implements Callable<Integer> {
             System.out.println(JSON.writeValueAsString(request));
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code PUT /connectors/NAME/config}: creates the connector, or updates it to this configuration. */
+    private Integer apply(String name, Map<String, String> connector) throws JsonProcessingException {
+        String url = apply.replaceAll("/+$", "") + "/connectors/" + name + "/config";
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(java.time.Duration.ofSeconds(10)).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                            .timeout(java.time.Duration.ofSeconds(60))
+                            .header("Content-Type", "application/json")
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(connector)))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 || response.statusCode() == 201) {
+                System.out.println("connector '" + name + "' " + (response.statusCode() == 201 ? "created" : "updated")
+                        + " at " + apply);
+                return ExitCodes.OK;
+            }
+            System.err.println("PUT " + url + " answered " + response.statusCode() + ": "
+                    + Redaction.mask(response.body()));
+            return ExitCodes.FAILED;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("cannot reach the Connect REST API at " + apply + " (" + e.getMessage()
+                    + "): check the URL and that a worker runs");
+            return ExitCodes.UNREACHABLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILED;
+        }
     }
 }

@@ -19,6 +19,7 @@ import static io.cdcrunner.config.Validator.between;
 import static io.cdcrunner.config.Validator.matching;
 import static io.cdcrunner.config.Validator.nonEmptySubsetOf;
 import static io.cdcrunner.config.Validator.oneOf;
+import static io.cdcrunner.config.Validator.regex;
 import static io.cdcrunner.config.Validator.regexes;
 import static io.cdcrunner.config.Validator.tableNames;
 
@@ -105,7 +106,7 @@ public final class RunnerKeys {
             "Consumer group of the daemons sharing the change topics; unset means pipeline.name."));
     public static final ConfigKey<List<String>> KAFKA_TOPICS = declare(withDefault("kafka.topics", LIST, "", any(),
             "Change topics to consume; empty means kafka.topic.pattern."));
-    public static final ConfigKey<String> KAFKA_TOPIC_PATTERN = declare(optional("kafka.topic.pattern", STRING, regexes(),
+    public static final ConfigKey<String> KAFKA_TOPIC_PATTERN = declare(optional("kafka.topic.pattern", STRING, regex(),
             "Regular expression of the change topics to consume when kafka.topics is empty; unset means the connector's row-change topics, pipeline.name.database.table."));
     public static final ConfigKey<Integer> KAFKA_TOPIC_PARTITIONS = declare(withDefault("kafka.topic.partitions", INT, "6", between(1, 10000),
             "Partitions of each change topic the connector creates, and the number its routing of processor.ordering.column hashes over (see connector-config); the most daemons that share the work."));

@@ -92,6 +92,11 @@ public interface Validator {
                 value -> ((List<?>) value).stream().map(String::valueOf).allMatch(Validator::isRegex));
     }
 
+    /** One valid regular expression. */
+    static Validator regex() {
+        return of("a regular expression", value -> isRegex(String.valueOf(value)));
+    }
+
     private static boolean isRegex(String text) {
         try {
             Pattern.compile(text);

@@ -45,7 +45,7 @@ class ArchitectureTest {
                         "io.cdcrunner.state..", "io.cdcrunner.source..", "io.cdcrunner.check..")
                 .layer("Core").definedBy("io.cdcrunner.core..", "io.cdcrunner.delivery..", "io.cdcrunner.deadletter..",
                         "io.cdcrunner.visibility..", "io.cdcrunner.metrics..", "io.cdcrunner.pipeline..")
-                .layer("Sources").definedBy("io.cdcrunner.binlog..")
+                .layer("Sources").definedBy("io.cdcrunner.binlog..", "io.cdcrunner.kafka..")
                 .layer("Commands").definedBy("io.cdcrunner.cli..")
                 .whereLayer("Commands").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Sources").mayOnlyBeAccessedByLayers("Commands")
@@ -55,8 +55,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheBinlogSourceSpeaksToTheEngine() {
-        noClasses().that().resideOutsideOfPackages("io.cdcrunner.binlog..", "io.cdcrunner.cli..")
+    void onlyTheSourcesSpeakToTheEngineAndConnect() {
+        noClasses().that().resideOutsideOfPackages("io.cdcrunner.binlog..", "io.cdcrunner.kafka..", "io.cdcrunner.cli..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.debezium..", "org.apache.kafka.connect..")
                 .check(classes);
     }

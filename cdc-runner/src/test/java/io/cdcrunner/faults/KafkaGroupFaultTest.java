@@ -35,7 +35,7 @@ import io.cdcrunner.processor.ServerFlavor;
 class KafkaGroupFaultTest {
 
     static final int DEFAULT_ROWS = 20_000;
-    static final int DEFAULT_RATE = 400;
+    static final int DEFAULT_RATE = 250;
     private static final int FAMILIES = 500;
     private static final int PARTITIONS = 6;
     private static final String SEQUENCE = "faults.family_sequence";

@@ -67,6 +67,54 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theScalingOutComposeRunsKraftKafkaAConnectWorkerTheConnectorAndThreeMembersOfOneGroup() throws Exception {
+        JsonNode services = YAML.readTree(ROOT.resolve("docker/scaling-out.yml").toFile()).get("services");
+        assertThat(services.get("mysql").get("image").asText()).isEqualTo("mysql:8.4");
+        JsonNode kafka = services.get("kafka").get("environment");
+        assertThat(kafka.get("KAFKA_PROCESS_ROLES").asText()).as("KRaft, no ZooKeeper").isEqualTo("broker,controller");
+        assertThat(services.get("kafka").get("image").asText()).startsWith("apache/kafka:4.1");
+
+        // The worker runs from the image's lib/, which holds the Connect runtime and the connectors.
+        JsonNode connect = services.get("connect");
+        assertThat(texts(connect.get("entrypoint"))).containsSubsequence("-cp", "/opt/cdc-runner/lib/*",
+                "org.apache.kafka.connect.cli.ConnectDistributed", "/etc/cdc-runner/connect-worker.properties");
+        java.util.Properties worker = new java.util.Properties();
+        try (var in = Files.newBufferedReader(ROOT.resolve("docker/connect-worker.properties"))) {
+            worker.load(in);
+        }
+        assertThat(worker.getProperty("config.providers.env.class"))
+                .as("resolves connector-config's ${env:CDC_SOURCE_PASSWORD}")
+                .isEqualTo("org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        assertThat(Class.forName(worker.getProperty("config.providers.env.class"))).isNotNull();
+        assertThat(connect.get("environment").has("CDC_SOURCE_PASSWORD")).isTrue();
+
+        assertThat(texts(services.get("connector").get("command"))).containsSubsequence("connector-config", "--apply",
+                "http://connect:8083");
+        JsonNode members = services.get("cdc-runner");
+        assertThat(members.get("deploy").get("replicas").asInt()).isEqualTo(3);
+        assertThat(members.get("depends_on").get("connector").get("condition").asText())
+                .isEqualTo("service_completed_successfully");
+
+        // The members' file is a valid source.type=kafka configuration (passwords from the environment).
+        io.cdcrunner.config.RunnerConfig config = io.cdcrunner.config.ConfigLoader.load(
+                ROOT.resolve("docker/scaling-out.properties"),
+                Map.of("CDC_SOURCE_PASSWORD", "x", "CDC_PROCESSOR_JDBC_PASSWORD", "y"), new java.util.Properties());
+        assertThat(config.sourceType()).isEqualTo(io.cdcrunner.config.SourceSettings.SourceType.KAFKA);
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(config.kafka().connectUrl()).contains("http://connect:8083");
+        for (JsonNode service : services) {
+            if (service.has("environment")) {
+                JsonNode environment = service.get("environment");
+                environment.fieldNames().forEachRemaining(variable -> {
+                    if (variable.contains("PASSWORD")) {
+                        assertThat(environment.get(variable).asText()).as(variable).startsWith("${");
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void theInitScriptCreatesLeastPrivilegeAccountsFromTheEnvironment() throws Exception {
         String init = Files.readString(ROOT.resolve("docker/mysql-init/01-cdc-runner.sh"));
         assertThat(init).contains("GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'cdc'@'%'")

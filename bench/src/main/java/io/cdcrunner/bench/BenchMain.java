@@ -20,7 +20,8 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * {@code make bench}: starts a throwaway MariaDB, runs every scenario (each measurement in a fresh JVM),
  * prints the tables, and writes {@code latest.json} and {@code latency.png} to the results directory.
  *
- * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling,idle},
+ * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling,idle,kafka},
+ * {@code --kafka-rows N} and {@code --kafka-rate N} (scenario 6's backlog, default 100,000, and paced rate, default 1,000),
  * {@code --rounds N} (catch-up repetitions, default 2), {@code --paced-rate N} and {@code --paced-s N} (scenario 3's paced
  * writer, default 5,000/s for 60 s), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
@@ -67,7 +68,7 @@ public final class BenchMain {
         if (options.containsKey("jvm")) {
             ChildJvm.addFlags(options.get("jvm"));
         }
-        Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling,idle").split(","));
+        Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling,idle,kafka").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
         Path results = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/results")));
         Path work = Files.createTempDirectory("cdc-runner-bench-");
@@ -128,6 +129,13 @@ public final class BenchMain {
                 Map<String, Object> family = new FamilyScenario(bench, tuning).run();
                 scenarios.add(family);
                 targets.family(family);
+            }
+
+            if (only.contains("kafka")) {
+                int kafkaRows = Integer.parseInt(options.getOrDefault("kafka-rows",
+                        options.containsKey("quick") ? "10000" : "100000"));
+                scenarios.add(new KafkaScenario(bench, tuning, kafkaRows,
+                        Integer.parseInt(options.getOrDefault("kafka-rate", "1000"))).run());
             }
 
             Path png = results.resolve("latency.png");

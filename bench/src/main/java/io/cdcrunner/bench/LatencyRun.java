@@ -44,6 +44,7 @@ public final class LatencyRun {
     private long probes;
     private final Map<String, String> daemonKeys = new LinkedHashMap<>();
     private Pipeline pipeline;
+    private String kafkaBootstrap;
 
     private LatencyRun(int rows) {
         commitNanos = new long[rows];
@@ -75,6 +76,7 @@ public final class LatencyRun {
             }
         });
         String mode = args.get("mode");
+        kafkaBootstrap = args.get("kafka.bootstrap", "");
         String table = args.get("table");
         int rate = args.getInt("rate");
         int warmSeconds = args.getInt("warm.s");
@@ -188,7 +190,17 @@ public final class LatencyRun {
         keys.put("source.server.id", String.valueOf(serverId));
         keys.putAll(daemonKeys);
         ProcessedListener listener = (event, nanoTime) -> onProcessed(event.row().getLong("id"), nanoTime);
-        pipeline = BinlogPipeline.create(source.pipelineConfig("latency", table, state.root(), keys), listener);
+        if (mode.equals("kafka")) {
+            // The change topics of a Connect connector the parent deployed for this table (scenario 6).
+            keys.put("source.type", "kafka");
+            keys.put("kafka.bootstrap.servers", kafkaBootstrap);
+            keys.put("source.operations", "insert");
+            keys.put("deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore");
+            pipeline = io.cdcrunner.kafka.KafkaPipeline.create(source.pipelineConfig("latency", table, state.root(),
+                    keys), listener);
+        } else {
+            pipeline = BinlogPipeline.create(source.pipelineConfig("latency", table, state.root(), keys), listener);
+        }
         pipeline.start();
         return pipeline;
     }

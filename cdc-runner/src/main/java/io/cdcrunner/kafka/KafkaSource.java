@@ -66,7 +66,8 @@ public final class KafkaSource implements EventSource {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(20);
+    /** A batch's end wakes the consumer up, so this only bounds how often a stuck batch's partitions are looked at. */
+    private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     /** The partition of an item that is no record (the announcement that the pipeline streams). */
     private static final TopicPartition NO_PARTITION = new TopicPartition("", -1);
@@ -185,19 +186,12 @@ public final class KafkaSource implements EventSource {
         pipeline.ended(failure == null ? null : describe(failure));
     }
 
-    /** The last commit; a wake-up that close() left pending is consumed by the first try. */
+    /** The last commit (a pending wake-up is consumed by {@link #commitSync}'s second try). */
     private void commitAtEnd() {
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                commitSync(progress.toCommit());
-                return;
-            } catch (WakeupException e) {
-                // close() asked to wake the consumer after its last poll: try again.
-            } catch (RuntimeException e) {
-                log.warn("could not commit the finished offsets at the end ({}): those events come again",
-                        e.toString());
-                return;
-            }
+        try {
+            commitSync(progress.toCommit());
+        } catch (RuntimeException e) {
+            log.warn("could not commit the finished offsets at the end ({}): those events come again", e.toString());
         }
     }
 
@@ -230,12 +224,12 @@ public final class KafkaSource implements EventSource {
     /** One poll: a new batch when none is in progress, else a poll with everything paused (membership, rebalances). */
     void pollOnce() throws InterruptedException {
         if (inFlight == null) {
-            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+            ConsumerRecords<byte[], byte[]> polled = poll(POLL);
             if (!polled.isEmpty()) {
                 dispatch(polled);
             }
         } else {
-            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL_WHILE_BUSY);
+            ConsumerRecords<byte[], byte[]> polled = poll(POLL_WHILE_BUSY);
             if (!polled.isEmpty()) {
                 // Only a partition assigned without being paused can give records now: read it again later.
                 polled.partitions().forEach(p -> consumer.seek(p, polled.records(p).get(0).offset()));
@@ -246,6 +240,18 @@ public final class KafkaSource implements EventSource {
             }
         }
         updateLag();
+    }
+
+    /** A poll; the wake-up a batch's end gives (see {@link #dispatch}) returns nothing, a stop's is thrown. */
+    private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (WakeupException e) {
+            if (stopping()) {
+                throw e;
+            }
+            return ConsumerRecords.empty();
+        }
     }
 
     private void dispatch(ConsumerRecords<byte[], byte[]> polled) {
@@ -268,17 +274,22 @@ public final class KafkaSource implements EventSource {
         inFlightItems = items;
         consumer.pause(consumer.assignment());
         inFlightDone = pipelineThread.submit(() -> {
-            pipeline.accept(new SourceBatch() {
-                @Override
-                public List<SourceItem> items() {
-                    return items;
-                }
+            try {
+                pipeline.accept(new SourceBatch() {
+                    @Override
+                    public List<SourceItem> items() {
+                        return items;
+                    }
 
-                @Override
-                public void finished(int upTo) {
-                    progress.finished(batch, upTo);
-                }
-            });
+                    @Override
+                    public void finished(int upTo) {
+                        progress.finished(batch, upTo);
+                    }
+                });
+            } finally {
+                // The consumer thread waits in poll: the next batch comes at once, not when the poll times out.
+                consumer.wakeup();
+            }
             return null;
         });
     }
@@ -382,11 +393,16 @@ public final class KafkaSource implements EventSource {
         });
     }
 
+    /** Commits and waits; a wake-up (a batch's end, a stop) met on the way is consumed by a second try. */
     private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
         if (offsets.isEmpty() || consumer == null) {
             return;
         }
-        consumer.commitSync(offsets, COMMIT_TIMEOUT);
+        try {
+            consumer.commitSync(offsets, COMMIT_TIMEOUT);
+        } catch (WakeupException e) {
+            consumer.commitSync(offsets, COMMIT_TIMEOUT);
+        }
         progress.committed(offsets);
     }
 

@@ -124,6 +124,9 @@ final class DlqCommand implements Callable<Integer> {
             System.out.println("pipeline:      " + letter.pipeline());
             System.out.println("table:         " + letter.event().qualifiedTable());
             System.out.println("event id:      " + letter.event().eventId());
+            if (letter.origin() != null) {
+                System.out.println("read from:     " + letter.origin());
+            }
             System.out.println("attempts:      " + letter.attempts());
             System.out.println("first failed:  " + letter.firstFailedAt());
             System.out.println("last failed:   " + letter.lastFailedAt());

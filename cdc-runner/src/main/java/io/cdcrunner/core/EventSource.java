@@ -55,6 +55,14 @@ public interface EventSource {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Where the source holds an event it handed over, beside the event's binlog position, for its dead letter: a
+     * Kafka record's {@code topic-partition@offset}; null when there is nothing to add (the binlog).
+     */
+    default String origin(io.cdcrunner.processor.ChangeEvent event) {
+        return null;
+    }
+
     /** The partitions of the source this instance owns, one line each (none for the binlog). */
     default java.util.List<String> partitions() {
         return java.util.List.of();

@@ -36,10 +36,12 @@ import io.cdcrunner.processor.ChangeEvent;
  *                      (Connect JSON, see {@code SourceRecordJson}), from which a replay maps it again; {@code event}
  *                      then holds only what could be told without mapping (operation, table, position; no rows).
  *                      {@code null} for an event the processor failed on
+ * @param origin        where the source held the record beside the event's binlog position: a Kafka record's
+ *                      {@code topic-partition@offset} ({@code source.type=kafka}); {@code null} for the binlog
  */
 public record DeadLetter(String id, String pipeline, ChangeEvent event, String errorClass, String errorMessage,
                          String stackTrace, int attempts, Instant firstFailedAt, Instant lastFailedAt,
-                         String sourceRecord) {
+                         String sourceRecord, String origin) {
 
     /** Longest error message kept, in characters. */
     public static final int MAX_MESSAGE_CHARS = 8 * 1024;
@@ -69,8 +71,14 @@ public record DeadLetter(String id, String pipeline, ChangeEvent event, String e
      */
     public static DeadLetter of(String pipeline, ChangeEvent event, Throwable error, int attempts,
                                 Instant firstFailedAt, Instant lastFailedAt) {
+        return of(pipeline, event, error, attempts, firstFailedAt, lastFailedAt, null);
+    }
+
+    /** The same, read at {@code origin} (see {@link #origin()}). */
+    public static DeadLetter of(String pipeline, ChangeEvent event, Throwable error, int attempts,
+                                Instant firstFailedAt, Instant lastFailedAt, String origin) {
         return new DeadLetter(idFor(pipeline, event), pipeline, event, error.getClass().getName(),
-                error.getMessage(), stackTraceOf(error), attempts, firstFailedAt, lastFailedAt, null);
+                error.getMessage(), stackTraceOf(error), attempts, firstFailedAt, lastFailedAt, null, origin);
     }
 
     /**
@@ -79,9 +87,15 @@ public record DeadLetter(String id, String pipeline, ChangeEvent event, String e
      */
     public static DeadLetter unmapped(String pipeline, ChangeEvent described, String sourceRecord, Throwable error,
                                       Instant failedAt) {
+        return unmapped(pipeline, described, sourceRecord, error, failedAt, null);
+    }
+
+    /** The same, read at {@code origin} (see {@link #origin()}). */
+    public static DeadLetter unmapped(String pipeline, ChangeEvent described, String sourceRecord, Throwable error,
+                                      Instant failedAt, String origin) {
         return new DeadLetter(idFor(pipeline, described), pipeline, described, error.getClass().getName(),
                 error.getMessage(), stackTraceOf(error), 1, failedAt, failedAt,
-                Objects.requireNonNull(sourceRecord, "sourceRecord"));
+                Objects.requireNonNull(sourceRecord, "sourceRecord"), origin);
     }
 
     /** True for a change record the daemon could not map (see {@link #sourceRecord()}). */
@@ -111,14 +125,14 @@ public record DeadLetter(String id, String pipeline, ChangeEvent event, String e
     /** This dead letter after one more failed attempt, at {@code failedAt}, with {@code error}. */
     public DeadLetter failedAgain(Throwable error, Instant failedAt) {
         return new DeadLetter(id, pipeline, event, error.getClass().getName(), error.getMessage(),
-                stackTraceOf(error), attempts + 1, firstFailedAt, failedAt, sourceRecord);
+                stackTraceOf(error), attempts + 1, firstFailedAt, failedAt, sourceRecord, origin);
     }
 
     /** This dead letter with {@code firstFailedAt} moved back to {@code earlier} if that is earlier. */
     DeadLetter firstFailedNoLaterThan(Instant earlier) {
         return earlier.isBefore(firstFailedAt)
                 ? new DeadLetter(id, pipeline, event, errorClass, errorMessage, stackTrace, attempts, earlier,
-                        lastFailedAt, sourceRecord)
+                        lastFailedAt, sourceRecord, origin)
                 : this;
     }
 

@@ -32,6 +32,9 @@ final class DeadLetterJson {
         if (letter.isUnmapped()) {
             node.put("sourceRecord", letter.sourceRecord());
         }
+        if (letter.origin() != null) {
+            node.put("origin", letter.origin());
+        }
         return node;
     }
 
@@ -51,6 +54,7 @@ final class DeadLetterJson {
                 ChangeEventCodec.fromTree(fields.member("event")), fields.text("errorClass"),
                 fields.text("errorMessage"), fields.text("stackTrace"), fields.intValue("attempts"),
                 fields.instant("firstFailedAt"), fields.instant("lastFailedAt"),
-                tree.hasNonNull("sourceRecord") ? tree.get("sourceRecord").asText() : null);
+                tree.hasNonNull("sourceRecord") ? tree.get("sourceRecord").asText() : null,
+                tree.hasNonNull("origin") ? tree.get("origin").asText() : null);
     }
 }

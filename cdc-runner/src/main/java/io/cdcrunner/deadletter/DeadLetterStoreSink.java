@@ -17,6 +17,7 @@ public final class DeadLetterStoreSink implements DeadLetterSink, AutoCloseable 
 
     private final DeadLetterStore store;
     private final String pipelineName;
+    private volatile java.util.function.Function<ChangeEvent, String> origins = event -> null;
 
     public DeadLetterStoreSink(DeadLetterStore store, String pipelineName) {
         this.store = Objects.requireNonNull(store, "store");
@@ -36,12 +37,18 @@ public final class DeadLetterStoreSink implements DeadLetterSink, AutoCloseable 
     /** @throws DeadLetterStoreException if the dead letter could not be stored */
     @Override
     public void deadLetter(ChangeEvent event, Throwable error, int attempts, Instant firstFailure, Instant lastFailure) {
-        store.add(DeadLetter.of(pipelineName, event, error, attempts, firstFailure, lastFailure));
+        store.add(DeadLetter.of(pipelineName, event, error, attempts, firstFailure, lastFailure, origins.apply(event)));
     }
 
     /** Stores a change record the daemon could not map; see {@link DeadLetter#unmapped}. */
     public void unmapped(ChangeEvent described, String sourceRecord, Throwable error, Instant failedAt) {
-        store.add(DeadLetter.unmapped(pipelineName, described, sourceRecord, error, failedAt));
+        store.add(DeadLetter.unmapped(pipelineName, described, sourceRecord, error, failedAt,
+                described == null ? null : origins.apply(described)));
+    }
+
+    /** Where the source held each event, for its dead letter (see {@link DeadLetter#origin()}). */
+    public void recordOrigins(java.util.function.Function<ChangeEvent, String> origins) {
+        this.origins = Objects.requireNonNull(origins, "origins");
     }
 
     /** The store behind this sink. */

@@ -32,11 +32,14 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+");
     private static final String COLUMNS = "id, pipeline, event, error_class, error_message, stack_trace, attempts, "
-            + "UNIX_TIMESTAMP(first_failed_at), UNIX_TIMESTAMP(last_failed_at), source_record";
+            + "UNIX_TIMESTAMP(first_failed_at), UNIX_TIMESTAMP(last_failed_at), source_record, ";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcDeadLetterStore.class);
 
     // Written last in open(): reading it first makes the other fields visible to any thread.
     private volatile HikariDataSource dataSource;
     private String table;
+    /** Whether the table has the {@code source_origin} column (an older table, and no grant to add it: not). */
+    private boolean keepsOrigin = true;
     private String pipeline;
     private String shownUrl;
 
@@ -82,22 +85,36 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                         + "first_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                         + "last_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                         + "source_record LONGTEXT NULL, "
+                        + "source_origin VARCHAR(512) NULL, "
                         + "PRIMARY KEY (id), "
                         + "KEY by_pipeline (pipeline, first_failed_at)"
                         + ") DEFAULT CHARSET=utf8mb4");
-                addSourceRecordColumnIfMissing(c);
+                addColumnIfMissing(c, "source_record", "LONGTEXT NULL");
+                try {
+                    addColumnIfMissing(c, "source_origin", "VARCHAR(512) NULL");
+                } catch (SQLException e) {
+                    // Not worth refusing to start over: the letters are kept, without where a Kafka source read them.
+                    keepsOrigin = false;
+                    log.warn("dead-letter table {} has no source_origin column and it cannot be added ({}): dead"
+                            + " letters will not record the Kafka topic-partition@offset they were read at; run"
+                            + " ALTER TABLE {} ADD COLUMN source_origin VARCHAR(512) NULL", table, e.getMessage(), table);
+                }
             }
             return null;
         });
     }
 
-    /** Tables made by versions before unmapped records were kept lack the column (MySQL has no ADD IF NOT EXISTS). */
-    private void addSourceRecordColumnIfMissing(Connection c) throws SQLException {
+    /**
+     * Tables made by earlier versions lack the later columns (unmapped records, Kafka origins); MySQL has no
+     * ADD COLUMN IF NOT EXISTS.
+     */
+    private void addColumnIfMissing(Connection c, String column, String definition) throws SQLException {
         int dot = table.indexOf("`.`");
         try (PreparedStatement has = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns"
-                + " WHERE table_schema = ? AND table_name = ? AND column_name = 'source_record'")) {
+                + " WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
             has.setString(1, table.substring(1, dot));
             has.setString(2, table.substring(dot + 3, table.length() - 1));
+            has.setString(3, column);
             try (ResultSet rs = has.executeQuery()) {
                 rs.next();
                 if (rs.getInt(1) > 0) {
@@ -106,8 +123,12 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             }
         }
         try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE " + table + " ADD COLUMN source_record LONGTEXT NULL");
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition);
         }
+    }
+
+    private String columns() {
+        return COLUMNS + (keepsOrigin ? "source_origin" : "NULL");
     }
 
     private HikariDataSource dataSource(DeadLetterStoreContext context) {
@@ -134,13 +155,15 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         run("write to", () -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
                     "INSERT INTO " + table + " (id, pipeline, event, error_class, error_message, stack_trace, "
-                            + "attempts, first_failed_at, last_failed_at, source_record) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?) "
+                            + "attempts, first_failed_at, last_failed_at, source_record" + (keepsOrigin ? ", source_origin" : "")
+                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?" + (keepsOrigin ? ", ?" : "")
+                            + ") "
                             + "ON DUPLICATE KEY UPDATE pipeline = VALUES(pipeline), event = VALUES(event), "
                             + "error_class = VALUES(error_class), error_message = VALUES(error_message), "
                             + "stack_trace = VALUES(stack_trace), attempts = VALUES(attempts), "
                             + "first_failed_at = LEAST(first_failed_at, VALUES(first_failed_at)), "
-                            + "last_failed_at = VALUES(last_failed_at), source_record = VALUES(source_record)")) {
+                            + "last_failed_at = VALUES(last_failed_at), source_record = VALUES(source_record)"
+                            + (keepsOrigin ? ", source_origin = VALUES(source_origin)" : ""))) {
                 c.setAutoCommit(true);
                 upsert.setString(1, letter.id());
                 upsert.setString(2, letter.pipeline());
@@ -152,6 +175,9 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                 upsert.setBigDecimal(8, epochSeconds(letter.firstFailedAt()));
                 upsert.setBigDecimal(9, epochSeconds(letter.lastFailedAt()));
                 upsert.setString(10, letter.sourceRecord());
+                if (keepsOrigin) {
+                    upsert.setString(11, letter.origin());
+                }
                 upsert.executeUpdate();
             }
             return null;
@@ -162,7 +188,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
     public List<DeadLetter> list() {
         return run("read", () -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM " + table + " WHERE pipeline = ? ORDER BY first_failed_at, id")) {
+                    "SELECT " + columns() + " FROM " + table + " WHERE pipeline = ? ORDER BY first_failed_at, id")) {
                 select.setString(1, pipeline);
                 List<DeadLetter> letters = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
@@ -179,7 +205,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
     public Optional<DeadLetter> get(String id) {
         return run("read", () -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? AND pipeline = ?")) {
+                    "SELECT " + columns() + " FROM " + table + " WHERE id = ? AND pipeline = ?")) {
                 select.setString(1, id);
                 select.setString(2, pipeline);
                 try (ResultSet rows = select.executeQuery()) {
@@ -236,7 +262,8 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         try {
             return new DeadLetter(id, rows.getString(2), ChangeEventCodec.fromJson(rows.getString(3)),
                     rows.getString(4), rows.getString(5), rows.getString(6), rows.getInt(7),
-                    instant(rows.getBigDecimal(8)), instant(rows.getBigDecimal(9)), rows.getString(10));
+                    instant(rows.getBigDecimal(8)), instant(rows.getBigDecimal(9)), rows.getString(10),
+                    rows.getString(11));
         } catch (IllegalArgumentException e) {
             throw new SQLException("the row with id '" + id + "' holds no valid dead letter (" + e.getMessage()
                     + "): repair or delete it", e);

@@ -91,6 +91,8 @@ public final class KafkaSource implements EventSource {
     private PartitionProgress.Batch inFlight;
     private Future<?> inFlightDone;
     private List<SourceItem> inFlightItems;
+    /** Where each event of the batch in progress lies ({@code topic-partition@offset}), for its dead letter. */
+    private volatile Map<ChangeEvent, String> origins = Map.of();
 
     public KafkaSource(RunnerConfig config) {
         this(config, KafkaConsumer::new);
@@ -270,6 +272,16 @@ public final class KafkaSource implements EventSource {
 
     private void dispatch(List<SourceItem> items, List<TopicPartition> partitions, long[] offsets) {
         PartitionProgress.Batch batch = new PartitionProgress.Batch(partitions, offsets);
+        Map<ChangeEvent, String> where = new java.util.IdentityHashMap<>(items.size() * 2);
+        for (int i = 0; i < items.size(); i++) {
+            String at = partitions.get(i) + "@" + offsets[i];
+            SourceItem item = items.get(i);
+            item.events().forEach(event -> where.put(event, at));
+            if (item.unmappable() != null && item.unmappable().described() != null) {
+                where.put(item.unmappable().described(), at);
+            }
+        }
+        origins = where;
         inFlight = batch;
         inFlightItems = items;
         consumer.pause(consumer.assignment());
@@ -495,6 +507,11 @@ public final class KafkaSource implements EventSource {
     @Override
     public Optional<Duration> ledgerRetention() {
         return Optional.of(kafka.ledgerRetention());
+    }
+
+    @Override
+    public String origin(ChangeEvent event) {
+        return origins.get(event);
     }
 
     /** Whether the consumer holds a connection to a broker (read once a second from its metrics). */

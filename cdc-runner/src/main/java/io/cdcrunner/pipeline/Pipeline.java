@@ -80,6 +80,9 @@ public final class Pipeline implements AutoCloseable, PipelineView {
                 // The processor and its keys are checked before the source records anything.
                 processing = ProcessingStack.forPipeline(config, flavor, visibilityMetrics, counters.delivery(),
                         monitoring.listener(listener), this::stopping);
+                if (processing.deadLetters() instanceof io.cdcrunner.deadletter.DeadLetterStoreSink sink) {
+                    sink.recordOrigins(source::origin);
+                }
                 dispatcher = new EventDispatcher(processing.lanes(), new UnmappableRecords(config.pipelineName(),
                         processing.deadLetters(), counters.delivery(), Clock.systemUTC()), counters, pauseGate,
                         monitoring.lag(), this::stopping, () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING),

@@ -53,7 +53,7 @@ class DeadLetterTest {
 
         String huge = "😀".repeat(DeadLetter.MAX_STACK_TRACE_CHARS);
         DeadLetter capped = new DeadLetter("id", "p", TestEvents.insert(1), "E", huge, huge, 1, TestLetters.T0,
-                TestLetters.T0, null);
+                TestLetters.T0, null, null);
         assertThat(capped.stackTrace().length()).isLessThanOrEqualTo(DeadLetter.MAX_STACK_TRACE_CHARS);
         assertThat(capped.stackTrace()).endsWith("(cut here: the full text had " + huge.length() + " characters)");
         assertThat(capped.errorMessage().length()).isLessThanOrEqualTo(DeadLetter.MAX_MESSAGE_CHARS);

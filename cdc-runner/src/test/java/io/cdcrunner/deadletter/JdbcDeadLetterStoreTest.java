@@ -91,6 +91,36 @@ class JdbcDeadLetterStoreTest {
     }
 
     @Test
+    void keepsWhereAKafkaSourceReadTheEventAndAddsTheColumnToAnOlderTable() throws Exception {
+        String table = newTable();
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
+            // The table as versions before Kafka sources made it.
+            s.execute("CREATE DATABASE IF NOT EXISTS " + table.substring(0, table.indexOf('.')));
+            s.execute("CREATE TABLE " + table + " (id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,"
+                    + " pipeline VARCHAR(255) NOT NULL, event LONGTEXT NOT NULL, error_class VARCHAR(500) NOT NULL,"
+                    + " error_message TEXT NOT NULL, stack_trace MEDIUMTEXT NOT NULL, attempts INT NOT NULL,"
+                    + " first_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
+                    + " last_failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), source_record LONGTEXT NULL,"
+                    + " PRIMARY KEY (id), KEY by_pipeline (pipeline, first_failed_at)) DEFAULT CHARSET=utf8mb4");
+        }
+        DeadLetter fromKafka = TestLetters.letterAt(7, "shop.shop.orders-4@1234");
+        // Without the grant to add the column the store still works, without origins (and says so).
+        try (JdbcDeadLetterStore store = open("test", table, PASSWORD)) {
+            store.add(fromKafka);
+            assertThat(store.get(fromKafka.id()).orElseThrow().origin()).isNull();
+            assertThat(store.get(fromKafka.id()).orElseThrow().event()).isEqualTo(fromKafka.event());
+        }
+        db.execute("GRANT ALTER ON dlq_test.* TO '" + USER + "'@'%'", "GRANT ALTER ON dlq_test.* TO '" + USER + "'@'localhost'");
+        try (JdbcDeadLetterStore store = open("test", table, PASSWORD)) {
+            store.add(fromKafka);
+            store.add(letter(8, 1));
+            assertThat(store.get(fromKafka.id())).contains(fromKafka);
+            assertThat(store.get(fromKafka.id()).orElseThrow().origin()).isEqualTo("shop.shop.orders-4@1234");
+            assertThat(store.get(letter(8, 1).id()).orElseThrow().origin()).isNull();
+        }
+    }
+
+    @Test
     void addingTheSameEventAgainReplacesItsRowAndKeepsTheFirstFailureTime() {
         DeadLetter first = letter(1, 5);
         DeadLetter again = DeadLetter.of("test", TestEvents.insert(1), new RuntimeException("again"), 2,

@@ -64,11 +64,12 @@ class JsonLinesDeadLetterStoreTest {
             store.add(everyType);
             store.add(letter(2, 3));
             store.remove(letter(2, 3).id());
+            store.add(TestLetters.letterAt(3, "t-0@42"));
         }
-        assertThat(lines()).hasSize(2);
+        assertThat(lines()).hasSize(3);
 
         try (JsonLinesDeadLetterStore reopened = JsonLinesDeadLetterStore.openIn(state)) {
-            assertThat(reopened.list()).containsExactly(everyType, letter(1, 2));
+            assertThat(reopened.list()).containsExactly(everyType, letter(1, 2), TestLetters.letterAt(3, "t-0@42"));
             assertThat(reopened.get(everyType.id()).orElseThrow().event()).isEqualTo(TestEvents.everyType());
         }
         if (Files.getFileStore(state).supportsFileAttributeView("posix")) {

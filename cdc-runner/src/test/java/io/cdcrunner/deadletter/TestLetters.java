@@ -20,7 +20,14 @@ final class TestLetters {
         return new DeadLetter(DeadLetter.idFor("test", TestEvents.insert(id)), "test", TestEvents.insert(id),
                 IllegalStateException.class.getName(), "boom " + id,
                 "java.lang.IllegalStateException: boom " + id + "\n\tat shop.Processor.process(Processor.java:42)\n",
-                attempts, first, first.plusMillis(attempts), null);
+                attempts, first, first.plusMillis(attempts), null, null);
+    }
+
+    /** {@link #letter} as a Kafka source gives it: read at {@code origin} ({@code topic-partition@offset}). */
+    static DeadLetter letterAt(int id, String origin) {
+        DeadLetter letter = letter(id, 1);
+        return new DeadLetter(letter.id(), letter.pipeline(), letter.event(), letter.errorClass(), letter.errorMessage(),
+                letter.stackTrace(), letter.attempts(), letter.firstFailedAt(), letter.lastFailedAt(), null, origin);
     }
 
     static DeadLetter everyType() {

@@ -159,6 +159,8 @@ class KafkaGroupFaultTest {
             List<String> mismatches = db.familyMismatches();
             long violations = db.count("SELECT COALESCE(SUM(violations), 0) FROM " + SEQUENCE);
             long deadLetters = db.count("SELECT COUNT(*) FROM cdc_runner.dead_letters");
+            long deadLettersWithOrigin = db.count("SELECT COUNT(*) FROM cdc_runner.dead_letters"
+                    + " WHERE source_origin REGEXP '^faults\\.faults\\.orders-[0-9]+@[0-9]+$'");
             long duplicatesSkipped = 0;
             for (DaemonProcess member : members) {
                 duplicatesSkipped += DaemonOutput.summedStats(List.of(member.allOutput()))
@@ -178,6 +180,8 @@ class KafkaGroupFaultTest {
             soft.assertThat(mismatches).as("family summaries differing from a fresh GROUP BY").isEmpty();
             soft.assertThat(violations).as("rows of a family processed after a later row of it").isZero();
             soft.assertThat(deadLetters).as("dead letters: the poison rows, once each").isEqualTo(poison.size());
+            soft.assertThat(deadLettersWithOrigin).as("dead letters naming topic-partition@offset")
+                    .isEqualTo(poison.size());
             soft.assertAll();
         }
     }

@@ -33,7 +33,11 @@ public final class SourceRecordJson {
     private SourceRecordJson() {
     }
 
-    private static JsonConverter converter(boolean isKey) {
+    /**
+     * Connect's JSON converter as the daemon reads and writes change records: with schemas, nulls kept null (Connect's
+     * converter would otherwise put a column's default in their place).
+     */
+    public static JsonConverter converter(boolean isKey) {
         JsonConverter converter = new JsonConverter();
         // DECIMAL values as their unscaled bytes (the default), which no JSON reader can round.
         converter.configure(Map.of("schemas.enable", "true", "replace.null.with.default", "false"), isKey);

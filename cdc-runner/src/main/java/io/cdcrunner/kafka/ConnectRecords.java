@@ -10,6 +10,7 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import io.cdcrunner.binlog.RecordItems;
+import io.cdcrunner.binlog.SourceRecordJson;
 import io.cdcrunner.core.SourceItem;
 
 /**
@@ -26,17 +27,11 @@ final class ConnectRecords {
     static final String OFFSET = "kafka_offset";
 
     private final RecordItems items;
-    private final JsonConverter keys = converter(true);
-    private final JsonConverter values = converter(false);
+    private final JsonConverter keys = SourceRecordJson.converter(true);
+    private final JsonConverter values = SourceRecordJson.converter(false);
 
     ConnectRecords(RecordItems items) {
         this.items = items;
-    }
-
-    private static JsonConverter converter(boolean isKey) {
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true", "replace.null.with.default", "false"), isKey);
-        return converter;
     }
 
     /** What the record is to the pipeline; a record that is not Connect JSON is an unmappable item naming where it is. */

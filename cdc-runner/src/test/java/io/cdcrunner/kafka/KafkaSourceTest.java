@@ -204,14 +204,8 @@ class KafkaSourceTest {
         return records;
     }
 
-    private static final JsonConverter KEYS = converter(true);
-    private static final JsonConverter VALUES = converter(false);
-
-    private static JsonConverter converter(boolean isKey) {
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true", "replace.null.with.default", "false"), isKey);
-        return converter;
-    }
+    private static final JsonConverter KEYS = io.cdcrunner.binlog.SourceRecordJson.converter(true);
+    private static final JsonConverter VALUES = io.cdcrunner.binlog.SourceRecordJson.converter(false);
 
     private static List<Integer> ids(SourceBatch batch) {
         List<Integer> ids = new ArrayList<>();

@@ -106,17 +106,17 @@ class ConnectDistributionIT {
             Map<String, String> env = Map.of("CDC_SOURCE_PASSWORD", PASSWORD, "JAVA_HOME",
                     System.getProperty("java.home"), "JAVA_OPTS", "-Xmx256m");
 
-            Command printed = run(launcher, env, "connector-config", "--config", config.toString());
+            LauncherCommand printed = run(launcher, env, "connector-config", "--config", config.toString());
             assertThat(printed.exitCode()).as(printed.output()).isZero();
             assertThat(printed.output()).contains("\"connector.class\" : \"io.cdcrunner.binlog.PromptMariaDbConnector\"")
                     .contains("${env:CDC_SOURCE_PASSWORD}").doesNotContain(PASSWORD);
-            Command applied = run(launcher, env, "connector-config", "--config", config.toString(),
+            LauncherCommand applied = run(launcher, env, "connector-config", "--config", config.toString(),
                     "--apply", connectUrl);
             assertThat(applied.exitCode()).as(applied.output()).isZero();
             assertThat(applied.output()).contains("connector 'shopk' created");
             await().atMost(WAIT).until(() -> body(connectUrl + "/connectors/shopk/status").contains("\"state\":\"RUNNING\"")
                     && body(connectUrl + "/connectors/shopk/status").contains("\"tasks\":[{"));
-            Command check = run(launcher, env, "check", "--config", config.toString());
+            LauncherCommand check = run(launcher, env, "check", "--config", config.toString());
             assertThat(check.output()).contains("connector 'shopk' is configured as connector-config prints");
 
             Path daemonLog = temp.resolve("daemon.log");
@@ -169,22 +169,9 @@ class ConnectDistributionIT {
         }
     }
 
-    private record Command(int exitCode, String output) {
-    }
-
-    private Command run(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(launcher.toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(temp, "command-", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish");
-        }
-        return new Command(process.exitValue(), read(out));
+    private LauncherCommand run(Path launcher, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        return LauncherCommand.run(temp, 90, launcher, env, args);
     }
 
     private static int get(String url) {

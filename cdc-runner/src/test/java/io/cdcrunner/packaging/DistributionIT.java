@@ -90,7 +90,7 @@ class DistributionIT {
             Process process = daemon.start();
             try {
                 String jmx = "127.0.0.1:" + jmxPort;
-                await().atMost(WAIT).until(() -> !process.isAlive() || run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString()).exitCode == 0);
+                await().atMost(WAIT).until(() -> !process.isAlive() || run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString()).exitCode() == 0);
                 assertThat(process.isAlive()).as("daemon running; log:\n" + read(log)).isTrue();
 
                 insertOrders(db, ROWS);
@@ -102,11 +102,11 @@ class DistributionIT {
                         .contains("cdc_runner_pipeline_processing_time_millis{pipeline=\"dist\",quantile=\"0.99\"}")
                         .contains("debezium_metrics_totalnumberofeventsseen{context=\"streaming\",pipeline=\"dist\"");
 
-                await().atMost(WAIT).until(() -> run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString()).output.contains("in flight 0"));
-                Command status = run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString());
-                System.out.println("$ bin/cdc-runner status --jmx " + jmx + "\n" + status.output);
-                assertThat(status.exitCode).isZero();
-                assertThat(status.output).contains("pipeline 'dist': STREAMING, healthy")
+                await().atMost(WAIT).until(() -> run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString()).output().contains("in flight 0"));
+                LauncherCommand status = run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString());
+                System.out.println("$ bin/cdc-runner status --jmx " + jmx + "\n" + status.output());
+                assertThat(status.exitCode()).isZero();
+                assertThat(status.output()).contains("pipeline 'dist': STREAMING, healthy")
                         .contains("received " + ROWS + ", processed " + ROWS + ", in flight 0")
                         .containsPattern("behind source +0 ms");
                 assertThat(customersSummed(db)).as("summaries cover every order").isEqualTo(ROWS);
@@ -121,8 +121,8 @@ class DistributionIT {
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).as("clean stop on SIGTERM; log:\n" + read(log)).isZero();
 
-                Command stopped = run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString(), "--timeout", "5");
-                assertThat(stopped.exitCode).isEqualTo(5);
+                LauncherCommand stopped = run(launcher, "status", "--jmx", jmx, "--jmx-password-file", jmxPasswords.toString(), "--timeout", "5");
+                assertThat(stopped.exitCode()).isEqualTo(5);
                 String output = read(log);
                 assertThat(output).contains("effective configuration:").contains("source.password=******")
                         .doesNotContain(PASSWORD);
@@ -161,8 +161,8 @@ class DistributionIT {
             // A run that processes nothing (here: a bad configuration) leaves no usable cache behind.
             Map<String, String> badEnv = new java.util.HashMap<>(env);
             badEnv.put("CDC_CONFIG", Files.writeString(temp.resolve("bad.properties"), "source.port=none\n").toString());
-            Command bad = run(launcher, badEnv, "run");
-            assertThat(bad.exitCode).as(bad.output).isEqualTo(2);
+            LauncherCommand bad = run(launcher, badEnv, "run");
+            assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
 
             String first = runUntilStopped(launcher, env, db, 200, temp.resolve("first.log"));
             assertThat(first).contains("cdc-runner: recording an AOT cache").contains("processed=200");
@@ -205,26 +205,13 @@ class DistributionIT {
         }
     }
 
-    private record Command(int exitCode, String output) {
-    }
-
-    private Command run(Path launcher, String... args) throws IOException, InterruptedException {
+    private LauncherCommand run(Path launcher, String... args) throws IOException, InterruptedException {
         return run(launcher, Map.of(), args);
     }
 
-    private Command run(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(launcher.toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(temp, "command-", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish");
-        }
-        return new Command(process.exitValue(), read(out));
+    private LauncherCommand run(Path launcher, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        return LauncherCommand.run(temp, 60, launcher, env, args);
     }
 
     private static String scrape(int port) {

@@ -28,6 +28,7 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.TestDatabase;
 
 /**
  * The same rows through the embedded engine and through a Kafka Connect worker, a Kafka topic and a
@@ -67,36 +68,7 @@ class KafkaTypeFidelityTest {
 
     @Test
     void everyTypeThroughConnectAndKafkaEqualsTheEmbeddedSourcesEvents() throws Exception {
-        Map<String, String> common = Map.of("source.tables", DB + ".all_types," + DB + ".extras",
-                "source.operations", "insert,update,delete", "source.flavor", "mariadb");
-        Map<String, String> kafkaKeys = new HashMap<>(common);
-        kafkaKeys.putAll(Map.of("pipeline.name", "kfid", "source.type", "kafka",
-                "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic.partitions", "3",
-                "deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore"));
-        RunnerConfig viaKafka = TestPipelines.config(db, Files.createDirectories(temp.resolve("kafka")), kafkaKeys);
-        Map<String, String> embeddedKeys = new HashMap<>(common);
-        embeddedKeys.put("pipeline.name", "kfid-embedded");
-        // A binlog reader of its own, beside the connector's.
-        embeddedKeys.put("source.server.id", "184055");
-        RunnerConfig embedded = TestPipelines.config(db, Files.createDirectories(temp.resolve("embedded")), embeddedKeys);
-        RecordingProcessor.reset("kfid");
-        RecordingProcessor.reset("kfid-embedded");
-
-        kafka.deploy(viaKafka, ServerFlavor.MARIADB, TestPipelines.PASSWORD);
-        try (Pipeline fromKafka = KafkaPipeline.create(viaKafka, ProcessedListener.NONE);
-             Pipeline fromBinlog = BinlogPipeline.create(embedded)) {
-            fromKafka.start();
-            fromBinlog.start();
-            // The connector streams from where the binlog ended when its task started: rows before that are not
-            // its to deliver. A first row it delivers marks the start for both pipelines.
-            int probe = -1;
-            while (RecordingProcessor.events("kfid").isEmpty()) {
-                db.execute("INSERT INTO " + DB + ".extras (id) VALUES (" + probe-- + ")");
-                Thread.sleep(300);
-                assertThat(probe).as("the connector delivered none of the probe rows").isGreaterThan(-60);
-            }
-            String firstId = RecordingProcessor.events("kfid").get(0).eventId();
-
+        List<List<ChangeEvent>> both = bothWays(db, kafka, temp, ServerFlavor.MARIADB, DB, () -> {
             db.execute(AllTypesTable.inserts(DB));
             db.execute("INSERT INTO " + DB + ".extras VALUES (1, '123e4567-e89b-12d3-a456-426655440000',"
                             + " '192.168.0.1', '2001:db8::ff00:42:8329', NULL, NULL)",
@@ -104,23 +76,68 @@ class KafkaTypeFidelityTest {
                             + " '0.0.0.0', '::'), (3, 'ffffffff-ffff-ffff-ffff-ffffffffffff', NULL, NULL)",
                     "UPDATE " + DB + ".extras SET d = NULL, s = 'x' WHERE id = 2",
                     "DELETE FROM " + DB + ".extras WHERE id = 3");
-            int expected = 4 + 3 + 1 + 1;
-            await().atMost(WAIT).until(() -> after(RecordingProcessor.events("kfid-embedded"), firstId).size() >= expected
-                    && after(RecordingProcessor.events("kfid"), firstId).size() >= expected
+        }, 4 + 3 + 1 + 1);
+        List<ChangeEvent> kafkaEvents = both.get(0);
+        AllTypesTable.assertRows(kafkaEvents.stream().filter(e -> e.table().equals("all_types")).toList());
+        ChangeEvent nulls = kafkaEvents.stream().filter(e -> e.table().equals("extras")
+                && e.row().getLong("id") == 1).findFirst().orElseThrow();
+        assertThat(nulls.row().get("d")).as("NULL of a column with a default").isNull();
+        assertThat(nulls.row().get("s")).isNull();
+        assertThat(nulls.row().get("u")).isEqualTo(java.util.UUID.fromString("123e4567-e89b-12d3-a456-426655440000"));
+        assertThat(nulls.row().get("a6")).isEqualTo("2001:db8::ff00:42:8329");
+    }
+
+    /**
+     * Runs the connector (for {@code database}'s {@code all_types} and {@code extras} tables) with a
+     * {@code source.type=kafka} pipeline, and an embedded pipeline beside it, has {@code writes} write
+     * {@code expected} changes, and returns what each delivered of them, in binlog order: the Kafka pipeline's
+     * first, after asserting both are equal value for value (as JSON, types tagged).
+     */
+    static List<List<ChangeEvent>> bothWays(TestDatabase db, ConnectCluster kafka, Path temp, ServerFlavor flavor,
+                                            String database, Runnable writes, int expected) throws Exception {
+        String name = database + "-kafka";
+        Map<String, String> common = Map.of("source.tables", database + ".all_types," + database + ".extras",
+                "source.operations", "insert,update,delete", "source.flavor", flavor.name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, String> kafkaKeys = new HashMap<>(common);
+        kafkaKeys.putAll(Map.of("pipeline.name", name, "source.type", "kafka",
+                "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic.partitions", "3",
+                "deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore"));
+        RunnerConfig viaKafka = TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), kafkaKeys);
+        Map<String, String> embeddedKeys = new HashMap<>(common);
+        embeddedKeys.put("pipeline.name", database + "-embedded");
+        // A binlog reader of its own, beside the connector's.
+        embeddedKeys.put("source.server.id", "184055");
+        RunnerConfig embedded = TestPipelines.config(db, Files.createDirectories(temp.resolve(database + "-embedded")),
+                embeddedKeys);
+        RecordingProcessor.reset(viaKafka.pipelineName());
+        RecordingProcessor.reset(embedded.pipelineName());
+
+        kafka.deploy(viaKafka, flavor, TestPipelines.PASSWORD);
+        try (Pipeline fromKafka = KafkaPipeline.create(viaKafka, ProcessedListener.NONE);
+             Pipeline fromBinlog = BinlogPipeline.create(embedded)) {
+            fromKafka.start();
+            fromBinlog.start();
+            // The connector streams from where the binlog ended when its task started: rows before that are not
+            // its to deliver. A first row it delivers marks the start for both pipelines.
+            int probe = -1;
+            while (RecordingProcessor.events(viaKafka.pipelineName()).isEmpty()) {
+                db.execute("INSERT INTO " + database + ".extras (id) VALUES (" + probe-- + ")");
+                Thread.sleep(300);
+                assertThat(probe).as("the connector delivered none of the probe rows").isGreaterThan(-60);
+            }
+            String firstId = RecordingProcessor.events(viaKafka.pipelineName()).get(0).eventId();
+            writes.run();
+            await().atMost(WAIT).until(() -> after(RecordingProcessor.events(embedded.pipelineName()), firstId).size()
+                    >= expected && after(RecordingProcessor.events(viaKafka.pipelineName()), firstId).size() >= expected
                     || fromKafka.state().isFinal() || fromBinlog.state().isFinal());
             assertThat(fromKafka.state()).isEqualTo(PipelineState.STREAMING);
 
-            List<ChangeEvent> binlogEvents = after(RecordingProcessor.events("kfid-embedded"), firstId);
-            List<ChangeEvent> kafkaEvents = after(RecordingProcessor.events("kfid"), firstId);
+            List<ChangeEvent> binlogEvents = after(RecordingProcessor.events(embedded.pipelineName()), firstId);
+            List<ChangeEvent> kafkaEvents = after(RecordingProcessor.events(viaKafka.pipelineName()), firstId);
             // Partitions interleave the tables: compare in binlog order.
             assertThat(json(kafkaEvents)).containsExactlyElementsOf(json(binlogEvents));
-            AllTypesTable.assertRows(kafkaEvents.stream().filter(e -> e.table().equals("all_types")).toList());
-            ChangeEvent nulls = kafkaEvents.stream().filter(e -> e.table().equals("extras")
-                    && e.row().getLong("id") == 1).findFirst().orElseThrow();
-            assertThat(nulls.row().get("d")).as("NULL of a column with a default").isNull();
-            assertThat(nulls.row().get("s")).isNull();
-            assertThat(nulls.row().get("u")).isEqualTo(java.util.UUID.fromString("123e4567-e89b-12d3-a456-426655440000"));
-            assertThat(nulls.row().get("a6")).isEqualTo("2001:db8::ff00:42:8329");
+            assertThat(kafkaEvents).hasSize(expected);
+            return List.of(kafkaEvents, binlogEvents);
         }
     }
 

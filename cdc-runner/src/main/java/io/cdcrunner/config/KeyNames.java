@@ -11,7 +11,7 @@ public final class KeyNames {
 
     // Pass-through keys are not declared, so whether they hold a secret can only be guessed from the name.
     private static final Pattern SECRET_NAME =
-            Pattern.compile(".*(password|passwd|secret|token|credential|private|apikey|api\\.key|access\\.key).*");
+            Pattern.compile(".*(password|passwd|secret|token|credential|private|apikey|api\\.key|access\\.key|jaas).*");
     /** Name parts that are a secret's name on their own ({@code db.pass}, {@code jdbc.pwd}). */
     private static final java.util.Set<String> SECRET_PARTS = java.util.Set.of("pass", "pwd", "pw", "key");
 
@@ -49,7 +49,7 @@ public final class KeyNames {
      * Whether an undeclared key's value should be masked because its name suggests a secret: it contains a secret
      * word, or a part of it is one misspelled ({@code processor.jdbc.pasword}, {@code processor.api.tokn}).
      */
-    static boolean looksSecret(String name) {
+    public static boolean looksSecret(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (SECRET_NAME.matcher(lower).matches()) {
             return true;

@@ -28,6 +28,8 @@ public final class Redaction {
             Pattern.compile("(?i)((?:password|passwd|pwd)[=:])([^&;,\\s\"'<>()]+)");
     private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@\\s]+:)([^/@\\s]+)(@)");
     /** A password in SQL: {@code IDENTIFIED BY 'x'}, {@code IDENTIFIED WITH plugin AS 'x'}, {@code PASSWORD('x')}. */
+    /** A quoted password in a JAAS line ({@code sasl.jaas.config}): {@code password="x"}. */
+    private static final Pattern QUOTED_PASSWORD = Pattern.compile("(?i)((?:password|passwd)\\s*=\\s*\")([^\"]*)(\")");
     private static final Pattern SQL_PASSWORD = Pattern.compile(
             "(?i)((?:IDENTIFIED(?:\\s+WITH\\s+\\S+)?\\s+(?:BY|AS)|PASSWORD\\s*\\(?)\\s*)('(?:[^'\\\\]|\\\\.|'')*')");
     private static volatile Redaction installed = PATTERNS_ONLY;
@@ -88,6 +90,10 @@ public final class Redaction {
         while (userInfo.find()) {
             found.add(userInfo.group(2));
         }
+        Matcher quoted = QUOTED_PASSWORD.matcher(text);
+        while (quoted.find()) {
+            found.add(quoted.group(2));
+        }
         return found;
     }
 
@@ -112,6 +118,7 @@ public final class Redaction {
             }
         }
         masked = SQL_PASSWORD.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "'" + Secret.MASK + "'"));
+        masked = QUOTED_PASSWORD.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK + m.group(3)));
         masked = URL_PASSWORD.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK));
         return URL_USER_INFO.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.MASK + m.group(3)));
     }

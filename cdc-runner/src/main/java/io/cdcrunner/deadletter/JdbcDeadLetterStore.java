@@ -109,6 +109,20 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
      * ADD COLUMN IF NOT EXISTS.
      */
     private void addColumnIfMissing(Connection c, String column, String definition) throws SQLException {
+        if (hasColumn(c, column)) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition);
+        } catch (SQLException e) {
+            // Another instance sharing the table may have added it meanwhile.
+            if (!hasColumn(c, column)) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean hasColumn(Connection c, String column) throws SQLException {
         int dot = table.indexOf("`.`");
         try (PreparedStatement has = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
@@ -117,13 +131,8 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             has.setString(3, column);
             try (ResultSet rs = has.executeQuery()) {
                 rs.next();
-                if (rs.getInt(1) > 0) {
-                    return;
-                }
+                return rs.getInt(1) > 0;
             }
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition);
         }
     }
 

@@ -42,7 +42,7 @@ public final class ConnectorConfig {
         c.put("tasks.max", "1");
         c.put("topic.prefix", config.pipelineName());
         SourceAccess.of(source).engineProperties(flavor).forEach((key, value) ->
-                c.put(key, key.endsWith("password") ? placeholder(key) : value));
+                c.put(key, isSecret(key) ? placeholder(key) : value));
         c.put("database.server.id", String.valueOf(source.serverId()));
         c.put("connect.timeout.ms", String.valueOf(source.connectTimeout().toMillis()));
         if (!source.databases().isEmpty()) {
@@ -55,7 +55,9 @@ public final class ConnectorConfig {
         // The pipeline consumes the row-change topics only: DROP events are not delivered from Kafka.
         c.put("include.schema.changes", "false");
         c.put("tombstones.on.delete", "false");
-        c.put("skipped.operations", EngineProperties.skippedOperations(source.operations()));
+        // Table events are not delivered from Kafka: a TRUNCATE lands on one partition, unordered against the
+        // rows of the others (see KafkaSource.rowOperations).
+        c.put("skipped.operations", EngineProperties.skippedOperations(KafkaSource.rowOperations(source.operations())));
         c.put("heartbeat.interval.ms", "5000");
         c.put("connect.keep.alive.interval.ms", "3000");
         // As the embedded engine: how long a batch gathers events, and how many it holds.
@@ -83,14 +85,13 @@ public final class ConnectorConfig {
             c.put("transforms." + ROUTING + ".partition.hash.function", "murmur");
         });
         RecordMapper.connectorProperties().forEach(c::put);
-        config.debeziumOverrides().forEach((key, value) ->
-                c.put(key, key.toLowerCase(java.util.Locale.ROOT).contains("password") ? placeholder(key) : value));
+        config.debeziumOverrides().forEach((key, value) -> c.put(key, isSecret(key) ? placeholder(key) : value));
         return new TreeMap<>(c);
     }
 
     /** Whether the value of {@code key} is a placeholder, never compared with a running connector's. */
     public static boolean isSecret(String key) {
-        return key.toLowerCase(java.util.Locale.ROOT).contains("password");
+        return io.cdcrunner.config.KeyNames.looksSecret(key);
     }
 
     private static String placeholder(String key) {

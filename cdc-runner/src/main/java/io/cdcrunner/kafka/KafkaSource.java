@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -69,6 +68,7 @@ public final class KafkaSource implements EventSource {
     /** A batch's end wakes the consumer up, so this only bounds how often a stuck batch's partitions are looked at. */
     private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** The partition of an item that is no record (the announcement that the pipeline streams). */
     private static final TopicPartition NO_PARTITION = new TopicPartition("", -1);
     private static final long METRICS_EVERY_NANOS = 1_000_000_000L;
@@ -84,12 +84,12 @@ public final class KafkaSource implements EventSource {
     private volatile boolean reachable;
     private long metricsReadAt;
     private volatile Thread pollThread;
-    private ExecutorService pipelineThread;
+    private volatile ExecutorService pipelineThread;
     private SourceConsumer pipeline;
     private ConnectRecords records;
     /** The batch the pipeline is processing, and its end; both null between batches. Poll thread only. */
     private PartitionProgress.Batch inFlight;
-    private Future<?> inFlightDone;
+    private java.util.concurrent.CompletableFuture<Void> inFlightDone;
     private List<SourceItem> inFlightItems;
     /** Where each event of the batch in progress lies ({@code topic-partition@offset}), for its dead letter. */
     private volatile Map<ChangeEvent, String> origins = Map.of();
@@ -110,7 +110,8 @@ public final class KafkaSource implements EventSource {
         Map<String, Object> properties = new HashMap<>();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, config.pipelineName() + "-" + ProcessHandle.current().pid());
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, config.pipelineName() + "-" + hostName() + "-"
+                + ProcessHandle.current().pid());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.engine().maxBatchSize());
         // The connector creates a table's topic with its first change: a pattern subscription sees it within
@@ -126,14 +127,36 @@ public final class KafkaSource implements EventSource {
         return properties;
     }
 
+    /**
+     * The operations a Kafka source delivers of {@code configured}: the row changes. Table events are not: a
+     * TRUNCATE has no key and lands on one partition, so nothing orders it against the rows of the others (a
+     * family summary could be recomputed before it and deleted after), and DROP comes only on the connector's
+     * schema-change topic, which is not consumed.
+     */
+    public static java.util.Set<Operation> rowOperations(java.util.Set<Operation> configured) {
+        java.util.Set<Operation> rows = java.util.EnumSet.noneOf(Operation.class);
+        configured.stream().filter(Operation::isRowChange).forEach(rows::add);
+        return rows;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
+    }
+
     /** The flavor of the database the connector reads (the processor and the read barrier talk to it). */
     @Override
     public ServerFlavor prepare(StateDirectory state) {
-        if (!config.source().operations().contains(Operation.DROP)) {
-            return flavor();
+        java.util.Set<Operation> tableEvents = java.util.EnumSet.copyOf(config.source().operations());
+        tableEvents.removeAll(rowOperations(config.source().operations()));
+        if (!tableEvents.isEmpty()) {
+            log.warn("source.type=kafka delivers no table events ({} in source.operations): a TRUNCATE lands on one"
+                    + " partition, unordered against the rows of the others, and DROP is not in the change topics;"
+                    + " list only insert, update and delete to silence this", tableEvents);
         }
-        log.warn("source.type=kafka delivers no DROP events (the connector's schema changes are not consumed):"
-                + " remove drop from source.operations to silence this");
         return flavor();
     }
 
@@ -148,7 +171,8 @@ public final class KafkaSource implements EventSource {
             throw new io.cdcrunner.core.PipelineStartException("stopped during start-up");
         }
         this.pipeline = consumer;
-        this.records = new ConnectRecords(new RecordItems(new RecordMapper(), null, config.source().operations()));
+        this.records = new ConnectRecords(new RecordItems(new RecordMapper(), null,
+                rowOperations(config.source().operations())));
         this.consumer = consumers.apply(consumerProperties());
         pipelineThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cdc-pipeline-" + config.pipelineName());
@@ -169,22 +193,37 @@ public final class KafkaSource implements EventSource {
                     ? "the topics matching " + kafka.topicPattern() : kafka.topics(), kafka.groupId());
             announceStreaming();
             while (!stopping()) {
-                pollOnce();
+                try {
+                    pollOnce();
+                } catch (WakeupException e) {
+                    // A batch's end woke the consumer in a call other than poll: nothing to do but go on.
+                    if (stopping()) {
+                        throw e;
+                    }
+                }
             }
-            finishInFlight(config.shutdownTimeout());
+            finishInFlight(stopBudget());
         } catch (WakeupException e) {
             // close() woke the consumer up.
             finishInFlightQuietly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            failure = e;
+            if (stopping()) {
+                // Interrupted or woken up by the stop (shutdownNow): the stop that was asked for, not a failure.
+                log.debug("consumer stopped with {}", e.toString());
+            } else {
+                failure = e;
+            }
         }
-        commitAtEnd();
-        closeConsumer();
         if (failure != null) {
+            // Said at once: the last commit and leaving the group below can take seconds.
             pipeline.failed(describe(failure));
         }
+        // The consumer's close revokes what it owns: nothing is in flight any more (what did not finish comes again).
+        inFlight = null;
+        commitAtEnd();
+        closeConsumer();
         pipeline.ended(failure == null ? null : describe(failure));
     }
 
@@ -285,7 +324,7 @@ public final class KafkaSource implements EventSource {
         inFlight = batch;
         inFlightItems = items;
         consumer.pause(consumer.assignment());
-        inFlightDone = pipelineThread.submit(() -> {
+        java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 pipeline.accept(new SourceBatch() {
                     @Override
@@ -298,12 +337,15 @@ public final class KafkaSource implements EventSource {
                         progress.finished(batch, upTo);
                     }
                 });
-            } finally {
-                // The consumer thread waits in poll: the next batch comes at once, not when the poll times out.
-                consumer.wakeup();
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
             }
-            return null;
-        });
+        }, pipelineThread);
+        inFlightDone = done;
+        // Once done (and seen so): the consumer thread waits in poll, and takes the next batch at once.
+        done.whenComplete((result, error) -> consumer.wakeup());
     }
 
     /** The batch ended: finished, halted, or failed. Commits what finished and reads the rest again. */
@@ -339,6 +381,12 @@ public final class KafkaSource implements EventSource {
     /** The halted item's partition stays paused (its poison event with it); the other partitions go on. */
     private void haltPartition(PartitionProgress.Batch batch, ProcessingHaltedException halt) {
         int index = haltedIndex(batch, halt.event());
+        if (index < 0 || !consumer.assignment().contains(batch.partition(index))) {
+            // Taken away during the batch: its new owner meets the event (and halts there, if it fails again).
+            log.warn("an event halted on a partition no longer owned here ({}); its new owner delivers it again",
+                    halt.getMessage());
+            return;
+        }
         TopicPartition partition = batch.partition(index);
         halted.add(partition);
         consumer.pause(List.of(partition));
@@ -359,14 +407,8 @@ public final class KafkaSource implements EventSource {
             }
         }
         // An unmappable record (no event) halts as the first item not reported finished.
-        Map<TopicPartition, Long> unfinished = progress.unfinished(batch);
-        for (int i = 0; i < batch.size(); i++) {
-            Long from = unfinished.get(batch.partition(i));
-            if (from != null && from == batch.offset(i)) {
-                return i;
-            }
-        }
-        return batch.size() - 1;
+        int first = progress.firstUnreported(batch);
+        return first < batch.size() ? first : -1;
     }
 
     /** At a stop: the batch in progress gets the shutdown timeout; what finishes by then is committed. */
@@ -384,9 +426,18 @@ public final class KafkaSource implements EventSource {
         }
     }
 
+    /**
+     * How long a stop lets the batch in progress run: the shutdown timeout less what the last commit and leaving the
+     * group may take, so they happen before the pipeline gives up waiting.
+     */
+    private Duration stopBudget() {
+        return Duration.ofMillis(Math.max(1_000, config.shutdownTimeout().toMillis() - COMMIT_TIMEOUT.toMillis()
+                - CLOSE_TIMEOUT.toMillis() - 1_000));
+    }
+
     private void finishInFlightQuietly() {
         try {
-            finishInFlight(config.shutdownTimeout());
+            finishInFlight(stopBudget());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -420,7 +471,15 @@ public final class KafkaSource implements EventSource {
 
     private void updateLag() {
         for (TopicPartition partition : progress.owned()) {
-            consumer.currentLag(partition).ifPresent(l -> lag.put(partition, l));
+            try {
+                consumer.currentLag(partition).ifPresent(l -> lag.put(partition, l));
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                // Unknown lag asks the broker for the end offset with a zero timeout, which throws a
+                // TimeoutException while no broker answers (a broker restart): the lag stays unknown this time.
+                log.debug("lag of {} unknown: {}", partition, e.toString());
+            }
         }
         lag.keySet().retainAll(progress.owned());
         long now = System.nanoTime();
@@ -570,7 +629,7 @@ public final class KafkaSource implements EventSource {
 
     private void closeConsumer() {
         try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(COMMIT_TIMEOUT));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
         } catch (RuntimeException e) {
             log.debug("consumer close: {}", e.toString());
         }

@@ -46,6 +46,7 @@ final class PartitionProgress {
         long offset(int index) {
             return offsets[index];
         }
+
     }
 
     private final Set<TopicPartition> owned = new HashSet<>();
@@ -118,6 +119,11 @@ final class PartitionProgress {
             }
         }
         return from;
+    }
+
+    /** The first item of {@code batch} not reported finished (its size when all are). */
+    synchronized int firstUnreported(Batch batch) {
+        return batch.reported;
     }
 
     /** Whether the batch holds records of any of {@code partitions} not yet reported finished. */

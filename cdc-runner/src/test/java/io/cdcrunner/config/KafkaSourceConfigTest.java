@@ -54,4 +54,16 @@ class KafkaSourceConfigTest {
                 .doesNotContain("s3cret-trust");
         assertThat(Redaction.of(config).apply("failed with s3cret-trust")).doesNotContain("s3cret-trust");
     }
+
+    @Test
+    void aSaslJaasLineIsASecretAndItsPasswordIsMaskedWherever() throws ConfigException {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"cdc\""
+                + " password=\"jaas-s3cret\";";
+        RunnerConfig config = ConfigLoader.fromMap(minimal("source.type", "kafka", "kafka.bootstrap.servers", "k:9092",
+                "deadletter.store", JDBC_STORE, "kafka.client.sasl.jaas.config", jaas));
+
+        assertThat(config.describe()).contains("kafka.client.sasl.jaas.config=******").doesNotContain("jaas-s3cret");
+        assertThat(Redaction.of(config).apply("login failed: " + jaas)).doesNotContain("jaas-s3cret");
+        assertThat(Redaction.PATTERNS_ONLY.apply("password=\"other-s3cret\" and more")).doesNotContain("other-s3cret");
+    }
 }

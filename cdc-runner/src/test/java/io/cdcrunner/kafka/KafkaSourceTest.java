@@ -153,6 +153,20 @@ class KafkaSourceTest {
     }
 
     @Test
+    void aLagNoBrokerAnswersForDoesNotStopTheSource() throws Exception {
+        // While no broker answers (a restart), asking for an unknown lag throws a TimeoutException.
+        consumer.lagFails.set(true);
+        add(records(P0, 0, 2, 100));
+        pipeline.actions.add(Action.FINISH_ALL);
+        assertThat(ids(pipeline.batches.poll(10, TimeUnit.SECONDS))).containsExactly(100, 101);
+        add(records(P0, 2, 1, 102));
+        pipeline.actions.add(Action.FINISH_ALL);
+        assertThat(ids(pipeline.batches.poll(10, TimeUnit.SECONDS))).containsExactly(102);
+        assertThat(pipeline.ended.getCount()).as("the source still runs").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed(P0) == 3);
+    }
+
+    @Test
     void aLostPartitionIsDroppedWithoutCommitting() throws Exception {
         add(records(P0, 0, 2, 100), records(P1, 0, 2, 200));
         CountDownLatch release = new CountDownLatch(1);
@@ -289,6 +303,7 @@ class KafkaSourceTest {
     static final class CapturingConsumer extends MockConsumer<byte[], byte[]> {
 
         final AtomicInteger polls = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean lagFails = new java.util.concurrent.atomic.AtomicBoolean();
         /** The highest offset committed per partition (MockConsumer answers 0 for partitions it no longer has). */
         final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
         final AtomicReference<ConsumerRebalanceListener> listener = new AtomicReference<>();
@@ -314,6 +329,14 @@ class KafkaSourceTest {
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
             offsets.forEach((partition, offset) -> commits.merge(partition, offset.offset(), Math::max));
             super.commitSync(offsets, timeout);
+        }
+
+        @Override
+        public java.util.OptionalLong currentLag(TopicPartition partition) {
+            if (lagFails.get()) {
+                throw new org.apache.kafka.common.errors.TimeoutException("Failed to get offsets by times in 0ms");
+            }
+            return super.currentLag(partition);
         }
 
         @Override

@@ -131,6 +131,11 @@ class ConnectDistributionIT {
             await().atMost(WAIT).until(() -> !member.isAlive() || summed(db) == ROWS);
             assertThat(summed(db)).as("rows summed into the families; daemon log:\n" + tail(daemonLog)
                     + "\nworker log:\n" + tail(workerLog)).isEqualTo(ROWS);
+            // The member over JMX: healthy, streaming, with the partitions it owns and their lag.
+            LauncherCommand status = run(launcher, env, "status", "--pid", String.valueOf(member.pid()));
+            assertThat(status.exitCode()).as(status.output()).isZero();
+            assertThat(status.output()).contains("STREAMING, healthy").contains("partitions")
+                    .contains("3 owned: shopk.shop.orders-0 lag 0");
             member.destroy();
             assertThat(member.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(member.exitValue()).as("clean stop; log:\n" + tail(daemonLog)).isZero();

@@ -13,7 +13,6 @@ import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceItem;
 import io.cdcrunner.core.SourceItem.Phase;
-import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;

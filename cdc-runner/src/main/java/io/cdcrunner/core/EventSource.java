@@ -63,6 +63,14 @@ public interface EventSource {
         return null;
     }
 
+    /**
+     * What an operator must act on that does not stop the pipeline (a Kafka partition a halt holds), for the
+     * pipeline's last error; empty when there is none.
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
     /** The partitions of the source this instance owns, one line each (none for the binlog). */
     default java.util.List<String> partitions() {
         return java.util.List.of();

@@ -32,6 +32,11 @@ public interface PipelineView {
         return java.util.Optional.empty();
     }
 
+    /** What holds part of the source back without stopping the pipeline (a halted Kafka partition), if anything. */
+    default java.util.Optional<String> sourceProblem() {
+        return java.util.Optional.empty();
+    }
+
     /** The source partitions this instance owns, with their lag (a Kafka source); empty for the binlog. */
     default java.util.List<String> sourcePartitions() {
         return java.util.List.of();

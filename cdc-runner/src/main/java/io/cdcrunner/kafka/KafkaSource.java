@@ -79,6 +79,8 @@ public final class KafkaSource implements EventSource {
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final PartitionProgress progress = new PartitionProgress();
     private final Set<TopicPartition> halted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Why each halted partition halted, for the pipeline's last error. */
+    private final Map<TopicPartition, String> haltReasons = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean reachable;
@@ -389,6 +391,8 @@ public final class KafkaSource implements EventSource {
         }
         TopicPartition partition = batch.partition(index);
         halted.add(partition);
+        haltReasons.put(partition, "partition " + partition + " halted at offset " + batch.offset(index) + ": "
+                + halt.getMessage());
         consumer.pause(List.of(partition));
         log.error("partition {} halted at offset {} ({}): {}. The other partitions go on; this one stays paused"
                         + " with this member until the cause is fixed and the daemon restarted (or"
@@ -520,6 +524,7 @@ public final class KafkaSource implements EventSource {
             }
             progress.forget(partitions);
             halted.removeAll(partitions);
+            partitions.forEach(haltReasons::remove);
             log.info("revoked {}", partitions);
         }
 
@@ -528,6 +533,7 @@ public final class KafkaSource implements EventSource {
             // Another member may own them already: committing could move its position. Nothing is committed.
             progress.forget(partitions);
             halted.removeAll(partitions);
+            partitions.forEach(haltReasons::remove);
             log.warn("lost {} (this member was out of the group): their events in progress are not committed here",
                     partitions);
         }
@@ -583,6 +589,13 @@ public final class KafkaSource implements EventSource {
     @Override
     public Optional<Long> backlog() {
         return Optional.of(lag.values().stream().mapToLong(l -> Math.max(0, l)).sum());
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return haltReasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", new java.util.TreeMap<>(
+                haltReasons.entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(),
+                        Map.Entry::getValue))).values()) + " (the other partitions go on; restart after the fix)");
     }
 
     @Override

@@ -137,9 +137,13 @@ final class PipelineMetrics implements PipelineMXBean {
         if (pipeline.failure().isPresent()) {
             return mask.apply(describe(pipeline.failure().get()));
         }
+        if (pipeline.sourceProblem().isPresent()) {
+            return mask.apply(pipeline.sourceProblem().get());
+        }
         long down = getSourceDisconnectedSeconds();
         if (down > 0) {
-            return "the binlog connection to the source has been down for " + down + " s (unhealthy after "
+            return "the connection to the source (the binlog, or the Kafka brokers) has been down for " + down
+                    + " s (unhealthy after "
                     + pipeline.sourceDownLimit().toSeconds() + " s, source.down.unhealthy.after.ms); the engine keeps"
                     + " reconnecting, and the log has its errors";
         }

@@ -244,6 +244,11 @@ public final class Pipeline implements AutoCloseable, PipelineView {
     }
 
     @Override
+    public Optional<String> sourceProblem() {
+        return source.problem();
+    }
+
+    @Override
     public java.util.List<String> sourcePartitions() {
         return source.partitions();
     }

@@ -170,7 +170,7 @@ class StatusCommandTest {
                 source.server().stop();
                 CommandRun down = await().atMost(WAIT).until(() -> monitorStatus("--jmx", jmx, "--pipeline", "down"),
                         run -> run.exitCode() == ExitCodes.UNHEALTHY);
-                assertThat(down.out()).contains("STREAMING, NOT healthy", "binlog connection to the source has been down");
+                assertThat(down.out()).contains("STREAMING, NOT healthy", "connection to the source (the binlog, or the Kafka brokers) has been down");
                 long lagThen = lag(monitorStatus("--jmx", jmx, "--pipeline", "down", "--json"));
                 await().atMost(WAIT).until(() -> lag(monitorStatus("--jmx", jmx, "--pipeline", "down", "--json"))
                         >= lagThen + 1000);

@@ -1,6 +1,7 @@
 package io.cdcrunner.faults;
 
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,6 @@ class KafkaGroupFaultTest {
     private static final int FAMILIES = 500;
     private static final int PARTITIONS = 6;
     private static final String SEQUENCE = "faults.family_sequence";
-    private static final Duration STEP = Duration.ofSeconds(5);
 
     @TempDir
     Path temp;
@@ -107,36 +107,46 @@ class KafkaGroupFaultTest {
                             () -> member.outputText().contains("assigned ["));
                 }
 
-                Thread.sleep(STEP.toMillis());
+                awaitWritten(writer, rows, 1);
                 a.sigkill();
                 report.print("SIGKILL of member 1 mid-batch: %s", progress(db, writer));
 
-                Thread.sleep(STEP.toMillis());
+                awaitWritten(writer, rows, 2);
                 d.start();
                 FaultSteps.awaitWhileAlive(d, Duration.ofSeconds(60), "the fourth member's first assignment",
                         () -> d.outputText().contains("assigned ["));
                 report.print("a fourth member joined: %s", progress(db, writer));
 
-                Thread.sleep(STEP.toMillis());
+                awaitWritten(writer, rows, 3);
+                int assignedBefore = occurrences("assigned [", c, d);
+                long stoppedAt = System.nanoTime();
                 b.signal("STOP");
-                // Past the session timeout and max.poll.interval.ms: the group moves its partitions on without it.
-                Thread.sleep(15_000);
+                // Hung past max.poll.interval.ms (10 s) and until the group gave its partitions to the others.
+                await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(90))
+                        .until(() -> occurrences("assigned [", c, d) > assignedBefore);
+                long hungSeconds = (System.nanoTime() - stoppedAt) / 1_000_000_000;
                 b.signal("CONT");
                 FaultSteps.awaitWhileAlive(b, Duration.ofSeconds(60), "the resumed member to learn it lost its partitions",
                         () -> b.outputText().contains("lost [") || b.outputText().contains("revoked ["));
-                report.print("member 2 stopped 15 s (SIGSTOP) and resumed as a zombie: %s", progress(db, writer));
+                report.print("member 2 stopped %d s (SIGSTOP) and resumed as a zombie: %s", hungSeconds,
+                        progress(db, writer));
 
-                Thread.sleep(STEP.toMillis());
+                awaitWritten(writer, rows, 4);
                 String worker = removeTaskWorker(kafka, connectorSource.kafka().connectorName());
                 kafka.awaitRunning(connectorSource.kafka().connectorName());
                 report.print("Connect worker %s running the task removed, the task moved: %s", worker,
                         progress(db, writer));
 
-                Thread.sleep(STEP.toMillis());
+                awaitWritten(writer, rows, 5);
+                int unreachableBefore = occurrences("could not be established", c);
+                long brokerStoppedAt = System.nanoTime();
                 kafka.connect().kafka().stopOnlyBrokers();
-                Thread.sleep(5_000);
+                // Down until the members notice it.
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> occurrences("could not be established", c) > unreachableBefore);
                 kafka.connect().kafka().restartOnlyBrokers();
-                report.print("broker stopped 5 s and restarted: %s", progress(db, writer));
+                report.print("broker stopped %d s and restarted: %s", (System.nanoTime() - brokerStoppedAt) / 1_000_000_000,
+                        progress(db, writer));
 
                 writer.join(Duration.ofMinutes(5));
                 for (DaemonProcess member : List.of(b, c, d)) {
@@ -184,6 +194,23 @@ class KafkaGroupFaultTest {
                     .isEqualTo(poison.size());
             soft.assertAll();
         }
+    }
+
+    /** Waits until the writer has written {@code step} sevenths of the rows: each fault lands while rows arrive. */
+    private static void awaitWritten(RowWriter writer, int rows, int step) {
+        await().atMost(Duration.ofMinutes(3)).until(() -> writer.written() >= (long) rows * step / 7 || writer.isDone());
+    }
+
+    /** How often {@code text} appears in the members' current outputs. */
+    private static int occurrences(String text, DaemonProcess... members) {
+        int count = 0;
+        for (DaemonProcess member : members) {
+            String output = member.outputText();
+            for (int at = output.indexOf(text); at >= 0; at = output.indexOf(text, at + 1)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static String progress(FaultDatabase db, RowWriter writer) throws java.sql.SQLException {

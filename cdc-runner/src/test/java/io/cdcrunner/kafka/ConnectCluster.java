@@ -1,5 +1,7 @@
 package io.cdcrunner.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -67,33 +69,12 @@ public final class ConnectCluster implements AutoCloseable {
 
     /** Waits until the connector and its one task run. */
     public void awaitRunning(String connector) {
-        long deadline = System.nanoTime() + RUNNING.toNanos();
-        String last = "no status";
-        while (System.nanoTime() < deadline) {
-            try {
-                ConnectorStateInfo status = connect.connectorStatus(connector);
-                last = status.connector().state() + ", tasks " + status.tasks().stream()
-                        .map(t -> t.state() + (t.trace() == null ? "" : " " + t.trace())).toList();
-                if ("RUNNING".equals(status.connector().state()) && !status.tasks().isEmpty()
-                        && status.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()))) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = e.toString();
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("connector " + connector + " not running after " + RUNNING.toSeconds()
-                + " s: " + last);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        await().atMost(RUNNING).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .alias("connector " + connector + " and its task running").until(() -> {
+                    ConnectorStateInfo status = connect.connectorStatus(connector);
+                    return "RUNNING".equals(status.connector().state()) && !status.tasks().isEmpty()
+                            && status.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
+                });
     }
 
     @Override

@@ -119,12 +119,12 @@ class KafkaTypeFidelityTest {
             fromBinlog.start();
             // The connector streams from where the binlog ended when its task started: rows before that are not
             // its to deliver. A first row it delivers marks the start for both pipelines.
-            int probe = -1;
-            while (RecordingProcessor.events(viaKafka.pipelineName()).isEmpty()) {
-                db.execute("INSERT INTO " + database + ".extras (id) VALUES (" + probe-- + ")");
-                Thread.sleep(300);
-                assertThat(probe).as("the connector delivered none of the probe rows").isGreaterThan(-60);
-            }
+            java.util.concurrent.atomic.AtomicInteger probe = new java.util.concurrent.atomic.AtomicInteger();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).alias("a probe row through the connector")
+                    .until(() -> {
+                        db.execute("INSERT INTO " + database + ".extras (id) VALUES (" + probe.decrementAndGet() + ")");
+                        return !RecordingProcessor.events(viaKafka.pipelineName()).isEmpty();
+                    });
             String firstId = RecordingProcessor.events(viaKafka.pipelineName()).get(0).eventId();
             writes.run();
             await().atMost(WAIT).until(() -> after(RecordingProcessor.events(embedded.pipelineName()), firstId).size()

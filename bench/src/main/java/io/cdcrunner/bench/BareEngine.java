@@ -90,7 +90,7 @@ final class BareEngine implements AutoCloseable {
 
     private static Properties properties(Source source, String name, String table, StateDirectory state,
                                          BinlogPosition start, EngineTuning tuning, long serverId) {
-        OffsetSeeder.seedIfAbsent(state.offsetsFile(), name, name, start.file(), start.position(), start.gtidSet());
+        OffsetSeeder.seedIfAbsent(state, name, name, start.file(), start.position(), start.gtidSet());
         Properties p = new Properties();
         p.setProperty("name", name);
         p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");

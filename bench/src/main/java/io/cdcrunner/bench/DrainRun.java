@@ -105,7 +105,7 @@ public final class DrainRun {
 
     private AutoCloseable startDaemon(Source source, String name, String table, StateDirectory state,
                                       BinlogPosition start, EngineTuning tuning, Args args) {
-        OffsetSeeder.seedIfAbsent(state.offsetsFile(), name, name, start.file(), start.position(), start.gtidSet());
+        OffsetSeeder.seedIfAbsent(state, name, name, start.file(), start.position(), start.gtidSet());
         Map<String, String> keys = new LinkedHashMap<>(tuning.daemonKeys());
         keys.put("source.server.id", args.get("server.id"));
         args.values().forEach((key, value) -> {

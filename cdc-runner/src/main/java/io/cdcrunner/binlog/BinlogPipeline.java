@@ -14,6 +14,11 @@ public final class BinlogPipeline {
         return new Pipeline(config, new BinlogSource(config), listener);
     }
 
+    /** One term of a pipeline several instances run ({@code ha.enabled}), reporting to their shared monitoring. */
+    public static Pipeline create(RunnerConfig config, io.cdcrunner.metrics.PipelineMonitoring monitoring) {
+        return new Pipeline(config, new BinlogSource(config), ProcessedListener.NONE, monitoring);
+    }
+
     public static Pipeline create(RunnerConfig config) {
         return create(config, ProcessedListener.NONE);
     }

@@ -24,14 +24,19 @@ public record BinlogPoint(String file, long position) implements Comparable<Binl
 
     /** The position the offsets file records for the pipeline, if there is one. */
     public static Optional<BinlogPoint> recordedIn(Path offsetsFile) {
-        for (String value : OffsetFileStore.read(offsetsFile).values()) {
+        return recordedIn(OffsetFileStore.read(offsetsFile));
+    }
+
+    /** The position in recorded offsets (key JSON to value JSON), if they hold one. */
+    public static Optional<BinlogPoint> recordedIn(java.util.Map<String, String> offsets) {
+        for (String value : offsets.values()) {
             try {
                 Optional<BinlogPoint> point = fromOffset(JSON.readValue(value, Map.class));
                 if (point.isPresent()) {
                     return point;
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("unreadable offset in " + offsetsFile + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("unreadable recorded offset " + value + ": " + e.getMessage(), e);
             }
         }
         return Optional.empty();

@@ -23,7 +23,7 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.source.SourceAccess;
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 
 /**
  * The MySQL/MariaDB binlog through the embedded Debezium engine, as an {@link EventSource}: checks the server and the
@@ -38,7 +38,7 @@ public final class BinlogSource implements EventSource {
 
     private final RunnerConfig config;
     private final CountDownLatch closeRequested = new CountDownLatch(1);
-    private StateDirectory stateDir;
+    private StateStore stateDir;
     private ServerFlavor flavor;
     private StartPlan plan;
     private SourceConsumer consumer;
@@ -52,7 +52,7 @@ public final class BinlogSource implements EventSource {
     }
 
     @Override
-    public ServerFlavor prepare(StateDirectory state) {
+    public ServerFlavor prepare(StateStore state) {
         this.stateDir = state;
         SourceSettings source = config.source();
         plan = new SourceProbe(source, closeRequested).withConnection(connection -> {
@@ -72,7 +72,7 @@ public final class BinlogSource implements EventSource {
                 PurgedPositionCheck.setStateAside(state, purged.get());
                 recoverySnapshot = true;
             }
-            return StartPlan.decide(OffsetSeeder.hasOffsets(state.offsetsFile()), state.hasSchemaHistory(),
+            return StartPlan.decide(!state.offsets().isEmpty(), state.hasSchemaHistory(),
                     source.start() == StartFrom.SNAPSHOT || recoverySnapshot,
                     source.recovery() == SourceSettings.Recovery.SNAPSHOT);
         });
@@ -92,8 +92,8 @@ public final class BinlogSource implements EventSource {
                 new Streaming(consumer));
         skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                 config.pipelineName(), CaptureFilter.of(config.source()), flavor,
-                () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsetsFile()),
-                new SchemaRecoveries(stateDir.schemaRecoveriesFile()), this::onUnreadableStatement,
+                () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsets()),
+                new SchemaRecoveries(stateDir), this::onUnreadableStatement,
                 consumer.counters()::onRowlessChange));
         engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested,
                 consumer.counters()::finishedCount, this::engineEnded);
@@ -139,7 +139,7 @@ public final class BinlogSource implements EventSource {
     private void seedCurrentPosition() {
         new SourceProbe(config.source(), closeRequested).withConnection(connection -> {
             BinlogPosition position = ServerInfo.currentPosition(connection);
-            OffsetSeeder.seedIfAbsent(stateDir.offsetsFile(), config.pipelineName(), config.pipelineName(),
+            OffsetSeeder.seedIfAbsent(stateDir, config.pipelineName(), config.pipelineName(),
                     position.file(), position.position(), position.gtidSet());
             log.info("first start: recorded the current binlog end {}:{}{} as the start position",
                     position.file(), position.position(),
@@ -152,7 +152,13 @@ public final class BinlogSource implements EventSource {
     private TableEvents tableEvents() {
         TableEvents tableEvents = new TableEvents(CaptureFilter.of(config.source()));
         if (config.source().operations().contains(Operation.DROP)) {
-            tableEvents.learnHistory(stateDir.schemaHistoryFile());
+            try {
+                tableEvents.learnHistory(stateDir.schemaHistory());
+            } catch (RuntimeException e) {
+                log.warn("cannot read the schema history in the {} for the captured tables it defines ({}); a DROP "
+                        + "DATABASE is delivered as DROP events for the tables known otherwise", stateDir.location(),
+                        e.getMessage());
+            }
             try (Connection connection = SourceAccess.of(config.source()).connect()) {
                 tableEvents.learnCatalog(connection);
             } catch (SQLException e) {
@@ -201,7 +207,7 @@ public final class BinlogSource implements EventSource {
                 .toMillis() + " ms (paused, or a slow processor), so the definitions cannot be reloaded right after it"
                 : decision.reason();
         consumer.failed(new FailureTranslator.PipelineFailure(
-                decision.change().stopMessage(reason, stateDir.root().toString()), null));
+                decision.change().stopMessage(reason, stateDir.location()), null));
         Thread closer = new Thread(running::close, "cdc-schema-stop-" + config.pipelineName());
         closer.setDaemon(true);
         closer.start();
@@ -228,8 +234,8 @@ public final class BinlogSource implements EventSource {
 
     @Override
     public java.util.Optional<io.cdcrunner.core.RecordedPosition> recordedPosition() {
-        StateDirectory state = stateDir;
-        return state == null ? java.util.Optional.empty() : BinlogPoint.recordedIn(state.offsetsFile())
+        StateStore state = stateDir;
+        return state == null ? java.util.Optional.empty() : BinlogPoint.recordedIn(state.offsets())
                 .map(point -> new io.cdcrunner.core.RecordedPosition(point.file(), point.position()));
     }
 

@@ -10,7 +10,7 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 
 /** Translates the daemon's configuration into the embedded Debezium engine's properties. */
 public final class EngineProperties {
@@ -27,18 +27,15 @@ public final class EngineProperties {
         return CONNECTORS.get(flavor);
     }
 
-    public static Properties build(RunnerConfig config, ServerFlavor flavor, StateDirectory state, SnapshotMode mode) {
+    public static Properties build(RunnerConfig config, ServerFlavor flavor, StateStore state, SnapshotMode mode) {
         SourceSettings source = config.source();
         Properties p = new Properties();
         p.setProperty("name", config.pipelineName());
         p.setProperty("connector.class", CONNECTORS.get(flavor));
         p.setProperty("topic.prefix", config.pipelineName());
 
-        p.setProperty("offset.storage", OffsetFileStore.class.getName());
-        p.setProperty(OffsetFileStore.FILE_PROPERTY, state.offsetsFile().toString());
+        state.configureEngine(p);
         p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetFlushInterval().toMillis()));
-        p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-        p.setProperty("schema.history.internal.file.filename", state.schemaHistoryFile().toString());
         // A statement the parser cannot read must not stop the engine when it is outside the capture; the daemon
         // sees every skip (SkippedStatementFilter) and stops or reloads the definitions when a captured table is involved.
         p.setProperty("schema.history.internal.skip.unparseable.ddl", "true");

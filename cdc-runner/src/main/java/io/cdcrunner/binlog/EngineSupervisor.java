@@ -17,7 +17,7 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.delivery.FailureClassifier;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -35,7 +35,7 @@ final class EngineSupervisor {
 
     private final RunnerConfig config;
     private final ServerFlavor flavor;
-    private final StateDirectory state;
+    private final StateStore state;
     private final DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher;
     private final CountDownLatch closeRequested;
     private final Consumer<Throwable> onEnd;
@@ -45,7 +45,7 @@ final class EngineSupervisor {
     private final RestartBackoff backoff;
     private final java.util.function.LongSupplier processed;
 
-    EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateDirectory state,
+    EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateStore state,
                      DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher,
                      CountDownLatch closeRequested, java.util.function.LongSupplier processed,
                      Consumer<Throwable> onEnd) {
@@ -115,7 +115,7 @@ final class EngineSupervisor {
             if (state.hasSchemaHistory()) {
                 state.setSchemaHistoryAside(at.file() + "-" + at.position());
             }
-            new SchemaRecoveries(state.schemaRecoveriesFile()).add(at, change.statement());
+            new SchemaRecoveries(state).add(at, change.statement());
             log.warn("pipeline '{}': the engine cannot parse a DDL statement on captured {} at {}; took the table"
                             + " definitions from the server instead (no later statement changed them): {}",
                     config.pipelineName(), String.join(", ", change.targets()), at,
@@ -163,7 +163,7 @@ final class EngineSupervisor {
             return;
         }
         SourceSettings source = config.source();
-        StartPlan plan = StartPlan.decide(OffsetSeeder.hasOffsets(state.offsetsFile()), state.hasSchemaHistory(),
+        StartPlan plan = StartPlan.decide(!state.offsets().isEmpty(), state.hasSchemaHistory(),
                 false, source.recovery() == SourceSettings.Recovery.SNAPSHOT);
         try {
             start(plan.mode());

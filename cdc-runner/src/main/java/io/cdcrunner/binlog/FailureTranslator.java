@@ -2,7 +2,7 @@ package io.cdcrunner.binlog;
 
 import java.util.Map;
 
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 
 /** Turns engine failures a user can act on into messages that say what to do. */
 final class FailureTranslator {
@@ -10,7 +10,7 @@ final class FailureTranslator {
     private FailureTranslator() {
     }
 
-    static Throwable translate(Throwable error, StateDirectory state) {
+    static Throwable translate(Throwable error, StateStore state) {
         if (isPurgedPosition(error)) {
             return new PipelineFailure(purgedMessage(state), error);
         }
@@ -18,12 +18,11 @@ final class FailureTranslator {
     }
 
     /** What to say when the recorded position's binlog is gone from the server. */
-    static String purgedMessage(StateDirectory state) {
+    static String purgedMessage(StateStore state) {
         return "the recorded binlog position " + recordedPosition(state)
                     + " is no longer on the source server: its binlog was purged while the daemon was stopped or "
                     + "behind. Recover with source.recovery=snapshot (re-reads the included tables, delivered as "
-                    + "inserts, then streams on), or delete " + state.offsetsFile() + " and "
-                    + state.schemaHistoryFile() + " to start at the binlog end (changes in between are not "
+                    + "inserts, then streams on), or " + state.howToReset() + " to start at the binlog end (changes in between are not "
                     + "processed). To prevent it, keep binlogs longer (binlog_expire_logs_seconds / "
                     + "expire_logs_days)";
     }
@@ -45,9 +44,9 @@ final class FailureTranslator {
         return false;
     }
 
-    private static String recordedPosition(StateDirectory state) {
+    private static String recordedPosition(StateStore state) {
         try {
-            Map<String, String> offsets = OffsetFileStore.read(state.offsetsFile());
+            Map<String, String> offsets = state.offsets();
             return offsets.isEmpty() ? "(none recorded)" : String.join(", ", offsets.values());
         } catch (RuntimeException e) {
             return "(unreadable: " + e.getMessage() + ")";

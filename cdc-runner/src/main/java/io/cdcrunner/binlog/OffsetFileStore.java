@@ -1,16 +1,9 @@
 package io.cdcrunner.binlog;
 
-import io.cdcrunner.state.OwnerOnly;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.cdcrunner.state.OffsetFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +12,6 @@ import java.util.TreeMap;
 import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.MemoryOffsetBackingStore;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * Debezium offset storage in one human-readable JSON file, written durably: each save goes to a temporary
@@ -36,9 +26,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public class OffsetFileStore extends MemoryOffsetBackingStore {
 
     /** Engine property naming the offsets file. */
-    public static final String FILE_PROPERTY = "offset.storage.file.filename";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FILE_PROPERTY = OffsetFile.FILE_PROPERTY;
 
     private Path file;
 
@@ -77,46 +65,12 @@ public class OffsetFileStore extends MemoryOffsetBackingStore {
 
     /** The stored offsets, key JSON to value JSON; empty when the file does not exist. */
     public static Map<String, String> read(Path file) {
-        if (!Files.exists(file)) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(file.toFile(), new TypeReference<TreeMap<String, String>>() { });
-        } catch (IOException e) {
-            throw new UncheckedIOException("offsets file " + file + " is unreadable (" + e.getMessage()
-                    + "); restore it from a backup or delete it to start again from the binlog end", e);
-        }
+        return OffsetFile.read(file);
     }
 
     /** Replaces the offsets file atomically and durably. */
     public static void write(Path file, Map<String, String> offsets) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            byte[] bytes = JSON.writeValueAsBytes(new TreeMap<>(offsets));
-            try (FileChannel channel = OwnerOnly.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(bytes));
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            fsyncDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write offsets file " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException ignored) {
-            // Some file systems cannot open directories; the rename itself is still atomic there.
-        }
+        OffsetFile.write(file, offsets);
     }
 
     private static ByteBuffer utf8(String text) {

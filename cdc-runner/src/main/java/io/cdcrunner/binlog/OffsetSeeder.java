@@ -1,7 +1,7 @@
 package io.cdcrunner.binlog;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.cdcrunner.state.StateStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class OffsetSeeder {
     /**
      * Writes the start position unless the offsets file already holds one.
      *
-     * @param offsetsFile offsets file used by {@link OffsetFileStore}
+     * @param state       where the engine's offsets are stored
      * @param engineName  the engine's {@code name}
      * @param topicPrefix the connector's {@code topic.prefix} (its logical server name)
      * @param binlogFile  current binlog file
@@ -35,9 +35,9 @@ public final class OffsetSeeder {
      * @param gtidSet     the server's executed GTID set, or null when GTIDs are not used
      * @return true if a position was written, false if offsets existed already
      */
-    public static boolean seedIfAbsent(Path offsetsFile, String engineName, String topicPrefix,
+    public static boolean seedIfAbsent(StateStore state, String engineName, String topicPrefix,
                                        String binlogFile, long position, String gtidSet) {
-        if (!OffsetFileStore.read(offsetsFile).isEmpty()) {
+        if (!state.offsets().isEmpty()) {
             return false;
         }
         Map<String, Object> offset = new LinkedHashMap<>();
@@ -46,15 +46,10 @@ public final class OffsetSeeder {
         if (gtidSet != null && !gtidSet.isBlank()) {
             offset.put("gtids", gtidSet);
         }
-        OffsetFileStore.write(offsetsFile, Map.of(
+        state.writeOffsets(Map.of(
                 json(List.of(engineName, Map.of("server", topicPrefix)), true),
                 json(offset, false)));
         return true;
-    }
-
-    /** True when the offsets file holds a position. */
-    public static boolean hasOffsets(Path offsetsFile) {
-        return !OffsetFileStore.read(offsetsFile).isEmpty();
     }
 
     private static String json(Object value, boolean isKey) {

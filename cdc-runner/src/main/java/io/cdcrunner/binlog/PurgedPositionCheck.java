@@ -1,10 +1,6 @@
 package io.cdcrunner.binlog;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 
 /**
  * Before a restart, checks that the binlog file of the recorded position still exists on the server. When
@@ -35,7 +31,7 @@ final class PurgedPositionCheck {
     }
 
     /** The recorded binlog file, if the offsets name one that the server no longer has. */
-    static Optional<String> purgedFile(Connection connection, StateDirectory state) throws SQLException {
+    static Optional<String> purgedFile(Connection connection, StateStore state) throws SQLException {
         Optional<String> recorded = recordedFile(state);
         if (recorded.isEmpty()) {
             return Optional.empty();
@@ -50,23 +46,16 @@ final class PurgedPositionCheck {
     }
 
     /** Moves the offsets and schema history aside (kept for inspection) so the next start begins afresh. */
-    static void setStateAside(StateDirectory state, String purgedFile) {
-        String suffix = ".purged-" + System.currentTimeMillis();
-        for (Path file : new Path[] {state.offsetsFile(), state.schemaHistoryFile()}) {
-            try {
-                if (Files.exists(file)) {
-                    Files.move(file, file.resolveSibling(file.getFileName() + suffix), StandardCopyOption.ATOMIC_MOVE);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot set " + file + " aside for the recovery snapshot", e);
-            }
-        }
+    static void setStateAside(StateStore state, String purgedFile) {
+        String label = "purged-" + System.currentTimeMillis();
+        state.setStateAside(label);
         log.warn("the recorded position in {} was purged from the server; source.recovery=snapshot: re-reading the "
-                + "included tables (delivered as inserts), then streaming. Old state kept as *{}", purgedFile, suffix);
+                + "included tables (delivered as inserts), then streaming. Old state kept in the {} as {}", purgedFile,
+                state.location(), label);
     }
 
-    private static Optional<String> recordedFile(StateDirectory state) {
-        for (String value : OffsetFileStore.read(state.offsetsFile()).values()) {
+    private static Optional<String> recordedFile(StateStore state) {
+        for (String value : state.offsets().values()) {
             try {
                 JsonNode offset = JSON.readTree(value);
                 if (offset.hasNonNull("file")) {

@@ -1,9 +1,6 @@
 package io.cdcrunner.binlog;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,34 +60,23 @@ public final class TableEvents {
         CapturedCatalog.read(connection, filter).tables().forEach(t -> learn(t.database(), t.table()));
     }
 
-    /**
-     * Learns every captured table the engine's schema history file ({@code state.dir/schema-history.jsonl}) ever
-     * defined; nothing when there is none yet.
-     */
-    public void learnHistory(Path historyFile) {
-        if (!Files.exists(historyFile)) {
-            return;
-        }
-        try (var lines = Files.lines(historyFile)) {
-            lines.forEach(line -> {
-                try {
-                    for (JsonNode change : JSON.readTree(line).path("tableChanges")) {
-                        String type = change.path("type").asText();
-                        if (type.equals("CREATE") || type.equals("ALTER")) {
-                            TableId id = TableId.parse(change.path("id").asText());
-                            String database = id.catalog() != null ? id.catalog() : id.schema();
-                            if (database != null && filter.captures(database, id.table())) {
-                                learn(database, id.table());
-                            }
+    /** Learns every captured table the engine's schema history (its records, oldest first) ever defined. */
+    public void learnHistory(List<String> history) {
+        for (String line : history) {
+            try {
+                for (JsonNode change : JSON.readTree(line).path("tableChanges")) {
+                    String type = change.path("type").asText();
+                    if (type.equals("CREATE") || type.equals("ALTER")) {
+                        TableId id = TableId.parse(change.path("id").asText());
+                        String database = id.catalog() != null ? id.catalog() : id.schema();
+                        if (database != null && filter.captures(database, id.table())) {
+                            learn(database, id.table());
                         }
                     }
-                } catch (IOException | RuntimeException e) {
-                    // A line the engine wrote in another shape: the catalog and the stream still teach the tables.
                 }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("cannot read {} for the captured tables it defines ({}); a DROP DATABASE is delivered as DROP "
-                    + "events for the tables known otherwise", historyFile, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // A record the engine wrote in another shape: the catalog and the stream still teach the tables.
+            }
         }
     }
 

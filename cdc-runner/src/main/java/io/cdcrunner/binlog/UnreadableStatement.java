@@ -42,7 +42,7 @@ public record UnreadableStatement(Kind kind, Set<String> targets, String stateme
     }
 
     /** What the user reads when the pipeline stops at it: which tables, which statement, where, why, what recovers. */
-    public String stopMessage(String reason, String stateDir) {
+    public String stopMessage(String reason, String stateLocation) {
         String where = String.join(", ", targets) + position.map(p -> ", at binlog position " + p).orElse("") + ": "
                 + abbreviated(statement);
         String head = kind == Kind.ROWLESS_DML
@@ -51,7 +51,7 @@ public record UnreadableStatement(Kind kind, Set<String> targets, String stateme
                         + ". The daemon cannot take the table definitions from the server instead: " + reason;
         return head + ". The pipeline stopped before it (read past it, rows would be lost or read with a wrong"
                 + " definition); starting again stops here again. To go on, re-read the tables: stop the daemon, move"
-                + " the state directory " + stateDir + " aside and start with source.start=snapshot (the tables' rows"
+                + " the " + stateLocation + " aside and start with source.start=snapshot (the tables' rows"
                 + " are delivered again as snapshot inserts, then the changes after them)";
     }
 

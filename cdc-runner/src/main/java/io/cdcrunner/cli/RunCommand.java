@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.cdcrunner.binlog.BinlogPipeline;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.delivery.ProcessedListener;
+import io.cdcrunner.ha.HaRunner;
 import io.cdcrunner.kafka.KafkaPipeline;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.RunnerConfig;
@@ -38,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         log.info("effective configuration:\n{}", runnerConfig.describe());
+        if (runnerConfig.ha().enabled()) {
+            return runHighlyAvailable(runnerConfig);
+        }
         Pipeline pipeline = runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA
                 ? KafkaPipeline.create(runnerConfig, ProcessedListener.NONE) : BinlogPipeline.create(runnerConfig);
         ShutdownSignals.onTermination(pipeline::close);
@@ -68,5 +72,30 @@ final class RunCommand implements Callable<Integer> {
         }
         AotRecording.keepIfUseful(pipeline.counters().processedCount());
         return ExitCodes.OK;
+    }
+
+    /** One of several instances: standing by, taking over, stepping down, until SIGTERM or a failure. */
+    private static int runHighlyAvailable(RunnerConfig runnerConfig) throws InterruptedException {
+        io.cdcrunner.config.Redaction.install(io.cdcrunner.config.Redaction.of(runnerConfig));
+        HaRunner runner = new HaRunner(runnerConfig, monitoring -> BinlogPipeline.create(runnerConfig, monitoring));
+        ShutdownSignals.onTermination(runner::close);
+        HaRunner.Outcome outcome = runUntilEnd(runner);
+        ShutdownSignals.awaitHandlers();
+        runner.lastPipeline().ifPresent(last -> log.info("pipeline '{}' ended ({}): {}", runnerConfig.pipelineName(),
+                outcome.name().toLowerCase(java.util.Locale.ROOT), last.counters().summary()));
+        return switch (outcome) {
+            case STOPPED -> ExitCodes.OK;
+            case FAILED -> ExitCodes.FAILED;
+            case BAD_CONFIG -> ExitCodes.BAD_CONFIG;
+        };
+    }
+
+    private static HaRunner.Outcome runUntilEnd(HaRunner runner) throws InterruptedException {
+        try {
+            return runner.run();
+        } catch (RuntimeException e) {
+            log.error("cannot run: {}", e.getMessage());
+            return HaRunner.Outcome.FAILED;
+        }
     }
 }

@@ -38,6 +38,7 @@ final class ConfigParser {
         checkQueueExceedsBatch();
         checkRemoteJmxAuthenticated();
         checkKafkaSource();
+        checkHighAvailability();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -136,6 +137,43 @@ final class ConfigParser {
                     String.valueOf(values.get(RunnerKeys.KAFKA_TOPIC_PATTERN)),
                     "unset when kafka.topics is set: name the topics one way"));
         }
+    }
+
+    /**
+     * Instances that take over from each other must find the same offsets, schema history and dead letters, and fence
+     * their writes with the lease: all of it in tables on the processor's server. The Kafka source shares its work
+     * through the consumer group instead.
+     */
+    private void checkHighAvailability() {
+        if (!Boolean.TRUE.equals(values.get(RunnerKeys.HA_ENABLED))) {
+            return;
+        }
+        if (values.get(RunnerKeys.SOURCE_TYPE) == SourceSettings.SourceType.KAFKA) {
+            problems.add(problem(RunnerKeys.HA_ENABLED, "false when source.type=kafka: the daemons of a consumer group"
+                    + " share the partitions and take over each other's already; set ha.enabled=false"));
+        }
+        if (values.get(RunnerKeys.STATE_STORE) != StateSettings.Store.JDBC) {
+            problems.add(problem(RunnerKeys.STATE_STORE, "jdbc when ha.enabled=true: the instance that takes over"
+                    + " must read the offsets and schema history the other wrote; set state.store=jdbc"));
+        }
+        Object store = values.get(RunnerKeys.DEADLETTER_STORE);
+        if (store != null && !"io.cdcrunner.deadletter.JdbcDeadLetterStore".equals(store)) {
+            problems.add(problem(RunnerKeys.DEADLETTER_STORE, "io.cdcrunner.deadletter.JdbcDeadLetterStore when"
+                    + " ha.enabled=true: the instances share one dead-letter table, and its writes are fenced by the"
+                    + " lease; set deadletter.store=io.cdcrunner.deadletter.JdbcDeadLetterStore"));
+        }
+        Object timeout = values.get(RunnerKeys.HA_LEASE_TIMEOUT);
+        Object interval = values.get(RunnerKeys.HA_LEASE_CHECK_INTERVAL);
+        if (timeout instanceof Long t && interval instanceof Long i && i * 2 > t) {
+            problems.add(problem(RunnerKeys.HA_LEASE_CHECK_INTERVAL, "at most half of ha.lease.timeout.ms (" + t
+                    + "): the active instance must notice a lost lease well before another takes over"));
+        }
+    }
+
+    private ConfigProblem problem(ConfigKey<?> key, String expected) {
+        RawValue given = raw.get(key.name());
+        return new ConfigProblem(key.name(), key.secret() ? Secret.MASK : String.valueOf(values.get(key)), expected,
+                given == null ? "default" : given.origin());
     }
 
     /** A remote JMX connector without passwords would let any local user in. */

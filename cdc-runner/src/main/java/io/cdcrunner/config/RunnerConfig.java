@@ -26,6 +26,8 @@ public final class RunnerConfig {
     private final ReadSettings read;
     private final DeliverySettings delivery;
     private final DeadLetterSettings deadLetters;
+    private final StateSettings state;
+    private final HaSettings ha;
     private final EngineSettings engine;
     private final Duration shutdownTimeout;
     private final JmxSettings jmx;
@@ -36,7 +38,7 @@ public final class RunnerConfig {
     RunnerConfig(String pipelineName, SourceSettings source, SourceSettings.SourceType sourceType, KafkaSettings kafka,
                  Path stateDir, Duration offsetFlushInterval,
                  ProcessorSettings processor, ReadSettings read, DeliverySettings delivery, DeadLetterSettings deadLetters,
-                 EngineSettings engine, Duration shutdownTimeout, JmxSettings jmx,
+                 StateSettings state, HaSettings ha, EngineSettings engine, Duration shutdownTimeout, JmxSettings jmx,
                  Map<String, String> debeziumOverrides, Map<String, String> shownValues, List<String> secretValues) {
         this.secretValues = List.copyOf(secretValues);
         this.pipelineName = Objects.requireNonNull(pipelineName);
@@ -49,6 +51,8 @@ public final class RunnerConfig {
         this.read = Objects.requireNonNull(read);
         this.delivery = Objects.requireNonNull(delivery);
         this.deadLetters = Objects.requireNonNull(deadLetters);
+        this.state = Objects.requireNonNull(state);
+        this.ha = Objects.requireNonNull(ha);
         this.engine = Objects.requireNonNull(engine);
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout);
         this.jmx = Objects.requireNonNull(jmx);
@@ -109,6 +113,16 @@ public final class RunnerConfig {
     /** The {@code deadletter.*} keys. */
     public DeadLetterSettings deadLetters() {
         return deadLetters;
+    }
+
+    /** {@code state.store} and the {@code state.jdbc.*} keys: where offsets and schema history live. */
+    public StateSettings state() {
+        return state;
+    }
+
+    /** The {@code ha.*} keys: the leader lease of several instances of this pipeline. */
+    public HaSettings ha() {
+        return ha;
     }
 
     /** The {@code engine.*} keys. */

@@ -39,13 +39,16 @@ final class RunnerConfigAssembler {
         defaultTo(PROCESSOR_READ_PASSWORD, PROCESSOR_JDBC_PASSWORD);
         defaultTo(DEADLETTER_JDBC_USER, PROCESSOR_JDBC_USER);
         defaultTo(DEADLETTER_JDBC_PASSWORD, PROCESSOR_JDBC_PASSWORD);
+        defaultTo(STATE_JDBC_USER, PROCESSOR_JDBC_USER);
+        defaultTo(STATE_JDBC_PASSWORD, PROCESSOR_JDBC_PASSWORD);
         Map<String, String> shown = shownValues();
         SourceSettings source = source();
         JdbcTarget processorJdbc = target(source.jdbcTarget(source.user(), source.password()),
                 PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD);
         return new RunnerConfig(get(PIPELINE_NAME), source, get(SOURCE_TYPE), kafka(), get(STATE_DIR),
                 millis(STATE_OFFSET_FLUSH_INTERVAL), processor(processorJdbc), read(processorJdbc), delivery(),
-                deadLetters(processorJdbc), engine(), millis(SHUTDOWN_TIMEOUT), jmx(), debeziumOverrides, shown,
+                deadLetters(processorJdbc), state(processorJdbc), ha(), engine(), millis(SHUTDOWN_TIMEOUT), jmx(),
+                debeziumOverrides, shown,
                 Redaction.secretsOf(values, processorOptions, debeziumOverrides, kafkaClient));
     }
 
@@ -102,6 +105,15 @@ final class RunnerConfigAssembler {
         return new DeadLetterSettings(get(DEADLETTER_STORE),
                 target(processorJdbc, DEADLETTER_JDBC_URL, DEADLETTER_JDBC_USER, DEADLETTER_JDBC_PASSWORD),
                 get(DEADLETTER_JDBC_TABLE));
+    }
+
+    private StateSettings state(JdbcTarget processorJdbc) {
+        return new StateSettings(get(STATE_STORE), target(processorJdbc, STATE_JDBC_URL, STATE_JDBC_USER,
+                STATE_JDBC_PASSWORD), get(STATE_JDBC_DATABASE));
+    }
+
+    private HaSettings ha() {
+        return new HaSettings(get(HA_ENABLED), millis(HA_LEASE_TIMEOUT), millis(HA_LEASE_CHECK_INTERVAL));
     }
 
     private ProcessorSettings processor(JdbcTarget processorJdbc) {

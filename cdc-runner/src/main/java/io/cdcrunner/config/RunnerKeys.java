@@ -40,7 +40,7 @@ public final class RunnerKeys {
 
     /** Prefixes of the keys the daemon owns: an undeclared key under one of them is an error. */
     public static final List<String> OWNED_PREFIXES =
-            List.of("pipeline.", "source.", "kafka.", "state.", "processor.", "deadletter.", "engine.", "shutdown.", "jmx.");
+            List.of("pipeline.", "source.", "kafka.", "state.", "ha.", "processor.", "deadletter.", "engine.", "shutdown.", "jmx.");
     /** Undeclared {@code processor.*} keys belong to the processor and are passed to it, prefix removed. */
     public static final String PROCESSOR_PREFIX = "processor.";
     /** Undeclared {@code kafka.client.*} keys are consumer properties, prefix removed. */
@@ -122,7 +122,24 @@ public final class RunnerKeys {
     public static final ConfigKey<Path> STATE_DIR = declare(withDefault("state.dir", PATH, "state", any(),
             "Directory for the binlog offsets and the schema history (relative to the working directory); keep it across restarts."));
     public static final ConfigKey<Long> STATE_OFFSET_FLUSH_INTERVAL = declare(withDefault("state.offset.flush.interval.ms", DURATION_MS, "1000", any(),
-            "How often the processed binlog position is written to state.dir."));
+            "How often the processed binlog position is written to the state store."));
+    public static final ConfigKey<StateSettings.Store> STATE_STORE = declare(choice("state.store", StateSettings.Store.class, StateSettings.Store.FILE,
+            "Where the binlog offsets and the schema history live: file keeps them in state.dir; jdbc in tables of state.jdbc.database (offsets, schema_history, schema_recoveries, leases), which the instances of ha.enabled share."));
+    public static final ConfigKey<String> STATE_JDBC_URL = declare(optional("state.jdbc.url", STRING, any(),
+            "With state.store=jdbc: JDBC URL of the server holding the state tables; unset means the processor's database (with ha.enabled it must be that server)."));
+    public static final ConfigKey<String> STATE_JDBC_USER = declare(optional("state.jdbc.user", STRING, any(),
+            "User of state.jdbc.url; unset means the processor's user."));
+    public static final ConfigKey<Secret> STATE_JDBC_PASSWORD = declare(optional("state.jdbc.password", PASSWORD, any(),
+            "Password of state.jdbc.user; unset means the processor's password."));
+    public static final ConfigKey<String> STATE_JDBC_DATABASE = declare(withDefault("state.jdbc.database", STRING, "cdc_runner", matching("[A-Za-z0-9_$]+"),
+            "Database of the state tables; created if missing."));
+
+    public static final ConfigKey<Boolean> HA_ENABLED = declare(withDefault("ha.enabled", BOOLEAN, "false", any(),
+            "Run as one of several instances of this pipeline on any hosts: the instance holding the lease (GET_LOCK on the state server) processes, the others stand by (state STANDBY) and take over when it stops, dies or hangs. Needs state.store=jdbc and deadletter.store=io.cdcrunner.deadletter.JdbcDeadLetterStore, all on the processor's database server."));
+    public static final ConfigKey<Long> HA_LEASE_TIMEOUT = declare(withDefault("ha.lease.timeout.ms", DURATION_MS, "10000", atLeast(1000),
+            "How long an active instance that hangs keeps the lease: the server drops its lease connection (wait_timeout, whole seconds rounded up) after this long without a word from it."));
+    public static final ConfigKey<Long> HA_LEASE_CHECK_INTERVAL = declare(withDefault("ha.lease.check.interval.ms", DURATION_MS, "1000", atLeast(100),
+            "How often the active instance checks that it still holds the lease (IS_USED_LOCK); it stops processing at once when it does not. Keep it well below ha.lease.timeout.ms."));
 
     public static final ConfigKey<String> PROCESSOR_CLASS = declare(withDefault("processor.class", CLASS, "io.cdcrunner.processor.builtin.LoggingProcessor", any(),
             "The EventProcessor implementation to run (public no-argument constructor)."));

@@ -1,7 +1,7 @@
 package io.cdcrunner.core;
 
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 
 /**
  * Where a pipeline's events come from: ordered batches of {@link io.cdcrunner.processor.ChangeEvent}s, and the
@@ -19,7 +19,7 @@ public interface EventSource {
      * @throws RuntimeException with a message naming the problem and the fix (a {@code PipelineStartException});
      *                          also when {@link #close} was called while it waited for the server
      */
-    ServerFlavor prepare(StateDirectory state);
+    ServerFlavor prepare(StateStore state);
 
     /**
      * Starts reading: batches reach {@link SourceConsumer#accept} on the source's own thread, one at a time, in source

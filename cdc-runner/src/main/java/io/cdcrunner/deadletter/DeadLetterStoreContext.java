@@ -20,9 +20,18 @@ import io.cdcrunner.config.Secret;
  * @param jdbcPassword {@code deadletter.jdbc.password}, else the processor's password
  * @param jdbcProperties driver properties for {@code jdbcUrl}: the key store passwords of {@code source.ssl.*} when it
  *                     is the source server's own URL (secrets: never shown)
+ * @param idleTransactionLimitSeconds with {@code ha.enabled}, how long a transaction may stay idle before the server
+ *                     ends it (a hung instance's must not hold the lease row against the takeover); 0 for no limit
  */
 public record DeadLetterStoreContext(String pipelineName, Path stateDir, DeadLetterSettings settings, String jdbcUrl,
-                                     String jdbcUser, Secret jdbcPassword, Properties jdbcProperties) {
+                                     String jdbcUser, Secret jdbcPassword, Properties jdbcProperties,
+                                     long idleTransactionLimitSeconds) {
+
+    /** A context without a transaction limit. */
+    public DeadLetterStoreContext(String pipelineName, Path stateDir, DeadLetterSettings settings, String jdbcUrl,
+                                  String jdbcUser, Secret jdbcPassword, Properties jdbcProperties) {
+        this(pipelineName, stateDir, settings, jdbcUrl, jdbcUser, jdbcPassword, jdbcProperties, 0);
+    }
 
     /** A context without driver properties. */
     public DeadLetterStoreContext(String pipelineName, Path stateDir, DeadLetterSettings settings, String jdbcUrl,

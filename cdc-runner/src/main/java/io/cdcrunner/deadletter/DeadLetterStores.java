@@ -34,7 +34,8 @@ public final class DeadLetterStores {
         DeadLetterSettings settings = config.deadLetters();
         JdbcTarget jdbc = settings.jdbc();
         return new DeadLetterStoreContext(config.pipelineName(), config.stateDir(), settings, jdbc.url(), jdbc.user(),
-                jdbc.password(), jdbc.driverProperties());
+                jdbc.password(), jdbc.driverProperties(),
+                config.ha().enabled() ? config.ha().waitTimeoutSeconds() : 0);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.state.Fence;
+
 /**
  * A {@link DeadLetterStore} in a MySQL/MariaDB table, {@code deadletter.jdbc.table} (created with its
  * database if missing), reached through {@code deadletter.jdbc.url/user/password}, which default to the
@@ -150,7 +152,11 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         // Failures are rare; two connections let the daemon and a reader overlap.
         hikari.setMaximumPoolSize(2);
         hikari.setMinimumIdle(0);
-        hikari.setConnectionInitSql("SET time_zone = '+00:00'");
+        // A fenced store's transaction must not outlive a hung holder (it would hold the lease row against the
+        // takeover): MariaDB ends one left idle for the lease timeout.
+        long idleLimit = context.idleTransactionLimitSeconds();
+        hikari.setConnectionInitSql("SET time_zone = '+00:00'" + (idleLimit > 0
+                ? " /*M!100300 , SESSION idle_transaction_timeout = " + idleLimit + " */" : ""));
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
@@ -173,7 +179,10 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                             + "first_failed_at = LEAST(first_failed_at, VALUES(first_failed_at)), "
                             + "last_failed_at = VALUES(last_failed_at), source_record = VALUES(source_record)"
                             + (keepsOrigin ? ", source_origin = VALUES(source_origin)" : ""))) {
-                c.setAutoCommit(true);
+                c.setAutoCommit(false);
+                // With ha.enabled, a deposed instance stores no letter after the takeover: its events are the new
+                // holder's now.
+                Fence.check(pipeline, c);
                 upsert.setString(1, letter.id());
                 upsert.setString(2, letter.pipeline());
                 upsert.setString(3, ChangeEventCodec.toJson(letter.event()));
@@ -188,6 +197,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                     upsert.setString(11, letter.origin());
                 }
                 upsert.executeUpdate();
+                c.commit();
             }
             return null;
         });

@@ -52,7 +52,7 @@ public final class FailureClassifier {
     /** True when the processor said trying again cannot help. */
     public static boolean isNonRetryable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof NonRetryableException) {
+            if (t instanceof NonRetryableException || t instanceof io.cdcrunner.state.FencedException) {
                 return true;
             }
         }

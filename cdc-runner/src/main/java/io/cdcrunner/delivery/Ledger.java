@@ -14,15 +14,17 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.state.Fence;
 
 /**
  * The ledger of events a {@link io.cdcrunner.processor.TransactionalProcessor} committed: one row per
  * event id, written in the processor's own transaction, so an event's effects and its ledger entry commit
- * or roll back together.
+ * or roll back together. With {@code ha.enabled} each transaction first checks the lease's {@link Fence} (a deposed
+ * instance commits nothing after a takeover) and each row records the epoch of the instance that committed it.
  */
 public final class Ledger {
 
-    /** Events per statement of {@link #recordNew}: 4 parameters each, far below the server's 65,535. */
+    /** Events per statement of {@link #recordNew}: 5 parameters each, far below the server's 65,535. */
     private static final int ROWS_PER_INSERT = 1000;
 
     private final String table;
@@ -45,10 +47,43 @@ public final class Ledger {
                     + "binlog_file VARCHAR(255) NOT NULL, "
                     + "binlog_pos BIGINT NOT NULL, "
                     + "recorded_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                    + "epoch BIGINT NULL, "
                     + "PRIMARY KEY (pipeline, event_id), "
                     + "KEY by_position (pipeline, binlog_file, binlog_pos), "
                     + "KEY by_age (pipeline, recorded_at))");
+            addEpochColumnIfMissing(c, database);
         }
+    }
+
+    /** Ledgers made before {@code ha.enabled} lack the epoch column; MySQL has no ADD COLUMN IF NOT EXISTS. */
+    private void addEpochColumnIfMissing(Connection c, String database) throws SQLException {
+        try (PreparedStatement has = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? AND column_name = 'epoch'")) {
+            has.setString(1, database);
+            has.setString(2, table.substring(table.indexOf('.') + 1));
+            try (ResultSet rs = has.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN epoch BIGINT NULL");
+        } catch (SQLException e) {
+            // Another instance may have added it meanwhile; otherwise the grant is missing.
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT epoch FROM " + table
+                    + " LIMIT 0")) {
+                return;
+            } catch (SQLException missing) {
+                throw e;
+            }
+        }
+    }
+
+    private Object epoch() {
+        var epoch = Fence.currentEpoch(pipeline);
+        return epoch.isPresent() ? epoch.getAsLong() : null;
     }
 
     /**
@@ -57,12 +92,14 @@ public final class Ledger {
      * @return false if the event is already recorded (a redelivery: skip it)
      */
     public boolean record(Connection transaction, ChangeEvent event) throws SQLException {
+        Fence.check(pipeline, transaction);
         try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO " + table
-                + " (pipeline, event_id, binlog_file, binlog_pos) VALUES (?, ?, ?, ?)")) {
+                + " (pipeline, event_id, binlog_file, binlog_pos, epoch) VALUES (?, ?, ?, ?, ?)")) {
             insert.setString(1, pipeline);
             insert.setString(2, event.eventId());
             insert.setString(3, event.position().binlogFile());
             insert.setLong(4, event.position().binlogPosition());
+            insert.setObject(5, epoch());
             insert.executeUpdate();
             return true;
         } catch (SQLIntegrityConstraintViolationException duplicate) {
@@ -79,6 +116,8 @@ public final class Ledger {
      * @return the events not recorded before, in their order (a redelivery's committed events left out)
      */
     public List<ChangeEvent> recordNew(Connection transaction, List<ChangeEvent> events) throws SQLException {
+        Fence.check(pipeline, transaction);
+        Object epoch = epoch();
         Set<String> recorded = recordedAmong(transaction, events);
         List<ChangeEvent> fresh = new ArrayList<>(events.size());
         Set<String> seen = new HashSet<>();
@@ -91,9 +130,9 @@ public final class Ledger {
         for (int from = 0; from < fresh.size(); from += ROWS_PER_INSERT) {
             List<ChangeEvent> chunk = fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_INSERT));
             StringBuilder insert = new StringBuilder("INSERT INTO ").append(table)
-                    .append(" (pipeline, event_id, binlog_file, binlog_pos) VALUES ");
+                    .append(" (pipeline, event_id, binlog_file, binlog_pos, epoch) VALUES ");
             for (int i = 0; i < chunk.size(); i++) {
-                insert.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+                insert.append(i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
             }
             try (PreparedStatement statement = transaction.prepareStatement(insert.toString())) {
                 int parameter = 1;
@@ -102,6 +141,7 @@ public final class Ledger {
                     statement.setString(parameter++, event.eventId());
                     statement.setString(parameter++, event.position().binlogFile());
                     statement.setLong(parameter++, event.position().binlogPosition());
+                    statement.setObject(parameter++, epoch);
                 }
                 statement.executeUpdate();
             }
@@ -179,10 +219,19 @@ public final class Ledger {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ? AND "
                          + condition + " LIMIT " + ROWS_PER_PRUNE)) {
-                c.setAutoCommit(true);
-                delete.setString(1, pipeline);
-                parameters.set(delete);
-                deleted = delete.executeUpdate();
+                c.setAutoCommit(false);
+                try {
+                    Fence.check(pipeline, c);
+                    delete.setString(1, pipeline);
+                    parameters.set(delete);
+                    deleted = delete.executeUpdate();
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
                 total += deleted;
             }
             if (deleted == ROWS_PER_PRUNE) {

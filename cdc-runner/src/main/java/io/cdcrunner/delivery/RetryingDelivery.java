@@ -290,7 +290,9 @@ public final class RetryingDelivery {
         } catch (RuntimeException e) {
             // Failsafe rethrows unchecked failures as they are and wraps checked ones.
             Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
-            if (error instanceof InterruptedException || stopping.getAsBoolean()) {
+            // A fenced write: another instance took over and delivers the event; it is neither retried nor stored.
+            if (error instanceof InterruptedException || stopping.getAsBoolean()
+                    || io.cdcrunner.state.FencedException.isFenced(error)) {
                 if (error instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }

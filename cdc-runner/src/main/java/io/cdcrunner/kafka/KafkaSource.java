@@ -47,7 +47,7 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.source.FlavorDetector;
-import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 
 /**
  * Change events from the Kafka topics a Connect Debezium connector writes, as one member of a consumer group that
@@ -151,7 +151,7 @@ public final class KafkaSource implements EventSource {
 
     /** The flavor of the database the connector reads (the processor and the read barrier talk to it). */
     @Override
-    public ServerFlavor prepare(StateDirectory state) {
+    public ServerFlavor prepare(StateStore state) {
         java.util.Set<Operation> tableEvents = java.util.EnumSet.copyOf(config.source().operations());
         tableEvents.removeAll(rowOperations(config.source().operations()));
         if (!tableEvents.isEmpty()) {

@@ -55,6 +55,9 @@ final class PipelineMetrics implements PipelineMXBean {
     @Override
     public boolean isHealthy() {
         PipelineState state = pipeline.state();
+        if (state == PipelineState.STANDBY) {
+            return true;
+        }
         return (state == PipelineState.SNAPSHOTTING || state == PipelineState.STREAMING)
                 && samples.failingForMillis(clock.millis()) < FAILING_LIMIT.toMillis()
                 && connection.downForMillis(clock.millis()) < pipeline.sourceDownLimit().toMillis();

@@ -24,7 +24,10 @@ import io.cdcrunner.delivery.PauseGate;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.config.StateSettings;
+import io.cdcrunner.state.JdbcStateStore;
 import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.state.StateStore;
 import io.cdcrunner.visibility.VisibilityMetrics;
 
 /**
@@ -48,6 +51,9 @@ public final class Pipeline implements AutoCloseable, PipelineView {
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final PauseGate pauseGate = new PauseGate();
     private final PipelineMonitoring monitoring;
+    /** Whether this pipeline starts and closes {@link #monitoring}, or an {@code HaRunner} does, across its terms. */
+    private final boolean ownsMonitoring;
+    private StateStore stateStore;
     private ProcessingStack processing;
     private PipelineHousekeeping housekeeping;
     private EventDispatcher dispatcher;
@@ -59,6 +65,16 @@ public final class Pipeline implements AutoCloseable, PipelineView {
         this.source = source;
         this.listener = listener;
         this.monitoring = new PipelineMonitoring(this, config);
+        this.ownsMonitoring = true;
+    }
+
+    /** A pipeline reporting to {@code monitoring}, which its owner starts and closes (one term of several). */
+    public Pipeline(RunnerConfig config, EventSource source, ProcessedListener listener, PipelineMonitoring monitoring) {
+        this.config = config;
+        this.source = source;
+        this.listener = listener;
+        this.monitoring = monitoring;
+        this.ownsMonitoring = false;
     }
 
     /**
@@ -70,9 +86,11 @@ public final class Pipeline implements AutoCloseable, PipelineView {
     public void start() {
         Redaction.install(Redaction.of(config));
         try {
-            monitoring.start();
-            StateDirectory stateDir = new StateDirectory(config.stateDir()).create();
-            flavor = source.prepare(stateDir);
+            if (ownsMonitoring) {
+                monitoring.start();
+            }
+            StateStore state = openState();
+            flavor = source.prepare(state);
             synchronized (this) {
                 if (stopping()) {
                     throw new PipelineStartException("stopped during start-up");
@@ -99,7 +117,7 @@ public final class Pipeline implements AutoCloseable, PipelineView {
             fail(e);
             source.shutdownNow();
             releaseResources();
-            monitoring.close();
+            closeMonitoring();
             terminated.countDown();
             throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
         }
@@ -201,6 +219,31 @@ public final class Pipeline implements AutoCloseable, PipelineView {
             processing = null;
         }
         source.shutdownNow();
+        if (stateStore instanceof JdbcStateStore shared) {
+            shared.close();
+            stateStore = null;
+        }
+    }
+
+    /** The state store {@code state.store} names: the state directory, or the shared tables. */
+    private synchronized StateStore openState() {
+        if (config.state().store() == StateSettings.Store.JDBC) {
+            try {
+                stateStore = JdbcStateStore.open(config.pipelineName(), config.state(),
+                        config.ha().enabled() ? config.ha().waitTimeoutSeconds() : 0);
+            } catch (IllegalStateException e) {
+                throw new PipelineStartException(e.getMessage(), e);
+            }
+        } else {
+            stateStore = new StateDirectory(config.stateDir()).create();
+        }
+        return stateStore;
+    }
+
+    private void closeMonitoring() {
+        if (ownsMonitoring) {
+            monitoring.close();
+        }
     }
 
     @Override
@@ -309,7 +352,7 @@ public final class Pipeline implements AutoCloseable, PipelineView {
             source.close();
             awaitQuietly(config.shutdownTimeout());
             releaseResources();
-            monitoring.close();
+            closeMonitoring();
             return;
         }
         log.info("pipeline '{}' stopping (at most {} ms)", config.pipelineName(), config.shutdownTimeout().toMillis());
@@ -321,7 +364,7 @@ public final class Pipeline implements AutoCloseable, PipelineView {
         }
         releaseResources();
         state.compareAndSet(PipelineState.STOPPING, PipelineState.STOPPED);
-        monitoring.close();
+        closeMonitoring();
         log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
                 state.get().name().toLowerCase(java.util.Locale.ROOT),
                 Duration.ofNanos(System.nanoTime() - started0).toMillis(), counters.summary());

@@ -155,6 +155,11 @@ public final class ProcessorHost implements AutoCloseable {
         hikari.setMinimumIdle(1);
         // Processors react to other transactions' commits: they should see the latest committed rows.
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (config.ha().enabled()) {
+            // The ledger's transactions hold the lease row (shared); a hung instance's must end for the takeover.
+            hikari.setConnectionInitSql(io.cdcrunner.state.JdbcStateStore.idleTransactionLimit(
+                    config.ha().waitTimeoutSeconds()));
+        }
         // Fail fast at start-up rather than on the first event.
         hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
         try {

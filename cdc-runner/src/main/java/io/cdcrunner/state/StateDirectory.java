@@ -5,19 +5,29 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * The daemon's durable state: Debezium offsets and schema history (and, by default, the dead letters). Kept
  * owner-only ({@link OwnerOnly}), since the schema history holds DDL, offsets reveal the source's layout and dead
  * letters hold row values.
  */
-public final class StateDirectory {
+public final class StateDirectory implements StateStore {
 
     private static final Logger log = LoggerFactory.getLogger(StateDirectory.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The engine's offset store reading and writing {@link #offsetsFile()}. */
+    private static final String OFFSET_STORE = "io.cdcrunner.binlog.OffsetFileStore";
 
     private final Path root;
 
@@ -44,6 +54,7 @@ public final class StateDirectory {
     }
 
     /** Takes group and others' permissions away again from files the engine created meanwhile (its umask's). */
+    @Override
     public void tighten() {
         try {
             List<String> changed = OwnerOnly.tighten(root);
@@ -76,16 +87,100 @@ public final class StateDirectory {
      * Moves the schema history aside (kept for diagnosis, named after {@code label}), so that the next engine start
      * reads the table definitions from the server.
      */
-    public Path setSchemaHistoryAside(String label) {
+    @Override
+    public void setSchemaHistoryAside(String label) {
         Path aside = root.resolve("schema-history-before-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
         try {
             Files.move(schemaHistoryFile(), aside, StandardCopyOption.REPLACE_EXISTING);
-            return aside;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + schemaHistoryFile() + " aside: " + e.getMessage(), e);
         }
     }
 
+    @Override
+    public void setStateAside(String label) {
+        String suffix = "." + label.replaceAll("[^A-Za-z0-9._-]", "_");
+        for (Path file : new Path[] {offsetsFile(), schemaHistoryFile()}) {
+            try {
+                if (Files.exists(file)) {
+                    Files.move(file, file.resolveSibling(file.getFileName() + suffix), StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot set " + file + " aside: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, String> offsets() {
+        return OffsetFile.read(offsetsFile());
+    }
+
+    @Override
+    public void writeOffsets(Map<String, String> offsets) {
+        OffsetFile.write(offsetsFile(), offsets);
+    }
+
+    @Override
+    public List<String> schemaHistory() {
+        if (!Files.exists(schemaHistoryFile())) {
+            return List.of();
+        }
+        try (var lines = Files.lines(schemaHistoryFile())) {
+            return lines.filter(line -> !line.isBlank()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot read " + schemaHistoryFile() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+    }
+
+    @Override
+    public synchronized List<Recovery> recoveries() {
+        Path file = schemaRecoveriesFile();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return List.copyOf(JSON.readValue(file.toFile(), new TypeReference<List<Recovery>>() { }));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage()
+                    + "; it lists the DDL statements whose table definitions were read from the server", e);
+        }
+    }
+
+    @Override
+    public synchronized void addRecovery(Recovery recovery) {
+        List<Recovery> recoveries = new ArrayList<>(recoveries());
+        recoveries.add(recovery);
+        Path file = schemaRecoveriesFile();
+        try {
+            Path temp = Files.createTempFile(file.getParent(), ".schema-recoveries", ".tmp");
+            JSON.writeValue(temp.toFile(), recoveries);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void configureEngine(Properties engine) {
+        engine.setProperty("offset.storage", OFFSET_STORE);
+        engine.setProperty(OffsetFile.FILE_PROPERTY, offsetsFile().toString());
+        engine.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        engine.setProperty("schema.history.internal.file.filename", schemaHistoryFile().toString());
+    }
+
+    @Override
+    public String location() {
+        return "state directory " + root;
+    }
+
+    @Override
+    public String howToReset() {
+        return "delete " + offsetsFile() + " and " + schemaHistoryFile();
+    }
+
+    @Override
     public boolean hasSchemaHistory() {
         try {
             return Files.exists(schemaHistoryFile()) && Files.size(schemaHistoryFile()) > 0;

@@ -44,7 +44,7 @@ class ArchitectureTest {
                 .layer("Foundations").definedBy("io.cdcrunner.config..", "io.cdcrunner.logging..",
                         "io.cdcrunner.state..", "io.cdcrunner.source..", "io.cdcrunner.check..")
                 .layer("Core").definedBy("io.cdcrunner.core..", "io.cdcrunner.delivery..", "io.cdcrunner.deadletter..",
-                        "io.cdcrunner.visibility..", "io.cdcrunner.metrics..", "io.cdcrunner.pipeline..")
+                        "io.cdcrunner.visibility..", "io.cdcrunner.metrics..", "io.cdcrunner.pipeline..", "io.cdcrunner.ha..")
                 .layer("Sources").definedBy("io.cdcrunner.binlog..", "io.cdcrunner.kafka..")
                 .layer("Commands").definedBy("io.cdcrunner.cli..")
                 .whereLayer("Commands").mayNotBeAccessedByAnyLayer()

@@ -49,7 +49,7 @@ class StartAndFailureRulesTest {
     @Test
     void aPurgedPositionIsTranslatedIntoWhatRecoversAndNamesTheRecordedPosition() throws Exception {
         StateDirectory state = new StateDirectory(temp.resolve("state")).create();
-        OffsetSeeder.seedIfAbsent(state.offsetsFile(), "p", "p", "binlog.000007", 4242L, null);
+        OffsetSeeder.seedIfAbsent(state, "p", "p", "binlog.000007", 4242L, null);
         Throwable translated = FailureTranslator.translate(new RuntimeException("The slave is connecting using"
                 + " CHANGE MASTER TO MASTER_AUTO_POSITION = 1, but the master has purged binary logs containing GTIDs"
                 + " that the slave requires. have been purged"), state);

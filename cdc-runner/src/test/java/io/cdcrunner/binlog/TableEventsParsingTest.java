@@ -63,7 +63,7 @@ class TableEventsParsingTest {
                 not json
                 """);
         TableEvents events = new TableEvents(SHOP);
-        events.learnHistory(history);
+        events.learnHistory(java.nio.file.Files.readAllLines(history));
         assertThat(events.of(change("DROP DATABASE shop", null, null)))
                 .extracting(e -> e.operation() + " " + e.qualifiedTable()).containsExactly("DROP shop.orders");
         assertThat(events.of(change("DROP DATABASE shop", null, null))).isEmpty();

@@ -70,8 +70,9 @@ class CliTest {
             assertThat(fresh.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(fresh.all()).contains("log_bin is OFF", "log_bin=binlog").doesNotContain("first start: recorded");
             assertThat(temp.resolve("state").resolve("offsets.json")).doesNotExist();
-            Path offsets = Files.createDirectories(temp.resolve("state")).resolve("offsets.json");
-            io.cdcrunner.binlog.OffsetSeeder.seedIfAbsent(offsets, "cdc-runner", "cdc-runner", "binlog.000001", 4, null);
+            io.cdcrunner.state.StateDirectory state = new io.cdcrunner.state.StateDirectory(temp.resolve("state")).create();
+            Path offsets = state.offsetsFile();
+            io.cdcrunner.binlog.OffsetSeeder.seedIfAbsent(state, "cdc-runner", "cdc-runner", "binlog.000001", 4, null);
             String recorded = Files.readString(offsets);
             CommandRun resumed = run("run", "--config", file.toString());
             assertThat(resumed.exitCode()).isEqualTo(ExitCodes.FAILED);

@@ -120,6 +120,11 @@ public final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The process id of the current (or last) run. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

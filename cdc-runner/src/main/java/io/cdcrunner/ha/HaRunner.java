@@ -184,7 +184,7 @@ public final class HaRunner implements PipelineView {
     }
 
     private void fenced() {
-        stepDown = "another instance took the lease over, and this one's write was refused";
+        stepDown = "another instance took the lease over: a write of this instance was refused by the lease's epoch";
     }
 
     /** Waits for the lock, a second at a time (so a stop is noticed), through state-server outages. */

@@ -166,6 +166,13 @@ final class FaultDatabase implements AutoCloseable {
         });
     }
 
+    String text(String sql) throws SQLException {
+        return query(sql, rs -> {
+            rs.next();
+            return rs.getString(1);
+        });
+    }
+
     long count(String sql) throws SQLException {
         return query(sql, rs -> {
             rs.next();

@@ -51,6 +51,166 @@ class HaFailoverFaultTest {
         }
     }
 
+    @Test
+    void aHungActiveInstanceIsTakenOverAfterTheLeaseTimeoutAndFencedWhenItWakes() throws Exception {
+        int rows = 5_000;
+        FaultReport report = new FaultReport("ha-sigstop");
+        try (FaultDatabase db = FaultDatabase.start(); HaPair pair = new HaPair(db, temp, "ha-sigstop", Map.of())) {
+            pair.a().start();
+            DaemonProcess active = pair.awaitActive(0, Duration.ofSeconds(60));
+            pair.b().start();
+            awaitStandingBy(pair.b());
+            RowWriter writer = new RowWriter(db.server(), 1, rows, 12, MAX_ROWS_PER_STATEMENT, FAMILIES, 250).start();
+            awaitWritten(writer, rows / 4);
+            long oldEpoch = pair.epoch();
+            long stopped = System.nanoTime();
+            active.signal("STOP");
+            DaemonProcess standby = pair.awaitActive(oldEpoch, Duration.ofSeconds(60));
+            long takeover = (System.nanoTime() - stopped) / 1_000_000;
+            String takenAt = db.text("SELECT DATE_FORMAT(acquired_at, '%Y-%m-%d %H:%i:%s.%f') FROM " + HaPair.LEASES);
+            long applied = pair.awaitFirstApplied(oldEpoch + 1, stopped, Duration.ofSeconds(30));
+            active.signal("CONT");
+            long resumed = System.nanoTime();
+            FaultSteps.awaitWhileAlive(active, Duration.ofSeconds(30), active + " to step down after SIGCONT",
+                    () -> active.outputText().contains("stepping down"));
+            long steppedDown = (System.nanoTime() - resumed) / 1_000_000;
+            awaitStandingByAgain(active);
+            boolean writeRefused = active.outputText().contains("a write of this instance was refused");
+            long lateOldEpochRows = db.count("SELECT COUNT(*) FROM " + FaultDatabase.LEDGER + " WHERE epoch = "
+                    + oldEpoch + " AND recorded_at >= '" + takenAt + "'");
+            report.print("SIGSTOP of %s: %s took over %d ms after the stop (ha.lease.timeout.ms=10000), first row"
+                    + " applied %d ms after it; after SIGCONT the old one stepped down in %d ms (a write refused by"
+                    + " the fence: %s); ledger rows of the old epoch %d recorded after the takeover at %s: %d",
+                    active, standby, takeover, applied, steppedDown, writeRefused, oldEpoch, takenAt, lateOldEpochRows);
+            writer.join(Duration.ofMinutes(3));
+            pair.awaitAllProcessed(Duration.ofMinutes(3));
+            pair.stopBoth();
+            pair.verify(report, rows, "SIGSTOP of the active instance");
+            assertThat(lateOldEpochRows).as("rows committed after the takeover by the deposed instance").isZero();
+            assertThat(takeover).as("the takeover waits for the lease timeout").isGreaterThanOrEqualTo(9_000);
+        }
+    }
+
+    @Test
+    void killingTheLeaseConnectionOnTheServerMakesTheActiveInstanceStepDown() throws Exception {
+        int rows = 4_000;
+        FaultReport report = new FaultReport("ha-kill-lease");
+        try (FaultDatabase db = FaultDatabase.start(); HaPair pair = new HaPair(db, temp, "ha-kill-lease", Map.of())) {
+            pair.a().start();
+            DaemonProcess active = pair.awaitActive(0, Duration.ofSeconds(60));
+            pair.b().start();
+            awaitStandingBy(pair.b());
+            RowWriter writer = new RowWriter(db.server(), 1, rows, 13, MAX_ROWS_PER_STATEMENT, FAMILIES, 400).start();
+            awaitWritten(writer, rows / 3);
+            long epoch = pair.epoch();
+            long connection = db.count("SELECT IS_USED_LOCK('cdc-runner:" + FaultDatabase.PIPELINE + "')");
+            long killed = System.nanoTime();
+            db.server().execute("KILL " + connection);
+            FaultSteps.awaitWhileAlive(active, Duration.ofSeconds(10), active + " to step down",
+                    () -> active.outputText().contains("stepping down"));
+            long steppedDown = (System.nanoTime() - killed) / 1_000_000;
+            DaemonProcess next = pair.awaitActive(epoch, Duration.ofSeconds(30));
+            long takenOver = (System.nanoTime() - killed) / 1_000_000;
+            report.print("KILL %d (the lease connection of %s): it stepped down %d ms later"
+                    + " (ha.lease.check.interval.ms=1000); %s active %d ms after the KILL", connection, active,
+                    steppedDown, next, takenOver);
+            writer.join(Duration.ofMinutes(3));
+            pair.awaitAllProcessed(Duration.ofMinutes(3));
+            pair.stopBoth();
+            pair.verify(report, rows, "KILL of the lease connection");
+            // One check interval, plus the time this test takes to see the log line.
+            assertThat(steppedDown).as("ms from the KILL to stepping down").isLessThan(1_000 + 500);
+        }
+    }
+
+    @Test
+    void startedTogetherStandbyStoppedDatabaseRestartedTableAlteredDuringATakeover() throws Exception {
+        int rows = 8_000;
+        FaultReport report = new FaultReport("ha-mixed");
+        try (FaultDatabase db = FaultDatabase.start(); HaPair pair = new HaPair(db, temp, "ha-mixed", Map.of())) {
+            pair.a().start();
+            pair.b().start();
+            DaemonProcess active = pair.awaitActive(0, Duration.ofSeconds(60));
+            DaemonProcess standby = pair.other(active);
+            awaitStandingBy(standby);
+            assertThat(standby.outputText()).as("the instance that did not take the lease").doesNotContain("' active");
+            RowWriter writer = new RowWriter(db.server(), 1, rows, 14, MAX_ROWS_PER_STATEMENT, FAMILIES, 300).start();
+            awaitWritten(writer, rows / 5);
+
+            standby.sigterm();
+            int code = standby.waitFor(Duration.ofSeconds(30));
+            report.print("started together: %s active, %s standing by; SIGTERM of the standby: exit code %d",
+                    active, standby, code);
+            assertThat(code).as("exit code of the standby after SIGTERM").isZero();
+            pair.restart(standby);
+            awaitStandingBy(standby);
+
+            awaitWritten(writer, 2L * rows / 5);
+            long epoch = pair.epoch();
+            db.server().stop();
+            db.server().startServer();
+            DaemonProcess afterRestart = pair.awaitActive(epoch, Duration.ofSeconds(90));
+            report.print("MariaDB restarted with both running: %s active afterwards (epoch %d)", afterRestart,
+                    pair.epoch());
+
+            awaitWritten(writer, 3L * rows / 5);
+            epoch = pair.epoch();
+            DaemonProcess killed = afterRestart;
+            killed.sigkill();
+            db.server().execute("ALTER TABLE " + FaultDatabase.TABLE + " ADD COLUMN note VARCHAR(40) NULL");
+            DaemonProcess next = pair.awaitActive(epoch, Duration.ofSeconds(30));
+            report.print("SIGKILL of %s and ALTER TABLE %s ADD COLUMN during the takeover: %s active", killed,
+                    FaultDatabase.TABLE, next);
+            pair.restart(killed);
+
+            writer.join(Duration.ofMinutes(3));
+            pair.awaitAllProcessed(Duration.ofMinutes(3));
+            pair.stopBoth();
+            pair.verify(report, rows, "started together, standby stopped, database restarted, table altered");
+        }
+    }
+
+    @Test
+    void aCrashLoopAlternatingBetweenTheTwoInstancesLosesNothingAndAppliesNothingTwice() throws Exception {
+        int rows = Integer.getInteger("cdc.faults.ha.rows", 40_000);
+        int kills = Integer.getInteger("cdc.faults.ha.kills", 20);
+        long seed = Long.getLong("cdc.faults.seed", System.currentTimeMillis());
+        FaultReport report = new FaultReport("ha-crash-loop");
+        java.util.Random random = new java.util.Random(seed);
+        report.print("seed=%d rows=%d kills=%d (rerun with -Dcdc.faults.seed=%d)", seed, rows, kills, seed);
+        try (FaultDatabase db = FaultDatabase.start();
+             HaPair pair = new HaPair(db, temp, "ha-crash-loop", Map.of())) {
+            pair.a().start();
+            pair.b().start();
+            DaemonProcess active = pair.awaitActive(0, Duration.ofSeconds(60));
+            RowWriter writer = new RowWriter(db.server(), 1, rows, seed + 1, 40, 500, 900).start();
+            java.util.List<Long> takeovers = new java.util.ArrayList<>();
+            for (int k = 0; k < kills; k++) {
+                Thread.sleep(500 + random.nextInt(2_501));
+                long epoch = pair.epoch();
+                DaemonProcess victim = pair.holder().orElse(active);
+                long killedAt = System.nanoTime();
+                victim.sigkill();
+                pair.restart(victim);
+                active = pair.awaitActive(epoch, Duration.ofSeconds(60));
+                takeovers.add((System.nanoTime() - killedAt) / 1_000_000);
+            }
+            report.print("%d kills, each of the active instance; takeover (kill to the other active and started) ms:"
+                    + " %s; rows written during the kills: %d", kills, takeovers, writer.written());
+            writer.join(Duration.ofMinutes(5));
+            pair.awaitAllProcessed(Duration.ofMinutes(6));
+            pair.stopBoth();
+            pair.verify(report, rows, "crash loop across two instances");
+        }
+    }
+
+    private static void awaitStandingByAgain(DaemonProcess daemon) {
+        FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), daemon + " to stand by again", () -> {
+            String out = daemon.outputText();
+            return out.lastIndexOf("' standing by") > out.lastIndexOf("stepping down");
+        });
+    }
+
     private static void awaitStandingBy(DaemonProcess daemon) {
         FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), daemon + " to stand by",
                 () -> daemon.outputText().contains("' standing by"));

@@ -42,6 +42,9 @@ final class CheckCommand implements Callable<Integer> {
         SourceLogin login = new SourceLogin(source);
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
                 .with(processorCheck(runnerConfig));
+        if (runnerConfig.ha().enabled()) {
+            report = report.with(io.cdcrunner.ha.LeaseTopologyCheck.run(runnerConfig));
+        }
         if (runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA) {
             report = report.with(connectorCheck(runnerConfig));
         }

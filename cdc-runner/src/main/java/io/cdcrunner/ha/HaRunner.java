@@ -3,7 +3,6 @@ package io.cdcrunner.ha;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -224,7 +223,7 @@ public final class HaRunner implements PipelineView {
                 {config.processor().jdbc(), "the processor's database (processor.jdbc.url), which holds the ledger"},
                 {config.deadLetters().jdbc(), "the dead-letter store (deadletter.jdbc.url)"}}) {
             JdbcTarget target = (JdbcTarget) store[0];
-            try (Connection c = connect(target); PreparedStatement check = c.prepareStatement("SELECT IS_USED_LOCK(?)")) {
+            try (Connection c = Lease.connect(target, new Properties()); PreparedStatement check = c.prepareStatement("SELECT IS_USED_LOCK(?)")) {
                 check.setString(1, Lease.lockName(config.pipelineName()));
                 try (ResultSet row = check.executeQuery()) {
                     row.next();
@@ -242,13 +241,6 @@ public final class HaRunner implements PipelineView {
         return Optional.empty();
     }
 
-    private static Connection connect(JdbcTarget target) throws SQLException {
-        Properties properties = target.driverProperties();
-        properties.setProperty("user", target.user());
-        properties.setProperty("password", target.password().reveal());
-        properties.setProperty("connectTimeout", "5000");
-        return DriverManager.getConnection(target.url(), properties);
-    }
 
     private static String holderName() {
         String host;

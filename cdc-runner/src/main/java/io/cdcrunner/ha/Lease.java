@@ -61,14 +61,21 @@ final class Lease implements AutoCloseable {
         }
     }
 
-    private void open() throws SQLException {
+    /** A plain connection to {@code target} (not pooled: the lease's, or a check's), with driver {@code extra}. */
+    static Connection connect(JdbcTarget target, Properties extra) throws SQLException {
         Properties properties = target.driverProperties();
+        properties.putAll(extra);
         properties.setProperty("user", target.user());
         properties.setProperty("password", target.password().reveal());
         properties.setProperty("connectTimeout", "5000");
+        return DriverManager.getConnection(target.url(), properties);
+    }
+
+    private void open() throws SQLException {
+        Properties extra = new Properties();
         // A lost server is noticed by the checks' own statements, not minutes later by TCP.
-        properties.setProperty("socketTimeout", String.valueOf(Math.max(5_000, settings.leaseTimeout().toMillis())));
-        connection = DriverManager.getConnection(target.url(), properties);
+        extra.setProperty("socketTimeout", String.valueOf(Math.max(5_000, settings.leaseTimeout().toMillis())));
+        connection = connect(target, extra);
         try (Statement s = connection.createStatement()) {
             // A hung holder (stopped, swapping, partitioned) goes quiet: the server then ends the session, and with
             // it the lock, after the lease timeout rather than its default eight hours.

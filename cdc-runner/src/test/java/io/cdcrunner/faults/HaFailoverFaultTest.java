@@ -30,6 +30,10 @@ class HaFailoverFaultTest {
         try (FaultDatabase db = FaultDatabase.start(); HaPair pair = new HaPair(db, temp, "ha-sigkill", Map.of())) {
             pair.a().start();
             DaemonProcess active = pair.awaitActive(0, Duration.ofSeconds(60));
+            DaemonProcess.CommandResult check = DaemonProcess.runCommand(FaultSteps.logDir(temp, "ha-sigkill"),
+                    "check", "check", "--config", temp.resolve("ha-sigkill-b.properties").toString());
+            assertThat(check.output()).as("check of the second instance's configuration")
+                    .contains("lease cdc-runner:faults on").contains("held by another instance now");
             pair.b().start();
             awaitStandingBy(pair.b());
             RowWriter writer = new RowWriter(db.server(), 1, rows, 11, MAX_ROWS_PER_STATEMENT, FAMILIES, 600).start();

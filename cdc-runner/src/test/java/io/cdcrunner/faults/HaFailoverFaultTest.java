@@ -36,6 +36,12 @@ class HaFailoverFaultTest {
                     .contains("lease cdc-runner:faults on").contains("held by another instance now");
             pair.b().start();
             awaitStandingBy(pair.b());
+            DaemonProcess.CommandResult status = DaemonProcess.runCommand(FaultSteps.logDir(temp, "ha-sigkill"),
+                    "status-standby", "status", "--pid", String.valueOf(pair.b().pid()));
+            report.print("$ cdc-runner status --pid <standby>: exit %d: %s", status.exitCode(),
+                    status.output().lines().filter(l -> l.startsWith("pipeline '")).findFirst().orElse(status.output()));
+            assertThat(status.output()).as("status of the standby").contains("pipeline 'faults': STANDBY, healthy");
+            assertThat(status.exitCode()).as("status exit code of a healthy standby").isZero();
             RowWriter writer = new RowWriter(db.server(), 1, rows, 11, MAX_ROWS_PER_STATEMENT, FAMILIES, 600).start();
             awaitWritten(writer, rows / 3);
             long epoch = pair.epoch();

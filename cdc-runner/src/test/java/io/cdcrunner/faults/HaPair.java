@@ -116,10 +116,17 @@ final class HaPair implements AutoCloseable {
         });
     }
 
-    /** Stops both cleanly (SIGTERM, exit 0) and keeps their output. */
+    /**
+     * Stops both cleanly (SIGTERM, exit 0) and keeps their output; an instance started again shortly before is
+     * first let reach standby or activity (before, its JVM has no handler for SIGTERM yet).
+     */
     void stopBoth() {
         for (DaemonProcess daemon : daemons) {
             if (daemon.isAlive()) {
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), daemon + " to stand by or run", () -> {
+                    String out = daemon.outputText();
+                    return out.contains("' standing by") || out.contains(ACTIVE);
+                });
                 FaultSteps.stopCleanly(daemon);
             }
             finishedRuns.add(daemon.outputText());

@@ -126,6 +126,10 @@ public final class HaRunner implements PipelineView {
                 epoch, holder, Duration.ofNanos(took - waitingSince).toMillis());
         Pipeline pipeline = pipelines.apply(monitoring);
         current = pipeline;
+        if (stopping()) {
+            // A SIGTERM while the lease was being taken found no pipeline to close: it is not started at all.
+            return end(fence, lease, pipeline, Outcome.STOPPED);
+        }
         try {
             pipeline.start();
             log.info("pipeline '{}' active and started {} ms after taking the lease (epoch {})", config.pipelineName(),

@@ -25,6 +25,7 @@ import io.debezium.engine.RecordChangeEvent;
  */
 final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
+    private final RecordMapper mapper;
     private final RecordItems recordItems;
     private final SourceConsumer consumer;
     private volatile SkippedStatementGuard.Decision fence;
@@ -33,6 +34,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private volatile long lastBatchEndNanos = System.nanoTime();
 
     BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer) {
+        this.mapper = mapper;
         this.recordItems = new RecordItems(mapper, tableEvents, operations);
         this.consumer = consumer;
     }
@@ -149,7 +151,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 // The engine's schema snapshot is not marked: its position can be past where streaming resumes.
                 if (items.get(i).phase() != Phase.NONE) {
                     try {
-                        committer.markProcessed(records.get(i));
+                        mark(records.get(i));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
@@ -157,6 +159,26 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 }
             }
             finished = Math.max(finished, upTo);
+        }
+
+        /**
+         * Marks a record processed. The snapshot's last row is recorded as the position streaming starts from, without
+         * the engine's "snapshot running" marker: its offset still carries it (the engine ends the snapshot after
+         * handing the row over), and a restart would read every table again ({@link StartPlan}).
+         */
+        private void mark(RecordChangeEvent<SourceRecord> record) throws InterruptedException {
+            SourceRecord source = record.record();
+            if (!mapper.endsSnapshot(source) || source.sourceOffset() == null) {
+                committer.markProcessed(record);
+                return;
+            }
+            DebeziumEngine.Offsets streamingFrom = committer.buildOffsets();
+            source.sourceOffset().forEach((key, value) -> {
+                if (!"snapshot".equals(key) && !"snapshot_completed".equals(key)) {
+                    streamingFrom.set(key, value);
+                }
+            });
+            committer.markProcessed(record, streamingFrom);
         }
     }
 }

@@ -41,6 +41,8 @@ public final class BinlogSource implements EventSource {
     private StateStore stateDir;
     private ServerFlavor flavor;
     private StartPlan plan;
+    /** The tables' rows are read when nothing is recorded: {@code source.start=snapshot}, or a purged position. */
+    private boolean snapshotExistingRows;
     private SourceConsumer consumer;
     private BinlogBatches batches;
     private AutoCloseable skippedStatements;
@@ -72,9 +74,8 @@ public final class BinlogSource implements EventSource {
                 PurgedPositionCheck.setStateAside(state, purged.get());
                 recoverySnapshot = true;
             }
-            return StartPlan.decide(!state.offsets().isEmpty(), state.hasSchemaHistory(),
-                    source.start() == StartFrom.SNAPSHOT || recoverySnapshot,
-                    source.recovery() == SourceSettings.Recovery.SNAPSHOT);
+            snapshotExistingRows = source.start() == StartFrom.SNAPSHOT || recoverySnapshot;
+            return nextPlan();
         });
         return flavor;
     }
@@ -96,8 +97,20 @@ public final class BinlogSource implements EventSource {
                 new SchemaRecoveries(stateDir), this::onUnreadableStatement,
                 consumer.counters()::onRowlessChange));
         engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested,
-                consumer.counters()::finishedCount, this::engineEnded);
-        engine.start(plan.mode());
+                consumer.counters()::finishedCount, this::nextPlan, this::engineEnded);
+        engine.start(plan);
+    }
+
+    /** How the engine starts now: the first start, and every restart after a lost connection, by the same rule. */
+    private StartPlan nextPlan() {
+        return StartPlan.decide(stateDir, snapshotExistingRows,
+                config.source().recovery() == SourceSettings.Recovery.SNAPSHOT);
+    }
+
+    @Override
+    public Optional<String> problem() {
+        EngineSupervisor running = engine;
+        return running == null ? Optional.empty() : running.restartProblem();
     }
 
     /** The consumer, and once the engine streams, the state directory tightened (the engine made its files). */
@@ -111,6 +124,10 @@ public final class BinlogSource implements EventSource {
 
         @Override
         public void accept(io.cdcrunner.core.SourceBatch batch) throws InterruptedException {
+            if (batch.items().stream().anyMatch(i -> i.phase() != io.cdcrunner.core.SourceItem.Phase.NONE)) {
+                // Rows come only once the engine captured the table definitions: the history is complete.
+                stateDir.schemaCaptured();
+            }
             if (!tightened && batch.items().stream().anyMatch(i -> i.phase() == io.cdcrunner.core.SourceItem.Phase.STREAM)) {
                 // The engine has created its schema history file by now, with the process's umask.
                 tightened = true;

@@ -2,19 +2,20 @@ package io.cdcrunner.binlog;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.delivery.FailureClassifier;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.state.StateStore;
@@ -44,23 +45,45 @@ final class EngineSupervisor {
     private Runnable pendingReload;
     private final RestartBackoff backoff;
     private final java.util.function.LongSupplier processed;
+    private final Supplier<StartPlan> plans;
+    private volatile String restartProblem;
 
+    /**
+     * @param plans decides each start after the first from what the state store holds then ({@link StartPlan})
+     */
     EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateStore state,
                      DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher,
                      CountDownLatch closeRequested, java.util.function.LongSupplier processed,
-                     Consumer<Throwable> onEnd) {
+                     Supplier<StartPlan> plans, Consumer<Throwable> onEnd) {
         this.config = config;
         this.flavor = flavor;
         this.state = state;
         this.dispatcher = dispatcher;
         this.closeRequested = closeRequested;
         this.processed = processed;
+        this.plans = plans;
         this.backoff = new RestartBackoff(config.source().connectRetryMaxBackoff());
         this.onEnd = onEnd;
         this.engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-engine-" + config.pipelineName()));
     }
 
-    synchronized void start(SnapshotMode mode) {
+    synchronized void start(StartPlan plan) {
+        if (plan.redoesSnapshot()) {
+            log.warn("pipeline '{}': the initial snapshot that began at {} did not finish (the recorded offset was "
+                    + "taken in its middle); reading the tables again from the start at the current binlog position. "
+                    + "Every row is delivered again with its current values under a new snapshot event id (a "
+                    + "transactional processor applies it again); a row deleted since the first attempt began is not "
+                    + "delivered at all", config.pipelineName(), RecordedOffset.in(state.offsets())
+                    .flatMap(RecordedOffset::point).map(BinlogPoint::toString).orElse("an unknown position"));
+        }
+        start(plan.mode());
+    }
+
+    private synchronized void start(SnapshotMode mode) {
+        if (mode == SnapshotMode.RECOVERY || mode == SnapshotMode.INITIAL) {
+            // These take the definitions from the server: the history is incomplete until they did.
+            state.beginSchemaCapture();
+        }
         Properties properties = EngineProperties.build(config, flavor, state, mode);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
@@ -120,7 +143,7 @@ final class EngineSupervisor {
                             + " definitions from the server instead (no later statement changed them): {}",
                     config.pipelineName(), String.join(", ", change.targets()), at,
                     UnreadableStatement.abbreviated(change.statement()));
-            start(SnapshotMode.RECOVERY);
+            start(new StartPlan(SnapshotMode.RECOVERY, false));
         } catch (RuntimeException e) {
             onEnd.accept(e);
         }
@@ -151,25 +174,40 @@ final class EngineSupervisor {
         onEnd.accept(failure);
     }
 
+    /**
+     * Starts the engine again after {@code wait}, deciding the start from the state store as a first start does. A
+     * failure of the start itself (the state server unreachable, say) is retried with the same backoff, never the
+     * end of the restarts: meanwhile no engine runs, which monitoring counts as the source being down.
+     */
     private void restartAfter(Duration wait) {
-        try {
-            if (closeRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        Duration next = wait;
+        while (true) {
+            try {
+                if (closeRequested.await(next.toMillis(), TimeUnit.MILLISECONDS)) {
+                    onEnd.accept(null);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 onEnd.accept(null);
                 return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            onEnd.accept(null);
-            return;
+            try {
+                start(plans.get());
+                restartProblem = null;
+                return;
+            } catch (RuntimeException e) {
+                next = backoff.afterLoss(processed.getAsLong());
+                restartProblem = "the engine could not be started again after a lost connection (" + rootMessage(e)
+                        + "); trying again every " + next.toSeconds() + " s at most";
+                log.warn("pipeline '{}': {}", config.pipelineName(), restartProblem, e);
+            }
         }
-        SourceSettings source = config.source();
-        StartPlan plan = StartPlan.decide(!state.offsets().isEmpty(), state.hasSchemaHistory(),
-                false, source.recovery() == SourceSettings.Recovery.SNAPSHOT);
-        try {
-            start(plan.mode());
-        } catch (RuntimeException e) {
-            onEnd.accept(e);
-        }
+    }
+
+    /** Why no engine runs though the pipeline streams, while restarts fail; empty when none is failing. */
+    Optional<String> restartProblem() {
+        return Optional.ofNullable(restartProblem);
     }
 
     /** The running engine's failure was the connection to the server, not a problem a restart cannot fix. */

@@ -293,6 +293,16 @@ public final class RecordMapper {
     }
 
     /**
+     * Whether {@code record} is the last row of an initial snapshot (its {@code source.snapshot} is {@code last}):
+     * once it is processed, every row of the snapshot is, though its offset still says a snapshot is running.
+     */
+    public boolean endsSnapshot(SourceRecord record) {
+        return record.value() instanceof Struct value && value.schema().field("source") != null
+                && value.get("source") instanceof Struct source && source.schema().field("snapshot") != null
+                && "last".equals(String.valueOf(source.get("snapshot")));
+    }
+
+    /**
      * Debezium's source.snapshot: "true", "first", "last", "incremental"... for a row the engine read from the table,
      * "false" or absent for a change it read from the binlog.
      */

@@ -7,6 +7,8 @@ import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,16 +21,42 @@ class StartAndFailureRulesTest {
     @TempDir
     Path temp;
 
+    private static final Optional<RecordedOffset> NOTHING = Optional.empty();
+    private static final Optional<RecordedOffset> STREAMING = RecordedOffset.in(
+            Map.of("k", "{\"file\":\"binlog.000002\",\"pos\":400}"));
+    private static final Optional<RecordedOffset> MID_SNAPSHOT = RecordedOffset.in(
+            Map.of("k", "{\"file\":\"binlog.000002\",\"pos\":400,\"snapshot\":\"INITIAL\"}"));
+
     @Test
     void theStartPlanFollowsWhatTheStateDirectoryHolds() {
         // Offsets and history: resume; with recovery=snapshot, re-read only if the position was purged.
-        assertThat(StartPlan.decide(true, true, false, false)).isEqualTo(new StartPlan(SnapshotMode.NO_DATA, false));
-        assertThat(StartPlan.decide(true, true, true, true)).isEqualTo(new StartPlan(SnapshotMode.WHEN_NEEDED, false));
+        assertThat(StartPlan.decide(STREAMING, true, false, false)).isEqualTo(new StartPlan(SnapshotMode.NO_DATA, false));
+        assertThat(StartPlan.decide(STREAMING, true, true, true)).isEqualTo(new StartPlan(SnapshotMode.WHEN_NEEDED, false));
         // Offsets without history (seeded, or history deleted): rebuild the schema, resume from the offsets.
-        assertThat(StartPlan.decide(true, false, true, true)).isEqualTo(new StartPlan(SnapshotMode.RECOVERY, false));
+        assertThat(StartPlan.decide(STREAMING, false, true, true)).isEqualTo(new StartPlan(SnapshotMode.RECOVERY, false));
         // Nothing recorded: a snapshot when asked for, else seed the binlog end first.
-        assertThat(StartPlan.decide(false, false, true, false)).isEqualTo(new StartPlan(SnapshotMode.INITIAL, false));
-        assertThat(StartPlan.decide(false, true, false, true)).isEqualTo(new StartPlan(SnapshotMode.RECOVERY, true));
+        assertThat(StartPlan.decide(NOTHING, false, true, false)).isEqualTo(new StartPlan(SnapshotMode.INITIAL, false));
+        assertThat(StartPlan.decide(NOTHING, true, false, true)).isEqualTo(new StartPlan(SnapshotMode.RECOVERY, true));
+    }
+
+    @Test
+    void offsetsRecordedInTheMiddleOfASnapshotReadTheTablesAgainWhateverElseIsRecordedOrConfigured() {
+        StartPlan redo = new StartPlan(SnapshotMode.INITIAL, false, true);
+        for (boolean history : new boolean[] {true, false}) {
+            for (boolean snapshotAsked : new boolean[] {true, false}) {
+                for (boolean recovery : new boolean[] {true, false}) {
+                    assertThat(StartPlan.decide(MID_SNAPSHOT, history, snapshotAsked, recovery)).isEqualTo(redo);
+                }
+            }
+        }
+        // Debezium's older marker, and its completed flag, are read as Debezium reads them.
+        assertThat(RecordedOffset.in(Map.of("k", "{\"file\":\"b.1\",\"pos\":4,\"snapshot\":true}")).orElseThrow()
+                .snapshotUnfinished()).isTrue();
+        assertThat(RecordedOffset.in(Map.of("k", "{\"file\":\"b.1\",\"pos\":4,\"snapshot\":\"INITIAL\","
+                + "\"snapshot_completed\":true}")).orElseThrow().snapshotUnfinished()).isFalse();
+        assertThat(RecordedOffset.in(Map.of("k", "{\"file\":\"b.1\",\"pos\":4,\"snapshot\":\"INCREMENTAL\"}"))
+                .orElseThrow().snapshotUnfinished()).as("an incremental snapshot resumes by itself").isFalse();
+        assertThat(MID_SNAPSHOT.orElseThrow().point()).contains(new BinlogPoint("binlog.000002", 400));
     }
 
     @Test

@@ -66,7 +66,7 @@ class ChangeEventCodecTest {
         assertThat(decoded.position().gtid()).isNull();
         assertThat(decoded.commitTime()).isNull();
         assertThat(decoded.transactionId()).isNull();
-        assertThat(decoded.eventId()).startsWith("snapshot:shop.items:");
+        assertThat(decoded.eventId()).startsWith("snapshot:binlog.000001:4:shop.items:");
     }
 
     @Test

@@ -37,8 +37,8 @@ class DeadLetterTest {
 
         String id = DeadLetter.idFor("orders", event);
 
-        assertThat(event.eventId()).startsWith("snapshot:shop.items:sha256:")
-                .hasSize("snapshot:shop.items:sha256:".length() + 64);
+        assertThat(event.eventId()).startsWith("snapshot:binlog.000001:4:shop.items:sha256:")
+                .hasSize("snapshot:binlog.000001:4:shop.items:sha256:".length() + 64);
         assertThat(id).isEqualTo("orders:" + event.eventId()).hasSizeLessThanOrEqualTo(255)
                 .isEqualTo(DeadLetter.idFor("orders", event));
     }

@@ -1,5 +1,6 @@
 package io.cdcrunner.faults;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -7,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * The audit table the fault-test processors write: one row per processed source row id, counting how many
- * times its effect was applied. After a fault run every id must be there exactly once ({@code times = 1}).
+ * times its effect was applied, and the amount the last application saw. After a fault run every id must be there
+ * exactly once ({@code times = 1}), with the row's amount as the table holds it.
  */
 final class AuditTable {
 
@@ -30,11 +32,13 @@ final class AuditTable {
         return new AuditTable(table);
     }
 
-    /** Counts one application of {@code rowId}'s effect, in {@code transaction}. */
-    void record(Connection transaction, long rowId) throws SQLException {
+    /** Counts one application of {@code rowId}'s effect, which saw {@code amount}, in {@code transaction}. */
+    void record(Connection transaction, long rowId, BigDecimal amount) throws SQLException {
         try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO " + table
-                + " (row_id, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1")) {
+                + " (row_id, times, last_amount) VALUES (?, 1, ?) ON DUPLICATE KEY UPDATE times = times + 1,"
+                + " last_amount = VALUES(last_amount)")) {
             insert.setLong(1, rowId);
+            insert.setBigDecimal(2, amount);
             insert.executeUpdate();
         }
     }

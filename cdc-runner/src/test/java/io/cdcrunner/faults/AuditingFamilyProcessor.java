@@ -60,7 +60,7 @@ public class AuditingFamilyProcessor implements TransactionalGroupProcessor {
         family.processGroup(events, transaction);
         for (ChangeEvent event : events) {
             long id = event.row().getLong("id");
-            audit.record(transaction, id);
+            audit.record(transaction, id, (java.math.BigDecimal) event.row().get("amount"));
             if (sequenceTable != null) {
                 try (java.sql.PreparedStatement sequence = transaction.prepareStatement("INSERT INTO " + sequenceTable
                         + " (family, last_id, violations) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE"

@@ -78,7 +78,8 @@ final class FaultDatabase implements AutoCloseable {
         server.execute("CREATE DATABASE IF NOT EXISTS faults",
                 "CREATE TABLE IF NOT EXISTS " + TABLE + " (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, "
                         + "amount DECIMAL(12,2) NOT NULL, KEY by_customer (customer_id))",
-                "CREATE TABLE IF NOT EXISTS " + AUDIT + " (row_id BIGINT PRIMARY KEY, times INT NOT NULL)");
+                "CREATE TABLE IF NOT EXISTS " + AUDIT + " (row_id BIGINT PRIMARY KEY, times INT NOT NULL, "
+                        + "last_amount DECIMAL(12,2) NULL)");
     }
 
     LocalMariaDb server() {
@@ -212,6 +213,21 @@ final class FaultDatabase implements AutoCloseable {
     long unprocessed() throws SQLException {
         return count("SELECT COUNT(*) FROM " + TABLE + " t LEFT JOIN " + AUDIT + " a ON a.row_id = t.id "
                 + "WHERE a.row_id IS NULL");
+    }
+
+    /**
+     * Rows whose last applied effect saw another amount than the table holds now (the processor missed the row's
+     * current values), as {@code id: applied -> in table}; empty when every effect is current.
+     */
+    List<String> staleEffects() throws SQLException {
+        return query("SELECT t.id, a.last_amount, t.amount FROM " + TABLE + " t JOIN " + AUDIT + " a ON a.row_id = t.id"
+                + " WHERE NOT (a.last_amount <=> t.amount) ORDER BY t.id", rs -> {
+                    List<String> stale = new ArrayList<>();
+                    while (rs.next()) {
+                        stale.add(rs.getLong(1) + ": " + rs.getBigDecimal(2) + " -> " + rs.getBigDecimal(3));
+                    }
+                    return stale;
+                });
     }
 
     /** Ledger entries of the pipeline whose event id starts with {@code prefix}; -1 when there is no ledger table. */

@@ -50,6 +50,6 @@ public class PoisonProcessor implements TransactionalProcessor {
             log.info("{}{}", REFUSAL, id);
             throw new IllegalStateException(REFUSAL + id + " (listed in processor.fail.ids)");
         }
-        audit.record(transaction, id);
+        audit.record(transaction, id, (java.math.BigDecimal) event.row().get("amount"));
     }
 }

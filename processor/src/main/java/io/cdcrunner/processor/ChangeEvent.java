@@ -58,11 +58,16 @@ public record ChangeEvent(
      * A unique id of this change, stable across redeliveries, usable as a deduplication key:
      * {@code binlogFile:position:row} for row changes read from the binlog, {@code binlogFile:position:0:database.table}
      * for table events (one statement can drop several tables), and
-     * {@code snapshot:database.table:key values} for rows read by an initial snapshot. A snapshot row of a table
-     * without a primary key has no identity but its values: its id is {@code snapshot:database.table:row:values},
-     * so two identical rows of such a table share an id (a {@link TransactionalProcessor}'s ledger applies them
-     * once). An id longer than {@value #MAX_EVENT_ID_LENGTH} characters, which only long key values give, is
-     * {@code snapshot:database.table:sha256:} and the hex SHA-256 of the long form.
+     * {@code snapshot:binlogFile:position:database.table:key values} for rows read by an initial snapshot, where
+     * {@code binlogFile:position} is where that snapshot began. A snapshot that did not finish is read again from
+     * the start at a later position, so its rows get new ids: a {@link TransactionalProcessor} applies them again,
+     * with the values they have then, rather than skipping them as already applied. (Ledger entries of earlier versions,
+     * {@code snapshot:database.table:key values} without the position, match no later event.) A
+     * snapshot row of a table without a primary key has no identity but its values: its id is
+     * {@code snapshot:binlogFile:position:database.table:row:values}, so two identical rows of such a table share an
+     * id (a {@link TransactionalProcessor}'s ledger applies them once). An id longer than
+     * {@value #MAX_EVENT_ID_LENGTH} characters, which only long key values give, is
+     * {@code snapshot:binlogFile:position:database.table:sha256:} and the hex SHA-256 of the long form.
      */
     public String eventId() {
         if (!operation.isRowChange()) {
@@ -71,7 +76,8 @@ public record ChangeEvent(
         if (!position.snapshot()) {
             return position.eventId();
         }
-        StringBuilder id = new StringBuilder("snapshot:").append(qualifiedTable());
+        String prefix = "snapshot:" + position.binlogFile() + ':' + position.binlogPosition() + ':' + qualifiedTable();
+        StringBuilder id = new StringBuilder(prefix);
         Row identity = key.isEmpty() ? row() : key;
         if (key.isEmpty()) {
             id.append(":row");
@@ -86,7 +92,7 @@ public record ChangeEvent(
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "snapshot:" + qualifiedTable() + ":sha256:" + java.util.HexFormat.of().formatHex(digest);
+            return prefix + ":sha256:" + java.util.HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -14,7 +14,21 @@ final class FailureTranslator {
         if (isPurgedPosition(error)) {
             return new PipelineFailure(purgedMessage(state), error);
         }
+        if (mentions(error, "whose schema isn't known")) {
+            return new PipelineFailure(unknownTableMessage(state), error);
+        }
         return error;
+    }
+
+    /** What to say when the binlog changes a captured table the recorded schema history does not define. */
+    static String unknownTableMessage(StateStore state) {
+        return "the schema history in the " + state.location() + " does not define a captured table that the binlog "
+                + "changes after the recorded position " + recordedPosition(state) + ": the history is incomplete "
+                + "(a start was killed while it was written by a daemon without this guard, or the history was edited). Recover: "
+                + state.howToRebuildSchemaHistory() + ", then start again: the daemon reads the table definitions "
+                + "from the server and resumes at the recorded position (right as long as no captured table's "
+                + "definition changed since that position; otherwise start over with source.start=snapshot in a "
+                + "new state)";
     }
 
     /** What to say when the recorded position's binlog is gone from the server. */

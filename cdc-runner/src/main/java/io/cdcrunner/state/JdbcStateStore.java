@@ -381,6 +381,11 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
                 + " (DELETE FROM " + offsets + " WHERE pipeline = '" + pipeline + "' AND label = '')";
     }
 
+    @Override
+    public String howToRebuildSchemaHistory() {
+        return "UPDATE " + history + " SET label = 'incomplete' WHERE pipeline = '" + pipeline + "' AND label = ''";
+    }
+
     private long epoch() {
         return Fence.currentEpoch(pipeline).orElse(0);
     }

@@ -67,7 +67,8 @@ public final class OffsetFile {
         }
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /** Makes a rename or creation in {@code dir} durable, where the file system allows it. */
+    static void fsyncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException ignored) {

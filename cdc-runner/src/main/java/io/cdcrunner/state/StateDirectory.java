@@ -28,8 +28,11 @@ public final class StateDirectory implements StateStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The engine's offset store reading and writing {@link #offsetsFile()}. */
     private static final String OFFSET_STORE = "io.cdcrunner.binlog.OffsetFileStore";
+    /** The engine's schema history in {@link #schemaHistoryFile()}, written to survive a kill at any moment. */
+    private static final String SCHEMA_HISTORY = "io.cdcrunner.binlog.DurableFileSchemaHistory";
 
     private final Path root;
+    private volatile boolean capturing;
 
     public StateDirectory(Path root) {
         this.root = root.toAbsolutePath();
@@ -76,6 +79,11 @@ public final class StateDirectory implements StateStore {
 
     public Path schemaHistoryFile() {
         return root.resolve("schema-history.jsonl");
+    }
+
+    /** Present while the engine captures the table definitions into the schema history: see {@link #beginSchemaCapture}. */
+    public Path schemaCaptureMarker() {
+        return root.resolve("schema-history.capturing");
     }
 
     /** The DDL statements whose table definitions were taken from the server (see {@code SchemaRecoveries}). */
@@ -166,7 +174,7 @@ public final class StateDirectory implements StateStore {
     public void configureEngine(Properties engine) {
         engine.setProperty("offset.storage", OFFSET_STORE);
         engine.setProperty(OffsetFile.FILE_PROPERTY, offsetsFile().toString());
-        engine.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        engine.setProperty("schema.history.internal", SCHEMA_HISTORY);
         engine.setProperty("schema.history.internal.file.filename", schemaHistoryFile().toString());
     }
 
@@ -181,11 +189,73 @@ public final class StateDirectory implements StateStore {
     }
 
     @Override
+    public String howToRebuildSchemaHistory() {
+        return "mv " + schemaHistoryFile() + " " + schemaHistoryFile() + ".incomplete";
+    }
+
+    /** Recorded and complete: a capture that did not finish (its marker is still there) counts as none. */
+    @Override
     public boolean hasSchemaHistory() {
         try {
-            return Files.exists(schemaHistoryFile()) && Files.size(schemaHistoryFile()) > 0;
+            return Files.exists(schemaHistoryFile()) && Files.size(schemaHistoryFile()) > 0
+                    && !Files.exists(schemaCaptureMarker());
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Marks the history as being captured (the marker is synced before the engine writes a record), after setting
+     * aside what an earlier capture that did not finish left: the engine appends to the file, and a partial capture
+     * would define only some tables.
+     */
+    @Override
+    public synchronized void beginSchemaCapture() {
+        Path marker = schemaCaptureMarker();
+        try {
+            if (Files.exists(marker) && Files.exists(schemaHistoryFile())) {
+                String label = "incomplete-" + System.currentTimeMillis();
+                setSchemaHistoryAside(label);
+                log.warn("the schema history in {} was being captured when the daemon last ended (killed, or the "
+                        + "machine went down): set it aside as {} and capturing the table definitions again", root,
+                        "schema-history-before-" + label + ".jsonl");
+            }
+            try (var channel = OwnerOnly.open(marker, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            OffsetFile.fsyncDirectory(root);
+            capturing = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + marker + ": " + e.getMessage()
+                    + "; set state.dir to a directory the daemon's user can write", e);
+        }
+    }
+
+    /** Syncs the captured history, then removes the marker: from now on the history is complete. */
+    @Override
+    public void schemaCaptured() {
+        if (!capturing) {
+            return;
+        }
+        synchronized (this) {
+            if (!capturing) {
+                return;
+            }
+            try {
+                if (Files.exists(schemaHistoryFile())) {
+                    try (var channel = java.nio.channels.FileChannel.open(schemaHistoryFile(),
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                }
+                Files.deleteIfExists(schemaCaptureMarker());
+                OffsetFile.fsyncDirectory(root);
+                capturing = false;
+            } catch (IOException e) {
+                log.warn("cannot mark the schema history in {} complete ({}); the next start captures it again",
+                        root, e.toString());
+            }
         }
     }
 }

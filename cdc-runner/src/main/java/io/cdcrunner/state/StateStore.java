@@ -48,6 +48,21 @@ public interface StateStore {
     /** What a user deletes to start again at the binlog end, for messages. */
     String howToReset();
 
+    /**
+     * The engine is about to capture the table definitions into the schema history (a first start, a history set
+     * aside, a snapshot): until {@link #schemaCaptured}, the history counts as incomplete, and the next start sets it
+     * aside and captures again. Nothing to do where history records are stored together with the offsets.
+     */
+    default void beginSchemaCapture() {
+    }
+
+    /** The capture {@link #beginSchemaCapture} announced is complete and durable. Cheap when none is open. */
+    default void schemaCaptured() {
+    }
+
+    /** How to set the schema history aside, so that the next start reads the definitions from the server. */
+    String howToRebuildSchemaHistory();
+
     /** Restricts what the engine created meanwhile to the daemon's user, where that means something (files). */
     default void tighten() {
     }

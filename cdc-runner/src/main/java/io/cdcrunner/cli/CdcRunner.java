@@ -28,6 +28,10 @@ public final class CdcRunner implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && "run".equals(args[0])) {
+            // First of all, so that a SIGTERM while the daemon starts is a clean stop (exit 0), not the JVM's 143.
+            ShutdownSignals.install();
+        }
         System.exit(execute(args));
     }
 

@@ -44,7 +44,11 @@ final class RunCommand implements Callable<Integer> {
         }
         Pipeline pipeline = runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA
                 ? KafkaPipeline.create(runnerConfig, ProcessedListener.NONE) : BinlogPipeline.create(runnerConfig);
-        ShutdownSignals.onTermination(pipeline::close);
+        if (!ShutdownSignals.onTermination(pipeline::close)) {
+            // Nothing was started: a pipeline holds nothing before start().
+            log.info("stopped before the pipeline started (a signal came during start-up)");
+            return ExitCodes.OK;
+        }
         try {
             pipeline.start();
         } catch (ProcessorProblem e) {
@@ -78,7 +82,10 @@ final class RunCommand implements Callable<Integer> {
     private static int runHighlyAvailable(RunnerConfig runnerConfig) throws InterruptedException {
         io.cdcrunner.config.Redaction.install(io.cdcrunner.config.Redaction.of(runnerConfig));
         HaRunner runner = new HaRunner(runnerConfig, monitoring -> BinlogPipeline.create(runnerConfig, monitoring));
-        ShutdownSignals.onTermination(runner::close);
+        if (!ShutdownSignals.onTermination(runner::close)) {
+            log.info("stopped before standing by (a signal came during start-up)");
+            return ExitCodes.OK;
+        }
         HaRunner.Outcome outcome = runUntilEnd(runner);
         ShutdownSignals.awaitHandlers();
         runner.lastPipeline().ifPresent(last -> log.info("pipeline '{}' ended ({}): {}", runnerConfig.pipelineName(),

@@ -58,8 +58,16 @@ final class FaultSteps {
         }
     }
 
-    /** Stops the daemon with SIGTERM and expects exit code 0 (a clean stop). */
+    /** What the daemon logs once its run command handles signals and has read its configuration. */
+    static final String RUNNING = "effective configuration";
+
+    /**
+     * Stops the daemon with SIGTERM and expects exit code 0 (a clean stop). Waits first until the run reached its
+     * run command (a SIGTERM before the JVM reaches {@code main} ends it with 143: nothing of the daemon runs yet).
+     */
     static void stopCleanly(DaemonProcess daemon) {
+        awaitWhileAlive(daemon, Duration.ofSeconds(60), "run " + daemon.runs() + " to reach its run command",
+                () -> daemon.outputText().contains(RUNNING));
         daemon.sigterm();
         int code = daemon.waitFor(Duration.ofSeconds(60));
         if (code != 0) {

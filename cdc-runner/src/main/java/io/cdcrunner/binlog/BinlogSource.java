@@ -107,6 +107,13 @@ public final class BinlogSource implements EventSource {
                 config.source().recovery() == SourceSettings.Recovery.SNAPSHOT);
     }
 
+    /** Not connected while no engine runs (between a lost connection and the next start); else the engine's MBean says. */
+    @Override
+    public Optional<Boolean> connected() {
+        EngineSupervisor running = engine;
+        return running != null && running.restarting() ? Optional.of(false) : Optional.empty();
+    }
+
     @Override
     public Optional<String> problem() {
         EngineSupervisor running = engine;

@@ -47,6 +47,8 @@ final class EngineSupervisor {
     private final java.util.function.LongSupplier processed;
     private final Supplier<StartPlan> plans;
     private volatile String restartProblem;
+    /** Between an engine's end and its successor's start: no engine reads the source meanwhile. */
+    private volatile boolean restarting;
 
     /**
      * @param plans decides each start after the first from what the state store holds then ({@link StartPlan})
@@ -163,6 +165,7 @@ final class EngineSupervisor {
         }
         Throwable failure = success && error == null ? null : error != null ? error : new IllegalStateException(message);
         if (failure != null && closeRequested.getCount() > 0 && isConnectionLoss(failure)) {
+            restarting = true;
             Duration wait = backoff.afterLoss(processed.getAsLong());
             log.warn("pipeline '{}': binlog connection lost ({}); restarting from the recorded position in {} s",
                     config.pipelineName(), rootMessage(failure), wait.toSeconds());
@@ -195,11 +198,12 @@ final class EngineSupervisor {
             try {
                 start(plans.get());
                 restartProblem = null;
+                restarting = false;
                 return;
             } catch (RuntimeException e) {
                 next = backoff.afterLoss(processed.getAsLong());
                 restartProblem = "the engine could not be started again after a lost connection (" + rootMessage(e)
-                        + "); trying again every " + next.toSeconds() + " s at most";
+                        + "); trying again in " + next.toSeconds() + " s";
                 log.warn("pipeline '{}': {}", config.pipelineName(), restartProblem, e);
             }
         }
@@ -208,6 +212,11 @@ final class EngineSupervisor {
     /** Why no engine runs though the pipeline streams, while restarts fail; empty when none is failing. */
     Optional<String> restartProblem() {
         return Optional.ofNullable(restartProblem);
+    }
+
+    /** Whether no engine runs because the last one lost its connection and the next has not started yet. */
+    boolean restarting() {
+        return restarting;
     }
 
     /** The running engine's failure was the connection to the server, not a problem a restart cannot fix. */

@@ -43,8 +43,8 @@ public interface EventSource {
     }
 
     /**
-     * Whether the source reaches its server, for a source that knows it itself; empty for the binlog source, whose
-     * engine tells it through its own MBean.
+     * Whether the source reaches its server, for a source that knows it itself, in every phase (a snapshot too); empty
+     * when the binlog engine's own MBean tells it (which it does only while streaming).
      */
     default java.util.Optional<Boolean> connected() {
         return java.util.Optional.empty();

@@ -171,7 +171,7 @@ public final class PipelineMonitoring implements AutoCloseable {
             timings.rotate();
             DeliveryCounters delivery = pipeline.counters().delivery();
             samples.observe(clock.millis(), PipelineMetrics.finished(delivery), delivery.failedAttempts());
-            connection.observe(clock.millis(), pipeline.sourceConnected().or(debezium::binlogConnected),
+            connection.observe(clock.millis(), pipeline.sourceConnected(), debezium.binlogConnected(),
                     pipeline.state());
             lag.sourceDown(connection.downForMillis(clock.millis()) > 0);
             if (++ticks % PROGRESS_EVERY_TICKS == 0) {

@@ -17,10 +17,15 @@ final class SourceConnection {
     private volatile long downSince = UP;
 
     /**
-     * @param connected the engine's {@code Connected}, empty when its MBean is not there
+     * @param sourceSays what the source itself says (no engine runs, a Kafka consumer without brokers), whatever the
+     *                   phase; empty when it leaves it to the engine
+     * @param engineSays the binlog engine's {@code Connected}, meaningful while streaming; empty when its MBean is
+     *                   not there
      */
-    void observe(long nowMillis, Optional<Boolean> connected, PipelineState state) {
-        boolean down = state == PipelineState.STREAMING && !connected.orElse(false);
+    void observe(long nowMillis, Optional<Boolean> sourceSays, Optional<Boolean> engineSays, PipelineState state) {
+        boolean working = state == PipelineState.STREAMING || state == PipelineState.SNAPSHOTTING;
+        boolean down = sourceSays.isPresent() ? working && !sourceSays.get()
+                : state == PipelineState.STREAMING && !engineSays.orElse(false);
         if (!down) {
             downSince = UP;
         } else if (downSince == UP) {

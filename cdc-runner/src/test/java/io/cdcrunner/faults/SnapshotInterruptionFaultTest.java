@@ -131,7 +131,7 @@ class SnapshotInterruptionFaultTest {
     }
 
     /** Rows {@code 1..rows}, in multi-row statements, before the daemon starts. */
-    private static void fill(FaultDatabase db, int rows) throws Exception {
+    static void fill(FaultDatabase db, int rows) throws Exception {
         try (Connection c = db.server().rootConnection(); Statement s = c.createStatement()) {
             for (int from = 1; from <= rows; from += 5_000) {
                 StringBuilder insert = new StringBuilder("INSERT INTO " + FaultDatabase.TABLE

@@ -56,8 +56,8 @@ import io.cdcrunner.processor.ValueType;
  *   <tr><td>{@code BigDecimal} (DECIMAL)</td><td>a string in plain notation keeping the scale: {@code "12.50"},
  *       {@code "0.000000000000000000000000000001"}, never {@code 1.25E+1}; a string because many readers turn
  *       numbers into doubles, which hold about 16 digits of DECIMAL's 65</td></tr>
- *   <tr><td>{@code Float}, {@code Double} (FLOAT, DOUBLE)</td><td>a number, the shortest decimal that reads back as
- *       the same float or double ({@code 0.1}, {@code -3.4028235E38}); read a FLOAT into a 4-byte float to get its
+ *   <tr><td>{@code Float}, {@code Double} (FLOAT, DOUBLE)</td><td>a number that reads back as the same float or
+ *       double ({@link Float#toString}, {@link Double#toString}: {@code 0.1}, {@code -3.4028235E38}); read a FLOAT into a 4-byte float to get its
  *       value exactly. NaN and the infinities, which no column stores, as the strings {@code "NaN"},
  *       {@code "Infinity"}, {@code "-Infinity"}</td></tr>
  *   <tr><td>{@code String} (CHAR, VARCHAR, TEXT, ENUM, INET4, INET6, JSON)</td><td>a string. A JSON column's

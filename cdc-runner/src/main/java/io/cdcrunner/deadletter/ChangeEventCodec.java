@@ -34,8 +34,10 @@ import io.cdcrunner.processor.SourcePosition;
  * so {@code "NaN"}, {@code "-Infinity"} and {@code "-0.0"} survive), {@code string}, {@code bytes} (base64),
  * {@code boolean}, {@code date}, {@code time} (a {@link java.time.Duration} in ISO-8601, e.g.
  * {@code "PT-838H-59M"}), {@code datetime}, {@code timestamp} (ISO-8601, to the nanosecond), {@code year}
- * (a number), {@code set} (an array of labels, in order) and {@code bits} (0s and 1s, most significant bit
- * first). SQL NULL is JSON {@code null}. {@code eventId} is informative; decoding ignores it.
+ * (a number), {@code set} (an array of labels, in order), {@code uuid}, {@code geometry} (an object with
+ * {@code srid} and {@code wkb}, base64) and {@code bits} (0s and 1s, most significant bit first): one tag per
+ * {@link io.cdcrunner.processor.ValueType}. SQL NULL is JSON {@code null}. {@code eventId} is informative;
+ * decoding ignores it.
  */
 public final class ChangeEventCodec {
 

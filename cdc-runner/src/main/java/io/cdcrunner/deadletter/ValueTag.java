@@ -10,7 +10,9 @@ import java.time.Year;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,15 +23,17 @@ import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.cdcrunner.processor.Geometry;
+import io.cdcrunner.processor.ValueType;
 
 /**
- * The type tag of a row value in {@link ChangeEventCodec}'s JSON, one per Java type a
- * {@link io.cdcrunner.processor.Row} value can have, with the exact encoding of that type. Floating-point
+ * The type tag of a row value in {@link ChangeEventCodec}'s JSON, one per {@link ValueType} (the Java types a
+ * {@link io.cdcrunner.processor.Row} value can have), with the exact encoding of that type: the list of types is
+ * {@code ValueType}'s, this enum only names each in the stored form and encodes it. Floating-point
  * values are JSON strings ({@code "NaN"}, {@code "-0.0"}) and big numbers strings too, so no JSON reader can
  * round them.
  */
 enum ValueTag {
-    SHORT("short", Short.class) {
+    SHORT("short", ValueType.SHORT) {
         JsonNode encode(Object value) {
             return JsonNodeFactory.instance.numberNode((Short) value);
         }
@@ -42,7 +46,7 @@ enum ValueTag {
             return (short) value;
         }
     },
-    INT("int", Integer.class) {
+    INT("int", ValueType.INT) {
         JsonNode encode(Object value) {
             return JsonNodeFactory.instance.numberNode((Integer) value);
         }
@@ -55,7 +59,7 @@ enum ValueTag {
             return (int) value;
         }
     },
-    LONG("long", Long.class) {
+    LONG("long", ValueType.LONG) {
         JsonNode encode(Object value) {
             return JsonNodeFactory.instance.numberNode((Long) value);
         }
@@ -64,7 +68,7 @@ enum ValueTag {
             return integral(node);
         }
     },
-    BIG_INTEGER("biginteger", BigInteger.class) {
+    BIG_INTEGER("biginteger", ValueType.BIG_INTEGER) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(value.toString());
         }
@@ -73,7 +77,7 @@ enum ValueTag {
             return new BigInteger(text(node));
         }
     },
-    DECIMAL("decimal", BigDecimal.class) {
+    DECIMAL("decimal", ValueType.DECIMAL) {
         JsonNode encode(Object value) {
             BigDecimal decimal = (BigDecimal) value;
             // Plain notation reads better and keeps a non-negative scale; toString() keeps a negative one.
@@ -84,7 +88,7 @@ enum ValueTag {
             return new BigDecimal(text(node));
         }
     },
-    FLOAT("float", Float.class) {
+    FLOAT("float", ValueType.FLOAT) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(Float.toString((Float) value));
         }
@@ -93,7 +97,7 @@ enum ValueTag {
             return Float.parseFloat(text(node));
         }
     },
-    DOUBLE("double", Double.class) {
+    DOUBLE("double", ValueType.DOUBLE) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(Double.toString((Double) value));
         }
@@ -102,7 +106,7 @@ enum ValueTag {
             return Double.parseDouble(text(node));
         }
     },
-    STRING("string", String.class) {
+    STRING("string", ValueType.STRING) {
         JsonNode encode(Object value) {
             return TextNode.valueOf((String) value);
         }
@@ -111,7 +115,7 @@ enum ValueTag {
             return text(node);
         }
     },
-    BYTES("bytes", byte[].class) {
+    BYTES("bytes", ValueType.BYTES) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(Base64.getEncoder().encodeToString((byte[]) value));
         }
@@ -120,7 +124,7 @@ enum ValueTag {
             return Base64.getDecoder().decode(text(node));
         }
     },
-    BOOLEAN("boolean", Boolean.class) {
+    BOOLEAN("boolean", ValueType.BOOLEAN) {
         JsonNode encode(Object value) {
             return BooleanNode.valueOf((Boolean) value);
         }
@@ -132,7 +136,7 @@ enum ValueTag {
             return node.booleanValue();
         }
     },
-    DATE("date", LocalDate.class) {
+    DATE("date", ValueType.DATE) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(value.toString());
         }
@@ -141,7 +145,7 @@ enum ValueTag {
             return LocalDate.parse(text(node));
         }
     },
-    TIME("time", Duration.class) {
+    TIME("time", ValueType.TIME) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(value.toString());
         }
@@ -150,7 +154,7 @@ enum ValueTag {
             return Duration.parse(text(node));
         }
     },
-    DATETIME("datetime", LocalDateTime.class) {
+    DATETIME("datetime", ValueType.DATETIME) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(value.toString());
         }
@@ -159,7 +163,7 @@ enum ValueTag {
             return LocalDateTime.parse(text(node));
         }
     },
-    TIMESTAMP("timestamp", Instant.class) {
+    TIMESTAMP("timestamp", ValueType.TIMESTAMP) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(value.toString());
         }
@@ -168,7 +172,7 @@ enum ValueTag {
             return Instant.parse(text(node));
         }
     },
-    YEAR("year", Year.class) {
+    YEAR("year", ValueType.YEAR) {
         JsonNode encode(Object value) {
             // A number: Year.parse rejects the zero year's "0" that Year.toString() gives.
             return JsonNodeFactory.instance.numberNode(((Year) value).getValue());
@@ -178,7 +182,7 @@ enum ValueTag {
             return Year.of(Math.toIntExact(integral(node)));
         }
     },
-    SET("set", Set.class) {
+    SET("set", ValueType.SET) {
         JsonNode encode(Object value) {
             ArrayNode labels = JsonNodeFactory.instance.arrayNode();
             for (Object label : (Set<?>) value) {
@@ -196,7 +200,7 @@ enum ValueTag {
             return Collections.unmodifiableSet(labels);
         }
     },
-    UUID("uuid", java.util.UUID.class) {
+    UUID("uuid", ValueType.UUID) {
         JsonNode encode(Object value) {
             return TextNode.valueOf(value.toString());
         }
@@ -205,7 +209,7 @@ enum ValueTag {
             return java.util.UUID.fromString(text(node));
         }
     },
-    GEOMETRY("geometry", Geometry.class) {
+    GEOMETRY("geometry", ValueType.GEOMETRY) {
         JsonNode encode(Object value) {
             Geometry geometry = (Geometry) value;
             return JsonNodeFactory.instance.objectNode().put("srid", geometry.srid())
@@ -219,7 +223,7 @@ enum ValueTag {
             return Geometry.of(node.get("srid").intValue(), Base64.getDecoder().decode(text(node.path("wkb"))));
         }
     },
-    BITS("bits", BitSet.class) {
+    BITS("bits", ValueType.BITS) {
         JsonNode encode(Object value) {
             BitSet bits = (BitSet) value;
             if (bits.isEmpty()) {
@@ -247,10 +251,26 @@ enum ValueTag {
         }
     };
 
-    private final String tag;
-    private final Class<?> type;
+    private static final Map<ValueType, ValueTag> BY_TYPE = new EnumMap<>(ValueType.class);
 
-    ValueTag(String tag, Class<?> type) {
+    static {
+        for (ValueTag tag : values()) {
+            if (BY_TYPE.put(tag.type, tag) != null) {
+                throw new IllegalStateException("two tags for value type " + tag.type);
+            }
+        }
+        // Checked when the class loads, so the codec's tests fail at once rather than a dead letter at run time.
+        for (ValueType type : ValueType.values()) {
+            if (!BY_TYPE.containsKey(type)) {
+                throw new IllegalStateException("value type " + type + " has no tag: give it one in ValueTag");
+            }
+        }
+    }
+
+    private final String tag;
+    private final ValueType type;
+
+    ValueTag(String tag, ValueType type) {
         this.tag = tag;
         this.type = type;
     }
@@ -265,15 +285,18 @@ enum ValueTag {
     /** @throws IllegalArgumentException (or a parse exception) when {@code node} is not a value of this type */
     abstract Object decode(JsonNode node);
 
-    /** The tag for a value's Java type. */
+    /** The value type this tag stores. */
+    ValueType type() {
+        return type;
+    }
+
+    /**
+     * The tag for a non-null value's type.
+     *
+     * @throws IllegalArgumentException if the value is of no {@link ValueType}
+     */
     static ValueTag of(Object value) {
-        for (ValueTag candidate : values()) {
-            if (candidate.type.isInstance(value)) {
-                return candidate;
-            }
-        }
-        throw new IllegalArgumentException("a row value of type " + value.getClass().getName()
-                + " has no JSON form; the types are those listed in io.cdcrunner.processor.Row");
+        return BY_TYPE.get(ValueType.of(value));
     }
 
     /** The tag named {@code tag} in JSON. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Row;
+import io.cdcrunner.processor.ValueType;
 
 /** A dead letter must give the processor, on replay, exactly the event it failed on. */
 class ChangeEventCodecTest {
@@ -34,6 +35,14 @@ class ChangeEventCodecTest {
         assertThat(Double.doubleToRawLongBits(after.get("double_neg_zero", Double.class)))
                 .isEqualTo(Double.doubleToRawLongBits(-0.0));
         assertThat(after.get("time").toString()).isEqualTo("PT-838H-59M-59S");
+    }
+
+    @Test
+    void everyValueTypeOfTheEventModelHasOneTagAndIsInTheEveryTypeEvent() {
+        assertThat(java.util.Arrays.stream(ValueTag.values()).map(ValueTag::type))
+                .containsExactlyInAnyOrder(ValueType.values());
+        assertThat(TestEvents.everyType().after().asMap().values().stream().filter(java.util.Objects::nonNull)
+                .map(ValueType::of).distinct()).containsExactlyInAnyOrder(ValueType.values());
     }
 
     @Test

@@ -34,14 +34,14 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
 class ServerTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String DB = "typed";
+    static final String DB = "typed";
     private static MariaDbTestDatabase db;
 
     @TempDir
     static Path temp;
 
     /** One column per alias and type; the server resolves each alias to the type information_schema reports. */
-    private static final String TABLE = "CREATE TABLE " + DB + ".aliases ("
+    static final String TABLE = "CREATE TABLE " + DB + ".aliases ("
             + " id SERIAL PRIMARY KEY,"
             + " c_bool BOOL, c_boolean BOOLEAN, c_int1 INT1, c_int2 INT2, c_int3 INT3, c_int4 INT4, c_int8 INT8,"
             + " c_middleint MIDDLEINT, c_integer INTEGER,"
@@ -63,7 +63,7 @@ class ServerTypesTest {
             + " c_invisible INT INVISIBLE DEFAULT 7"
             + ") CHARACTER SET utf8mb4";
 
-    private static final String COLUMNS = "id, c_bool, c_boolean, c_int1, c_int2, c_int3, c_int4, c_int8, c_middleint,"
+    static final String COLUMNS = "id, c_bool, c_boolean, c_int1, c_int2, c_int3, c_int4, c_int8, c_middleint,"
             + " c_integer, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u, c_zerofill, c_bigint_zerofill,"
             + " c_dec, c_numeric, c_fixed, c_decimal65, c_double_precision, c_real, c_float4, c_float8, c_float30,"
             + " c_character, c_national_varchar, c_nchar, c_long_varchar, c_long, c_long_varbinary, c_tinytext,"
@@ -77,7 +77,7 @@ class ServerTypesTest {
             + " ST_GeomFromText('MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)))'),"
             + " ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 1), LINESTRING(0 0, 1 1))')";
 
-    private static final List<String> ROWS = List.of(
+    static final List<String> ROWS = List.of(
             // The low end of every range.
             "(1, 0, 0, -128, -32768, -8388608, -2147483648, -9223372036854775808, -8388608, -2147483648, 0, 0, 0, 0, 0,"
                     + " 0, 0, -99999999.99, -99999999999999.999999, -0.99999, -" + "9".repeat(65) + ","

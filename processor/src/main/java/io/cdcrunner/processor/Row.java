@@ -13,7 +13,8 @@ import java.util.Set;
  * An immutable row image: column name to typed Java value, in table column order.
  *
  * <p>Column values map from MySQL/MariaDB types as follows (a SQL {@code NULL} is a Java {@code null}
- * for every type, also in a column that has a {@code DEFAULT}):
+ * for every type, also in a column that has a {@code DEFAULT}); {@link ValueType} lists the Java types, one
+ * constant each, for code that must handle every value:
  * <table>
  *   <caption>Column type mapping</caption>
  *   <tr><th>SQL type</th><th>Java type</th></tr>

@@ -13,8 +13,9 @@ import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.ProcessorContext;
 
 /**
- * Writes every event as one line of JSON (see {@link ChangeEventJson} for the format) to standard output
- * or to a file. Useful to see what the daemon receives, or as a simple change log.
+ * Writes every event as one line of JSON (see {@link ChangeEventJson} for the format, which has a form for every
+ * {@link io.cdcrunner.processor.ValueType}) to standard output or to a file. Useful to see what the daemon
+ * receives, or as a simple change log.
  *
  * <p>Keys: {@code processor.log.output} = {@code stdout} (default) or a file path, appended to and flushed
  * after every line (flushed to the operating system, not forced to disk); {@code processor.log.pretty} =

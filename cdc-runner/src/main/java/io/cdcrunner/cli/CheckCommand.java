@@ -46,25 +46,25 @@ final class CheckCommand implements Callable<Integer> {
             report = report.with(io.cdcrunner.ha.LeaseTopologyCheck.run(runnerConfig));
         }
         if (runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA) {
-            report = report.with(connectorCheck(runnerConfig));
+            report = report.with(connectorCheck(runnerConfig).toArray(CheckResult[]::new));
         }
         System.out.println(report.render());
         return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
-    /** With kafka.connect.url: the running connector is configured as connector-config prints. */
-    private static CheckResult connectorCheck(RunnerConfig config) {
+    /** With kafka.connect.url: the running connector is configured as connector-config prints, and drops nothing. */
+    private static java.util.List<CheckResult> connectorCheck(RunnerConfig config) {
         if (config.kafka().connectUrl().isEmpty()) {
-            return CheckResult.skipped("connector", "kafka.connect.url is not set: the Connect connector's"
-                    + " configuration is not compared with connector-config's");
+            return java.util.List.of(CheckResult.skipped("connector", "kafka.connect.url is not set: the Connect"
+                    + " connector's configuration is not compared with connector-config's"));
         }
         ServerFlavor flavor = config.source().flavor().orElse(null);
         if (flavor == null) {
             try (java.sql.Connection connection = io.cdcrunner.source.SourceAccess.of(config.source()).connect()) {
                 flavor = io.cdcrunner.source.FlavorDetector.detect(connection);
             } catch (SQLException e) {
-                return CheckResult.skipped("connector", "the source's flavor is unknown (" + Redaction.mask(e.getMessage())
-                        + "): set source.flavor to compare the connector");
+                return java.util.List.of(CheckResult.skipped("connector", "the source's flavor is unknown ("
+                        + Redaction.mask(e.getMessage()) + "): set source.flavor to compare the connector"));
             }
         }
         return ConnectorCheck.run(config.kafka().connectUrl().get(), config.kafka().connectorName(),

@@ -110,12 +110,13 @@ final class ConnectorConfigCommand implements Callable<Integer> {
             System.err.println(Redaction.mask(e.getMessage()) + (e.status() == 405 || e.status() == 404
                     ? " (creating a connector STOPPED and setting its offsets needs Kafka Connect 3.7 or later)" : ""));
             return ExitCodes.FAILED;
-        } catch (SQLException e) {
+        } catch (SQLException | IllegalStateException e) {
             System.err.println("cannot read the binlog position of the source " + runnerConfig.source().host() + ":"
-                    + runnerConfig.source().port() + " (" + Redaction.mask(e.getMessage()) + "); the connector was"
-                    + " not created: a new connector records where it starts before it runs. Check source.* and"
-                    + " that the source's user may run SHOW MASTER STATUS (REPLICATION CLIENT, on MariaDB BINLOG MONITOR)");
-            return ExitCodes.UNREACHABLE;
+                    + runnerConfig.source().port() + " (" + Redaction.mask(e.getMessage()) + "): a new connector"
+                    + " records where it starts before it runs, so it was not started. Check source.* and that the"
+                    + " source's user may run SHOW MASTER STATUS (REPLICATION CLIENT; on MariaDB BINLOG MONITOR),"
+                    + " then run --apply again");
+            return e instanceof SQLException ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("cannot reach the Connect REST API at " + apply + " (" + Redaction.mask(e.getMessage())
                     + "): check the URL and that a worker runs");

@@ -157,6 +157,11 @@ public final class BinlogSource implements EventSource {
         public io.cdcrunner.core.PipelineCounters counters() {
             return pipeline.counters();
         }
+
+        @Override
+        public boolean keepsLedger() {
+            return pipeline.keepsLedger();
+        }
     }
 
     /** First start at the binlog end: the position is recorded before the engine starts, so nothing after it is missed. */

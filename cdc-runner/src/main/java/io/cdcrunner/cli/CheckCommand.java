@@ -13,6 +13,7 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.kafka.ConnectorCheck;
 import io.cdcrunner.kafka.ConnectorConfig;
+import io.cdcrunner.kafka.LedgerCoverage;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.delivery.EventDelivery;
 import io.cdcrunner.delivery.Ledger;
@@ -40,31 +41,35 @@ final class CheckCommand implements Callable<Integer> {
         }
         SourceSettings source = runnerConfig.source();
         SourceLogin login = new SourceLogin(source);
+        ProcessorCheck processor = processorCheck(runnerConfig);
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
-                .with(processorCheck(runnerConfig));
+                .with(processor.result());
         if (runnerConfig.ha().enabled()) {
             report = report.with(io.cdcrunner.ha.LeaseTopologyCheck.run(runnerConfig));
         }
         if (runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA) {
-            report = report.with(connectorCheck(runnerConfig));
+            report = report.with(connectorCheck(runnerConfig).toArray(CheckResult[]::new));
+            if (processor.keepsLedger()) {
+                report = report.with(LedgerCoverage.check(runnerConfig.kafka()));
+            }
         }
         System.out.println(report.render());
         return report.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
-    /** With kafka.connect.url: the running connector is configured as connector-config prints. */
-    private static CheckResult connectorCheck(RunnerConfig config) {
+    /** With kafka.connect.url: the running connector is configured as connector-config prints, and drops nothing. */
+    private static java.util.List<CheckResult> connectorCheck(RunnerConfig config) {
         if (config.kafka().connectUrl().isEmpty()) {
-            return CheckResult.skipped("connector", "kafka.connect.url is not set: the Connect connector's"
-                    + " configuration is not compared with connector-config's");
+            return java.util.List.of(CheckResult.skipped("connector", "kafka.connect.url is not set: the Connect"
+                    + " connector's configuration is not compared with connector-config's"));
         }
         ServerFlavor flavor = config.source().flavor().orElse(null);
         if (flavor == null) {
             try (java.sql.Connection connection = io.cdcrunner.source.SourceAccess.of(config.source()).connect()) {
                 flavor = io.cdcrunner.source.FlavorDetector.detect(connection);
             } catch (SQLException e) {
-                return CheckResult.skipped("connector", "the source's flavor is unknown (" + Redaction.mask(e.getMessage())
-                        + "): set source.flavor to compare the connector");
+                return java.util.List.of(CheckResult.skipped("connector", "the source's flavor is unknown ("
+                        + Redaction.mask(e.getMessage()) + "): set source.flavor to compare the connector"));
             }
         }
         return ConnectorCheck.run(config.kafka().connectUrl().get(), config.kafka().connectorName(),
@@ -76,7 +81,7 @@ final class CheckCommand implements Callable<Integer> {
      * tables), and a transactional processor's ledger table can be created: what {@code run} does before it records
      * anything.
      */
-    private static CheckResult processorCheck(RunnerConfig config) {
+    private static ProcessorCheck processorCheck(RunnerConfig config) {
         Redaction.install(Redaction.of(config));
         String className = config.processor().className();
         String ledgerTable = config.delivery().ledgerTable();
@@ -86,20 +91,25 @@ final class CheckCommand implements Callable<Integer> {
             try {
                 delivery.open();
             } catch (SQLException e) {
-                return CheckResult.fail("processor", className + " opened, but its ledger table " + ledgerTable
-                                + " cannot be created: " + Redaction.mask(e.getMessage()),
+                return new ProcessorCheck(CheckResult.fail("processor", className + " opened, but its ledger table "
+                                + ledgerTable + " cannot be created: " + Redaction.mask(e.getMessage()),
                         "grant CREATE, SELECT, INSERT, DELETE on " + ledgerTable.substring(0, ledgerTable.indexOf('.'))
                                 + ".* to the processor's user (processor.jdbc.user, else source.user), or set "
-                                + "processor.ledger.table to a database it may write");
+                                + "processor.ledger.table to a database it may write"), delivery.isTransactional());
             }
-            return CheckResult.ok("processor", className + " opened" + (delivery.isTransactional()
-                    ? "; ledger table " + ledgerTable + " ready" : ""));
+            return new ProcessorCheck(CheckResult.ok("processor", className + " opened" + (delivery.isTransactional()
+                    ? "; ledger table " + ledgerTable + " ready" : "")), delivery.isTransactional());
         } catch (ProcessorProblem e) {
-            return CheckResult.fail("processor", Redaction.mask(e.getMessage()),
-                    "fix processor.class or the processor.* keys named, or put the processor's jar in ext/");
+            return new ProcessorCheck(CheckResult.fail("processor", Redaction.mask(e.getMessage()),
+                    "fix processor.class or the processor.* keys named, or put the processor's jar in ext/"), false);
         } catch (RuntimeException e) {
-            return CheckResult.fail("processor", Redaction.mask(e.getMessage()),
-                    "fix what the processor reports: its database (processor.jdbc.*) and the grants its tables need");
+            return new ProcessorCheck(CheckResult.fail("processor", Redaction.mask(e.getMessage()),
+                    "fix what the processor reports: its database (processor.jdbc.*) and the grants its tables need"),
+                    false);
         }
+    }
+
+    /** The processor's check, and whether it applies events once through a ledger (a TransactionalProcessor). */
+    private record ProcessorCheck(CheckResult result, boolean keepsLedger) {
     }
 }

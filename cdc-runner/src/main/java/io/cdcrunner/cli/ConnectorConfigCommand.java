@@ -1,9 +1,11 @@
 package io.cdcrunner.cli;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,9 +15,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.config.StartFrom;
+import io.cdcrunner.kafka.ConnectRest;
 import io.cdcrunner.kafka.ConnectorConfig;
+import io.cdcrunner.kafka.ConnectorDeployment;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.source.FlavorDetector;
+import io.cdcrunner.source.ServerInfo;
+import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.source.SourceAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +52,9 @@ final class ConnectorConfigCommand implements Callable<Integer> {
     boolean configOnly;
 
     @Option(names = "--apply", paramLabel = "CONNECT_URL", description = "Create or update the connector through"
-            + " the Connect REST API at CONNECT_URL (http://host:8083) instead of printing it.")
+            + " the Connect REST API at CONNECT_URL (http://host:8083) instead of printing it. A new connector starting"
+            + " at the binlog end is created stopped, given the source's current binlog position as its offset, and"
+            + " resumed; an existing one keeps its offsets.")
     String apply;
 
     @Override
@@ -71,7 +80,7 @@ final class ConnectorConfigCommand implements Callable<Integer> {
         }
         Map<String, String> connector = ConnectorConfig.of(runnerConfig, chosen);
         if (apply != null) {
-            return apply(runnerConfig.kafka().connectorName(), connector);
+            return apply(runnerConfig, connector);
         }
         if (configOnly) {
             System.out.println(JSON.writeValueAsString(connector));
@@ -84,32 +93,40 @@ final class ConnectorConfigCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** {@code PUT /connectors/NAME/config}: creates the connector, or updates it to this configuration. */
-    private Integer apply(String name, Map<String, String> connector) throws JsonProcessingException {
-        String url = apply.replaceAll("/+$", "") + "/connectors/" + name + "/config";
+    /**
+     * Creates the connector (a new one starting at the binlog end gets that position as its offset before its task
+     * first runs) or updates it (its offsets untouched): see {@link ConnectorDeployment}.
+     */
+    private Integer apply(RunnerConfig runnerConfig, Map<String, String> connector) {
+        String name = runnerConfig.kafka().connectorName();
+        ConnectRest rest = new ConnectRest(apply);
+        Optional<ConnectorDeployment.StartPosition> start = runnerConfig.source().start() == StartFrom.SNAPSHOT
+                ? Optional.empty() : Optional.of(() -> currentPosition(runnerConfig));
         try {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
-                    .connectTimeout(java.time.Duration.ofSeconds(10)).build()
-                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                            .timeout(java.time.Duration.ofSeconds(60))
-                            .header("Content-Type", "application/json")
-                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(connector)))
-                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200 || response.statusCode() == 201) {
-                System.out.println("connector '" + name + "' " + (response.statusCode() == 201 ? "created" : "updated")
-                        + " at " + apply);
-                return ExitCodes.OK;
-            }
-            System.err.println("PUT " + url + " answered " + response.statusCode() + ": "
-                    + Redaction.mask(response.body()));
+            String done = new ConnectorDeployment(rest, name, runnerConfig.pipelineName()).apply(connector, start);
+            System.out.println("connector '" + name + "' " + done);
+            return ExitCodes.OK;
+        } catch (ConnectRest.ConnectRestException e) {
+            System.err.println(Redaction.mask(e.getMessage()) + (e.status() == 405 || e.status() == 404
+                    ? " (creating a connector STOPPED and setting its offsets needs Kafka Connect 3.7 or later)" : ""));
             return ExitCodes.FAILED;
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            System.err.println("cannot reach the Connect REST API at " + apply + " (" + e.getMessage()
+        } catch (SQLException | IllegalStateException e) {
+            System.err.println("cannot read the binlog position of the source " + runnerConfig.source().host() + ":"
+                    + runnerConfig.source().port() + " (" + Redaction.mask(e.getMessage()) + "): a new connector"
+                    + " records where it starts before it runs, so it was not started. Check source.* and that the"
+                    + " source's user may run SHOW MASTER STATUS (REPLICATION CLIENT; on MariaDB BINLOG MONITOR),"
+                    + " then run --apply again");
+            return e instanceof SQLException ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("cannot reach the Connect REST API at " + apply + " (" + Redaction.mask(e.getMessage())
                     + "): check the URL and that a worker runs");
             return ExitCodes.UNREACHABLE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCodes.FAILED;
+        }
+    }
+
+    private static BinlogPosition currentPosition(RunnerConfig config) throws SQLException {
+        try (Connection connection = SourceAccess.of(config.source()).connect()) {
+            return ServerInfo.currentPosition(connection);
         }
     }
 }

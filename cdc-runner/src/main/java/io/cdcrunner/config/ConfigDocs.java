@@ -23,6 +23,11 @@ public final class ConfigDocs {
             + " over the properties the daemon derives from the keys above (for experts). Properties the typed events"
             + " depend on, or that a key above sets, are refused with the reason.";
 
+    private static final String KAFKA_CLIENT_PASSTHROUGH = "With source.type=kafka: Kafka consumer properties"
+            + " (TLS, SASL...) with the prefix removed. The commits, the assignor and the deserializers are the daemon's;"
+            + " auto.offset.reset may be earliest (the default) or none: latest and by_duration:... are refused, as a new"
+            + " group (or one whose offsets expired) would skip the records before.";
+
     private static final String HEADER = """
             # cdc-runner configuration
             #
@@ -42,6 +47,11 @@ public final class ConfigDocs {
             # Any other processor.* key belongs to the processor, which receives it with the prefix removed:
             #processor.family.table=inventory.orders
             #
+            # With source.type=kafka, kafka.client.* keys are Kafka consumer properties (TLS, SASL...), prefix
+            # removed. auto.offset.reset may be earliest (the default) or none; latest and by_duration:... are
+            # refused: a new group, or one whose offsets expired, would skip the records before.
+            #kafka.client.security.protocol=SSL
+            #
             # debezium.* keys are given to the Debezium engine with the prefix removed, over the properties the
             # daemon derives from the keys above. Properties the typed events depend on (decimal.handling.mode,
             # time.precision.mode, converters, transforms...) or that a key above sets are refused. For experts:
@@ -58,6 +68,7 @@ public final class ConfigDocs {
                     .append(defaultCell(key)).append(" | ").append(cell(key.doc())).append(" |\n");
         }
         out.append("| `processor.*` | string | | ").append(cell(PROCESSOR_PASSTHROUGH)).append(" |\n");
+        out.append("| `kafka.client.*` | string | | ").append(cell(KAFKA_CLIENT_PASSTHROUGH)).append(" |\n");
         out.append("| `debezium.*` | string | | ").append(cell(DEBEZIUM_PASSTHROUGH)).append(" |\n");
         return out.toString();
     }

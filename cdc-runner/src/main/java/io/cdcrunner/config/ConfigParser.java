@@ -131,11 +131,33 @@ final class ConfigParser {
                             + " deadletter.store=io.cdcrunner.deadletter.JdbcDeadLetterStore",
                     given == null ? "default" : given.origin()));
         }
+        checkOffsetReset();
         Object topics = values.get(RunnerKeys.KAFKA_TOPICS);
         if (topics instanceof List<?> list && !list.isEmpty() && values.get(RunnerKeys.KAFKA_TOPIC_PATTERN) != null) {
             problems.add(new ConfigProblem(RunnerKeys.KAFKA_TOPIC_PATTERN.name(),
                     String.valueOf(values.get(RunnerKeys.KAFKA_TOPIC_PATTERN)),
                     "unset when kafka.topics is set: name the topics one way"));
+        }
+    }
+
+    /**
+     * Where a group without a committed offset (new, or its offsets expired) starts: {@code latest} and
+     * {@code by_duration:...} start past records nobody processed. {@code earliest} (the default) and {@code none}
+     * (the member stops with an error instead) skip nothing.
+     */
+    private void checkOffsetReset() {
+        String key = RunnerKeys.KAFKA_CLIENT_PREFIX + "auto.offset.reset";
+        String reset = kafkaClient.get("auto.offset.reset");
+        if (reset == null) {
+            return;
+        }
+        String value = reset.toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("earliest") && !value.equals("none")) {
+            problems.add(new ConfigProblem(key, reset, "earliest (the default) or none: " + reset + " starts a new"
+                    + " consumer group, or one whose committed offsets expired, " + (value.startsWith("by_duration")
+                    ? "at records younger than the duration, skipping the older ones nobody processed"
+                    : "at the end of each partition, skipping the records nobody processed")
+                    + "; remove " + key, raw.get(key).origin()));
         }
     }
 

@@ -39,7 +39,7 @@ final class ReservedEngineProperties {
         useInstead("source.server.id", "database.server.id");
         useInstead("source.databases", "database.include.list");
         useInstead("source.tables", "table.include.list");
-        useInstead("source.start and source.recovery", "snapshot.mode");
+        useInstead("source.start and source.recovery", "snapshot.mode", "snapshot.mode.custom.name");
         useInstead("source.operations", "skipped.operations");
         useInstead("source.connect.timeout.ms", "connect.timeout.ms");
         useInstead("source.ssl.*", "database.ssl.mode", "database.ssl.truststore", "database.ssl.truststore.password",
@@ -65,6 +65,8 @@ final class ReservedEngineProperties {
         RESERVED.put("schema.name.adjustment.mode", TYPED);
         RESERVED.put("skip.messages.without.change", "it drops updates that change no included column without a word");
         RESERVED_PREFIXES.put("gtid.source", "skipping transactions by GTID source would drop committed changes");
+        RESERVED.put("errors.tolerance", "in a Kafka Connect worker, all drops every record a converter or"
+                + " transformation fails on without a word");
     }
 
     private ReservedEngineProperties() {

@@ -114,8 +114,8 @@ public final class RunnerKeys {
             "Name of the Connect connector writing the change topics; unset means pipeline.name."));
     public static final ConfigKey<String> KAFKA_CONNECT_URL = declare(optional("kafka.connect.url", STRING, any(),
             "REST URL of the Kafka Connect cluster (http://host:8083): check compares the running connector's configuration with connector-config's."));
-    public static final ConfigKey<Long> KAFKA_LEDGER_RETENTION = declare(withDefault("kafka.ledger.retention.ms", DURATION_MS, "86400000", atLeast(60000),
-            "How long a TransactionalProcessor's ledger entries are kept: a redelivery or a record Connect wrote again after a crash within this time is applied once."));
+    public static final ConfigKey<Long> KAFKA_LEDGER_RETENTION = declare(withDefault("kafka.ledger.retention.ms", DURATION_MS, "604800000", atLeast(60000),
+            "How long a TransactionalProcessor's ledger entries are kept: an event delivered again within this time is applied once. Keep it at least the change topics' retention.ms (7 days is Kafka's default; check fails otherwise, run warns): a group that lost its offsets reads the topics from the start."));
     public static final ConfigKey<Long> KAFKA_REVOKE_TIMEOUT = declare(withDefault("kafka.revoke.timeout.ms", DURATION_MS, "20000", atLeast(1),
             "When a rebalance takes partitions away, how long their events in progress may take to finish before they are abandoned (the new owner delivers them again); keep it below the consumer's max.poll.interval.ms."));
 

@@ -22,4 +22,12 @@ public interface SourceConsumer {
 
     /** The pipeline's counters, which a source may add to (statement-format changes it saw). */
     PipelineCounters counters();
+
+    /**
+     * Whether the processor applies each event once through a ledger (a {@code TransactionalProcessor}): an event
+     * delivered again is then absorbed while the ledger remembers it. Known once the processor is open.
+     */
+    default boolean keepsLedger() {
+        return false;
+    }
 }

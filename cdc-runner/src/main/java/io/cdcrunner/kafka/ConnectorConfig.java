@@ -6,6 +6,7 @@ import java.util.TreeMap;
 
 import io.cdcrunner.binlog.EngineProperties;
 import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.binlog.SeededStartSnapshotter;
 import io.cdcrunner.config.KafkaSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
@@ -51,7 +52,14 @@ public final class ConnectorConfig {
         if (!source.tables().isEmpty()) {
             c.put("table.include.list", String.join(",", source.tables()));
         }
-        c.put("snapshot.mode", source.start() == StartFrom.SNAPSHOT ? "initial" : "no_data");
+        if (source.start() == StartFrom.SNAPSHOT) {
+            // An initial snapshot interrupted before its first offset flush is taken again: nothing is skipped.
+            c.put("snapshot.mode", "initial");
+        } else {
+            // no_data, streaming from the position connector-config --apply seeds before the task first runs.
+            c.put("snapshot.mode", "custom");
+            c.put("snapshot.mode.custom.name", SeededStartSnapshotter.NAME);
+        }
         // The pipeline consumes the row-change topics only: DROP events are not delivered from Kafka.
         c.put("include.schema.changes", "false");
         c.put("tombstones.on.delete", "false");

@@ -89,6 +89,8 @@ public final class KafkaSource implements EventSource {
     private volatile ExecutorService pipelineThread;
     private SourceConsumer pipeline;
     private ConnectRecords records;
+    /** Set when the processor keeps a ledger, whose memory the topics' retention may exceed. */
+    private LedgerCoverageWarning coverage;
     /** The batch the pipeline is processing, and its end; both null between batches. Poll thread only. */
     private PartitionProgress.Batch inFlight;
     private java.util.concurrent.CompletableFuture<Void> inFlightDone;
@@ -173,6 +175,7 @@ public final class KafkaSource implements EventSource {
             throw new io.cdcrunner.core.PipelineStartException("stopped during start-up");
         }
         this.pipeline = consumer;
+        this.coverage = consumer.keepsLedger() ? new LedgerCoverageWarning(kafka, config.pipelineName()) : null;
         this.records = new ConnectRecords(new RecordItems(new RecordMapper(), null,
                 rowOperations(config.source().operations())));
         this.consumer = consumers.apply(consumerProperties());
@@ -507,6 +510,9 @@ public final class KafkaSource implements EventSource {
             }
             if (!partitions.isEmpty()) {
                 log.info("assigned {}; now {} partition(s)", partitions, progress.owned().size());
+                if (coverage != null) {
+                    coverage.assigned(partitions);
+                }
             }
         }
 
@@ -648,6 +654,9 @@ public final class KafkaSource implements EventSource {
         }
         if (pipelineThread != null) {
             pipelineThread.shutdownNow();
+        }
+        if (coverage != null) {
+            coverage.close();
         }
     }
 }

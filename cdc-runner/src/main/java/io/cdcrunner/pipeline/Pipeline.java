@@ -148,6 +148,11 @@ public final class Pipeline implements AutoCloseable, PipelineView {
         public PipelineCounters counters() {
             return counters;
         }
+
+        @Override
+        public boolean keepsLedger() {
+            return processing.delivery().isTransactional();
+        }
     }
 
     private boolean stopping() {

@@ -66,4 +66,24 @@ class KafkaSourceConfigTest {
         assertThat(Redaction.of(config).apply("login failed: " + jaas)).doesNotContain("jaas-s3cret");
         assertThat(Redaction.PATTERNS_ONLY.apply("password=\"other-s3cret\" and more")).doesNotContain("other-s3cret");
     }
+
+    @Test
+    void anOffsetResetThatStartsPastUnprocessedRecordsIsRefusedWithItsFix() throws ConfigException {
+        for (String skipping : new String[] {"latest", "LATEST", "by_duration:P1D"}) {
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(minimal(
+                    "source.type", "kafka", "kafka.bootstrap.servers", "k:9092", "deadletter.store", JDBC_STORE,
+                    "kafka.client.auto.offset.reset", skipping)));
+
+            assertThat(e).as(skipping).isNotNull();
+            assertThat(e.problems()).extracting(ConfigProblem::key).containsExactly("kafka.client.auto.offset.reset");
+            assertThat(e.getMessage()).contains("kafka.client.auto.offset.reset = \"" + skipping + "\"")
+                    .contains("expected earliest (the default) or none").contains("skipping")
+                    .contains("remove kafka.client.auto.offset.reset");
+        }
+        for (String safe : new String[] {"earliest", "none"}) {
+            RunnerConfig config = ConfigLoader.fromMap(minimal("source.type", "kafka", "kafka.bootstrap.servers",
+                    "k:9092", "deadletter.store", JDBC_STORE, "kafka.client.auto.offset.reset", safe));
+            assertThat(config.kafka().client()).containsEntry("auto.offset.reset", safe);
+        }
+    }
 }

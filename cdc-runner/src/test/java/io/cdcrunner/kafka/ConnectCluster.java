@@ -61,8 +61,14 @@ public final class ConnectCluster implements AutoCloseable {
      * runs.
      */
     public void deploy(RunnerConfig config, ServerFlavor flavor, String password) {
+        deploy(config, flavor, password, Map.of());
+    }
+
+    /** {@link #deploy(RunnerConfig, ServerFlavor, String)} with {@code extra} settings added to the connector's. */
+    public void deploy(RunnerConfig config, ServerFlavor flavor, String password, Map<String, String> extra) {
         Map<String, String> connector = new HashMap<>(ConnectorConfig.of(config, flavor));
         connector.put("database.password", password);
+        connector.putAll(extra);
         connect.configureConnector(config.kafka().connectorName(), connector);
         awaitRunning(config.kafka().connectorName());
     }

@@ -1,0 +1,95 @@
+package io.cdcrunner.kafka;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+
+import io.cdcrunner.binlog.OffsetSeeder;
+import io.cdcrunner.binlog.SeededStartSnapshotter;
+import io.cdcrunner.kafka.ConnectRest.ConnectRestException;
+import io.cdcrunner.kafka.ConnectRest.PartitionOffset;
+import io.cdcrunner.source.ServerInfo.BinlogPosition;
+
+/**
+ * Creates or updates the connector {@link ConnectorConfig} describes on a Kafka Connect cluster
+ * ({@code connector-config --apply}).
+ *
+ * <ul>
+ *   <li><b>New connector starting at the binlog end</b>: the source's current binlog position is read, the connector
+ *       is created {@code STOPPED}, that position is set as its offset ({@link SeededStartSnapshotter#seededOffset}),
+ *       and it is resumed. Every change committed after the position is delivered, even if the worker dies before
+ *       the connector's first offset flush.</li>
+ *   <li><b>New connector with {@code source.start=snapshot}</b>: created running; an initial snapshot interrupted
+ *       before its first offset flush is taken again, so nothing needs recording first.</li>
+ *   <li><b>Existing connector</b>: its configuration is replaced; its offsets and state are left alone, except for
+ *       a connector an earlier {@code --apply} created {@code STOPPED} and did not get to start: it gets its start
+ *       position (if it has none yet) and is resumed.</li>
+ * </ul>
+ */
+public final class ConnectorDeployment {
+
+    /** Reads the source's current binlog position. */
+    @FunctionalInterface
+    public interface StartPosition {
+        BinlogPosition read() throws SQLException;
+    }
+
+    private final ConnectRest rest;
+    private final String connector;
+    private final String topicPrefix;
+
+    /**
+     * @param connector   the connector's name
+     * @param topicPrefix the connector's {@code topic.prefix}: its source partition
+     */
+    public ConnectorDeployment(ConnectRest rest, String connector, String topicPrefix) {
+        this.rest = rest;
+        this.connector = connector;
+        this.topicPrefix = topicPrefix;
+    }
+
+    /**
+     * Creates or updates the connector with {@code config} and says what was done.
+     *
+     * @param start where a new connector starts; empty when it takes an initial snapshot
+     */
+    public String apply(Map<String, String> config, Optional<StartPosition> start)
+            throws IOException, ConnectRestException, SQLException {
+        Optional<String> state = rest.state(connector);
+        if (state.isEmpty()) {
+            if (start.isEmpty()) {
+                rest.create(connector, config, false);
+                return "created; it reads the included tables first (source.start=snapshot)";
+            }
+            // Read before anything is created: a source that cannot be read leaves no connector behind.
+            BinlogPosition position = start.get().read();
+            rest.create(connector, config, true);
+            return "created; " + seedAndResume(position);
+        }
+        rest.update(connector, config);
+        if (start.isPresent() && "STOPPED".equals(state.get())) {
+            Optional<PartitionOffset> recorded = rest.offsets(connector).stream().findFirst();
+            if (recorded.isEmpty()) {
+                return "updated; it was STOPPED without a start position (an earlier --apply was interrupted): "
+                        + seedAndResume(start.get().read());
+            }
+            if (SeededStartSnapshotter.isSeededStart(recorded.get().offset())) {
+                rest.resume(connector);
+                return "updated; it was STOPPED at its recorded start position (an earlier --apply was interrupted):"
+                        + " resumed";
+            }
+        }
+        return "updated; its offsets were not changed" + ("STOPPED".equals(state.get())
+                ? "; it is STOPPED: PUT " + rest.url() + "/connectors/" + connector + "/resume lets it run" : "");
+    }
+
+    private String seedAndResume(BinlogPosition position) throws IOException, ConnectRestException {
+        rest.alterOffset(connector, new PartitionOffset(OffsetSeeder.partition(topicPrefix),
+                SeededStartSnapshotter.seededOffset(position.file(), position.position(), position.gtidSet())));
+        rest.resume(connector);
+        return "it starts at the binlog position " + position.file() + ":" + position.position()
+                + (position.gtidSet() == null ? "" : " (GTIDs " + position.gtidSet() + ")")
+                + ", recorded before its task first ran";
+    }
+}

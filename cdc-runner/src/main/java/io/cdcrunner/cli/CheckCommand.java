@@ -45,7 +45,8 @@ final class CheckCommand implements Callable<Integer> {
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
                 .with(processor.result());
         if (runnerConfig.ha().enabled()) {
-            report = report.with(io.cdcrunner.ha.LeaseTopologyCheck.run(runnerConfig));
+            report = report.with(io.cdcrunner.ha.LeaseTopologyCheck.run(runnerConfig),
+                    io.cdcrunner.ha.LeaseReadersCheck.run(runnerConfig));
         }
         if (runnerConfig.sourceType() == SourceSettings.SourceType.KAFKA) {
             report = report.with(connectorCheck(runnerConfig).toArray(CheckResult[]::new));

@@ -153,10 +153,9 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         hikari.setMaximumPoolSize(2);
         hikari.setMinimumIdle(0);
         // A fenced store's transaction must not outlive a hung holder (it would hold the lease row against the
-        // takeover): MariaDB ends one left idle for the lease timeout.
-        long idleLimit = context.idleTransactionLimitSeconds();
-        hikari.setConnectionInitSql("SET time_zone = '+00:00'" + (idleLimit > 0
-                ? " /*M!100300 , SESSION idle_transaction_timeout = " + idleLimit + " */" : ""));
+        // takeover).
+        new io.cdcrunner.state.HaSessionLimit(context.idleTransactionLimitSeconds())
+                .applyTo(hikari, "time_zone = '+00:00'");
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {

@@ -27,8 +27,16 @@ public final class EventDelivery {
     private final TransactionalGroupProcessor transactionalGroups;
     private final DataSource dataSource;
     private final Ledger ledger;
+    private final io.cdcrunner.state.HaSessionLimit sessionLimit;
 
     public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger) {
+        this(processor, dataSource, ledger, io.cdcrunner.state.HaSessionLimit.NONE);
+    }
+
+    /** @param sessionLimit how long the data source's sessions may leave a transaction idle ({@code ha.enabled}) */
+    public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger,
+                         io.cdcrunner.state.HaSessionLimit sessionLimit) {
+        this.sessionLimit = sessionLimit;
         this.processor = processor;
         this.transactional = processor instanceof TransactionalProcessor t ? t : null;
         // A transactional processor takes groups only as a TransactionalGroupProcessor: as a plain GroupProcessor its
@@ -78,6 +86,7 @@ public final class EventDelivery {
         // The pool restores auto-commit when the connection is returned.
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            long began = System.nanoTime();
             try {
                 if (!ledger.record(c, event)) {
                     c.rollback();
@@ -86,7 +95,10 @@ public final class EventDelivery {
                 transactional.process(event, c);
                 c.commit();
                 return EventResult.PROCESSED;
-            } catch (Exception | Error e) {
+            } catch (Exception e) {
+                rollbackQuietly(c, e);
+                throw IdleTransactionEnded.classify(e, began, sessionLimit);
+            } catch (Error e) {
                 rollbackQuietly(c, e);
                 throw e;
             }
@@ -109,6 +121,7 @@ public final class EventDelivery {
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            long began = System.nanoTime();
             try {
                 List<ChangeEvent> fresh = ledger.recordNew(c, events);
                 if (!fresh.isEmpty()) {
@@ -122,7 +135,10 @@ public final class EventDelivery {
                     results.add(applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE);
                 }
                 return results;
-            } catch (Exception | Error e) {
+            } catch (Exception e) {
+                rollbackQuietly(c, e);
+                throw IdleTransactionEnded.classify(e, began, sessionLimit);
+            } catch (Error e) {
                 rollbackQuietly(c, e);
                 throw e;
             }
@@ -162,6 +178,7 @@ public final class EventDelivery {
         groups.forEach(all::addAll);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            long began = System.nanoTime();
             try {
                 Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                 applied.addAll(ledger.recordNew(c, all));
@@ -182,7 +199,10 @@ public final class EventDelivery {
                             .map(event -> applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE).toList());
                 }
                 return results;
-            } catch (Exception | Error e) {
+            } catch (Exception e) {
+                rollbackQuietly(c, e);
+                throw IdleTransactionEnded.classify(e, began, sessionLimit);
+            } catch (Error e) {
                 rollbackQuietly(c, e);
                 throw e;
             }

@@ -20,6 +20,10 @@ public final class FailureClassifier {
      */
     public static boolean isConnectionFailure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IdleTransactionEnded) {
+                // The server ended a transaction the processor left idle: the processor's failure.
+                return false;
+            }
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof ConnectException || t instanceof SocketException) {
                 return true;

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -33,9 +36,11 @@ import io.cdcrunner.state.JdbcStateStore;
 
 /**
  * One instance of a pipeline that several instances run ({@code ha.enabled}): it stands by ({@link PipelineState#STANDBY})
- * until it takes the lease ({@link Lease}), then runs the pipeline with a {@link Fence} of the lease's new epoch, checks
- * every {@code ha.lease.check.interval.ms} that it still holds the lease, and steps down, back to standby, at once when
- * it does not or when one of its writes was fenced. Monitoring (JMX, progress lines) is this object's, across terms.
+ * until it takes the lease ({@link Lease}), then runs the pipeline with a {@link Fence} of the lease's new epoch. From
+ * the moment it holds the lock, a thread of its own checks every {@code ha.lease.check.interval.ms} that it still does
+ * (which also keeps the lease connection from timing out while the pipeline starts); it steps down, back to standby,
+ * at once when it does not, when one of its writes was fenced, or when its pipeline cannot read the source for
+ * {@code source.down.unhealthy.after.ms}. Monitoring (JMX, progress lines) is this object's, across terms.
  */
 public final class HaRunner implements PipelineView {
 
@@ -64,6 +69,10 @@ public final class HaRunner implements PipelineView {
     private volatile String stepDown;
     private volatile long epoch;
     private boolean tablesCreated;
+    /** Since when (nanoTime) a standby cannot reach its state server, and why; -1 while it can. */
+    private volatile long stateDownSince = -1;
+    private volatile String stateError;
+    private ScheduledExecutorService keeper;
 
     /** @param pipelines makes the pipeline of one term, reporting to the given monitoring */
     public HaRunner(RunnerConfig config, Function<PipelineMonitoring, Pipeline> pipelines) {
@@ -76,8 +85,13 @@ public final class HaRunner implements PipelineView {
     public Outcome run() throws InterruptedException {
         monitoring.start();
         Lease lease = new Lease(config.state().jdbc(), config.pipelineName(), config.ha());
+        keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cdc-lease-" + config.pipelineName());
+            t.setDaemon(true);
+            return t;
+        });
         try (HikariDataSource state = JdbcStateStore.pool(config.pipelineName() + "-lease", config.state().jdbc(),
-                config.ha().waitTimeoutSeconds())) {
+                io.cdcrunner.state.HaSessionLimit.of(config.ha()))) {
             while (!stopping()) {
                 Optional<Outcome> end = term(lease, state);
                 if (end.isPresent()) {
@@ -85,7 +99,11 @@ public final class HaRunner implements PipelineView {
                 }
             }
             return Outcome.STOPPED;
+        } catch (Lease.UnsupportedServer e) {
+            log.error("cannot run with ha.enabled: {}", e.getMessage());
+            return Outcome.BAD_CONFIG;
         } finally {
+            keeper.shutdownNow();
             lease.release();
             if (current == null && idleState == PipelineState.STANDBY) {
                 idleState = PipelineState.STOPPED;
@@ -103,6 +121,21 @@ public final class HaRunner implements PipelineView {
         if (!acquire(lease, state)) {
             return Optional.of(Outcome.STOPPED);
         }
+        stepDown = null;
+        // From the moment the lock is taken: a start longer than the lease timeout must not let it go idle.
+        long interval = config.ha().checkInterval().toMillis();
+        ScheduledFuture<?> keeping = keeper.scheduleWithFixedDelay(() -> keep(lease), interval, interval,
+                TimeUnit.MILLISECONDS);
+        try {
+            return activeTerm(lease, state, waitingSince);
+        } finally {
+            keeping.cancel(false);
+        }
+    }
+
+    /** Holding the lock: takes the epoch, checks the stores and runs the pipeline until it ends or steps down. */
+    private Optional<Outcome> activeTerm(Lease lease, HikariDataSource state, long waitingSince)
+            throws InterruptedException {
         long took = System.nanoTime();
         String leaseTable = JdbcStateStore.leaseTable(config.state());
         try {
@@ -114,27 +147,44 @@ public final class HaRunner implements PipelineView {
             waitBeforeRetry();
             return Optional.empty();
         }
-        Optional<String> elsewhere = storesElsewhere(lease);
-        if (elsewhere.isPresent()) {
-            log.error("cannot run with ha.enabled: {}", elsewhere.get());
-            return Optional.of(Outcome.BAD_CONFIG);
+        try {
+            Optional<String> elsewhere = storesElsewhere(lease);
+            if (elsewhere.isPresent()) {
+                log.error("cannot run with ha.enabled: {}", elsewhere.get());
+                lease.release();
+                return Optional.of(Outcome.BAD_CONFIG);
+            }
+        } catch (SQLException e) {
+            // Without the check a takeover could write where the lease does not fence; the other instance may fare
+            // better, or this one later.
+            log.warn("pipeline '{}': took the lease but cannot check that the processor's database and the dead "
+                    + "letters are on the lease's server ({}); standing by again", config.pipelineName(),
+                    e.getMessage());
+            lease.release();
+            waitBeforeRetry();
+            return Optional.empty();
         }
-        stepDown = null;
         Fence fence = new Fence(config.pipelineName(), leaseTable, epoch, this::fenced);
         fence.install();
         log.info("pipeline '{}' active: took the lease (epoch {}) as {} after {} ms in standby", config.pipelineName(),
                 epoch, holder, Duration.ofNanos(took - waitingSince).toMillis());
         Pipeline pipeline = pipelines.apply(monitoring);
-        current = pipeline;
-        if (stopping()) {
-            // A SIGTERM while the lease was being taken found no pipeline to close: it is not started at all.
-            return end(fence, lease, pipeline, Outcome.STOPPED);
+        if (stopping() || stepDown != null) {
+            // A SIGTERM (or a lost lease) while the lease was being taken: the pipeline is not started at all.
+            if (stepDown != null) {
+                log.warn("pipeline '{}' stepping down (epoch {}): {}; standing by", config.pipelineName(), epoch,
+                        stepDown);
+            }
+            fence.retire();
+            finish(lease, pipeline);
+            return stopping() ? Optional.of(Outcome.STOPPED) : Optional.empty();
         }
+        current = pipeline;
         try {
             pipeline.start();
-            log.info("pipeline '{}' active and started {} ms after taking the lease (epoch {})", config.pipelineName(),
-                    Duration.ofNanos(System.nanoTime() - took).toMillis(), epoch);
-            watch(lease, pipeline);
+            log.info("pipeline '{}' active and started {} ms after taking the lease (epoch {})",
+                    config.pipelineName(), Duration.ofNanos(System.nanoTime() - took).toMillis(), epoch);
+            watch(pipeline);
         } catch (ProcessorProblem e) {
             log.error("cannot start: {}", e.getMessage());
             return end(fence, lease, pipeline, Outcome.BAD_CONFIG);
@@ -159,15 +209,53 @@ public final class HaRunner implements PipelineView {
         return end(fence, lease, pipeline, pipeline.state() == PipelineState.FAILED ? Outcome.FAILED : Outcome.STOPPED);
     }
 
-    /** Until the pipeline ends, or the lease is lost, or a write was fenced. */
-    private void watch(Lease lease, Pipeline pipeline) throws InterruptedException {
-        while (!pipeline.awaitTermination(config.ha().checkInterval())) {
+    /**
+     * Runs every {@code ha.lease.check.interval.ms} while this instance holds the lock, on a thread of its own: keeps
+     * the lease connection busy (the server ends it after the lease timeout without a statement) and steps down when
+     * the lock is gone, or when the pipeline has not been able to read its source for
+     * {@code source.down.unhealthy.after.ms} (another instance may be able to).
+     */
+    private void keep(Lease lease) {
+        try {
             if (stepDown != null || stopping()) {
                 return;
             }
             if (!lease.held()) {
-                stepDown = "the lease is lost (its connection to the state server ended: killed, timed out or the server"
-                        + " went away)";
+                stepDown("the lease is lost (its connection to the state server ended: killed, timed out or the"
+                        + " server went away)");
+                return;
+            }
+            Duration down = monitoring.sourceDown();
+            if (current != null && down.compareTo(config.source().downUnhealthyAfter()) > 0) {
+                stepDown("the pipeline has not been able to read its source for " + down.toSeconds() + " s ("
+                        + current.sourceProblem().orElse("the source is unreachable") + "); another instance may reach it");
+            }
+        } catch (RuntimeException e) {
+            // A failed check must not end the keeping (a scheduled task that throws is not run again).
+            log.warn("pipeline '{}': lease check failed: {}", config.pipelineName(), e.toString());
+        }
+    }
+
+    /** Steps down, once: the running pipeline is closed at once (also while it is still starting). */
+    private void stepDown(String reason) {
+        synchronized (this) {
+            if (stepDown != null) {
+                return;
+            }
+            stepDown = reason;
+        }
+        Pipeline running = current;
+        if (running != null) {
+            Thread closer = new Thread(running::close, "cdc-step-down-" + config.pipelineName());
+            closer.setDaemon(true);
+            closer.start();
+        }
+    }
+
+    /** Until the pipeline ends, or it steps down (the lease lost, a write fenced, the source out of reach). */
+    private void watch(Pipeline pipeline) throws InterruptedException {
+        while (!pipeline.awaitTermination(config.ha().checkInterval())) {
+            if (stepDown != null || stopping()) {
                 return;
             }
         }
@@ -187,7 +275,7 @@ public final class HaRunner implements PipelineView {
     }
 
     private void fenced() {
-        stepDown = "another instance took the lease over: a write of this instance was refused by the lease's epoch";
+        stepDown("another instance took the lease over: a write of this instance was refused by the lease's epoch");
     }
 
     /** Waits for the lock, a second at a time (so a stop is noticed), through state-server outages. */
@@ -195,15 +283,27 @@ public final class HaRunner implements PipelineView {
         int failures = 0;
         while (!stopping()) {
             try {
-                if (!tablesCreated) {
-                    JdbcStateStore.createTables(state, config.state());
-                    tablesCreated = true;
-                }
-                if (lease.tryAcquire(1)) {
+                // The lock first: its plain connection says at once why the server refuses (the pool would wait).
+                boolean taken = lease.tryAcquire(1);
+                stateDownSince = -1;
+                if (taken) {
+                    if (!tablesCreated) {
+                        try {
+                            JdbcStateStore.createTables(state, config.state());
+                        } catch (SQLException e) {
+                            lease.release();
+                            throw e;
+                        }
+                        tablesCreated = true;
+                    }
                     return true;
                 }
                 failures = 0;
             } catch (SQLException e) {
+                if (stateDownSince < 0) {
+                    stateDownSince = System.nanoTime();
+                }
+                stateError = e.getMessage();
                 if (failures++ % 30 == 0) {
                     log.warn("pipeline '{}' standing by: cannot reach the state server {} ({}); trying again",
                             config.pipelineName(), config.state().jdbc().shownUrl(), e.getMessage());
@@ -221,8 +321,10 @@ public final class HaRunner implements PipelineView {
     /**
      * The ledger (the processor's pool) and the dead letters must be on the lease's server, where their transactions
      * can read the lease row: a connection there sees this instance's lease connection hold the lock.
+     *
+     * @throws SQLException when a store cannot be reached: it is not known where it is
      */
-    private Optional<String> storesElsewhere(Lease lease) {
+    private Optional<String> storesElsewhere(Lease lease) throws SQLException {
         for (var store : new Object[][] {
                 {config.processor().jdbc(), "the processor's database (processor.jdbc.url), which holds the ledger"},
                 {config.deadLetters().jdbc(), "the dead-letter store (deadletter.jdbc.url)"}}) {
@@ -239,7 +341,7 @@ public final class HaRunner implements PipelineView {
                     }
                 }
             } catch (SQLException e) {
-                log.warn("cannot check that {} is on the lease's server ({}); going on", store[1], e.getMessage());
+                throw new SQLException(store[1] + " at " + target.shownUrl() + ": " + e.getMessage(), e);
             }
         }
         return Optional.empty();
@@ -311,10 +413,25 @@ public final class HaRunner implements PipelineView {
         return config.source().downUnhealthyAfter();
     }
 
+    /** The running pipeline's; standing by, whether the state server (where the lease is) can be reached. */
     @Override
     public Optional<Boolean> sourceConnected() {
         Pipeline running = current;
-        return running == null ? Optional.empty() : running.sourceConnected();
+        if (running != null) {
+            return running.sourceConnected();
+        }
+        return stateDownSince >= 0 ? Optional.of(false) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> sourceProblem() {
+        Pipeline running = current;
+        if (running != null) {
+            return running.sourceProblem();
+        }
+        return stateDownSince < 0 ? Optional.empty() : Optional.of("standing by, but the state server "
+                + config.state().jdbc().shownUrl() + " cannot be reached or refuses the login ("
+                + stateError + "): this instance cannot take over; check state.jdbc.url/user/password");
     }
 
     @Override

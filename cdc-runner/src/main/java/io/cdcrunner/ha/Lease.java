@@ -44,6 +44,7 @@ final class Lease implements AutoCloseable {
      *
      * @return whether this instance holds it now
      * @throws SQLException when the state server cannot be reached (the caller waits and tries again)
+     * @throws UnsupportedServer when the server cannot hold a lease for all instances (nothing to wait for)
      */
     synchronized boolean tryAcquire(int waitSeconds) throws SQLException {
         if (connection == null || connection.isClosed()) {
@@ -71,6 +72,13 @@ final class Lease implements AutoCloseable {
         return DriverManager.getConnection(target.url(), properties);
     }
 
+    /** The state server cannot hold a lease every instance sees (a Galera node, a multi-primary group member). */
+    static final class UnsupportedServer extends RuntimeException {
+        UnsupportedServer(String message) {
+            super(message);
+        }
+    }
+
     private void open() throws SQLException {
         Properties extra = new Properties();
         // A lost server is noticed by the checks' own statements, not minutes later by TCP.
@@ -88,6 +96,15 @@ final class Lease implements AutoCloseable {
         } catch (SQLException e) {
             closeQuietly();
             throw e;
+        }
+        // Each new connection: a proxy in front of the state server may hand out another node than the last time.
+        java.util.Optional<String> unsupported = LeaseTopologyCheck.unsupported(connection);
+        if (unsupported.isPresent()) {
+            closeQuietly();
+            throw new UnsupportedServer("the state server " + target.shownUrl() + " is " + unsupported.get()
+                    + ": GET_LOCK is local to each node, so instances connected to different nodes would both take"
+                    + " the lease. Point state.jdbc.url (and the processor's database) at one server that is neither,"
+                    + " or run a single instance (ha.enabled=false)");
         }
     }
 

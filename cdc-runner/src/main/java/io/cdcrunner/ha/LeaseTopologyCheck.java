@@ -28,13 +28,13 @@ public final class LeaseTopologyCheck {
         }
         JdbcTarget target = config.state().jdbc();
         try (Connection c = Lease.connect(target, new Properties())) {
-            Optional<String> galera = galera(c);
-            if (galera.isPresent()) {
-                return CheckResult.fail("ha", "the state server " + target.shownUrl() + " is a Galera cluster node ("
-                                + galera.get() + "): GET_LOCK is local to each node, so instances connected to"
-                                + " different nodes would both take the lease",
-                        "point state.jdbc.url (and the processor's database) at one server that is not a Galera node,"
-                                + " or run a single instance (ha.enabled=false)");
+            Optional<String> unsupported = unsupported(c);
+            if (unsupported.isPresent()) {
+                return CheckResult.fail("ha", "the state server " + target.shownUrl() + " is " + unsupported.get()
+                                + ": GET_LOCK is local to each node, so instances connected to different nodes would"
+                                + " both take the lease; run refuses to start on it",
+                        "point state.jdbc.url (and the processor's database) at one server that is neither, or run"
+                                + " a single instance (ha.enabled=false)");
             }
             try (PreparedStatement lock = c.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
                 lock.setString(1, Lease.lockName(config.pipelineName()));
@@ -56,14 +56,41 @@ public final class LeaseTopologyCheck {
         }
     }
 
-    /** The server's Galera state, if it is a node of a running Galera cluster. */
-    static Optional<String> galera(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SHOW VARIABLES LIKE 'wsrep_on'")) {
-            if (row.next() && "ON".equalsIgnoreCase(row.getString(2))) {
-                return Optional.of("wsrep_on=ON");
-            }
+    /**
+     * Why the server cannot hold a lease every instance sees, if it cannot: a node of a Galera cluster
+     * ({@code wsrep_on}), or a member of a MySQL Group Replication group in multi-primary mode, where each member has
+     * its own locks.
+     */
+    public static Optional<String> unsupported(Connection c) throws SQLException {
+        String wsrep = variable(c, "wsrep_on");
+        if ("ON".equalsIgnoreCase(wsrep)) {
+            return Optional.of("a Galera cluster node (wsrep_on=ON)");
+        }
+        String singlePrimary = variable(c, "group_replication_single_primary_mode");
+        if (singlePrimary != null && ("OFF".equalsIgnoreCase(singlePrimary) || "0".equals(singlePrimary))
+                && groupReplicationOnline(c)) {
+            return Optional.of("a member of a MySQL Group Replication group in multi-primary mode"
+                    + " (group_replication_single_primary_mode=OFF)");
         }
         return Optional.empty();
     }
 
+    private static String variable(Connection c, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SHOW VARIABLES LIKE ?")) {
+            s.setString(1, name);
+            try (ResultSet row = s.executeQuery()) {
+                return row.next() ? row.getString(2) : null;
+            }
+        }
+    }
+
+    private static boolean groupReplicationOnline(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SELECT COUNT(*) FROM"
+                + " performance_schema.replication_group_members WHERE MEMBER_STATE = 'ONLINE'")) {
+            return row.next() && row.getLong(1) > 0;
+        } catch (SQLException e) {
+            // No such table (MariaDB, an old MySQL) or no right to read it: no group this instance can see.
+            return false;
+        }
+    }
 }

@@ -56,7 +56,7 @@ final class PipelineMetrics implements PipelineMXBean {
     public boolean isHealthy() {
         PipelineState state = pipeline.state();
         if (state == PipelineState.STANDBY) {
-            return true;
+            return connection.downForMillis(clock.millis()) < pipeline.sourceDownLimit().toMillis();
         }
         return (state == PipelineState.SNAPSHOTTING || state == PipelineState.STREAMING)
                 && samples.failingForMillis(clock.millis()) < FAILING_LIMIT.toMillis()

@@ -87,6 +87,11 @@ public final class PipelineMonitoring implements AutoCloseable {
         return timings.then(next);
     }
 
+    /** How long the source has been unreachable (or no engine ran) while it should be read; zero when it is read. */
+    public java.time.Duration sourceDown() {
+        return java.time.Duration.ofMillis(connection.downForMillis(clock.millis()));
+    }
+
     /** Where the engine's batches report, for {@code MillisBehindSource}. */
     public SourceLag lag() {
         return lag;

@@ -5,10 +5,11 @@ import java.util.Optional;
 import io.cdcrunner.core.PipelineState;
 
 /**
- * How long the binlog connection has been down while the pipeline should be streaming, sampled once a second from
- * the engine's own {@code Connected} attribute. A missing engine (restarting after a lost connection) counts as
- * down too. While it is down the engine keeps trying to reconnect and the pipeline's state stays {@code STREAMING};
- * health checks need this to see it.
+ * How long the source has been out of reach while the pipeline should read it, sampled once a second: from what the
+ * source says itself (no engine runs between a lost connection and the next start, in any phase; a Kafka consumer
+ * without brokers; a standby without its state server), else from the binlog engine's own {@code Connected}
+ * attribute while streaming (a missing engine MBean counts as down). Meanwhile the engine keeps trying and the
+ * pipeline's state does not change; health checks need this to see it.
  */
 final class SourceConnection {
 
@@ -23,7 +24,9 @@ final class SourceConnection {
      *                   not there
      */
     void observe(long nowMillis, Optional<Boolean> sourceSays, Optional<Boolean> engineSays, PipelineState state) {
-        boolean working = state == PipelineState.STREAMING || state == PipelineState.SNAPSHOTTING;
+        // A standby says it too: it cannot take over without its state server.
+        boolean working = state == PipelineState.STREAMING || state == PipelineState.SNAPSHOTTING
+                || state == PipelineState.STANDBY;
         boolean down = sourceSays.isPresent() ? working && !sourceSays.get()
                 : state == PipelineState.STREAMING && !engineSays.orElse(false);
         if (!down) {

@@ -235,7 +235,7 @@ public final class Pipeline implements AutoCloseable, PipelineView {
         if (config.state().store() == StateSettings.Store.JDBC) {
             try {
                 stateStore = JdbcStateStore.open(config.pipelineName(), config.state(),
-                        config.ha().enabled() ? config.ha().waitTimeoutSeconds() : 0);
+                        io.cdcrunner.state.HaSessionLimit.of(config.ha()));
             } catch (IllegalStateException e) {
                 throw new PipelineStartException(e.getMessage(), e);
             }

@@ -155,11 +155,8 @@ public final class ProcessorHost implements AutoCloseable {
         hikari.setMinimumIdle(1);
         // Processors react to other transactions' commits: they should see the latest committed rows.
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        if (config.ha().enabled()) {
-            // The ledger's transactions hold the lease row (shared); a hung instance's must end for the takeover.
-            hikari.setConnectionInitSql(io.cdcrunner.state.JdbcStateStore.idleTransactionLimit(
-                    config.ha().waitTimeoutSeconds()));
-        }
+        // The ledger's transactions hold the lease row (shared); a hung instance's must end for the takeover.
+        io.cdcrunner.state.HaSessionLimit.of(config.ha()).applyTo(hikari, null);
         // Fail fast at start-up rather than on the first event.
         hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
         try {

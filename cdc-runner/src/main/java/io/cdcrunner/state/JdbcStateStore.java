@@ -76,8 +76,8 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
      *
      * @throws IllegalStateException naming the server and the keys to check when it cannot
      */
-    public static JdbcStateStore open(String pipeline, StateSettings settings, long sessionIdleLimitSeconds) {
-        HikariDataSource dataSource = pool(pipeline, settings.jdbc(), sessionIdleLimitSeconds);
+    public static JdbcStateStore open(String pipeline, StateSettings settings, HaSessionLimit limit) {
+        HikariDataSource dataSource = pool(pipeline, settings.jdbc(), limit);
         JdbcStateStore store = new JdbcStateStore(pipeline, settings, dataSource);
         try {
             createTables(dataSource, settings);
@@ -100,11 +100,8 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
         return store;
     }
 
-    /**
-     * A pool whose connections end an open transaction the daemon left idle for {@code idleLimitSeconds} (a hung
-     * process, say), on MariaDB; 0 means the server's defaults.
-     */
-    public static HikariDataSource pool(String pipeline, JdbcTarget target, long idleLimitSeconds) {
+    /** A pool for the state tables, whose sessions keep {@code limit} (see {@link HaSessionLimit}). */
+    public static HikariDataSource pool(String pipeline, JdbcTarget target, HaSessionLimit limit) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(pipeline + "-state");
         hikari.setJdbcUrl(target.url());
@@ -115,20 +112,8 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
         hikari.setMinimumIdle(0);
         hikari.setInitializationFailTimeout(-1);
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        String init = idleTransactionLimit(idleLimitSeconds);
-        if (init != null) {
-            hikari.setConnectionInitSql(init);
-        }
+        limit.applyTo(hikari, null);
         return new HikariDataSource(hikari);
-    }
-
-    /**
-     * The session setting that ends a transaction left idle that long (a hung holder's, which would otherwise keep the
-     * lease row locked against the takeover): MariaDB's {@code idle_transaction_timeout}, in a comment MySQL skips.
-     */
-    public static String idleTransactionLimit(long seconds) {
-        return seconds <= 0 ? null : "SET @cdc_runner_ha = 1 /*M!100300 , SESSION idle_transaction_timeout = "
-                + seconds + " */";
     }
 
     /** Creates the state database and tables if missing. */

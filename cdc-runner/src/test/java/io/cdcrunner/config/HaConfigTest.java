@@ -55,4 +55,16 @@ class HaConfigTest {
         assertThat(config.ha().checkInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.describe()).contains("state.jdbc.password=****").doesNotContain("app-secret");
     }
+
+    @Test
+    void aPipelineNameTooLongForTheLeasesLockNameIsRefused() {
+        String name = "p".repeat(54);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(minimal(
+                "ha.enabled", "true", "state.store", "jdbc", "deadletter.store", JDBC_STORE, "pipeline.name", name)));
+
+        assertThat(e.problems()).extracting(ConfigProblem::key).containsExactly("pipeline.name");
+        assertThat(e.getMessage()).contains("at most 53 characters", "cdc-runner:<pipeline.name>", "64");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(minimal("ha.enabled", "true",
+                "state.store", "jdbc", "deadletter.store", JDBC_STORE, "pipeline.name", "p".repeat(53))))).isNull();
+    }
 }

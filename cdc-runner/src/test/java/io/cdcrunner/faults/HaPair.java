@@ -29,6 +29,12 @@ final class HaPair implements AutoCloseable {
 
     /** Two instances, {@code a} and {@code b}, each with its own (unused) state directory and log files. */
     HaPair(FaultDatabase db, Path temp, String test, Map<String, String> extra) throws Exception {
+        this(db, temp, test, extra, Map.of());
+    }
+
+    /** As above, with {@code onlyA} applied to instance {@code a} alone (after {@code extra}). */
+    HaPair(FaultDatabase db, Path temp, String test, Map<String, String> extra, Map<String, String> onlyA)
+            throws Exception {
         this.db = db;
         for (String name : List.of("a", "b")) {
             Path stateDir = Files.createDirectories(temp.resolve("state-" + name));
@@ -41,6 +47,9 @@ final class HaPair implements AutoCloseable {
             props.put("ha.enabled", "true");
             props.put("deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore");
             props.putAll(extra);
+            if (name.equals("a")) {
+                props.putAll(onlyA);
+            }
             Path config = FaultDatabase.writeConfig(temp.resolve(test + "-" + name + ".properties"), props);
             daemons.add(new DaemonProcess(test + "-" + name, config, FaultSteps.logDir(temp, test)));
         }

@@ -31,6 +31,7 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.state.Fence;
 import io.cdcrunner.state.FencedException;
+import io.cdcrunner.state.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
 import io.cdcrunner.testdb.SharedMariaDb;
 
@@ -51,7 +52,7 @@ class FenceTest {
         JdbcTarget target = new JdbcTarget(SERVER.db().jdbcUrl(""), SERVER.db().rootUser(),
                 new Secret(SERVER.db().rootPassword()));
         state = new StateSettings(StateSettings.Store.JDBC, target, "fence_test");
-        pool = JdbcStateStore.pool("fence-test", target, HA.waitTimeoutSeconds());
+        pool = JdbcStateStore.pool("fence-test", target, HaSessionLimit.of(HA));
         JdbcStateStore.createTables(pool, state);
     }
 
@@ -108,7 +109,7 @@ class FenceTest {
             late.rollback();
         }
         assertThat(fencedCalls).hasValue(1);
-        JdbcStateStore store = JdbcStateStore.open(pipeline, state, HA.waitTimeoutSeconds());
+        JdbcStateStore store = JdbcStateStore.open(pipeline, state, HaSessionLimit.of(HA));
         try {
             assertThatThrownBy(() -> store.writeOffsets(Map.of("k", "v"))).isInstanceOf(FencedException.class);
             assertThat(store.offsets()).isEmpty();
@@ -131,7 +132,7 @@ class FenceTest {
 
     @Test
     void sharedStateKeepsTheOffsetsAndTheHistoryInOrder() {
-        JdbcStateStore store = JdbcStateStore.open("shared-state", state, 0);
+        JdbcStateStore store = JdbcStateStore.open("shared-state", state, HaSessionLimit.NONE);
         try {
             store.appendSchemaHistory("{\"n\":1}");
             store.appendSchemaHistory("{\"n\":2}");
@@ -142,7 +143,7 @@ class FenceTest {
         } finally {
             store.close();
         }
-        JdbcStateStore again = JdbcStateStore.open("shared-state", state, 0);
+        JdbcStateStore again = JdbcStateStore.open("shared-state", state, HaSessionLimit.NONE);
         try {
             assertThat(again.schemaHistory()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
             assertThat(again.offsets()).containsEntry("[\"p\",{\"server\":\"p\"}]", "{\"file\":\"binlog.000001\",\"pos\":9}");

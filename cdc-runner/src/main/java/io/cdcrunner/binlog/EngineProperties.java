@@ -63,6 +63,7 @@ public final class EngineProperties {
         p.setProperty("poll.interval.ms", String.valueOf(config.engine().pollInterval().toMillis()));
         p.setProperty("max.batch.size", String.valueOf(config.engine().maxBatchSize()));
         p.setProperty("max.queue.size", String.valueOf(config.engine().maxQueueSize()));
+        p.setProperty("max.queue.size.in.bytes", String.valueOf(config.engine().maxQueueBytes()));
 
         RecordMapper.connectorProperties().forEach(p::setProperty);
         config.debeziumOverrides().forEach(p::setProperty);

@@ -47,6 +47,7 @@ final class ReservedEngineProperties {
         useInstead("engine.poll.interval.ms", "poll.interval.ms");
         useInstead("engine.max.batch.size", "max.batch.size");
         useInstead("engine.max.queue.size", "max.queue.size");
+        useInstead("engine.max.queue.bytes", "max.queue.size.in.bytes");
         String schema = "cdc-runner passes over DDL it cannot parse only outside the capture, and decides itself what"
                 + " a captured table needs (see \"Schema changes\" in the README)";
         for (String name : new String[] {"schema.history.internal.skip.unparseable.ddl",

@@ -9,7 +9,6 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.connect.source.SourceRecord;
 
-import io.cdcrunner.core.EventFootprint;
 import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceItem;
@@ -21,25 +20,20 @@ import io.debezium.engine.RecordChangeEvent;
 /**
  * Turns the engine's record batches into {@link SourceBatch}es: each record is mapped once, into the item the
  * pipeline processes, and when the pipeline reports items finished their records are marked processed, so the
- * engine records only positions past finished events. A batch handed over holds at most {@code maxBatchBytes} of
- * events ({@link EventFootprint}; a larger one goes alone), the rest of the engine's batch following once it is
- * finished, and records are mapped only when their batch's turn comes. Holds back everything from a fenced statement
- * on (see {@link #fenceAt}). Runs on the engine's thread.
+ * engine records only positions past finished events. Holds back everything from a fenced statement on (see
+ * {@link #fenceAt}). Runs on the engine's thread.
  */
 final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
     private final RecordItems recordItems;
-    private final long maxBatchBytes;
     private final SourceConsumer consumer;
     private volatile SkippedStatementGuard.Decision fence;
     private volatile boolean fenceReached;
     private volatile boolean inBatch;
     private volatile long lastBatchEndNanos = System.nanoTime();
 
-    BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, long maxBatchBytes,
-                  SourceConsumer consumer) {
+    BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer) {
         this.recordItems = new RecordItems(mapper, tableEvents, operations);
-        this.maxBatchBytes = maxBatchBytes;
         this.consumer = consumer;
     }
 
@@ -90,8 +84,9 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
         try {
             int fenced = fenceIndex(fence, records);
             if (fenced > 0) {
+                Batch batch = new Batch(records.subList(0, fenced), committer);
                 try {
-                    handOver(records.subList(0, fenced), committer);
+                    consumer.accept(batch);
                 } finally {
                     committer.markBatchFinished();
                 }
@@ -103,39 +98,6 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             lastBatchEndNanos = System.nanoTime();
             inBatch = false;
         }
-    }
-
-    /**
-     * Maps the records and hands them over in batches of at most {@link #maxBatchBytes}, one after the other; stops
-     * after a batch the pipeline did not finish (it is stopping: the rest comes again at the next start).
-     */
-    private void handOver(List<RecordChangeEvent<SourceRecord>> records,
-                          DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
-            throws InterruptedException {
-        int from = 0;
-        long bytes = 0;
-        List<SourceItem> items = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            SourceItem item = recordItems.item(records.get(i).record());
-            long size = EventFootprint.of(item);
-            if (!items.isEmpty() && bytes + size > maxBatchBytes) {
-                if (!handOver(new Batch(records.subList(from, i), items, committer))) {
-                    return;
-                }
-                from = i;
-                bytes = 0;
-                items = new ArrayList<>(records.size() - i);
-            }
-            items.add(item);
-            bytes += size;
-        }
-        handOver(new Batch(records.subList(from, records.size()), items, committer));
-    }
-
-    /** @return whether the pipeline finished every item of {@code batch} */
-    private boolean handOver(Batch batch) throws InterruptedException {
-        consumer.accept(batch);
-        return batch.finished == batch.items.size();
     }
 
     /** The index of the first record past the fence, or the batch size. */
@@ -165,11 +127,15 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
         private final DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
         private int finished;
 
-        Batch(List<RecordChangeEvent<SourceRecord>> records, List<SourceItem> items,
+        Batch(List<RecordChangeEvent<SourceRecord>> records,
               DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) {
             this.records = records;
-            this.items = items;
             this.committer = committer;
+            List<SourceItem> mapped = new ArrayList<>(records.size());
+            for (RecordChangeEvent<SourceRecord> record : records) {
+                mapped.add(recordItems.item(record.record()));
+            }
+            this.items = mapped;
         }
 
         @Override

@@ -89,7 +89,7 @@ public final class BinlogSource implements EventSource {
             throw new PipelineStartException("stopped during start-up");
         }
         batches = new BinlogBatches(new RecordMapper(), tableEvents(), config.source().operations(),
-                config.engine().maxBatchBytes(), new Streaming(consumer));
+                new Streaming(consumer));
         skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                 config.pipelineName(), CaptureFilter.of(config.source()), flavor,
                 () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsets()),

@@ -195,10 +195,8 @@ public final class RunnerKeys {
             "Maximum number of events handed over in one batch: what is queued is handed over at once, so a batch is this large only while the daemon is behind, when a per-family processor computes a family once for all of its rows the batch holds; a larger batch delays the events at its end."));
     public static final ConfigKey<Integer> ENGINE_MAX_QUEUE_SIZE = declare(withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
             "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size."));
-    public static final ConfigKey<Long> ENGINE_MAX_BATCH_BYTES = declare(withDefault("engine.max.batch.bytes", BYTES, "8m", atLeastBytes(64 * 1024),
-            "Most bytes of row data (column values as held in memory, estimated) in one batch handed to the processor; a larger row goes alone. With engine.max.queue.bytes it bounds the heap the events in flight take (see Memory in the README)."));
     public static final ConfigKey<Long> ENGINE_MAX_QUEUE_BYTES = declare(withDefault("engine.max.queue.bytes", BYTES, "16m", atLeastBytes(64 * 1024),
-            "Most bytes of change records (the engine's estimate) buffered between the binlog reader and the processor; a larger row still passes, alone. The heap must hold a few times the largest row (see Memory in the README)."));
+            "Most bytes of change records (column values, estimated) queued between the binlog reader and the processor, and in one batch; a larger row still passes, alone. The heap must hold a few times the largest row (see Memory in the README)."));
 
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT = declare(withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
             "How long a stop waits for the event in progress and the final offset flush."));

@@ -50,11 +50,8 @@ class BinlogBatchesTest {
         }
     };
 
-    private static final long MAX_BATCH_BYTES = 1024 * 1024;
-
     private final BinlogBatches batches = new BinlogBatches(new RecordMapper(),
-            new TableEvents(new CaptureFilter(List.of("shop"), List.of())), Set.of(Operation.INSERT), MAX_BATCH_BYTES,
-            pipeline);
+            new TableEvents(new CaptureFilter(List.of("shop"), List.of())), Set.of(Operation.INSERT), pipeline);
 
     /** Records what the engine was told. */
     private static final class Committer implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
@@ -129,42 +126,9 @@ class BinlogBatchesTest {
     }
 
     @Test
-    void anEngineBatchIsHandedOverInBatchesOfAtMostTheByteBoundALargerRowAlone() throws Exception {
-        int kb = 1024;
-        List<List<Integer>> mapped = new ArrayList<>();
-        Committer committer = new Committer();
-        // 300 KB rows: three fit in the 1 MB bound, a fourth does not; the 2 MB row goes alone.
-        batches.handleBatch(records(TestRecords.insertWithPayload(1, 300 * kb), TestRecords.insertWithPayload(2, 300 * kb),
-                TestRecords.insertWithPayload(3, 300 * kb), TestRecords.insertWithPayload(4, 300 * kb),
-                TestRecords.insertWithPayload(5, 2048 * kb), TestRecords.insert(6, false),
-                TestRecords.insert(7, false)), committer);
-
-        for (SourceBatch batch : handed) {
-            mapped.add(batch.items().stream().map(i -> (Integer) i.events().get(0).after().get("id")).toList());
-        }
-        assertThat(mapped).containsExactly(List.of(1, 2, 3), List.of(4), List.of(5), List.of(6, 7));
-        assertThat(handed.get(2).items().get(0).events().get(0).after().get("payload", byte[].class))
-                .hasSize(2048 * kb).containsOnly((byte) 5);
-        assertThat(committer.marked).containsExactly(4001L, 4002L, 4003L, 4004L, 4005L, 4006L, 4007L);
-        assertThat(committer.batchesFinished).isEqualTo(1);
-    }
-
-    @Test
-    void aBatchLeftUnfinishedByAStopEndsTheHandOverAndNothingAfterItIsMarked() throws Exception {
-        finishes = size -> size - 1;
-        Committer committer = new Committer();
-        batches.handleBatch(records(TestRecords.insertWithPayload(1, 600 * 1024),
-                TestRecords.insertWithPayload(2, 600 * 1024), TestRecords.insertWithPayload(3, 600 * 1024)), committer);
-        assertThat(handed).hasSize(1);
-        assertThat(committer.marked).isEmpty();
-        assertThat(committer.batchesFinished).isEqualTo(1);
-    }
-
-    @Test
     void anOperationNotDeliveredIsNothingToProcessButStillMarked() throws Exception {
         BinlogBatches deletesOnly = new BinlogBatches(new RecordMapper(),
-                new TableEvents(new CaptureFilter(List.of("shop"), List.of())), Set.of(Operation.DELETE),
-                MAX_BATCH_BYTES, pipeline);
+                new TableEvents(new CaptureFilter(List.of("shop"), List.of())), Set.of(Operation.DELETE), pipeline);
         Committer committer = new Committer();
         deletesOnly.handleBatch(records(TestRecords.insert(1, false), TestRecords.insert(2, true)), committer);
         // An insert that is not delivered, even one that could not be mapped, is passed over.

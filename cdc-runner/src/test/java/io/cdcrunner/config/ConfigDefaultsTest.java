@@ -43,7 +43,7 @@ class ConfigDefaultsTest {
         assertThat(config.deadLetters().jdbc()).isEqualTo(processor.jdbc());
         assertThat(processor.poolSize()).isEqualTo(4);
         assertThat(processor.options()).isEmpty();
-        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 2048, 8192, 8L << 20, 16L << 20));
+        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 2048, 8192, 16L << 20));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.debeziumOverrides()).isEmpty();
     }
@@ -65,7 +65,6 @@ class ConfigDefaultsTest {
                 "processor.jdbc.user", "writer",
                 "processor.jdbc.password", "w-pass",
                 "engine.poll.interval.ms", "7",
-                "engine.max.batch.bytes", "1500k",
                 "engine.max.queue.bytes", " 2G "));
 
         SourceSettings source = config.source();
@@ -83,7 +82,6 @@ class ConfigDefaultsTest {
         assertThat(config.processor().jdbc().user()).isEqualTo("writer");
         assertThat(config.processor().jdbc().password().reveal()).isEqualTo("w-pass");
         assertThat(config.engine().pollInterval()).isEqualTo(Duration.ofMillis(7));
-        assertThat(config.engine().maxBatchBytes()).isEqualTo(1500L * 1024);
         assertThat(config.engine().maxQueueBytes()).isEqualTo(2L << 30);
     }
 

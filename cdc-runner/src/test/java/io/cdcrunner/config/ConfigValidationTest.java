@@ -43,7 +43,7 @@ class ConfigValidationTest {
             processor.class                | com..Example | a fully qualified class name
             processor.jdbc.pool.size       | 65          | an integer in 1..64
             engine.max.batch.size          | 0           | an integer >= 1
-            engine.max.batch.bytes         | 8 MB        | a size in bytes (suffix k, m or g) >= 64k
+            engine.max.queue.bytes         | 8 MB        | a size in bytes (suffix k, m or g) >= 64k
             engine.max.queue.bytes         | 60k         | a size in bytes (suffix k, m or g) >= 64k
             engine.max.queue.bytes         | -1m         | a size in bytes (suffix k, m or g) >= 64k
             engine.max.queue.bytes         | 9999999999g | a size in bytes (suffix k, m or g) >= 64k

@@ -2,9 +2,7 @@ package io.cdcrunner.binlog;
 
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -15,8 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.connector.base.QueueProvider;
-import io.debezium.pipeline.DataChangeEvent;
-import io.debezium.pipeline.Sizeable;
 
 /**
  * The engine's queue as the daemon runs it: its polling thread sleeps while no change event is queued and wakes as
@@ -27,11 +23,8 @@ import io.debezium.pipeline.Sizeable;
  * quiet period waits up to the interval. With this in front of the queue's poll, an idle engine wakes twice a second,
  * and the poll interval only bounds how long a batch gathers events once one has arrived.
  *
- * <p>Byte bound ({@code engine.max.queue.bytes}): the binlog reader waits before queueing a record while the records
- * queued, together with those the poll in progress has taken for its batch, reach the bound by their
- * {@link RecordFootprint}; one record may take them past it. So neither the queue nor a batch holds more than the
- * bound and one record, however large the rows. Debezium's {@code max.queue.size.in.bytes} would bound the queue only
- * (a batch keeps draining it for the whole poll interval), at the cost of an estimate that copies every value.
+ * <p>The byte bound ({@code engine.max.queue.bytes}) is {@link QueueByteBound}'s; {@link #pollEnded} tells it when a
+ * poll has handed its batch over.
  *
  * <p>Debezium does not let a connector task choose its queue, so {@link #install} puts a counting wrapper around the
  * queue's storage by reflection, once, after the task has started. Should a Debezium version lay its queue out
@@ -45,21 +38,14 @@ final class PromptPolling {
     static final Duration IDLE_WAKEUP = Duration.ofMillis(500);
     /** The engine property, set by {@link EngineProperties}, that carries {@code engine.max.queue.bytes} to the task. */
     static final String MAX_QUEUE_BYTES = "cdcrunner_queue.max.bytes";
-    /** How long the reader waits at most before it looks at the byte bound again (a poll's end wakes it earlier). */
-    private static final long FULL_RECHECK_MS = 100;
 
     private final long idleWakeupNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean installed;
-    private long maxBytes;
-    private Lock queueLock;
-    private Condition queueNotFull;
-    private Condition queueFull;
-    /** What the records queued and those the poll in progress took hold, by their footprint; under the queue's lock. */
-    private long queuedBytes;
-    private long takenBytes;
+    /** Null without a byte bound; set before {@link #installed}. */
+    private QueueByteBound bound;
 
     PromptPolling() {
         this(IDLE_WAKEUP);
@@ -94,11 +80,8 @@ final class PromptPolling {
                 @SuppressWarnings("unchecked")
                 QueueProvider<Object> delegate = (QueueProvider<Object>) storage.get(queue);
                 queued.set(delegate.size());
-                this.maxBytes = maxBytes;
-                this.queueLock = guard;
-                this.queueNotFull = notFull;
-                this.queueFull = full;
-                storage.set(queue, new CountingQueue<>(delegate));
+                bound = maxBytes > 0 ? new QueueByteBound(maxBytes, guard, notFull, full, delegate.size()) : null;
+                storage.set(queue, new CountingQueue<>(delegate, bound));
             } finally {
                 guard.unlock();
             }
@@ -155,15 +138,8 @@ final class PromptPolling {
      * byte bound, and a reader waiting on it may go on.
      */
     void pollEnded() {
-        if (!installed || maxBytes == 0) {
-            return;
-        }
-        queueLock.lock();
-        try {
-            takenBytes = 0;
-            queueNotFull.signalAll();
-        } finally {
-            queueLock.unlock();
+        if (installed && bound != null) {
+            bound.pollEnded();
         }
     }
 
@@ -172,24 +148,9 @@ final class PromptPolling {
         return queued.get();
     }
 
-    /** Whether the binlog reader waits for room under the byte bound (for tests). */
-    boolean readerWaiting() {
-        queueLock.lock();
-        try {
-            return ((ReentrantLock) queueLock).hasWaiters(queueNotFull);
-        } finally {
-            queueLock.unlock();
-        }
-    }
-
-    /** The footprint of the records queued and of those the poll in progress took (for tests). */
-    long pendingBytes() {
-        queueLock.lock();
-        try {
-            return queuedBytes + takenBytes;
-        } finally {
-            queueLock.unlock();
-        }
+    /** The byte bound, if one was installed (for tests). */
+    QueueByteBound bound() {
+        return bound;
     }
 
     /** Whether a poll is sleeping in {@link #awaitEvents} (for tests). */
@@ -211,29 +172,15 @@ final class PromptPolling {
         }
     }
 
-    /** The footprint of a queued element: a connector's record, or what a test's element says it is. */
-    private static long footprint(Object event) {
-        if (event instanceof DataChangeEvent change) {
-            return RecordFootprint.of(change.getRecord());
-        }
-        return event instanceof Sizeable sizeable ? sizeable.objectSize() : RecordFootprint.PER_RECORD;
-    }
-
     /** The queue's storage, counting what it holds; called under the queue's own lock. */
     private final class CountingQueue<T> implements QueueProvider<T> {
 
         private final QueueProvider<T> delegate;
-        /** The footprint of each queued record, in queue order (empty without a byte bound). */
-        private final ArrayDeque<Long> footprints = new ArrayDeque<>();
+        private final QueueByteBound bound;
 
-        CountingQueue(QueueProvider<T> delegate) {
+        CountingQueue(QueueProvider<T> delegate, QueueByteBound bound) {
             this.delegate = delegate;
-            if (maxBytes > 0) {
-                // Records queued before the install are not counted; their places keep the others' in step.
-                for (int i = delegate.size(); i > 0; i--) {
-                    footprints.addLast(0L);
-                }
-            }
+            this.bound = bound;
         }
 
         @Override
@@ -243,19 +190,8 @@ final class PromptPolling {
 
         @Override
         public void enqueue(T event) throws InterruptedException {
-            if (maxBytes > 0) {
-                long bytes = footprint(event);
-                // Under the queue's lock, which waiting on its own condition releases, as the queue's count bound does.
-                while (queuedBytes + takenBytes >= maxBytes && queuedBytes + takenBytes > 0) {
-                    if (delegate.size() > 0) {
-                        // A poll waiting for more may take what is queued now; one that took it all ends by its
-                        // interval, and pollEnded wakes this reader.
-                        queueFull.signalAll();
-                    }
-                    queueNotFull.await(FULL_RECHECK_MS, TimeUnit.MILLISECONDS);
-                }
-                footprints.addLast(bytes);
-                queuedBytes += bytes;
+            if (bound != null) {
+                bound.beforeEnqueue(event, delegate::size);
             }
             delegate.enqueue(event);
             if (queued.getAndIncrement() == 0) {
@@ -269,10 +205,8 @@ final class PromptPolling {
             if (event != null) {
                 // Never below zero: a count that drifted low would only make a poll sleep while events wait.
                 queued.updateAndGet(n -> Math.max(0, n - 1));
-                Long bytes = footprints.pollFirst();
-                if (bytes != null) {
-                    queuedBytes -= bytes;
-                    takenBytes += bytes;
+                if (bound != null) {
+                    bound.taken();
                 }
             }
             return event;

@@ -57,6 +57,16 @@ class PromptPollingTest {
     }
 
     @Test
+    void debeziumsQueueKeepsItsStorageLockAndConditionsInTheFieldsTheWrapperReaches() {
+        for (String field : List.of("queue", "lock", "isNotFull", "isFull")) {
+            assertThat(Arrays.stream(ChangeEventQueue.class.getDeclaredFields()).map(java.lang.reflect.Field::getName))
+                    .as("field %s of %s, which PromptPolling reaches by reflection", field,
+                            ChangeEventQueue.class.getName())
+                    .contains(field);
+        }
+    }
+
+    @Test
     void aPollWaitingOnAnEmptyQueueReturnsWhenAnEventIsQueued() throws Exception {
         Task task = new Task();
         PromptPolling polling = new PromptPolling(NEVER);
@@ -119,21 +129,21 @@ class PromptPollingTest {
         task.queue.enqueue(ofBytes(60));
         // Below the bound when it comes: queued, though it takes the queue past it.
         task.queue.enqueue(ofBytes(60));
-        assertThat(polling.pendingBytes()).isEqualTo(120);
+        assertThat(polling.bound().pendingBytes()).isEqualTo(120);
 
         CompletableFuture<Void> third = enqueueAsync(task, ofBytes(60));
-        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling::readerWaiting);
+        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling.bound()::readerWaiting);
         assertThat(third).as("the reader waits while 120 of 100 bytes are queued").isNotDone();
 
         assertThat(task.queue.poll()).hasSize(2);
         // The batch the poll took counts until the poll has ended: a batch holds no more than the bound either.
-        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling::readerWaiting);
+        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling.bound()::readerWaiting);
         assertThat(third).isNotDone();
-        assertThat(polling.pendingBytes()).isEqualTo(120);
+        assertThat(polling.bound().pendingBytes()).isEqualTo(120);
 
         polling.pollEnded();
         third.get(WAIT_S, TimeUnit.SECONDS);
-        assertThat(polling.pendingBytes()).isEqualTo(60);
+        assertThat(polling.bound().pendingBytes()).isEqualTo(60);
         assertThat(task.queue.poll()).hasSize(1);
     }
 
@@ -144,7 +154,7 @@ class PromptPollingTest {
         polling.install(task, 100);
         task.queue.enqueue(ofBytes(64L << 20));
         CompletableFuture<Void> next = enqueueAsync(task, ofBytes(10));
-        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling::readerWaiting);
+        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling.bound()::readerWaiting);
         assertThat(next).isNotDone();
         assertThat(task.queue.poll()).hasSize(1);
         polling.pollEnded();

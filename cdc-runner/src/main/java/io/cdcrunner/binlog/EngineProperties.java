@@ -19,6 +19,12 @@ public final class EngineProperties {
             ServerFlavor.MARIADB, PromptMariaDbConnector.class.getName(),
             ServerFlavor.MYSQL, PromptMySqlConnector.class.getName());
 
+    /**
+     * The connector property that carries {@code engine.max.queue.bytes} to the daemon's connector task, which bounds
+     * its queue by bytes itself (see {@link PromptPolling}); a Kafka Connect worker running that connector reads it too.
+     */
+    public static final String MAX_QUEUE_BYTES = PromptPolling.MAX_QUEUE_BYTES;
+
     private EngineProperties() {
     }
 
@@ -63,6 +69,8 @@ public final class EngineProperties {
         p.setProperty("poll.interval.ms", String.valueOf(config.engine().pollInterval().toMillis()));
         p.setProperty("max.batch.size", String.valueOf(config.engine().maxBatchSize()));
         p.setProperty("max.queue.size", String.valueOf(config.engine().maxQueueSize()));
+        // Read by the daemon's own queue bound (PromptPolling), not by Debezium's max.queue.size.in.bytes.
+        p.setProperty(MAX_QUEUE_BYTES, String.valueOf(config.engine().maxQueueBytes()));
 
         RecordMapper.connectorProperties().forEach(p::setProperty);
         config.debeziumOverrides().forEach(p::setProperty);

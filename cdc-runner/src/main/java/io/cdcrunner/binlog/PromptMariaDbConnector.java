@@ -19,8 +19,8 @@ import io.debezium.schema.DatabaseSchema;
 import io.debezium.spi.snapshot.Snapshotter;
 
 /**
- * Debezium's MariaDB connector, its task polling through {@link PromptPolling}, parsing DDL with
- * {@link MariaDbDdlParser}, and its binlog reader knowing MariaDB's compressed column types
+ * Debezium's MariaDB connector, its task polling through {@link PromptPolling} (which also bounds its queue by bytes),
+ * parsing DDL with {@link MariaDbDdlParser}, and its binlog reader knowing MariaDB's compressed column types
  * ({@link BinlogColumnTypes}) and impossible dates ({@link ImpossibleDates}). Everything else is Debezium's.
  */
 public final class PromptMariaDbConnector extends MariaDbConnector {
@@ -42,7 +42,7 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
         @Override
         protected ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> coordinator = super.start(configuration);
-            polling.install(this);
+            polling.install(this, PromptPolling.maxQueueBytes(configuration));
             ImpossibleDates.install(coordinator);
             return coordinator;
         }
@@ -60,7 +60,11 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
         @Override
         public List<SourceRecord> doPoll() throws InterruptedException {
             polling.awaitEvents();
-            return super.doPoll();
+            try {
+                return super.doPoll();
+            } finally {
+                polling.pollEnded();
+            }
         }
     }
 }

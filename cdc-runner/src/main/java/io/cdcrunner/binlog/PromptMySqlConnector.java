@@ -18,7 +18,8 @@ import io.debezium.schema.DatabaseSchema;
 import io.debezium.spi.snapshot.Snapshotter;
 
 /**
- * Debezium's MySQL connector, its task polling through {@link PromptPolling} and its binlog reader knowing impossible
+ * Debezium's MySQL connector, its task polling through {@link PromptPolling} (which also bounds its queue by bytes)
+ * and its binlog reader knowing impossible
  * dates ({@link ImpossibleDates}). Everything else is Debezium's.
  */
 public final class PromptMySqlConnector extends MySqlConnector {
@@ -36,7 +37,7 @@ public final class PromptMySqlConnector extends MySqlConnector {
         @Override
         public ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> coordinator = super.start(configuration);
-            polling.install(this);
+            polling.install(this, PromptPolling.maxQueueBytes(configuration));
             ImpossibleDates.install(coordinator);
             return coordinator;
         }
@@ -53,7 +54,11 @@ public final class PromptMySqlConnector extends MySqlConnector {
         @Override
         public List<SourceRecord> doPoll() throws InterruptedException {
             polling.awaitEvents();
-            return super.doPoll();
+            try {
+                return super.doPoll();
+            } finally {
+                polling.pollEnded();
+            }
         }
     }
 }

@@ -156,14 +156,16 @@ public final class RecordMapper {
         }
         Row image = after.isEmpty() ? before : after;
         List<String> columns = keyColumns.get(key.schema());
-        Map<String, Object> values = new LinkedHashMap<>(columns.size() * 2);
+        LinkedHashMap<String, Object> values = new LinkedHashMap<>(columns.size() * 2);
+        Map<String, Object> imageValues = image.asMap();
         for (String column : columns) {
-            if (!image.has(column)) {
+            if (!imageValues.containsKey(column)) {
                 return row(key);
             }
-            values.put(column, image.get(column));
+            // Shared with the image, as its values are with the record: a binary key is held once.
+            values.put(column, imageValues.get(column));
         }
-        return Row.of(values);
+        return Row.adopt(values);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.cdcrunner.binlog;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -35,14 +34,16 @@ final class RowConverter {
     }
 
     Row convert(Struct struct) {
-        Map<String, Object> values = new LinkedHashMap<>(fields.length * 4 / 3 + 1);
+        LinkedHashMap<String, Object> values = new LinkedHashMap<>(fields.length * 4 / 3 + 1);
         for (int i = 0; i < fields.length; i++) {
             // Struct.get(Field) substitutes the column default for a null: a NULL stored in a column with a
             // DEFAULT would come out as that default. Only such columns pay for the by-name lookup.
             Object raw = hasDefault[i] ? struct.getWithoutDefault(names[i]) : struct.get(fields[i]);
             values.put(names[i], raw == null ? null : convert(i, raw));
         }
-        return Row.of(values);
+        // The values are this row's alone; a BLOB's bytes stay shared with the record (nobody writes either): a copy
+        // would double a large row's memory for as long as its batch is in flight.
+        return Row.adopt(values);
     }
 
     private Object convert(int column, Object raw) {

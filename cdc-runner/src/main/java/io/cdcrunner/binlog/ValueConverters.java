@@ -192,8 +192,8 @@ final class ValueConverters {
     }
 
     /**
-     * The bytes of a BYTES value. A buffer that wraps a whole array hands over that array without copying:
-     * {@link io.cdcrunner.processor.Row#of} copies byte arrays anyway.
+     * The bytes of a BYTES value. A buffer that wraps a whole array hands over that array without copying: the row
+     * shares it with the record ({@link io.cdcrunner.processor.Row#adopt}), and its readers get copies.
      */
     private static byte[] bytes(Object value) {
         if (value instanceof byte[] array) {

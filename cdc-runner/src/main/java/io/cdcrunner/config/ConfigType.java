@@ -35,6 +35,9 @@ public final class ConfigType<T> {
     /** A non-negative number of milliseconds. */
     public static final ConfigType<Long> DURATION_MS =
             new ConfigType<>("a duration in milliseconds", Long.class, ConfigType::parseDuration);
+    /** A number of bytes, with an optional suffix {@code k}, {@code m} or {@code g} (KiB, MiB, GiB) as in {@code -Xmx}. */
+    public static final ConfigType<Long> BYTES =
+            new ConfigType<>("a size in bytes (suffix k, m or g)", Long.class, ConfigType::parseBytes);
     /** A file system path, relative to the working directory unless absolute. */
     public static final ConfigType<Path> PATH = new ConfigType<>("a file path", Path.class, ConfigType::parsePath);
     /** A fully qualified Java class name; the class itself is loaded by whoever uses it. */
@@ -114,7 +117,22 @@ public final class ConfigType<T> {
         if (value instanceof Enum<?> constant) {
             return configName(constant);
         }
+        if (this == BYTES && value instanceof Long bytes) {
+            return bytesText(bytes);
+        }
         return String.valueOf(value);
+    }
+
+    /** A number of bytes as {@link #BYTES} reads it, with the largest suffix that keeps it exact: 16777216 is 16m. */
+    public static String bytesText(long bytes) {
+        String[] suffixes = {"g", "m", "k"};
+        for (int i = 0; i < suffixes.length; i++) {
+            long unit = 1L << (10 * (suffixes.length - i));
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + suffixes[i];
+            }
+        }
+        return String.valueOf(bytes);
     }
 
     private static Boolean parseBoolean(String text) {
@@ -131,6 +149,21 @@ public final class ConfigType<T> {
             throw new IllegalArgumentException("negative duration");
         }
         return millis;
+    }
+
+    private static Long parseBytes(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        int shift = switch (lower.isEmpty() ? ' ' : lower.charAt(lower.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        long number = Long.parseLong(shift == 0 ? lower : lower.substring(0, lower.length() - 1).trim());
+        if (number < 0 || number > Long.MAX_VALUE >> shift) {
+            throw new IllegalArgumentException("not a size");
+        }
+        return number << shift;
     }
 
     private static Path parsePath(String text) {

@@ -26,7 +26,7 @@ final class ReservedEngineProperties {
         }
         RESERVED_PREFIXES.put("transforms", "a transformation changes the change records the event model is read from");
         RESERVED_PREFIXES.put("predicates", "predicates only serve transformations, which are not allowed");
-        RESERVED_PREFIXES.put("cdcrunner_", "cdc-runner's own converters are configured under it");
+        RESERVED_PREFIXES.put("cdcrunner_", "cdc-runner's own converters and queue bound are configured under it");
         useInstead("source.flavor", "connector.class");
         useInstead("pipeline.name", "name", "topic.prefix");
         useInstead("state.dir", "offset.storage", "offset.storage.file.filename", "schema.history.internal",
@@ -47,6 +47,8 @@ final class ReservedEngineProperties {
         useInstead("engine.poll.interval.ms", "poll.interval.ms");
         useInstead("engine.max.batch.size", "max.batch.size");
         useInstead("engine.max.queue.size", "max.queue.size");
+        RESERVED.put("max.queue.size.in.bytes", "the daemon bounds its queue by bytes itself, with engine.max.queue.bytes;"
+                + " Debezium's bound would copy every value of every record to measure it");
         String schema = "cdc-runner passes over DDL it cannot parse only outside the capture, and decides itself what"
                 + " a captured table needs (see \"Schema changes\" in the README)";
         for (String name : new String[] {"schema.history.internal.skip.unparseable.ddl",

@@ -127,7 +127,8 @@ final class RunnerConfigAssembler {
     }
 
     private EngineSettings engine() {
-        return new EngineSettings(millis(ENGINE_POLL_INTERVAL), get(ENGINE_MAX_BATCH_SIZE), get(ENGINE_MAX_QUEUE_SIZE));
+        return new EngineSettings(millis(ENGINE_POLL_INTERVAL), get(ENGINE_MAX_BATCH_SIZE), get(ENGINE_MAX_QUEUE_SIZE),
+                get(ENGINE_MAX_QUEUE_BYTES));
     }
 
     private JmxSettings jmx() {

@@ -5,6 +5,7 @@ import static io.cdcrunner.config.ConfigKey.optional;
 import static io.cdcrunner.config.ConfigKey.required;
 import static io.cdcrunner.config.ConfigKey.withDefault;
 import static io.cdcrunner.config.ConfigType.BOOLEAN;
+import static io.cdcrunner.config.ConfigType.BYTES;
 import static io.cdcrunner.config.ConfigType.CLASS;
 import static io.cdcrunner.config.ConfigType.DURATION_MS;
 import static io.cdcrunner.config.ConfigType.INT;
@@ -15,6 +16,7 @@ import static io.cdcrunner.config.ConfigType.PATH;
 import static io.cdcrunner.config.ConfigType.STRING;
 import static io.cdcrunner.config.Validator.any;
 import static io.cdcrunner.config.Validator.atLeast;
+import static io.cdcrunner.config.Validator.atLeastBytes;
 import static io.cdcrunner.config.Validator.between;
 import static io.cdcrunner.config.Validator.matching;
 import static io.cdcrunner.config.Validator.nonEmptySubsetOf;
@@ -193,6 +195,8 @@ public final class RunnerKeys {
             "Maximum number of events handed over in one batch: what is queued is handed over at once, so a batch is this large only while the daemon is behind, when a per-family processor computes a family once for all of its rows the batch holds; a larger batch delays the events at its end."));
     public static final ConfigKey<Integer> ENGINE_MAX_QUEUE_SIZE = declare(withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
             "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size."));
+    public static final ConfigKey<Long> ENGINE_MAX_QUEUE_BYTES = declare(withDefault("engine.max.queue.bytes", BYTES, "16m", atLeastBytes(64 * 1024),
+            "Most bytes of change records (column values, estimated) queued between the binlog reader and the processor, and in one batch; a larger row still passes, alone. The heap must hold a few times the largest row (see Memory in the README)."));
 
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT = declare(withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
             "How long a stop waits for the event in progress and the final offset flush."));

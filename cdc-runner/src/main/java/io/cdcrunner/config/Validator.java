@@ -52,6 +52,11 @@ public interface Validator {
         return of(">= " + min, value -> ((Number) value).longValue() >= min);
     }
 
+    /** A size of at least {@code min} bytes, described as {@link ConfigType#BYTES} writes it. */
+    static Validator atLeastBytes(long min) {
+        return of(">= " + ConfigType.bytesText(min), value -> ((Number) value).longValue() >= min);
+    }
+
     /** A string matching the whole regular expression. */
     static Validator matching(String regex) {
         Pattern pattern = Pattern.compile(regex);

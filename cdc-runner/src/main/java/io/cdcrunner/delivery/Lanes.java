@@ -52,8 +52,16 @@ public final class Lanes implements EventRuns, AutoCloseable {
      */
     @Override
     public List<EventResult> process(List<ChangeEvent> events) throws InterruptedException {
-        EventResult[] results = new EventResult[events.size()];
         delivery.prepareBatch(events);
+        try {
+            return processPrepared(events);
+        } finally {
+            delivery.batchFinished();
+        }
+    }
+
+    private List<EventResult> processPrepared(List<ChangeEvent> events) throws InterruptedException {
+        EventResult[] results = new EventResult[events.size()];
         // Each event's key once: lanes and groups are both made by it.
         String[] keys = executors.length > 0 || delivery.takesGroups() ? new String[events.size()] : null;
         if (keys != null) {

@@ -54,6 +54,11 @@ public final class RetryingDelivery {
         barrier.prepareBatch(batch);
     }
 
+    /** The batch given to {@link #prepareBatch} has ended: the barrier lets go of its events. */
+    void batchFinished() {
+        barrier.batchFinished();
+    }
+
     /** Processes the event until it is done, dead-lettered, halted, or the pipeline stops. */
     public EventResult deliver(ChangeEvent event) {
         // Most events succeed at once: try once without building the retry machinery, which would cost more

@@ -20,6 +20,13 @@ public interface VisibilityBarrier {
     }
 
     /**
+     * Called once every event of the batch given to {@link #prepareBatch} has ended: let go of its events, which can
+     * hold large rows, rather than keep them until the next batch.
+     */
+    default void batchFinished() {
+    }
+
+    /**
      * Forgets which positions are known to be visible: the events that follow do not continue the stream seen
      * so far (dead letters replayed one by one, possibly from another server's binlog after a failover).
      */

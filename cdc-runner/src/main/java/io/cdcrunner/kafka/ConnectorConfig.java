@@ -68,10 +68,11 @@ public final class ConnectorConfig {
         c.put("skipped.operations", EngineProperties.skippedOperations(KafkaSource.rowOperations(source.operations())));
         c.put("heartbeat.interval.ms", "5000");
         c.put("connect.keep.alive.interval.ms", "3000");
-        // As the embedded engine: how long a batch gathers events, and how many it holds.
+        // As the embedded engine: how long a batch gathers events, and how many (and how many bytes) it holds.
         c.put("poll.interval.ms", String.valueOf(config.engine().pollInterval().toMillis()));
         c.put("max.batch.size", String.valueOf(config.engine().maxBatchSize()));
         c.put("max.queue.size", String.valueOf(config.engine().maxQueueSize()));
+        c.put(EngineProperties.MAX_QUEUE_BYTES, String.valueOf(config.engine().maxQueueBytes()));
         c.put("schema.history.internal.kafka.bootstrap.servers", kafka.bootstrapServers());
         // No dot after the prefix: the history is not a change topic (pipeline.name.database.table).
         c.put("schema.history.internal.kafka.topic", config.pipelineName() + "-schema-history");

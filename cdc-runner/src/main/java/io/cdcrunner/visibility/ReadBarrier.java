@@ -68,6 +68,11 @@ public final class ReadBarrier implements VisibilityBarrier {
     }
 
     @Override
+    public void batchFinished() {
+        batch = List.of();
+    }
+
+    @Override
     public void reset() {
         waiting.lock();
         try {

@@ -57,10 +57,20 @@ class PromptPollingTest {
     }
 
     @Test
+    void debeziumsQueueKeepsItsStorageLockAndConditionsInTheFieldsTheWrapperReaches() {
+        for (String field : List.of("queue", "lock", "isNotFull", "isFull")) {
+            assertThat(Arrays.stream(ChangeEventQueue.class.getDeclaredFields()).map(java.lang.reflect.Field::getName))
+                    .as("field %s of %s, which PromptPolling reaches by reflection", field,
+                            ChangeEventQueue.class.getName())
+                    .contains(field);
+        }
+    }
+
+    @Test
     void aPollWaitingOnAnEmptyQueueReturnsWhenAnEventIsQueued() throws Exception {
         Task task = new Task();
         PromptPolling polling = new PromptPolling(NEVER);
-        assertThat(polling.install(task)).isTrue();
+        assertThat(polling.install(task, 0)).isTrue();
 
         CompletableFuture<Void> waiting = pollAsync(polling);
         await().atMost(Duration.ofSeconds(WAIT_S)).until(polling::sleeping);
@@ -79,7 +89,7 @@ class PromptPollingTest {
         task.queue.enqueue(EVENT);
         task.queue.enqueue(EVENT);
         PromptPolling polling = new PromptPolling(NEVER);
-        polling.install(task);
+        polling.install(task, 0);
 
         assertThat(polling.queued()).isEqualTo(2);
         polling.awaitEvents();
@@ -91,16 +101,80 @@ class PromptPollingTest {
     void anIdlePollReturnsAfterTheWakeUpSoTheEngineCanStopAndCommit() throws Exception {
         Task task = new Task();
         PromptPolling polling = new PromptPolling(Duration.ofMillis(50));
-        polling.install(task);
+        polling.install(task, 0);
         // Nothing is ever queued: only the idle wake-up can end the wait.
         pollAsync(polling).get(WAIT_S, TimeUnit.SECONDS);
         assertThat(polling.queued()).isZero();
     }
 
+    private static Sizeable ofBytes(long bytes) {
+        return () -> bytes;
+    }
+
+    private static CompletableFuture<Void> enqueueAsync(Task task, Sizeable event) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                task.queue.enqueue(event);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void theReaderWaitsWhileTheQueueAndTheBatchBeingTakenHoldTheBoundAndGoesOnWhenThePollEnds() throws Exception {
+        Task task = new Task();
+        PromptPolling polling = new PromptPolling(NEVER);
+        assertThat(polling.install(task, 100)).isTrue();
+        task.queue.enqueue(ofBytes(60));
+        // Below the bound when it comes: queued, though it takes the queue past it.
+        task.queue.enqueue(ofBytes(60));
+        assertThat(polling.bound().pendingBytes()).isEqualTo(120);
+
+        CompletableFuture<Void> third = enqueueAsync(task, ofBytes(60));
+        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling.bound()::readerWaiting);
+        assertThat(third).as("the reader waits while 120 of 100 bytes are queued").isNotDone();
+
+        assertThat(task.queue.poll()).hasSize(2);
+        // The batch the poll took counts until the poll has ended: a batch holds no more than the bound either.
+        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling.bound()::readerWaiting);
+        assertThat(third).isNotDone();
+        assertThat(polling.bound().pendingBytes()).isEqualTo(120);
+
+        polling.pollEnded();
+        third.get(WAIT_S, TimeUnit.SECONDS);
+        assertThat(polling.bound().pendingBytes()).isEqualTo(60);
+        assertThat(task.queue.poll()).hasSize(1);
+    }
+
+    @Test
+    void aRecordLargerThanTheBoundPassesAlone() throws Exception {
+        Task task = new Task();
+        PromptPolling polling = new PromptPolling(NEVER);
+        polling.install(task, 100);
+        task.queue.enqueue(ofBytes(64L << 20));
+        CompletableFuture<Void> next = enqueueAsync(task, ofBytes(10));
+        await().atMost(Duration.ofSeconds(WAIT_S)).until(polling.bound()::readerWaiting);
+        assertThat(next).isNotDone();
+        assertThat(task.queue.poll()).hasSize(1);
+        polling.pollEnded();
+        next.get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRecordsFootprintIsItsValuesLengthsAndAFixedAmount() {
+        long small = RecordFootprint.of(TestRecords.insert(1, false));
+        assertThat(small).isBetween(RecordFootprint.PER_RECORD, RecordFootprint.PER_RECORD + 1024);
+        assertThat(RecordFootprint.of(TestRecords.insertWithPayload(1, 16 << 20)) - small)
+                .isBetween(16L << 20, (16L << 20) + 1024);
+        assertThat(RecordFootprint.of(TestRecords.heartbeat(4001L))).isBetween(RecordFootprint.PER_RECORD,
+                RecordFootprint.PER_RECORD + 1024);
+    }
+
     @Test
     void withoutAQueueTheEnginePollsAsBefore() throws Exception {
         PromptPolling polling = new PromptPolling(NEVER);
-        assertThat(polling.install(new Object())).isFalse();
+        assertThat(polling.install(new Object(), 0)).isFalse();
         // Not installed: returns at once instead of sleeping until an arrival that is never signalled.
         pollAsync(polling).get(WAIT_S, TimeUnit.SECONDS);
     }

@@ -52,6 +52,20 @@ class RecordMapperTest {
     private final RecordMapper mapper = new RecordMapper();
 
     @Test
+    void aBlobIsSharedWithTheRecordNotCopiedAndItsReadersStillGetCopies() {
+        SourceRecord record = TestRecords.insertWithPayload(7, 4096);
+        byte[] inRecord = ((java.nio.ByteBuffer) ((Struct) ((Struct) record.value()).get("after")).get("payload")).array();
+
+        ChangeEvent event = mapper.map(record);
+
+        // A 64 MB row is then held once while its batch is in flight, not twice.
+        assertThat(event.after().asMap().get("payload")).isSameAs(inRecord);
+        byte[] read = event.after().get("payload", byte[].class);
+        assertThat(read).isNotSameAs(inRecord).isEqualTo(inRecord);
+        assertThat(event.key().asMap()).containsEntry("id", 7);
+    }
+
+    @Test
     void mapsEachOperationCode() {
         Struct before = order(1, "old");
         Struct after = order(1, "new");

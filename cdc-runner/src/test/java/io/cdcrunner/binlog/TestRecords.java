@@ -65,6 +65,27 @@ public final class TestRecords {
                 envelope.create(after, source, NOW));
     }
 
+    /**
+     * An insert of {@code id} into {@code shop.documents} with a {@code payload} BLOB of {@code bytes} bytes (each
+     * {@code id}), wrapped in a buffer as the engine hands BLOBs over, at {@code binlog.000003:4000+id}.
+     */
+    public static SourceRecord insertWithPayload(int id, int bytes) {
+        Schema valueSchema = SchemaBuilder.struct().name("p.shop.documents.Value").optional()
+                .field("id", Schema.INT32_SCHEMA).field("payload", Schema.BYTES_SCHEMA).build();
+        Envelope envelope = Envelope.defineSchema().withName("p.shop.documents.Envelope").withRecord(valueSchema)
+                .withSource(SOURCE).build();
+        byte[] payload = new byte[bytes];
+        java.util.Arrays.fill(payload, (byte) id);
+        Struct after = new Struct(valueSchema).put("id", id).put("payload", java.nio.ByteBuffer.wrap(payload));
+        Struct source = new Struct(SOURCE).put("connector", "mariadb").put("ts_ms", 1_000L).put("db", "shop")
+                .put("table", "documents").put("server_id", 1L).put("file", "binlog.000003").put("pos", 4000L + id)
+                .put("row", 0);
+        Schema keySchema = SchemaBuilder.struct().name("p.shop.documents.Key").field("id", Schema.INT32_SCHEMA).build();
+        return new SourceRecord(Map.of("server", "p"), Map.of("file", "binlog.000003", "pos", 4000L + id),
+                "p.shop.documents", null, keySchema, new Struct(keySchema).put("id", id), envelope.schema(),
+                envelope.create(after, source, NOW));
+    }
+
     /** A record that is no row change (as a heartbeat is), at {@code binlog.000003:pos}. */
     public static SourceRecord heartbeat(long pos) {
         return new SourceRecord(Map.of("server", "p"), Map.of("file", "binlog.000003", "pos", pos), "__debezium-heartbeat.p",

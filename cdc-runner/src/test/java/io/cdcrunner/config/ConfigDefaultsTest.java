@@ -43,7 +43,7 @@ class ConfigDefaultsTest {
         assertThat(config.deadLetters().jdbc()).isEqualTo(processor.jdbc());
         assertThat(processor.poolSize()).isEqualTo(4);
         assertThat(processor.options()).isEmpty();
-        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 2048, 8192));
+        assertThat(config.engine()).isEqualTo(new EngineSettings(Duration.ofMillis(5), 2048, 8192, 16L << 20));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.debeziumOverrides()).isEmpty();
     }
@@ -64,7 +64,8 @@ class ConfigDefaultsTest {
                 "processor.jdbc.url", "jdbc:mariadb://other/db",
                 "processor.jdbc.user", "writer",
                 "processor.jdbc.password", "w-pass",
-                "engine.poll.interval.ms", "7"));
+                "engine.poll.interval.ms", "7",
+                "engine.max.queue.bytes", " 2G "));
 
         SourceSettings source = config.source();
         assertThat(config.pipelineName()).isEqualTo("orders-v2");
@@ -81,6 +82,7 @@ class ConfigDefaultsTest {
         assertThat(config.processor().jdbc().user()).isEqualTo("writer");
         assertThat(config.processor().jdbc().password().reveal()).isEqualTo("w-pass");
         assertThat(config.engine().pollInterval()).isEqualTo(Duration.ofMillis(7));
+        assertThat(config.engine().maxQueueBytes()).isEqualTo(2L << 30);
     }
 
     @Test

@@ -43,6 +43,10 @@ class ConfigValidationTest {
             processor.class                | com..Example | a fully qualified class name
             processor.jdbc.pool.size       | 65          | an integer in 1..64
             engine.max.batch.size          | 0           | an integer >= 1
+            engine.max.queue.bytes         | 8 MB        | a size in bytes (suffix k, m or g) >= 64k
+            engine.max.queue.bytes         | 60k         | a size in bytes (suffix k, m or g) >= 64k
+            engine.max.queue.bytes         | -1m         | a size in bytes (suffix k, m or g) >= 64k
+            engine.max.queue.bytes         | 9999999999g | a size in bytes (suffix k, m or g) >= 64k
             shutdown.timeout.ms            | 1.5         | a duration in milliseconds >= 1
             """)
     void aBadValueNamesTheKeyTheValueAndWhatIsExpected(String key, String value, String expected) {

@@ -96,6 +96,38 @@ class LanesTest {
     }
 
     @Test
+    void theBarrierLetsGoOfABatchOnceItsEventsHaveEnded() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        VisibilityBarrier barrier = new VisibilityBarrier() {
+            @Override
+            public void prepareBatch(List<ChangeEvent> batch) {
+                calls.add("prepare " + batch.size());
+            }
+
+            @Override
+            public void batchFinished() {
+                calls.add("finished");
+            }
+
+            @Override
+            public void ensureVisible(ChangeEvent event) {
+                calls.add("event " + event.row().getLong("id"));
+            }
+        };
+        DeliverySettings settings = new DeliverySettings(2, Optional.empty(), 1, Duration.ofMillis(1),
+                Duration.ofMillis(5), FailureMode.DEAD_LETTER, "cdc_runner.processed_events");
+        RetryingDelivery retrying = new RetryingDelivery(new EventDelivery(event -> { }, null, null), barrier, settings,
+                (event, error, attempts, first, last) -> { }, counters, stopping::get);
+        lanes = new Lanes(2, new OrderingKey(Optional.empty()), retrying, (e, t) -> { }, stopping::get, "test");
+
+        lanes.process(List.of(event(1, 1, 0), event(2, 2, 0)));
+
+        // Held until the next batch, the events of a batch of large rows would keep its memory from the next one.
+        assertThat(calls).hasSize(4).startsWith("prepare 2").endsWith("finished")
+                .contains("event 1", "event 2");
+    }
+
+    @Test
     void aFailingEventIsRetriedThenSucceeds() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         EventProcessor flaky = event -> {

@@ -90,6 +90,16 @@ public final class Row {
         return new Row(Collections.unmodifiableMap(copy));
     }
 
+    /**
+     * A row over {@code values} itself, without the copy {@link #of} makes: for code that builds a map of values for
+     * this row alone, such as cdc-runner's mapping of change records, where a copy would double the memory of a large
+     * BLOB. Neither the map nor the byte arrays and BitSets in it may be changed afterwards; readers still get copies
+     * ({@link #get}). Use {@link #of} when in doubt.
+     */
+    public static Row adopt(LinkedHashMap<String, Object> values) {
+        return values.isEmpty() ? EMPTY : new Row(Collections.unmodifiableMap(values));
+    }
+
     public static Row empty() {
         return EMPTY;
     }

@@ -74,14 +74,19 @@ final class EngineSupervisor {
             log.warn("pipeline '{}': the initial snapshot that began at {} did not finish (the recorded offset was "
                     + "taken in its middle); reading the tables again from the start at the current binlog position. "
                     + "Every row is delivered again with its current values under a new snapshot event id (a "
-                    + "transactional processor applies it again); a row deleted since the first attempt began is not "
-                    + "delivered at all", config.pipelineName(), RecordedOffset.in(state.offsets())
+                    + "transactional processor applies it again); a DELETE, TRUNCATE or DROP TABLE committed since the "
+                    + "first attempt began is not delivered (a row it delivered and that is gone keeps its effect)",
+                    config.pipelineName(), RecordedOffset.in(state.offsets())
                     .flatMap(RecordedOffset::point).map(BinlogPoint::toString).orElse("an unknown position"));
         }
         start(plan.mode());
     }
 
     private synchronized void start(SnapshotMode mode) {
+        if (closeRequested.getCount() == 0) {
+            // A close that came while this start was being decided found the old engine: none must follow it.
+            throw new IllegalStateException("stopping: no engine is started");
+        }
         if (mode == SnapshotMode.RECOVERY || mode == SnapshotMode.INITIAL) {
             // These take the definitions from the server: the history is incomplete until they did.
             state.beginSchemaCapture();
@@ -183,6 +188,7 @@ final class EngineSupervisor {
      * end of the restarts: meanwhile no engine runs, which monitoring counts as the source being down.
      */
     private void restartAfter(Duration wait) {
+        restarting = true;
         Duration next = wait;
         while (true) {
             try {
@@ -201,6 +207,10 @@ final class EngineSupervisor {
                 restarting = false;
                 return;
             } catch (RuntimeException e) {
+                if (closeRequested.getCount() == 0) {
+                    onEnd.accept(null);
+                    return;
+                }
                 next = backoff.afterLoss(processed.getAsLong());
                 restartProblem = "the engine could not be started again after a lost connection (" + rootMessage(e)
                         + "); trying again in " + next.toSeconds() + " s";

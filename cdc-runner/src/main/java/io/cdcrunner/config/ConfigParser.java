@@ -185,10 +185,11 @@ final class ConfigParser {
                     + " lease; set deadletter.store=io.cdcrunner.deadletter.JdbcDeadLetterStore"));
         }
         Object name = values.get(RunnerKeys.PIPELINE_NAME);
-        if (name instanceof String pipeline && LEASE_PREFIX.length() + pipeline.length() > LOCK_NAME_LIMIT) {
-            problems.add(problem(RunnerKeys.PIPELINE_NAME, "at most " + (LOCK_NAME_LIMIT - LEASE_PREFIX.length())
-                    + " characters with ha.enabled=true (it is " + pipeline.length() + "): the lease is the lock '"
-                    + LEASE_PREFIX + "<pipeline.name>', and MySQL refuses lock names longer than " + LOCK_NAME_LIMIT
+        int longest = HaSettings.LOCK_NAME_LIMIT - HaSettings.LEASE_LOCK_PREFIX.length();
+        if (name instanceof String pipeline && pipeline.length() > longest) {
+            problems.add(problem(RunnerKeys.PIPELINE_NAME, "at most " + longest + " characters with ha.enabled=true"
+                    + " (it is " + pipeline.length() + "): the lease is the lock '" + HaSettings.LEASE_LOCK_PREFIX
+                    + "<pipeline.name>', and MySQL refuses lock names longer than " + HaSettings.LOCK_NAME_LIMIT
                     + "; choose a shorter pipeline.name"));
         }
         Object timeout = values.get(RunnerKeys.HA_LEASE_TIMEOUT);
@@ -198,11 +199,6 @@ final class ConfigParser {
                     + "): the active instance must notice a lost lease well before another takes over"));
         }
     }
-
-    /** The lease's lock name is this prefix and the pipeline name (see {@code io.cdcrunner.ha.Lease}). */
-    private static final String LEASE_PREFIX = "cdc-runner:";
-    /** MySQL's longest user lock name. */
-    private static final int LOCK_NAME_LIMIT = 64;
 
     private ConfigProblem problem(ConfigKey<?> key, String expected) {
         RawValue given = raw.get(key.name());

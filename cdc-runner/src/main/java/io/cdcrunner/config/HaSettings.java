@@ -12,6 +12,11 @@ import java.util.Objects;
  */
 public record HaSettings(boolean enabled, Duration leaseTimeout, Duration checkInterval) {
 
+    /** The lease is the lock of this name followed by the pipeline's. */
+    public static final String LEASE_LOCK_PREFIX = "cdc-runner:";
+    /** MySQL's longest user lock name ({@code GET_LOCK}). */
+    public static final int LOCK_NAME_LIMIT = 64;
+
     public HaSettings {
         Objects.requireNonNull(leaseTimeout, "leaseTimeout");
         Objects.requireNonNull(checkInterval, "checkInterval");

@@ -95,7 +95,7 @@ public final class RunnerKeys {
     public static final ConfigKey<Long> SOURCE_CONNECT_RETRY_MAX_BACKOFF = declare(withDefault("source.connect.retry.max.backoff.ms", DURATION_MS, "30000", atLeast(1),
             "While the source is unreachable at start-up the daemon retries, backing off exponentially up to this interval."));
     public static final ConfigKey<Long> SOURCE_DOWN_UNHEALTHY_AFTER = declare(withDefault("source.down.unhealthy.after.ms", DURATION_MS, "30000", atLeast(1),
-            "How long the binlog connection may be down (the engine reconnecting) before status and JMX call the pipeline unhealthy."));
+            "How long the source may be out of reach (the binlog connection down, no engine running, a standby without its state server) before status and JMX call the pipeline unhealthy; with ha.enabled, an active instance steps down after it."));
     public static final ConfigKey<SourceSettings.Recovery> SOURCE_RECOVERY = declare(choice("source.recovery", SourceSettings.Recovery.class, SourceSettings.Recovery.FAIL,
             "When the recorded binlog position was purged from the server: fail stops with the missing position named; snapshot re-reads the included tables (as inserts) and resumes streaming."));
 

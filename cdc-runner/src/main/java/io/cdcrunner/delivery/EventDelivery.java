@@ -97,7 +97,7 @@ public final class EventDelivery {
                 return EventResult.PROCESSED;
             } catch (Exception e) {
                 rollbackQuietly(c, e);
-                throw IdleTransactionEnded.classify(e, began, sessionLimit);
+                throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
             } catch (Error e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -137,7 +137,7 @@ public final class EventDelivery {
                 return results;
             } catch (Exception e) {
                 rollbackQuietly(c, e);
-                throw IdleTransactionEnded.classify(e, began, sessionLimit);
+                throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
             } catch (Error e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -201,7 +201,7 @@ public final class EventDelivery {
                 return results;
             } catch (Exception e) {
                 rollbackQuietly(c, e);
-                throw IdleTransactionEnded.classify(e, began, sessionLimit);
+                throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
             } catch (Error e) {
                 rollbackQuietly(c, e);
                 throw e;

@@ -2,14 +2,20 @@ package io.cdcrunner.delivery;
 
 import java.time.Duration;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
 import io.cdcrunner.state.HaSessionLimit;
 
 /**
  * A processor transaction whose connection broke after it had been open longer than the sessions of an
- * {@code ha.enabled} instance may leave a transaction idle ({@link HaSessionLimit}): most likely the server ended it
- * because the processor sent no statement for that long. It is the processor's failure, not a lost database: retried
- * with the event's attempts, then dead-lettered (or halting), never retried without end while this instance keeps the
- * lease.
+ * {@code ha.enabled} instance may leave a transaction idle ({@link HaSessionLimit}), while the server itself answers a
+ * new connection at once: the server ended that session, most likely because the processor sent no statement for that
+ * long. It is the processor's failure, not a lost database: retried with the event's attempts, then dead-lettered (or
+ * halting), never retried without end while this instance keeps the lease. A server that does not answer is a lost
+ * database, retried as ever (a restart or failover during a long transaction).
  */
 public final class IdleTransactionEnded extends RuntimeException {
 
@@ -21,9 +27,10 @@ public final class IdleTransactionEnded extends RuntimeException {
      * {@code failure} as it should be classified: an {@link IdleTransactionEnded} when it is a lost connection of a
      * transaction opened at {@code beganNanos} longer than {@code limit} ago; else {@code failure} itself.
      */
-    public static Exception classify(Exception failure, long beganNanos, HaSessionLimit limit) {
+    public static Exception classify(Exception failure, long beganNanos, HaSessionLimit limit, DataSource server) {
         Duration open = Duration.ofNanos(System.nanoTime() - beganNanos);
-        if (!limit.applies() || open.getSeconds() < limit.seconds() || !FailureClassifier.isConnectionFailure(failure)) {
+        if (!limit.applies() || open.getSeconds() < limit.seconds() || !FailureClassifier.isConnectionFailure(failure)
+                || !answers(server)) {
             return failure;
         }
         return new IdleTransactionEnded("the processor's transaction lost its connection after " + open.toMillis()
@@ -31,5 +38,14 @@ public final class IdleTransactionEnded extends RuntimeException {
                 + limit.seconds() + " s (ha.lease.timeout.ms; " + limit.mysqlSeconds() + " s on MySQL), so that a "
                 + "hung instance cannot hold the lease against the takeover. Keep the transaction busy (do slow work "
                 + "before or after it), or raise ha.lease.timeout.ms", failure);
+    }
+
+    /** Whether the server answers a new connection now (a pool validates the one it hands out). */
+    private static boolean answers(DataSource server) {
+        try (Connection c = server.getConnection()) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 }

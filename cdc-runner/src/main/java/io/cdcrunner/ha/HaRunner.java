@@ -73,6 +73,9 @@ public final class HaRunner implements PipelineView {
     private volatile long stateDownSince = -1;
     private volatile String stateError;
     private ScheduledExecutorService keeper;
+    private volatile long termStarted = System.nanoTime();
+    /** The last step-down was for a source this instance could not read: the others get the first chance. */
+    private volatile boolean sourceOutOfReach;
 
     /** @param pipelines makes the pipeline of one term, reporting to the given monitoring */
     public HaRunner(RunnerConfig config, Function<PipelineMonitoring, Pipeline> pipelines) {
@@ -169,6 +172,9 @@ public final class HaRunner implements PipelineView {
         log.info("pipeline '{}' active: took the lease (epoch {}) as {} after {} ms in standby", config.pipelineName(),
                 epoch, holder, Duration.ofNanos(took - waitingSince).toMillis());
         Pipeline pipeline = pipelines.apply(monitoring);
+        // Visible to a step-down from now on, which closes it; checked after, so that none goes unnoticed.
+        current = pipeline;
+        termStarted = System.nanoTime();
         if (stopping() || stepDown != null) {
             // A SIGTERM (or a lost lease) while the lease was being taken: the pipeline is not started at all.
             if (stepDown != null) {
@@ -179,7 +185,6 @@ public final class HaRunner implements PipelineView {
             finish(lease, pipeline);
             return stopping() ? Optional.of(Outcome.STOPPED) : Optional.empty();
         }
-        current = pipeline;
         try {
             pipeline.start();
             log.info("pipeline '{}' active and started {} ms after taking the lease (epoch {})",
@@ -199,6 +204,11 @@ public final class HaRunner implements PipelineView {
             fence.retire();
             pipeline.close();
             finish(lease, pipeline);
+            if (sourceOutOfReach) {
+                // Another instance may reach the source: let it take the lease before this one tries again.
+                sourceOutOfReach = false;
+                closeRequested.await(config.ha().leaseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
             return Optional.empty();
         }
         if (stopping()) {
@@ -225,10 +235,16 @@ public final class HaRunner implements PipelineView {
                         + " server went away)");
                 return;
             }
+            Pipeline running = current;
+            Duration limit = config.source().downUnhealthyAfter();
+            // Counted within this term only: the monitoring's sample may still hold the previous term's.
             Duration down = monitoring.sourceDown();
-            if (current != null && down.compareTo(config.source().downUnhealthyAfter()) > 0) {
+            Duration term = Duration.ofNanos(System.nanoTime() - termStarted);
+            if (running != null && down.compareTo(limit) > 0 && term.compareTo(limit) > 0) {
+                sourceOutOfReach = true;
                 stepDown("the pipeline has not been able to read its source for " + down.toSeconds() + " s ("
-                        + current.sourceProblem().orElse("the source is unreachable") + "); another instance may reach it");
+                        + running.sourceProblem().orElse("the source is unreachable") + "); another instance may reach"
+                        + " it");
             }
         } catch (RuntimeException e) {
             // A failed check must not end the keeping (a scheduled task that throws is not run again).

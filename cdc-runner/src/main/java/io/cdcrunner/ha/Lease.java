@@ -36,7 +36,7 @@ final class Lease implements AutoCloseable {
     }
 
     static String lockName(String pipeline) {
-        return "cdc-runner:" + pipeline;
+        return HaSettings.LEASE_LOCK_PREFIX + pipeline;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.cdcrunner.check.CheckResult;
 import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.state.Fence;
 import io.cdcrunner.state.JdbcStateStore;
 
 /**
@@ -24,6 +25,19 @@ import io.cdcrunner.state.JdbcStateStore;
 public final class LeaseReadersCheck {
 
     private LeaseReadersCheck() {
+    }
+
+    /** The account the server knows the connection as, quoted for a GRANT: {@code 'app'@'%'}. */
+    private static java.util.Optional<String> currentUser(Connection c) {
+        try (var s = c.createStatement(); var row = s.executeQuery("SELECT CURRENT_USER()")) {
+            if (row.next() && row.getString(1) != null && row.getString(1).contains("@")) {
+                String[] parts = row.getString(1).split("@", 2);
+                return java.util.Optional.of("'" + parts[0] + "'@'" + parts[1] + "'");
+            }
+        } catch (SQLException e) {
+            // Named without its host then.
+        }
+        return java.util.Optional.empty();
     }
 
     public static CheckResult run(RunnerConfig config) {
@@ -46,26 +60,28 @@ public final class LeaseReadersCheck {
         List<String> fixes = new ArrayList<>();
         for (Map.Entry<String, JdbcTarget> user : users.entrySet()) {
             JdbcTarget target = user.getValue();
+            String account = "'" + target.user() + "'";
             try (Connection c = Lease.connect(target, new Properties())) {
+                account = currentUser(c).orElse(account);
                 c.setAutoCommit(false);
-                try (PreparedStatement read = c.prepareStatement("SELECT epoch FROM " + leases
-                        + " WHERE pipeline = ? LOCK IN SHARE MODE")) {
+                try (PreparedStatement read = c.prepareStatement(Fence.epochCheck(leases))) {
                     read.setString(1, config.pipelineName());
                     read.executeQuery().close();
                 } finally {
                     c.rollback();
                 }
             } catch (SQLException e) {
-                refused.add(user.getKey() + " '" + target.user() + "' cannot read " + leases + " with a shared lock ("
+                refused.add(user.getKey() + " " + account + " cannot read " + leases + " with a shared lock ("
                         + Redaction.mask(e.getMessage()) + ")");
-                fixes.add("GRANT SELECT, UPDATE ON " + leases + " TO '" + target.user() + "'");
+                fixes.add("GRANT SELECT ON " + leases + " TO " + account + " (on MySQL also GRANT LOCK TABLES ON `"
+                        + config.state().database() + "`.* TO " + account + ")");
             }
         }
         if (!refused.isEmpty()) {
             return CheckResult.fail("ha lease readers", String.join("; ", refused) + ": every transaction of an"
                     + " active instance reads the lease row, so it would fail at the first event",
                     String.join("; ", fixes.stream().distinct().toList())
-                            + " (a shared lock needs SELECT and, on MySQL, UPDATE or LOCK TABLES)");
+                            + ": a shared lock needs SELECT, and on MySQL one of LOCK TABLES, UPDATE or DELETE too");
         }
         return CheckResult.ok("ha lease readers", "the processor's and the dead-letter user read " + leases
                 + " with a shared lock");

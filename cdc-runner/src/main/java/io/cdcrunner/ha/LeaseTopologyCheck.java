@@ -84,13 +84,14 @@ public final class LeaseTopologyCheck {
         }
     }
 
-    private static boolean groupReplicationOnline(Connection c) {
-        try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SELECT COUNT(*) FROM"
-                + " performance_schema.replication_group_members WHERE MEMBER_STATE = 'ONLINE'")) {
-            return row.next() && row.getLong(1) > 0;
-        } catch (SQLException e) {
-            // No such table (MariaDB, an old MySQL) or no right to read it: no group this instance can see.
-            return false;
+    /**
+     * Whether the Group Replication plugin is active on the server: read from {@code information_schema.PLUGINS}, which
+     * every user may read, so that a member is never taken for a plain server for want of a privilege.
+     */
+    private static boolean groupReplicationOnline(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SELECT PLUGIN_STATUS FROM"
+                + " information_schema.PLUGINS WHERE PLUGIN_NAME = 'group_replication'")) {
+            return row.next() && "ACTIVE".equalsIgnoreCase(row.getString(1));
         }
     }
 }

@@ -19,7 +19,8 @@ import io.cdcrunner.source.ServerInfo.BinlogPosition;
  *   <li><b>New connector starting at the binlog end</b>: the source's current binlog position is read, the connector
  *       is created {@code STOPPED}, that position is set as its offset ({@link SeededStartSnapshotter#seededOffset}),
  *       and it is resumed. Every change committed after the position is delivered, even if the worker dies before
- *       the connector's first offset flush.</li>
+ *       the connector's first offset flush. When Connect still holds offsets of a deleted connector of the same name,
+ *       they are kept: the connector resumes from them, as Connect would have it.</li>
  *   <li><b>New connector with {@code source.start=snapshot}</b>: created running; an initial snapshot interrupted
  *       before its first offset flush is taken again, so nothing needs recording first.</li>
  *   <li><b>Existing connector</b>: its configuration is replaced; its offsets and state are left alone, except for
@@ -65,10 +66,20 @@ public final class ConnectorDeployment {
             // Read before anything is created: a source that cannot be read leaves no connector behind.
             BinlogPosition position = start.get().read();
             rest.create(connector, config, true);
+            // Connect keeps a deleted connector's offsets under its name: a connector created again under that
+            // name resumes from them, as it did before, rather than jumping to the binlog end past what it missed.
+            Optional<PartitionOffset> kept = rest.offsets(connector).stream().findFirst();
+            if (kept.isPresent()) {
+                rest.resume(connector);
+                return "created; Connect still held the offsets of an earlier connector of this name, so it resumes"
+                        + " from them (" + kept.get().offset() + ") rather than at the binlog end; to start afresh,"
+                        + " DELETE " + rest.url() + "/connectors/" + connector + "/offsets while it is STOPPED";
+            }
             return "created; " + seedAndResume(position);
         }
         rest.update(connector, config);
         if (start.isPresent() && "STOPPED".equals(state.get())) {
+            // Offsets of the connector as it is now, or left by an earlier connector of its name: never replaced.
             Optional<PartitionOffset> recorded = rest.offsets(connector).stream().findFirst();
             if (recorded.isEmpty()) {
                 return "updated; it was STOPPED without a start position (an earlier --apply was interrupted): "

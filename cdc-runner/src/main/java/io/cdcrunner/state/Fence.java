@@ -75,13 +75,17 @@ public final class Fence {
         }
     }
 
+    /** The statement every fenced transaction runs (the pipeline's name its parameter), for {@code check} too. */
+    public static String epochCheck(String leaseTable) {
+        return "SELECT epoch FROM " + leaseTable + " WHERE pipeline = ? LOCK IN SHARE MODE";
+    }
+
     void verify(Connection transaction) throws SQLException {
         if (retired) {
             throw new FencedException(pipeline, epoch);
         }
         long current;
-        try (PreparedStatement select = transaction.prepareStatement(
-                "SELECT epoch FROM " + leaseTable + " WHERE pipeline = ? LOCK IN SHARE MODE")) {
+        try (PreparedStatement select = transaction.prepareStatement(epochCheck(leaseTable))) {
             select.setString(1, pipeline);
             try (ResultSet row = select.executeQuery()) {
                 current = row.next() ? row.getLong(1) : -1;

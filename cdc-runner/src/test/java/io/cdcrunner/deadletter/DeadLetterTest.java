@@ -37,10 +37,24 @@ class DeadLetterTest {
 
         String id = DeadLetter.idFor("orders", event);
 
-        assertThat(event.eventId()).startsWith("snapshot:binlog.000001:4:shop.items:sha256:")
-                .hasSize("snapshot:binlog.000001:4:shop.items:sha256:".length() + 64);
+        assertThat(event.eventId()).startsWith("snapshot:sha256:").hasSize("snapshot:sha256:".length() + 64);
         assertThat(id).isEqualTo("orders:" + event.eventId()).hasSizeLessThanOrEqualTo(255)
                 .isEqualTo(DeadLetter.idFor("orders", event));
+    }
+
+    @Test
+    void snapshotRowsOfLongDatabaseTableAndBinlogNamesGetDistinctIdsTheLedgerColumnHolds() {
+        String binlog = "ip-10-0-0-1.eu-west-1.compute.internal-bin.000001";
+        SourcePosition at = new SourcePosition(ServerFlavor.MYSQL, 1, binlog, 4, 0, null, true);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int key = 0; key < 3; key++) {
+            ChangeEvent event = new ChangeEvent(Operation.INSERT, "d".repeat(64), "t".repeat(64),
+                    Row.of(Map.of("id", "k".repeat(60) + key)), null, Row.of(Map.of("id", "k".repeat(60) + key)), at,
+                    null, null);
+            assertThat(event.eventId()).hasSizeLessThanOrEqualTo(ChangeEvent.MAX_EVENT_ID_LENGTH);
+            ids.add(event.eventId());
+        }
+        assertThat(ids).hasSize(3);
     }
 
     @Test

@@ -71,24 +71,23 @@ class SnapshotInterruptionFaultTest {
                 switch (how) {
                     case SIGKILL -> {
                         daemon.sigkill();
+                        requireMidSnapshot(offsets, how, rows);
                         updateProcessedRows(db);
                         daemon.start();
                     }
                     case SIGTERM -> {
                         FaultSteps.stopCleanly(daemon);
+                        requireMidSnapshot(offsets, how, rows);
                         updateProcessedRows(db);
                         daemon.start();
                     }
                     case DATABASE_RESTART -> {
                         // Updated before the outage: committed before the snapshot that the restart takes.
                         updateProcessedRows(db);
+                        requireMidSnapshot(offsets, how, rows);
                         db.server().stop();
                         db.server().startServer();
                     }
-                }
-                if (!midSnapshot(offsets)) {
-                    fail("the snapshot finished before it was interrupted (" + how + "): the test proves nothing; "
-                            + "raise -Dcdc.faults.snapshot.rows (now " + rows + ")");
                 }
                 report.print("%s with %d of %d rows processed and the offsets recorded in the snapshot's middle",
                         how, before, rows);
@@ -121,6 +120,14 @@ class SnapshotInterruptionFaultTest {
                         .as("no dead letter").isTrue();
                 soft.assertAll();
             }
+        }
+    }
+
+    /** Fails when the snapshot had finished already: the interruption would prove nothing. */
+    private static void requireMidSnapshot(Path offsets, Interruption how, int rows) {
+        if (!midSnapshot(offsets)) {
+            fail("the snapshot finished before it was interrupted (" + how + "): the test proves nothing; "
+                    + "raise -Dcdc.faults.snapshot.rows (now " + rows + ")");
         }
     }
 

@@ -72,6 +72,7 @@ class ConnectorDeploymentTest {
     void aNewConnectorIsCreatedStoppedGivenTheBinlogEndAsItsOffsetThenResumed() throws Exception {
         answer("GET /connectors/orders/status", 404, "{\"error_code\":404,\"message\":\"No status found\"}");
         answer("POST /connectors", 201, "{}");
+        answer("GET /connectors/orders/offsets", 200, "{\"offsets\":[]}");
         // The first try meets a rebalance: it is tried again.
         answer("PATCH /connectors/orders/offsets", 409, "{\"message\":\"rebalance in progress\"}");
         answer("PATCH /connectors/orders/offsets", 200, "{\"message\":\"altered\"}");
@@ -81,16 +82,35 @@ class ConnectorDeploymentTest {
 
         assertThat(done).isEqualTo("created; it starts at the binlog position binlog.000003:4242 (GTIDs 0-1-9),"
                 + " recorded before its task first ran");
-        assertThat(requests).hasSize(5);
+        assertThat(requests).hasSize(6);
         assertThat(requests.get(0)).isEqualTo("GET /connectors/orders/status");
         assertThat(json(requests.get(1), "POST /connectors")).isEqualTo(Map.of("name", "orders", "config", CONFIG,
                 "initial_state", "STOPPED"));
-        assertThat(requests.get(2)).isEqualTo(requests.get(3));
-        assertThat(json(requests.get(3), "PATCH /connectors/orders/offsets")).isEqualTo(Map.of("offsets", List.of(
+        assertThat(requests.get(2)).isEqualTo("GET /connectors/orders/offsets");
+        assertThat(requests.get(3)).isEqualTo(requests.get(4));
+        assertThat(json(requests.get(4), "PATCH /connectors/orders/offsets")).isEqualTo(Map.of("offsets", List.of(
                 Map.of("partition", Map.of("server", "shop"), "offset", Map.of("file", "binlog.000003", "pos", 4242,
                         "gtids", "0-1-9", "snapshot", "INITIAL")))));
-        assertThat(requests.get(4)).isEqualTo("PUT /connectors/orders/resume");
+        assertThat(requests.get(5)).isEqualTo("PUT /connectors/orders/resume");
         assertThat(positionReads).hasValue(1);
+    }
+
+    @Test
+    void aConnectorCreatedAgainUnderTheNameOfADeletedOneResumesFromItsOffsetsNotTheBinlogEnd() throws Exception {
+        // Connect keeps a deleted connector's offsets under its name: seeding the binlog end over them would skip
+        // every change committed since the old connector's last position.
+        answer("GET /connectors/orders/status", 404, "{}");
+        answer("POST /connectors", 201, "{}");
+        answer("GET /connectors/orders/offsets", 200, "{\"offsets\":[{\"partition\":{\"server\":\"shop\"},"
+                + "\"offset\":{\"file\":\"binlog.000002\",\"pos\":77}}]}");
+        answer("PUT /connectors/orders/resume", 202, "");
+
+        String done = deployment.apply(CONFIG, Optional.of(this::binlogEnd));
+
+        assertThat(done).startsWith("created; Connect still held the offsets of an earlier connector of this name")
+                .contains("binlog.000002", "77");
+        assertThat(requests).noneMatch(request -> request.startsWith("PATCH"));
+        assertThat(requests.get(requests.size() - 1)).isEqualTo("PUT /connectors/orders/resume");
     }
 
     @Test

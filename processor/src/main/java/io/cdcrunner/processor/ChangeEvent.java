@@ -66,8 +66,8 @@ public record ChangeEvent(
      * snapshot row of a table without a primary key has no identity but its values: its id is
      * {@code snapshot:binlogFile:position:database.table:row:values}, so two identical rows of such a table share an
      * id (a {@link TransactionalProcessor}'s ledger applies them once). An id longer than
-     * {@value #MAX_EVENT_ID_LENGTH} characters, which only long key values give, is
-     * {@code snapshot:binlogFile:position:database.table:sha256:} and the hex SHA-256 of the long form.
+     * {@value #MAX_EVENT_ID_LENGTH} characters (long key values, or long binlog, database and table names) is
+     * {@code snapshot:sha256:} and the hex SHA-256 of the long form.
      */
     public String eventId() {
         if (!operation.isRowChange()) {
@@ -92,7 +92,7 @@ public record ChangeEvent(
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return prefix + ":sha256:" + java.util.HexFormat.of().formatHex(digest);
+            return "snapshot:sha256:" + java.util.HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -174,7 +174,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             }
             DebeziumEngine.Offsets streamingFrom = committer.buildOffsets();
             source.sourceOffset().forEach((key, value) -> {
-                if (!"snapshot".equals(key) && !"snapshot_completed".equals(key)) {
+                if (!RecordedOffset.SNAPSHOT.equals(key) && !RecordedOffset.SNAPSHOT_COMPLETED.equals(key)) {
                     streamingFrom.set(key, value);
                 }
             });

@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record RecordedOffset(Optional<BinlogPoint> point, boolean snapshotUnfinished) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Debezium's offset keys of a running snapshot ({@code AbstractSourceInfo}, {@code CommonOffsetContext}). */
+    static final String SNAPSHOT = io.debezium.connector.AbstractSourceInfo.SNAPSHOT_KEY;
+    static final String SNAPSHOT_COMPLETED = io.debezium.pipeline.CommonOffsetContext.SNAPSHOT_COMPLETED_KEY;
 
     /** The recorded offset in {@code offsets} (key JSON to value JSON), or empty when nothing is recorded. */
     public static Optional<RecordedOffset> in(Map<String, String> offsets) {
@@ -32,9 +35,9 @@ public record RecordedOffset(Optional<BinlogPoint> point, boolean snapshotUnfini
 
     /** Whether an offset, as a map, was recorded in the middle of an initial snapshot (Debezium's own rule). */
     static boolean snapshotUnfinished(Map<?, ?> offset) {
-        Object snapshot = offset.get("snapshot");
+        Object snapshot = offset.get(SNAPSHOT);
         boolean initial = Boolean.TRUE.equals(snapshot) || "true".equals(snapshot) || "INITIAL".equals(snapshot);
-        Object completed = offset.get("snapshot_completed");
+        Object completed = offset.get(SNAPSHOT_COMPLETED);
         return initial && !(Boolean.TRUE.equals(completed) || "true".equals(completed));
     }
 

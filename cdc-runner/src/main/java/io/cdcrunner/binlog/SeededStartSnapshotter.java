@@ -6,7 +6,6 @@ import java.util.Map;
 import io.debezium.bean.StandardBeanNames;
 import io.debezium.connector.AbstractSourceInfo;
 import io.debezium.connector.SnapshotType;
-import io.debezium.pipeline.CommonOffsetContext;
 import io.debezium.pipeline.spi.OffsetContext;
 import io.debezium.pipeline.spi.Offsets;
 import io.debezium.schema.DatabaseSchema;
@@ -72,10 +71,8 @@ public final class SeededStartSnapshotter extends NoDataSnapshotter {
         return offset;
     }
 
-    /** Whether {@code offset} is a {@link #seededOffset} no task has started from yet. */
+    /** Whether {@code offset} is a {@link #seededOffset} no task has started from yet (the same rule as Debezium's). */
     public static boolean isSeededStart(Map<String, ?> offset) {
-        Object completed = offset.get(CommonOffsetContext.SNAPSHOT_COMPLETED_KEY);
-        return SnapshotType.INITIAL.name().equals(offset.get(AbstractSourceInfo.SNAPSHOT_KEY))
-                && !Boolean.TRUE.equals(completed) && !"true".equals(completed);
+        return RecordedOffset.snapshotUnfinished(offset);
     }
 }

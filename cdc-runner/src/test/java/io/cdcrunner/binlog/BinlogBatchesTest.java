@@ -56,11 +56,14 @@ class BinlogBatchesTest {
     /** Records what the engine was told. */
     private static final class Committer implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
         final List<Object> marked = new ArrayList<>();
+        /** The offsets each record was marked with: its own, or those given in its place. */
+        final List<java.util.Map<String, Object>> offsets = new ArrayList<>();
         int batchesFinished;
 
         @Override
         public void markProcessed(RecordChangeEvent<SourceRecord> record) {
             marked.add(record.record().sourceOffset().get("pos"));
+            offsets.add(new java.util.HashMap<>(record.record().sourceOffset()));
         }
 
         @Override
@@ -70,12 +73,22 @@ class BinlogBatchesTest {
 
         @Override
         public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets sourceOffsets) {
-            markProcessed(record);
+            marked.add(record.record().sourceOffset().get("pos"));
+            offsets.add(((Offsets) sourceOffsets).values);
         }
 
         @Override
         public DebeziumEngine.Offsets buildOffsets() {
-            throw new UnsupportedOperationException();
+            return new Offsets();
+        }
+    }
+
+    private static final class Offsets implements DebeziumEngine.Offsets {
+        final java.util.Map<String, Object> values = new java.util.HashMap<>();
+
+        @Override
+        public void set(String key, Object value) {
+            values.put(key, value);
         }
     }
 
@@ -102,9 +115,10 @@ class BinlogBatchesTest {
 
     @Test
     void thePhaseIsTheEventsOwnSnapshotMarkerAndTheSnapshotsLastRowEndsIt() throws Exception {
+        Committer committer = new Committer();
         batches.handleBatch(records(TestRecords.snapshotRow(1, "first"), TestRecords.snapshotRow(2, "true"),
                 TestRecords.snapshotRow(3, "last"), TestRecords.insert(4, false), TestRecords.heartbeat(4005L)),
-                new Committer());
+                committer);
 
         List<SourceItem> items = handed.get(0).items();
         // The last row's offset already says the snapshot completed; its event still says it was read by the snapshot.
@@ -112,6 +126,11 @@ class BinlogBatchesTest {
                 SourceItem.Phase.SNAPSHOT, SourceItem.Phase.STREAM, SourceItem.Phase.STREAM, SourceItem.Phase.STREAM);
         assertThat(items.subList(0, 4)).extracting(item -> item.events().get(0).position().snapshot())
                 .containsExactly(true, true, true, false);
+        // Rows before the last are recorded as mid-snapshot; the last records where streaming starts, without the
+        // marker, so a stop right after it does not read every table again.
+        assertThat(committer.offsets.get(1)).containsEntry("snapshot", "INITIAL");
+        assertThat(committer.offsets.get(2)).containsEntry("file", "binlog.000003").containsEntry("pos", 4000L)
+                .doesNotContainKeys("snapshot", "snapshot_completed");
     }
 
     @Test

@@ -168,7 +168,9 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
          */
         private void mark(RecordChangeEvent<SourceRecord> record) throws InterruptedException {
             SourceRecord source = record.record();
-            if (!mapper.endsSnapshot(source) || source.sourceOffset() == null) {
+            // Only a snapshot's offsets carry the marker: streamed records are not looked into further.
+            if (source.sourceOffset() == null || !source.sourceOffset().containsKey(RecordedOffset.SNAPSHOT)
+                    || !mapper.endsSnapshot(source)) {
                 committer.markProcessed(record);
                 return;
             }

@@ -131,11 +131,16 @@ public final class BinlogSource implements EventSource {
 
         @Override
         public void accept(io.cdcrunner.core.SourceBatch batch) throws InterruptedException {
-            if (batch.items().stream().anyMatch(i -> i.phase() != io.cdcrunner.core.SourceItem.Phase.NONE)) {
+            // A schema capture's records (phase NONE) come before any row, so a batch's last item says whether rows
+            // came; a streamed one comes last too.
+            java.util.List<io.cdcrunner.core.SourceItem> items = batch.items();
+            io.cdcrunner.core.SourceItem.Phase last = items.isEmpty() ? io.cdcrunner.core.SourceItem.Phase.NONE
+                    : items.get(items.size() - 1).phase();
+            if (last != io.cdcrunner.core.SourceItem.Phase.NONE) {
                 // Rows come only once the engine captured the table definitions: the history is complete.
                 stateDir.schemaCaptured();
             }
-            if (!tightened && batch.items().stream().anyMatch(i -> i.phase() == io.cdcrunner.core.SourceItem.Phase.STREAM)) {
+            if (!tightened && last == io.cdcrunner.core.SourceItem.Phase.STREAM) {
                 // The engine has created its schema history file by now, with the process's umask.
                 tightened = true;
                 stateDir.tighten();
@@ -156,11 +161,6 @@ public final class BinlogSource implements EventSource {
         @Override
         public io.cdcrunner.core.PipelineCounters counters() {
             return pipeline.counters();
-        }
-
-        @Override
-        public boolean keepsLedger() {
-            return pipeline.keepsLedger();
         }
     }
 

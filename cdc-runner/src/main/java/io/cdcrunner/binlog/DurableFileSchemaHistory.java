@@ -70,10 +70,15 @@ public class DurableFileSchemaHistory extends AbstractSchemaHistory {
         }
     }
 
-    /** A record of the engine's schema capture carries the snapshot marker in its position. */
+    /**
+     * A record of the engine's initial schema capture carries the initial-snapshot marker in its position (a DDL
+     * statement read while another kind of snapshot runs does not, and is synced).
+     */
     private static boolean ofSchemaCapture(HistoryRecord record) {
         Document position = record.document().getDocument(HistoryRecord.Fields.POSITION);
-        return position != null && position.has("snapshot");
+        return position != null && position.has(RecordedOffset.SNAPSHOT)
+                && RecordedOffset.snapshotUnfinished(java.util.Map.of(RecordedOffset.SNAPSHOT,
+                        position.get(RecordedOffset.SNAPSHOT).asObject()));
     }
 
     @Override

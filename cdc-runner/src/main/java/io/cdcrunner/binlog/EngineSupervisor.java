@@ -70,14 +70,14 @@ final class EngineSupervisor {
     }
 
     synchronized void start(StartPlan plan) {
-        if (plan.redoesSnapshot()) {
+        if (plan.redoneSnapshot().isPresent()) {
             log.warn("pipeline '{}': the initial snapshot that began at {} did not finish (the recorded offset was "
                     + "taken in its middle); reading the tables again from the start at the current binlog position. "
                     + "Every row is delivered again with its current values under a new snapshot event id (a "
                     + "transactional processor applies it again); a DELETE, TRUNCATE or DROP TABLE committed since the "
                     + "first attempt began is not delivered (a row it delivered and that is gone keeps its effect)",
-                    config.pipelineName(), RecordedOffset.in(state.offsets())
-                    .flatMap(RecordedOffset::point).map(BinlogPoint::toString).orElse("an unknown position"));
+                    config.pipelineName(), plan.redoneSnapshot().get().point().map(BinlogPoint::toString)
+                    .orElse("an unknown position"));
         }
         start(plan.mode());
     }
@@ -152,7 +152,8 @@ final class EngineSupervisor {
                     UnreadableStatement.abbreviated(change.statement()));
             start(new StartPlan(SnapshotMode.RECOVERY, false));
         } catch (RuntimeException e) {
-            onEnd.accept(e);
+            // A close that came meanwhile is the stop that was asked for, not a failure.
+            onEnd.accept(closeRequested.getCount() == 0 ? null : e);
         }
     }
 
@@ -170,7 +171,6 @@ final class EngineSupervisor {
         }
         Throwable failure = success && error == null ? null : error != null ? error : new IllegalStateException(message);
         if (failure != null && closeRequested.getCount() > 0 && isConnectionLoss(failure)) {
-            restarting = true;
             Duration wait = backoff.afterLoss(processed.getAsLong());
             log.warn("pipeline '{}': binlog connection lost ({}); restarting from the recorded position in {} s",
                     config.pipelineName(), rootMessage(failure), wait.toSeconds());
@@ -214,7 +214,8 @@ final class EngineSupervisor {
                 next = backoff.afterLoss(processed.getAsLong());
                 restartProblem = "the engine could not be started again after a lost connection (" + rootMessage(e)
                         + "); trying again in " + next.toSeconds() + " s";
-                log.warn("pipeline '{}': {}", config.pipelineName(), restartProblem, e);
+                log.warn("pipeline '{}': {}", config.pipelineName(), restartProblem);
+                log.debug("the engine's start failed", e);
             }
         }
     }
@@ -277,6 +278,6 @@ final class EngineSupervisor {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t.getMessage() == null ? "no message" : t.getMessage();
     }
 }

@@ -285,13 +285,9 @@ public final class RecordMapper {
      * (the engine streams from there) and for records without a source block (heartbeats).
      */
     public SourceItem.Phase phase(SourceRecord record) {
-        if (record.value() instanceof Struct value && value.schema().field("source") != null
-                && value.get("source") instanceof Struct source && source.schema().field("snapshot") != null) {
-            Object marker = source.get("snapshot");
-            return isSnapshot(marker) && !"last".equals(marker) && !"incremental".equals(marker)
-                    ? SourceItem.Phase.SNAPSHOT : SourceItem.Phase.STREAM;
-        }
-        return SourceItem.Phase.STREAM;
+        Object marker = snapshotMarker(record);
+        return isSnapshot(marker) && !"last".equals(marker) && !"incremental".equals(marker)
+                ? SourceItem.Phase.SNAPSHOT : SourceItem.Phase.STREAM;
     }
 
     /**
@@ -299,9 +295,16 @@ public final class RecordMapper {
      * once it is processed, every row of the snapshot is, though its offset still says a snapshot is running.
      */
     public boolean endsSnapshot(SourceRecord record) {
-        return record.value() instanceof Struct value && value.schema().field("source") != null
-                && value.get("source") instanceof Struct source && source.schema().field("snapshot") != null
-                && "last".equals(String.valueOf(source.get("snapshot")));
+        return "last".equals(snapshotMarker(record));
+    }
+
+    /** The record's {@code source.snapshot}, or null when it has none (a heartbeat, a record without a source). */
+    private static Object snapshotMarker(SourceRecord record) {
+        if (record.value() instanceof Struct value && value.schema().field("source") != null
+                && value.get("source") instanceof Struct source && source.schema().field("snapshot") != null) {
+            return source.get("snapshot");
+        }
+        return null;
     }
 
     /**

@@ -34,7 +34,7 @@ public record RecordedOffset(Optional<BinlogPoint> point, boolean snapshotUnfini
     }
 
     /** Whether an offset, as a map, was recorded in the middle of an initial snapshot (Debezium's own rule). */
-    static boolean snapshotUnfinished(Map<?, ?> offset) {
+    public static boolean snapshotUnfinished(Map<?, ?> offset) {
         Object snapshot = offset.get(SNAPSHOT);
         boolean initial = Boolean.TRUE.equals(snapshot) || "true".equals(snapshot) || "INITIAL".equals(snapshot);
         Object completed = offset.get(SNAPSHOT_COMPLETED);

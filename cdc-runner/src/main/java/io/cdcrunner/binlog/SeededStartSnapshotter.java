@@ -70,9 +70,4 @@ public final class SeededStartSnapshotter extends NoDataSnapshotter {
         offset.put(AbstractSourceInfo.SNAPSHOT_KEY, SnapshotType.INITIAL.name());
         return offset;
     }
-
-    /** Whether {@code offset} is a {@link #seededOffset} no task has started from yet (the same rule as Debezium's). */
-    public static boolean isSeededStart(Map<String, ?> offset) {
-        return RecordedOffset.snapshotUnfinished(offset);
-    }
 }

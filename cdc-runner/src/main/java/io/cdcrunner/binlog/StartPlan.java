@@ -24,12 +24,13 @@ import io.cdcrunner.state.StateStore;
  *
  * @param mode                the engine's snapshot mode
  * @param seedCurrentPosition the caller records the binlog end before the engine starts
- * @param redoesSnapshot      this start reads the tables again because the last snapshot did not finish
+ * @param redoneSnapshot      when this start reads the tables again because the last snapshot did not finish: where
+ *                            that snapshot began, as its offsets say (empty position when they name none)
  */
-public record StartPlan(SnapshotMode mode, boolean seedCurrentPosition, boolean redoesSnapshot) {
+public record StartPlan(SnapshotMode mode, boolean seedCurrentPosition, Optional<RecordedOffset> redoneSnapshot) {
 
     public StartPlan(SnapshotMode mode, boolean seedCurrentPosition) {
-        this(mode, seedCurrentPosition, false);
+        this(mode, seedCurrentPosition, Optional.empty());
     }
 
     /**
@@ -42,7 +43,7 @@ public record StartPlan(SnapshotMode mode, boolean seedCurrentPosition, boolean 
                                    boolean snapshotExistingRows, boolean snapshotWhenPositionLost) {
         if (recorded.isPresent()) {
             if (recorded.get().snapshotUnfinished()) {
-                return new StartPlan(SnapshotMode.INITIAL, false, true);
+                return new StartPlan(SnapshotMode.INITIAL, false, recorded);
             }
             if (!hasSchemaHistory) {
                 return new StartPlan(SnapshotMode.RECOVERY, false);

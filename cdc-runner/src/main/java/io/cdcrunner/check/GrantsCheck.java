@@ -16,7 +16,7 @@ import io.cdcrunner.source.ServerInfo;
  * The user may read the binlog (REPLICATION SLAVE), its position (REPLICATION CLIENT, named BINLOG MONITOR
  * since MariaDB 10.5) and the included tables (SELECT). The fix is the exact GRANT statement for the user.
  */
-final class GrantsCheck {
+public final class GrantsCheck {
 
     static final String NAME = "grants";
 
@@ -66,7 +66,8 @@ final class GrantsCheck {
         return CheckResult.fail(NAME, detail, fix);
     }
 
-    private static String currentUser(Connection c) throws SQLException {
+    /** The account the server knows the connection as, {@code CURRENT_USER()}: {@code user@host}. */
+    public static String currentUser(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
             rs.next();
             return rs.getString(1);
@@ -88,7 +89,7 @@ final class GrantsCheck {
     }
 
     /** {@code user@host} from CURRENT_USER() as a quoted account, e.g. {@code 'cdc'@'%'}. */
-    static String account(String currentUser) {
+    public static String account(String currentUser) {
         int at = currentUser.lastIndexOf('@');
         String user = at < 0 ? currentUser : currentUser.substring(0, at);
         String host = at < 0 ? "%" : currentUser.substring(at + 1);

@@ -83,25 +83,41 @@ public final class EventDelivery {
             processor.process(event);
             return EventResult.PROCESSED;
         }
-        // The pool restores auto-commit when the connection is returned.
+        return inTransaction(c -> {
+            if (!ledger.record(c, event)) {
+                c.rollback();
+                return EventResult.DUPLICATE;
+            }
+            transactional.process(event, c);
+            c.commit();
+            return EventResult.PROCESSED;
+        });
+    }
+
+    /** Work in one transaction, which it commits (or rolls back) itself. */
+    @FunctionalInterface
+    private interface InTransaction<T> {
+        T run(Connection transaction) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection with auto-commit off (the pool restores it when the connection is
+     * returned), rolling back when it throws. A failure is classified once the broken connection is back in the pool
+     * ({@link IdleTransactionEnded}), so that telling a lost database from an ended session takes no second one.
+     */
+    private <T> T inTransaction(InTransaction<T> work) throws Exception {
+        long began = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            long began = System.nanoTime();
+            began = System.nanoTime();
             try {
-                if (!ledger.record(c, event)) {
-                    c.rollback();
-                    return EventResult.DUPLICATE;
-                }
-                transactional.process(event, c);
-                c.commit();
-                return EventResult.PROCESSED;
-            } catch (Exception e) {
-                rollbackQuietly(c, e);
-                throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
-            } catch (Error e) {
+                return work.run(c);
+            } catch (Exception | Error e) {
                 rollbackQuietly(c, e);
                 throw e;
             }
+        } catch (Exception e) {
+            throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
         }
     }
 
@@ -119,30 +135,20 @@ public final class EventDelivery {
             groups.processGroup(events);
             return java.util.Collections.nCopies(events.size(), EventResult.PROCESSED);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            long began = System.nanoTime();
-            try {
-                List<ChangeEvent> fresh = ledger.recordNew(c, events);
-                if (!fresh.isEmpty()) {
-                    transactionalGroups.processGroup(fresh, c);
-                }
-                c.commit();
-                Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                applied.addAll(fresh);
-                List<EventResult> results = new ArrayList<>(events.size());
-                for (ChangeEvent event : events) {
-                    results.add(applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE);
-                }
-                return results;
-            } catch (Exception e) {
-                rollbackQuietly(c, e);
-                throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
-            } catch (Error e) {
-                rollbackQuietly(c, e);
-                throw e;
+        return inTransaction(c -> {
+            List<ChangeEvent> fresh = ledger.recordNew(c, events);
+            if (!fresh.isEmpty()) {
+                transactionalGroups.processGroup(fresh, c);
             }
-        }
+            c.commit();
+            Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            applied.addAll(fresh);
+            List<EventResult> results = new ArrayList<>(events.size());
+            for (ChangeEvent event : events) {
+                results.add(applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE);
+            }
+            return results;
+        });
     }
 
     /**
@@ -176,37 +182,27 @@ public final class EventDelivery {
     public List<List<EventResult>> deliverGroups(List<List<ChangeEvent>> groups) throws Exception {
         List<ChangeEvent> all = new ArrayList<>();
         groups.forEach(all::addAll);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            long began = System.nanoTime();
-            try {
-                Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                applied.addAll(ledger.recordNew(c, all));
-                List<List<ChangeEvent>> fresh = new ArrayList<>(groups.size());
-                for (List<ChangeEvent> group : groups) {
-                    List<ChangeEvent> freshOfGroup = group.stream().filter(applied::contains).toList();
-                    if (!freshOfGroup.isEmpty()) {
-                        fresh.add(freshOfGroup);
-                    }
+        return inTransaction(c -> {
+            Set<ChangeEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            applied.addAll(ledger.recordNew(c, all));
+            List<List<ChangeEvent>> fresh = new ArrayList<>(groups.size());
+            for (List<ChangeEvent> group : groups) {
+                List<ChangeEvent> freshOfGroup = group.stream().filter(applied::contains).toList();
+                if (!freshOfGroup.isEmpty()) {
+                    fresh.add(freshOfGroup);
                 }
-                if (!fresh.isEmpty()) {
-                    transactionalGroups.processGroups(fresh, c);
-                }
-                c.commit();
-                List<List<EventResult>> results = new ArrayList<>(groups.size());
-                for (List<ChangeEvent> group : groups) {
-                    results.add(group.stream()
-                            .map(event -> applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE).toList());
-                }
-                return results;
-            } catch (Exception e) {
-                rollbackQuietly(c, e);
-                throw IdleTransactionEnded.classify(e, began, sessionLimit, dataSource);
-            } catch (Error e) {
-                rollbackQuietly(c, e);
-                throw e;
             }
-        }
+            if (!fresh.isEmpty()) {
+                transactionalGroups.processGroups(fresh, c);
+            }
+            c.commit();
+            List<List<EventResult>> results = new ArrayList<>(groups.size());
+            for (List<ChangeEvent> group : groups) {
+                results.add(group.stream()
+                        .map(event -> applied.contains(event) ? EventResult.PROCESSED : EventResult.DUPLICATE).toList());
+            }
+            return results;
+        });
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {

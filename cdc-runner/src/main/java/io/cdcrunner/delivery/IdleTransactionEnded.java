@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
@@ -29,23 +30,34 @@ public final class IdleTransactionEnded extends RuntimeException {
      */
     public static Exception classify(Exception failure, long beganNanos, HaSessionLimit limit, DataSource server) {
         Duration open = Duration.ofNanos(System.nanoTime() - beganNanos);
-        if (!limit.applies() || open.getSeconds() < limit.seconds() || !FailureClassifier.isConnectionFailure(failure)
-                || !answers(server)) {
+        if (!limit.applies() || open.getSeconds() < limit.seconds() || !FailureClassifier.isConnectionFailure(failure)) {
+            return failure;
+        }
+        OptionalLong serverLimit = sessionLimitOf(server, limit);
+        if (serverLimit.isEmpty() || open.getSeconds() < serverLimit.getAsLong()) {
+            // The server does not answer (a lost database), or the transaction is younger than its limit there.
             return failure;
         }
         return new IdleTransactionEnded("the processor's transaction lost its connection after " + open.toMillis()
                 + " ms: with ha.enabled the server ends a transaction left without a statement for "
-                + limit.seconds() + " s (ha.lease.timeout.ms; " + limit.mysqlSeconds() + " s on MySQL), so that a "
-                + "hung instance cannot hold the lease against the takeover. Keep the transaction busy (do slow work "
-                + "before or after it), or raise ha.lease.timeout.ms", failure);
+                + serverLimit.getAsLong() + " s (ha.lease.timeout.ms; at least " + limit.mysqlSeconds() + " s on MySQL),"
+                + " so that a hung instance cannot hold the lease against the takeover. Keep the transaction busy (do"
+                + " slow work before or after it), or raise ha.lease.timeout.ms", failure);
     }
 
-    /** Whether the server answers a new connection now (a pool validates the one it hands out). */
-    private static boolean answers(DataSource server) {
+    /**
+     * The idle limit of the server's sessions, if the server answers a new connection now (a pool validates the one
+     * it hands out): the lease timeout on MariaDB, MySQL's longer {@code wait_timeout} there.
+     */
+    private static OptionalLong sessionLimitOf(DataSource server, HaSessionLimit limit) {
         try (Connection c = server.getConnection()) {
-            return c.isValid(5);
+            if (!c.isValid(5)) {
+                return OptionalLong.empty();
+            }
+            boolean mariaDb = c.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+            return OptionalLong.of(mariaDb ? limit.seconds() : limit.mysqlSeconds());
         } catch (SQLException e) {
-            return false;
+            return OptionalLong.empty();
         }
     }
 }

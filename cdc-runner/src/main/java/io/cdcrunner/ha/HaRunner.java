@@ -69,8 +69,7 @@ public final class HaRunner implements PipelineView {
     private volatile String stepDown;
     private volatile long epoch;
     private boolean tablesCreated;
-    /** Since when (nanoTime) a standby cannot reach its state server, and why; -1 while it can. */
-    private volatile long stateDownSince = -1;
+    /** Why a standby cannot reach its state server; null while it can (monitoring times the outage). */
     private volatile String stateError;
     private ScheduledExecutorService keeper;
     private volatile long termStarted = System.nanoTime();
@@ -248,7 +247,7 @@ public final class HaRunner implements PipelineView {
             }
         } catch (RuntimeException e) {
             // A failed check must not end the keeping (a scheduled task that throws is not run again).
-            log.warn("pipeline '{}': lease check failed: {}", config.pipelineName(), e.toString());
+            log.warn("pipeline '{}': lease check failed: {}", config.pipelineName(), e.getMessage());
         }
     }
 
@@ -301,7 +300,7 @@ public final class HaRunner implements PipelineView {
             try {
                 // The lock first: its plain connection says at once why the server refuses (the pool would wait).
                 boolean taken = lease.tryAcquire(1);
-                stateDownSince = -1;
+                stateError = null;
                 if (taken) {
                     if (!tablesCreated) {
                         try {
@@ -316,10 +315,7 @@ public final class HaRunner implements PipelineView {
                 }
                 failures = 0;
             } catch (SQLException e) {
-                if (stateDownSince < 0) {
-                    stateDownSince = System.nanoTime();
-                }
-                stateError = e.getMessage();
+                stateError = String.valueOf(e.getMessage());
                 if (failures++ % 30 == 0) {
                     log.warn("pipeline '{}' standing by: cannot reach the state server {} ({}); trying again",
                             config.pipelineName(), config.state().jdbc().shownUrl(), e.getMessage());
@@ -436,7 +432,7 @@ public final class HaRunner implements PipelineView {
         if (running != null) {
             return running.sourceConnected();
         }
-        return stateDownSince >= 0 ? Optional.of(false) : Optional.empty();
+        return stateError != null ? Optional.of(false) : Optional.empty();
     }
 
     @Override
@@ -445,9 +441,10 @@ public final class HaRunner implements PipelineView {
         if (running != null) {
             return running.sourceProblem();
         }
-        return stateDownSince < 0 ? Optional.empty() : Optional.of("standing by, but the state server "
+        String error = stateError;
+        return error == null ? Optional.empty() : Optional.of("standing by, but the state server "
                 + config.state().jdbc().shownUrl() + " cannot be reached or refuses the login ("
-                + stateError + "): this instance cannot take over; check state.jdbc.url/user/password");
+                + error + "): this instance cannot take over; check state.jdbc.url/user/password");
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.cdcrunner.check.CheckResult;
+import io.cdcrunner.check.GrantsCheck;
 import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
@@ -25,19 +26,6 @@ import io.cdcrunner.state.JdbcStateStore;
 public final class LeaseReadersCheck {
 
     private LeaseReadersCheck() {
-    }
-
-    /** The account the server knows the connection as, quoted for a GRANT: {@code 'app'@'%'}. */
-    private static java.util.Optional<String> currentUser(Connection c) {
-        try (var s = c.createStatement(); var row = s.executeQuery("SELECT CURRENT_USER()")) {
-            if (row.next() && row.getString(1) != null && row.getString(1).contains("@")) {
-                String[] parts = row.getString(1).split("@", 2);
-                return java.util.Optional.of("'" + parts[0] + "'@'" + parts[1] + "'");
-            }
-        } catch (SQLException e) {
-            // Named without its host then.
-        }
-        return java.util.Optional.empty();
     }
 
     public static CheckResult run(RunnerConfig config) {
@@ -62,7 +50,7 @@ public final class LeaseReadersCheck {
             JdbcTarget target = user.getValue();
             String account = "'" + target.user() + "'";
             try (Connection c = Lease.connect(target, new Properties())) {
-                account = currentUser(c).orElse(account);
+                account = GrantsCheck.account(GrantsCheck.currentUser(c));
                 c.setAutoCommit(false);
                 try (PreparedStatement read = c.prepareStatement(Fence.epochCheck(leases))) {
                     read.setString(1, config.pipelineName());

@@ -85,7 +85,7 @@ public final class ConnectorDeployment {
                 return "updated; it was STOPPED without a start position (an earlier --apply was interrupted): "
                         + seedAndResume(start.get().read());
             }
-            if (SeededStartSnapshotter.isSeededStart(recorded.get().offset())) {
+            if (io.cdcrunner.binlog.RecordedOffset.snapshotUnfinished(recorded.get().offset())) {
                 rest.resume(connector);
                 return "updated; it was STOPPED at its recorded start position (an earlier --apply was interrupted):"
                         + " resumed";

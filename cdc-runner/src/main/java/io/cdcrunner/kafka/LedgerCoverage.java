@@ -65,7 +65,7 @@ public final class LedgerCoverage {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             return CheckResult.fail(NAME, "cannot read the change topics' retention from " + kafka.bootstrapServers()
-                    + ": " + cause, "check kafka.bootstrap.servers and the kafka.client.* security settings; the"
+                    + ": " + reason(cause), "check kafka.bootstrap.servers and the kafka.client.* security settings; the"
                     + " consumer's user needs DESCRIBE_CONFIGS on the change topics");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -146,6 +146,13 @@ public final class LedgerCoverage {
     }
 
     /** {@code 7 d}, {@code 36 h}, {@code 90 min}, {@code 500 ms}: the largest unit that divides the value. */
+    /** What a failure to ask the brokers says, for a user: its message, masked; no class names. */
+    static String reason(Throwable cause) {
+        return cause.getMessage() == null ? "no answer from the brokers in time"
+                : io.cdcrunner.config.Redaction.mask(cause.getMessage());
+    }
+
+    /** Exact: retentions are set in whole units ({@code 7 d}, {@code 36 h}), unlike lags (see metrics.Durations). */
     static String readable(long millis) {
         long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
         String[] names = {"d", "h", "min", "s"};

@@ -63,7 +63,7 @@ final class LedgerCoverageWarning implements AutoCloseable {
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             log.warn("cannot read the retention of {} ({}): whether the ledger (kafka.ledger.retention.ms) remembers"
                     + " every event they hold is unknown; cdc-runner check compares them", topics,
-                    e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e.toString());
+                    LedgerCoverage.reason(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

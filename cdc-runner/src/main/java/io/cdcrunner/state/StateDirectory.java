@@ -97,12 +97,16 @@ public final class StateDirectory implements StateStore {
      */
     @Override
     public void setSchemaHistoryAside(String label) {
-        Path aside = root.resolve("schema-history-before-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
+        Path aside = historyAside(label);
         try {
             Files.move(schemaHistoryFile(), aside, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + schemaHistoryFile() + " aside: " + e.getMessage(), e);
         }
+    }
+
+    private Path historyAside(String label) {
+        return root.resolve("schema-history-before-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
     }
 
     @Override
@@ -218,7 +222,7 @@ public final class StateDirectory implements StateStore {
                 setSchemaHistoryAside(label);
                 log.warn("the schema history in {} was being captured when the daemon last ended (killed, or the "
                         + "machine went down): set it aside as {} and capturing the table definitions again", root,
-                        "schema-history-before-" + label + ".jsonl");
+                        historyAside(label).getFileName());
             }
             try (var channel = OwnerOnly.open(marker, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.WRITE)) {
@@ -253,8 +257,8 @@ public final class StateDirectory implements StateStore {
                 OffsetFile.fsyncDirectory(root);
                 capturing = false;
             } catch (IOException e) {
-                log.warn("cannot mark the schema history in {} complete ({}); the next start captures it again",
-                        root, e.toString());
+                log.warn("cannot sync {} or remove {} ({}); the next start captures the table definitions again",
+                        schemaHistoryFile(), schemaCaptureMarker(), e.getMessage());
             }
         }
     }

@@ -41,7 +41,7 @@ class StartAndFailureRulesTest {
 
     @Test
     void offsetsRecordedInTheMiddleOfASnapshotReadTheTablesAgainWhateverElseIsRecordedOrConfigured() {
-        StartPlan redo = new StartPlan(SnapshotMode.INITIAL, false, true);
+        StartPlan redo = new StartPlan(SnapshotMode.INITIAL, false, MID_SNAPSHOT);
         for (boolean history : new boolean[] {true, false}) {
             for (boolean snapshotAsked : new boolean[] {true, false}) {
                 for (boolean recovery : new boolean[] {true, false}) {

@@ -47,8 +47,10 @@ class FirstStartKillFaultTest {
                 int midCapture = 0;
                 for (int kill = 1; kill <= KILLS; kill++) {
                     daemon.start();
+                    // This run's engine has begun its capture (an earlier run's history is set aside by then).
                     FaultSteps.awaitWhileAlive(daemon, WAIT, "start " + kill + " to capture some table definitions",
-                            () -> capturedLines(history) > 20 || definesCapturedTable(history));
+                            () -> daemon.outputText().contains("engine starting")
+                                    && (capturedLines(history) > 20 || definesCapturedTable(history)));
                     boolean partial = !definesCapturedTable(history);
                     daemon.sigkill();
                     if (partial && !definesCapturedTable(history)) {

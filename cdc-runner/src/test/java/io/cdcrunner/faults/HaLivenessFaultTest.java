@@ -130,6 +130,28 @@ class HaLivenessFaultTest {
     }
 
     @Test
+    void aTakeoverThatCannotCheckWhereTheLedgerIsStandsByAgainInsteadOfRunningUnchecked() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (FaultDatabase db = FaultDatabase.start()) {
+            // The lease and the dead letters on the server; the processor's database (the ledger) out of reach.
+            Map<String, String> extra = Map.of("processor.jdbc.url", "jdbc:mysql://127.0.0.1:" + closed + "/",
+                    "state.jdbc.url", db.server().jdbcUrl(""), "deadletter.jdbc.url", db.server().jdbcUrl(""));
+            try (HaPair pair = new HaPair(db, temp, "ha-unchecked", extra)) {
+                DaemonProcess daemon = pair.a().start();
+                FaultSteps.awaitWhileAlive(daemon, WAIT, "the instance to give the lease up twice for want of the check",
+                        () -> daemon.outputText().split("cannot check that the processor's database", -1).length > 2);
+                new FaultReport("ha-unchecked").print("the processor's database unreachable at takeover: %s",
+                        daemon.outputText().lines().filter(l -> l.contains("cannot check")).findFirst().orElse(""));
+                assertThat(daemon.outputText()).doesNotContain("' active and started");
+                FaultSteps.stopCleanly(daemon);
+            }
+        }
+    }
+
+    @Test
     void aStandbyThatCannotLogInToItsStateServerIsUnhealthyAndSaysWhy() throws Exception {
         FaultReport report = new FaultReport("ha-standby-state-down");
         Map<String, String> extra = Map.of("state.jdbc.user", FaultDatabase.USER,

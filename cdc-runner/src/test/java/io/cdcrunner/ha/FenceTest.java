@@ -171,4 +171,23 @@ class FenceTest {
                 Row.of(Map.of("id", id)),
                 new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000002", 100 * id, 0, null), null, null);
     }
+
+    @Test
+    void theSessionLimitEndsATransactionLeftIdleOnMariaDbAndLeavesItsIdleConnectionsAlone() throws Exception {
+        // The pool's sessions run the one statement for both servers; here MariaDB's part applies.
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet row = s.executeQuery("SELECT @@SESSION.idle_transaction_timeout, @@SESSION.wait_timeout,"
+                     + " @@GLOBAL.wait_timeout")) {
+            row.next();
+            assertThat(row.getLong(1)).as("idle_transaction_timeout: the lease timeout").isEqualTo(10);
+            assertThat(row.getLong(2)).as("wait_timeout, MySQL's setting, left as the server has it")
+                    .isEqualTo(row.getLong(3));
+        }
+        // MySQL skips /*M! ... */ and sets wait_timeout: the lease timeout, at least 60 s for the pools' keepalive.
+        assertThat(HaSessionLimit.of(HA).initSql(null)).isEqualTo("SET @cdc_runner_ha = 1 /*M!100300 , SESSION"
+                + " idle_transaction_timeout = 10 */, SESSION wait_timeout = IF(VERSION() LIKE '%MariaDB%',"
+                + " @@SESSION.wait_timeout, 60)");
+        assertThat(new HaSessionLimit(90).mysqlSeconds()).isEqualTo(90);
+        assertThat(HaSessionLimit.NONE.initSql(null)).isNull();
+    }
 }

@@ -18,6 +18,7 @@ import io.cdcrunner.core.EventSource;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.core.ProcessingHaltedException;
 import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.core.SourceStatus;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.source.ServerInfo;
@@ -107,17 +108,18 @@ public final class BinlogSource implements EventSource {
                 config.source().recovery() == SourceSettings.Recovery.SNAPSHOT);
     }
 
-    /** Not connected while no engine runs (between a lost connection and the next start); else the engine's MBean says. */
+    /**
+     * Not connected while no engine runs (between a lost connection and the next start), with why it cannot restart;
+     * else the engine's MBean says.
+     */
     @Override
-    public Optional<Boolean> connected() {
+    public SourceStatus status() {
         EngineSupervisor running = engine;
-        return running != null && running.restarting() ? Optional.of(false) : Optional.empty();
-    }
-
-    @Override
-    public Optional<String> problem() {
-        EngineSupervisor running = engine;
-        return running == null ? Optional.empty() : running.restartProblem();
+        if (running == null) {
+            return SourceStatus.UNKNOWN;
+        }
+        return new SourceStatus(running.restarting() ? Optional.of(false) : Optional.empty(), Optional.empty(),
+                running.restartProblem(), List.of());
     }
 
     /** The consumer, and once the engine streams, the state directory tightened (the engine made its files). */

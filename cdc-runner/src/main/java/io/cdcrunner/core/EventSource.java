@@ -42,17 +42,9 @@ public interface EventSource {
         return java.util.Optional.empty();
     }
 
-    /**
-     * Whether the source reaches its server, for a source that knows it itself, in every phase (a snapshot too); empty
-     * when the binlog engine's own MBean tells it (which it does only while streaming).
-     */
-    default java.util.Optional<Boolean> connected() {
-        return java.util.Optional.empty();
-    }
-
-    /** Records the source holds that the pipeline has not taken yet, when the source can count them. */
-    default java.util.Optional<Long> backlog() {
-        return java.util.Optional.empty();
+    /** What the source says about itself for monitoring; {@link SourceStatus#UNKNOWN} when it knows nothing. */
+    default SourceStatus status() {
+        return SourceStatus.UNKNOWN;
     }
 
     /**
@@ -61,19 +53,6 @@ public interface EventSource {
      */
     default String origin(io.cdcrunner.processor.ChangeEvent event) {
         return null;
-    }
-
-    /**
-     * What an operator must act on that does not stop the pipeline (a Kafka partition a halt holds), for the
-     * pipeline's last error; empty when there is none.
-     */
-    default java.util.Optional<String> problem() {
-        return java.util.Optional.empty();
-    }
-
-    /** The partitions of the source this instance owns, one line each (none for the binlog). */
-    default java.util.List<String> partitions() {
-        return java.util.List.of();
     }
 
     /** Stops reading; the batch in progress may finish. Idempotent, and safe before or during {@link #prepare}. */

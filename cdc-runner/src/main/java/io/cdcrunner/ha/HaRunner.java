@@ -27,6 +27,7 @@ import io.cdcrunner.core.PipelineCounters;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.core.PipelineView;
+import io.cdcrunner.core.SourceStatus;
 import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.ProcessorProblem;
@@ -242,7 +243,7 @@ public final class HaRunner implements PipelineView {
             if (running != null && down.compareTo(limit) > 0 && term.compareTo(limit) > 0) {
                 sourceOutOfReach = true;
                 stepDown("the pipeline has not been able to read its source for " + down.toSeconds() + " s ("
-                        + running.sourceProblem().orElse("the source is unreachable") + "); another instance may reach"
+                        + running.source().problem().orElse("the source is unreachable") + "); another instance may reach"
                         + " it");
             }
         } catch (RuntimeException e) {
@@ -425,26 +426,17 @@ public final class HaRunner implements PipelineView {
         return config.source().downUnhealthyAfter();
     }
 
-    /** The running pipeline's; standing by, whether the state server (where the lease is) can be reached. */
+    /** The running pipeline's source; standing by, whether the state server (where the lease is) can be reached. */
     @Override
-    public Optional<Boolean> sourceConnected() {
+    public SourceStatus source() {
         Pipeline running = current;
         if (running != null) {
-            return running.sourceConnected();
-        }
-        return stateError != null ? Optional.of(false) : Optional.empty();
-    }
-
-    @Override
-    public Optional<String> sourceProblem() {
-        Pipeline running = current;
-        if (running != null) {
-            return running.sourceProblem();
+            return running.source();
         }
         String error = stateError;
-        return error == null ? Optional.empty() : Optional.of("standing by, but the state server "
-                + config.state().jdbc().shownUrl() + " cannot be reached or refuses the login ("
-                + error + "): this instance cannot take over; check state.jdbc.url/user/password");
+        return error == null ? SourceStatus.UNKNOWN : SourceStatus.unreachable("standing by, but the state server "
+                + config.state().jdbc().shownUrl() + " cannot be reached or refuses the login (" + error + "): this"
+                + " instance cannot take over; check state.jdbc.url/user/password");
     }
 
     @Override

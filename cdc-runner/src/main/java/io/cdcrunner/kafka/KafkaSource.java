@@ -42,6 +42,7 @@ import io.cdcrunner.core.ProcessingHaltedException;
 import io.cdcrunner.core.RecordedPosition;
 import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.core.SourceStatus;
 import io.cdcrunner.core.SourceItem;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
@@ -585,29 +586,20 @@ public final class KafkaSource implements EventSource {
         return origins.get(event);
     }
 
-    /** Whether the consumer holds a connection to a broker (read once a second from its metrics). */
+    /**
+     * Whether the consumer holds a connection to a broker (read once a second from its metrics), the records of the
+     * owned partitions not yet read, the halts holding partitions, and each owned partition with its lag.
+     */
     @Override
-    public Optional<Boolean> connected() {
-        return Optional.of(reachable);
-    }
-
-    /** The records of the owned partitions not yet read, where the consumer knows it. */
-    @Override
-    public Optional<Long> backlog() {
-        return Optional.of(lag.values().stream().mapToLong(l -> Math.max(0, l)).sum());
-    }
-
-    @Override
-    public Optional<String> problem() {
-        return haltReasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", new java.util.TreeMap<>(
-                haltReasons.entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(),
-                        Map.Entry::getValue))).values()) + " (the other partitions go on; restart after the fix)");
-    }
-
-    @Override
-    public List<String> partitions() {
-        return partitionStates().stream().map(p -> p.topic() + "-" + p.partition() + " lag " + p.lag()
-                + (p.halted() ? " HALTED" : "")).toList();
+    public SourceStatus status() {
+        long backlog = lag.values().stream().mapToLong(l -> Math.max(0, l)).sum();
+        Optional<String> problem = haltReasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ",
+                new java.util.TreeMap<>(haltReasons.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        e -> e.getKey().toString(), Map.Entry::getValue))).values())
+                + " (the other partitions go on; restart after the fix)");
+        List<String> partitions = partitionStates().stream().map(p -> p.topic() + "-" + p.partition() + " lag "
+                + p.lag() + (p.halted() ? " HALTED" : "")).toList();
+        return new SourceStatus(Optional.of(reachable), Optional.of(backlog), problem, partitions);
     }
 
     /** The owned partitions with their lag (records behind the end) and whether a halt holds them. */

@@ -2,6 +2,7 @@ package io.cdcrunner.metrics;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.delivery.DeliveryCounters;
@@ -140,8 +141,9 @@ final class PipelineMetrics implements PipelineMXBean {
         if (pipeline.failure().isPresent()) {
             return mask.apply(describe(pipeline.failure().get()));
         }
-        if (pipeline.sourceProblem().isPresent()) {
-            return mask.apply(pipeline.sourceProblem().get());
+        Optional<String> sourceProblem = pipeline.source().problem();
+        if (sourceProblem.isPresent()) {
+            return mask.apply(sourceProblem.get());
         }
         long down = getSourceDisconnectedSeconds();
         if (down > 0) {
@@ -170,7 +172,7 @@ final class PipelineMetrics implements PipelineMXBean {
 
     @Override
     public String[] getSourcePartitions() {
-        return pipeline.sourcePartitions().toArray(String[]::new);
+        return pipeline.source().partitions().toArray(String[]::new);
     }
 
     @Override

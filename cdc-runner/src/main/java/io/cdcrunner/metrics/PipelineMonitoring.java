@@ -64,7 +64,7 @@ public final class PipelineMonitoring implements AutoCloseable {
         this.clock = clock;
         this.debezium = new DebeziumMetrics(server, pipeline::flavor, config.pipelineName());
         this.timings = new EventTimings(clock);
-        this.lag = new SourceLag(clock, () -> pipeline.sourceBacklog().map(backlog -> backlog > 0)
+        this.lag = new SourceLag(clock, () -> pipeline.source().backlog().map(backlog -> backlog > 0)
                 .orElseGet(debezium::queueHasEvents));
     }
 
@@ -176,7 +176,7 @@ public final class PipelineMonitoring implements AutoCloseable {
             timings.rotate();
             DeliveryCounters delivery = pipeline.counters().delivery();
             samples.observe(clock.millis(), PipelineMetrics.finished(delivery), delivery.failedAttempts());
-            connection.observe(clock.millis(), pipeline.sourceConnected(), debezium.binlogConnected(),
+            connection.observe(clock.millis(), pipeline.source().connected(), debezium.binlogConnected(),
                     pipeline.state());
             lag.sourceDown(connection.downForMillis(clock.millis()) > 0);
             if (++ticks % PROGRESS_EVERY_TICKS == 0) {

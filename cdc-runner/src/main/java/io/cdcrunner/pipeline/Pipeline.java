@@ -20,6 +20,7 @@ import io.cdcrunner.core.PipelineView;
 import io.cdcrunner.core.ProcessingHaltedException;
 import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
+import io.cdcrunner.core.SourceStatus;
 import io.cdcrunner.delivery.PauseGate;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.metrics.PipelineMonitoring;
@@ -282,23 +283,8 @@ public final class Pipeline implements AutoCloseable, PipelineView {
     }
 
     @Override
-    public Optional<Boolean> sourceConnected() {
-        return source.connected();
-    }
-
-    @Override
-    public Optional<Long> sourceBacklog() {
-        return source.backlog();
-    }
-
-    @Override
-    public Optional<String> sourceProblem() {
-        return source.problem();
-    }
-
-    @Override
-    public java.util.List<String> sourcePartitions() {
-        return source.partitions();
+    public SourceStatus source() {
+        return source.status();
     }
 
     @Override

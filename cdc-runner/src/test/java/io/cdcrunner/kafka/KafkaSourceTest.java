@@ -133,9 +133,9 @@ class KafkaSourceTest {
         assertThat(consumer.commits.getOrDefault(P1, -1L)).as("the halted partition committed before its event")
                 .isEqualTo(1L);
         assertThat(consumer.paused()).containsExactly(P1);
-        assertThat(source.partitions()).anyMatch(p -> p.matches("p\\.shop\\.orders-1 lag -?\\d+ HALTED"))
+        assertThat(source.status().partitions()).anyMatch(p -> p.matches("p\\.shop\\.orders-1 lag -?\\d+ HALTED"))
                 .noneMatch(p -> p.startsWith("p.shop.orders-0") && p.endsWith("HALTED"));
-        assertThat(source.problem()).hasValueSatisfying(problem -> assertThat(problem)
+        assertThat(source.status().problem()).hasValueSatisfying(problem -> assertThat(problem)
                 .startsWith("partition p.shop.orders-1 halted at offset 1: ").contains("poison"));
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
@@ -114,7 +114,7 @@ public final class DrainRun {
             }
         });
         ProcessedListener listener = (event, nanoTime) -> onEvents(1, nanoTime);
-        Pipeline pipeline = BinlogPipeline.create(source.pipelineConfig(name, table, state.root(), keys), listener);
+        Pipeline pipeline = Pipelines.create(source.pipelineConfig(name, table, state.root(), keys), listener);
         pipeline.start();
         return pipeline;
     }

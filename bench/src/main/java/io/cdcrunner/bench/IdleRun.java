@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerKeys;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.state.StateDirectory;
@@ -61,7 +61,7 @@ public final class IdleRun {
             if (mode.equals("cdc-defaults")) {
                 keys.put("engine.poll.interval.ms", RunnerKeys.ENGINE_POLL_INTERVAL.defaultValue());
             }
-            Pipeline pipeline = BinlogPipeline.create(source.pipelineConfig("idle", table, state.root(), keys),
+            Pipeline pipeline = Pipelines.create(source.pipelineConfig("idle", table, state.root(), keys),
                     (event, nanoTime) -> probeSeen |= event.row().getLong("id") == probeId);
             pipeline.start();
             engine = pipeline;

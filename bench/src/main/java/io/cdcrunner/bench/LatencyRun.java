@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.state.StateDirectory;
@@ -196,10 +196,10 @@ public final class LatencyRun {
             keys.put("kafka.bootstrap.servers", kafkaBootstrap);
             keys.put("source.operations", "insert");
             keys.put("deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore");
-            pipeline = io.cdcrunner.kafka.KafkaPipeline.create(source.pipelineConfig("latency", table, state.root(),
+            pipeline = Pipelines.create(source.pipelineConfig("latency", table, state.root(),
                     keys), listener);
         } else {
-            pipeline = BinlogPipeline.create(source.pipelineConfig("latency", table, state.root(), keys), listener);
+            pipeline = Pipelines.create(source.pipelineConfig("latency", table, state.root(), keys), listener);
         }
         pipeline.start();
         return pipeline;

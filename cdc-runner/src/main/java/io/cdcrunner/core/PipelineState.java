@@ -1,8 +1,10 @@
 package io.cdcrunner.core;
 
 /**
- * Life of a pipeline. Transitions only forward, by compare-and-set; STOPPED and FAILED are final. An instance of
- * several ({@code ha.enabled}) is {@link #STANDBY} between its terms, each term a pipeline of its own.
+ * Life of a pipeline, one term at a time. Every move goes through {@link #canMoveTo} (the pipeline moves by
+ * compare-and-set and refuses the rest): a term runs STARTING, SNAPSHOTTING (if it reads existing rows), STREAMING,
+ * STOPPING; STOPPED and FAILED are final. An instance of several ({@code ha.enabled}) is {@link #STANDBY} before its
+ * first term and between terms: a term it steps down from goes STOPPING, then STANDBY.
  */
 public enum PipelineState {
     /** Another instance holds the lease; this one waits to take over (healthy). */
@@ -22,5 +24,17 @@ public enum PipelineState {
 
     public boolean isFinal() {
         return this == STOPPED || this == FAILED;
+    }
+
+    /** Whether a pipeline in this state may move to {@code next}. */
+    public boolean canMoveTo(PipelineState next) {
+        return switch (this) {
+            case STANDBY -> next == STARTING || next == STOPPED;
+            case STARTING -> next == SNAPSHOTTING || next == STREAMING || next == STOPPING || next == FAILED;
+            case SNAPSHOTTING -> next == STREAMING || next == STOPPING || next == FAILED;
+            case STREAMING -> next == STOPPING || next == FAILED;
+            case STOPPING -> next == STOPPED || next == FAILED || next == STANDBY;
+            case STOPPED, FAILED -> false;
+        };
     }
 }

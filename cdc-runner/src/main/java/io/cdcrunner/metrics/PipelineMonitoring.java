@@ -53,6 +53,7 @@ public final class PipelineMonitoring implements AutoCloseable {
     private RemoteJmx remote;
     private ProgressLog progress;
     private long ticks;
+    private boolean started;
 
     public PipelineMonitoring(PipelineView pipeline, RunnerConfig config) {
         this(pipeline, config, Clock.systemUTC());
@@ -103,6 +104,10 @@ public final class PipelineMonitoring implements AutoCloseable {
      * @throws IllegalStateException if the remote connector cannot start; the message names the fix
      */
     public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
         PipelineMetrics metrics = new PipelineMetrics(pipeline, timings, lag, samples, connection,
                 Redaction.of(config), clock);
         // The first sample is the start itself, so events finished before the first tick count in the rate.

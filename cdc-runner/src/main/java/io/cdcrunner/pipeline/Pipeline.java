@@ -1,188 +1,155 @@
 package io.cdcrunner.pipeline;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.core.EventSource;
 import io.cdcrunner.core.PipelineCounters;
+import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.core.PipelineView;
 import io.cdcrunner.core.ProcessingHaltedException;
-import io.cdcrunner.core.SourceBatch;
-import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceStatus;
-import io.cdcrunner.delivery.PauseGate;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.metrics.PipelineMonitoring;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.config.StateSettings;
-import io.cdcrunner.state.JdbcStateStore;
-import io.cdcrunner.state.StateDirectory;
-import io.cdcrunner.state.StateStore;
 import io.cdcrunner.visibility.VisibilityMetrics;
 
 /**
- * One source, one processor: every committed change the {@link EventSource} hands over runs the processor, through
- * the {@link ProcessingStack}. {@link #start()} returns once the source reads; from then on every change after the
- * recorded (or seeded) position is delivered. The pipeline is the state machine ({@link PipelineState}); what it
- * reads from is the source's business.
+ * The life of one pipeline: every committed change its source hands over runs the processor. It runs one
+ * {@link Term} at a time, which {@link TermAssembly} builds; every move of its {@link PipelineState} goes through
+ * {@link #transition}. What monitoring reads ({@link PipelineReadout}: counters, pause gate) lasts across terms. {@link #start()}
+ * returns once the term's source reads; {@link #close()} stops for good; {@link #stepDown()} stops the term and
+ * stands by for the next ({@code ha.enabled}).
  */
-public final class Pipeline implements AutoCloseable, PipelineView {
+public final class Pipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     private final RunnerConfig config;
-    private final EventSource source;
-    private final ProcessedListener listener;
-    private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.STARTING);
+    private final AtomicReference<PipelineState> state;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final PipelineCounters counters = new PipelineCounters();
-    private final VisibilityMetrics visibilityMetrics = new VisibilityMetrics();
-    private final CountDownLatch terminated = new CountDownLatch(1);
     private final CountDownLatch closeRequested = new CountDownLatch(1);
-    private final PauseGate pauseGate = new PauseGate();
+    private final PipelineReadout readout;
     private final PipelineMonitoring monitoring;
-    /** Whether this pipeline starts and closes {@link #monitoring}, or an {@code HaRunner} does, across its terms. */
-    private final boolean ownsMonitoring;
-    private StateStore stateStore;
-    private ProcessingStack processing;
-    private PipelineHousekeeping housekeeping;
-    private EventDispatcher dispatcher;
-    private volatile boolean sourceStarted;
-    private volatile ServerFlavor flavor;
+    private final TermAssembly assembly;
+    private volatile Term term;
 
-    public Pipeline(RunnerConfig config, EventSource source, ProcessedListener listener) {
+    /** @param sources a new source for each term (a source is used once) */
+    public Pipeline(RunnerConfig config, Supplier<EventSource> sources, ProcessedListener listener) {
         this.config = config;
-        this.source = source;
-        this.listener = listener;
-        this.monitoring = new PipelineMonitoring(this, config);
-        this.ownsMonitoring = true;
-    }
-
-    /** A pipeline reporting to {@code monitoring}, which its owner starts and closes (one term of several). */
-    public Pipeline(RunnerConfig config, EventSource source, ProcessedListener listener, PipelineMonitoring monitoring) {
-        this.config = config;
-        this.source = source;
-        this.listener = listener;
-        this.monitoring = monitoring;
-        this.ownsMonitoring = false;
+        this.state = new AtomicReference<>(config.ha().enabled() ? PipelineState.STANDBY : PipelineState.STARTING);
+        this.readout = new PipelineReadout(config, this);
+        this.monitoring = new PipelineMonitoring(readout, config);
+        this.assembly = new TermAssembly(config, sources, listener, readout, monitoring);
     }
 
     /**
-     * Prepares the source (waiting while it is unreachable), prepares the state directory, opens the processor and
-     * starts the source.
+     * Starts a term: prepares the source (waiting while it is unreachable), opens the processor and starts the
+     * source.
      *
-     * @throws PipelineStartException with a message naming the problem and the fix; nothing keeps running
+     * @throws PipelineStartException with a message naming the problem and the fix; nothing of the term keeps running
      */
     public void start() {
-        Redaction.install(Redaction.of(config));
         try {
-            if (ownsMonitoring) {
-                monitoring.start();
-            }
-            StateStore state = openState();
-            flavor = source.prepare(state);
-            synchronized (this) {
-                if (stopping()) {
-                    throw new PipelineStartException("stopped during start-up");
-                }
-                // The processor and its keys are checked before the source records anything.
-                processing = ProcessingStack.forPipeline(config, flavor, visibilityMetrics, counters.delivery(),
-                        monitoring.listener(listener), this::stopping);
-                if (processing.deadLetters() instanceof io.cdcrunner.deadletter.DeadLetterStoreSink sink) {
-                    sink.recordOrigins(source::origin);
-                }
-                dispatcher = new EventDispatcher(processing.lanes(), new UnmappableRecords(config.pipelineName(),
-                        processing.deadLetters(), counters.delivery(), Clock.systemUTC()), counters, pauseGate,
-                        monitoring.lag(), this::stopping, () -> advance(PipelineState.STARTING, PipelineState.SNAPSHOTTING),
-                        this::markStreaming);
-                log.info("pipeline '{}' starting: processor {}, {} lane(s)", config.pipelineName(),
-                        config.processor().className(), config.delivery().threads());
-                source.start(new Consumer());
-                sourceStarted = true;
-                housekeeping = new PipelineHousekeeping(config.pipelineName(), counters, processing.delivery(),
-                        source::recordedPosition, source.ledgerRetention());
-                housekeeping.start();
-            }
+            start(() -> false);
         } catch (RuntimeException e) {
-            fail(e);
-            source.shutdownNow();
-            releaseResources();
-            closeMonitoring();
-            terminated.countDown();
+            monitoring.close();
+            throw e;
+        }
+    }
+
+    /** Registers the MBean (also while standing by) and installs the secrets' redaction; idempotent. */
+    void openMonitoring() {
+        Redaction.install(Redaction.of(config));
+        monitoring.start();
+    }
+
+    /** A term that also stops while {@code steppingDown} says so, to stand by afterwards. */
+    void start(BooleanSupplier steppingDown) {
+        openMonitoring();
+        transition(PipelineState.STANDBY, PipelineState.STARTING);
+        Term current = assembly.newTerm(this, steppingDown);
+        term = current;
+        try {
+            if (stopping(current)) {
+                throw new PipelineStartException("stopped during start-up");
+            }
+            assembly.prepare(current);
+            assembly.start(current, () -> stopping(current),
+                    () -> transition(PipelineState.STARTING, PipelineState.SNAPSHOTTING), this::markStreaming);
+        } catch (RuntimeException e) {
+            current.source.shutdownNow();
+            current.release();
+            current.markEnded();
+            if (stopping(current)) {
+                moveTo(PipelineState.STOPPING);
+            } else {
+                fail(e);
+            }
             throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
         }
     }
 
-    /** What the source hands its batches and its end to. */
-    private final class Consumer implements SourceConsumer {
-
-        @Override
-        public void accept(SourceBatch batch) throws InterruptedException {
-            dispatcher.dispatch(batch);
-        }
-
-        @Override
-        public void failed(Throwable reason) {
-            if (failure.compareAndSet(null, reason)) {
-                state.set(PipelineState.FAILED);
-                log.error("pipeline '{}' failed: {}", config.pipelineName(), reason.getMessage());
-            }
-        }
-
-        @Override
-        public void ended(Throwable error) {
-            sourceEnded(error);
-        }
-
-        @Override
-        public PipelineCounters counters() {
-            return counters;
-        }
-
-        @Override
-        public boolean keepsLedger() {
-            return processing.delivery().isTransactional();
+    /** The source of {@code failing} cannot go on: the pipeline fails now (unless it steps down from that term). */
+    void sourceFailed(Term failing, Throwable reason) {
+        if (!failing.steppingDown() && failure.compareAndSet(null, reason)) {
+            moveTo(PipelineState.FAILED);
+            log.error("pipeline '{}' failed: {}", config.pipelineName(), reason.getMessage());
         }
     }
 
-    private boolean stopping() {
-        return closeRequested.getCount() == 0;
+    /**
+     * Moves from {@code from} to {@code to} by compare-and-set, if {@link PipelineState#canMoveTo} allows it; an
+     * illegal move is refused and logged.
+     *
+     * @return whether the pipeline moved
+     */
+    boolean transition(PipelineState from, PipelineState to) {
+        if (!from.canMoveTo(to)) {
+            log.warn("pipeline '{}': refused the move {} -> {}", config.pipelineName(), from, to);
+            return false;
+        }
+        if (!state.compareAndSet(from, to)) {
+            return false;
+        }
+        log.debug("pipeline '{}': {} -> {}", config.pipelineName(), from, to);
+        return true;
     }
 
-    /** Whether {@link #close()} was called (a SIGTERM, say). */
-    public boolean stopRequested() {
-        return stopping();
+    /** Moves to {@code to} from whatever state the pipeline is in, if that move is allowed. */
+    private boolean moveTo(PipelineState to) {
+        PipelineState from;
+        do {
+            from = state.get();
+        } while (from.canMoveTo(to) && !transition(from, to));
+        return state.get() == to;
     }
 
     private void markStreaming() {
-        if (state.get() == PipelineState.STREAMING) {
-            return;
-        }
-        if (advance(PipelineState.STARTING, PipelineState.STREAMING)
-                || advance(PipelineState.SNAPSHOTTING, PipelineState.STREAMING)) {
+        if (state.get() != PipelineState.STREAMING && (transition(PipelineState.STARTING, PipelineState.STREAMING)
+                || transition(PipelineState.SNAPSHOTTING, PipelineState.STREAMING))) {
             log.info("pipeline '{}' streaming", config.pipelineName());
         }
     }
 
-    private boolean advance(PipelineState from, PipelineState to) {
-        return state.compareAndSet(from, to);
+    private boolean stopping(Term current) {
+        return closeRequested.getCount() == 0 || current.stopRequested() || current.steppingDown();
     }
 
-    /** The source ended for good: cleanly (null) or with a failure a restart cannot fix. */
-    private void sourceEnded(Throwable error) {
+    /** The source of {@code ended} ended for good: cleanly (null) or with a failure a restart cannot fix. */
+    void sourceEnded(Term ended, Throwable error) {
         Throwable cause = error;
-        if (cause != null && stopping() && !(cause instanceof ProcessingHaltedException)) {
+        if (cause != null && stopping(ended) && !(cause instanceof ProcessingHaltedException)) {
             // Closing a source that is still starting makes it report an error; the stop was asked for.
             log.debug("source ended with '{}' during a requested stop", cause.getMessage());
             cause = null;
@@ -190,14 +157,15 @@ public final class Pipeline implements AutoCloseable, PipelineView {
         if (cause != null && failure.get() != null) {
             // The pipeline had already failed with its own message; the source's ending adds nothing.
             log.debug("source ended with '{}' after the pipeline failed", cause.getMessage());
-        } else if (cause != null) {
+        } else if (cause != null && !ended.steppingDown()) {
             fail(cause);
-            log.error("pipeline '{}' failed: {}", config.pipelineName(), describe(failure.get()));
-        } else if (!state.get().isFinal()) {
-            state.set(PipelineState.STOPPED);
+            log.error("pipeline '{}' failed: {}", config.pipelineName(), describe(cause));
+        } else if (!ended.steppingDown()) {
+            moveTo(PipelineState.STOPPING);
+            moveTo(PipelineState.STOPPED);
         }
-        releaseResources();
-        terminated.countDown();
+        ended.release();
+        ended.markEnded();
     }
 
     private static String describe(Throwable t) {
@@ -212,161 +180,99 @@ public final class Pipeline implements AutoCloseable, PipelineView {
 
     private void fail(Throwable error) {
         failure.compareAndSet(null, error);
-        state.set(PipelineState.FAILED);
+        moveTo(PipelineState.FAILED);
     }
 
-    private synchronized void releaseResources() {
-        if (housekeeping != null) {
-            housekeeping.close();
-            housekeeping = null;
-        }
-        if (processing != null) {
-            processing.close();
-            processing = null;
-        }
-        source.shutdownNow();
-        if (stateStore instanceof JdbcStateStore shared) {
-            shared.close();
-            stateStore = null;
+    /**
+     * Stops the running term for a step-down (the lease lost, a write fenced, the source out of reach), also while it
+     * is still starting; the pipeline stands by once {@link #standBy} follows. Failures of the stopping term are
+     * not the pipeline's.
+     */
+    void stepDown() {
+        Term current = term;
+        if (current != null && current.steppingDown()) {
+            stopTerm(current);
         }
     }
 
-    /** The state store {@code state.store} names: the state directory, or the shared tables. */
-    private synchronized StateStore openState() {
-        if (config.state().store() == StateSettings.Store.JDBC) {
-            try {
-                stateStore = JdbcStateStore.open(config.pipelineName(), config.state(),
-                        io.cdcrunner.state.HaSessionLimit.of(config.ha()));
-            } catch (IllegalStateException e) {
-                throw new PipelineStartException(e.getMessage(), e);
-            }
-        } else {
-            stateStore = new StateDirectory(config.stateDir()).create();
+    /** After a term ended or was stepped down from: waits for its end and stands by for the next. */
+    void standBy() {
+        Term current = term;
+        if (current != null) {
+            stopTerm(current);
         }
-        return stateStore;
+        moveTo(PipelineState.STOPPING);
+        transition(PipelineState.STOPPING, PipelineState.STANDBY);
     }
 
-    private void closeMonitoring() {
-        if (ownsMonitoring) {
-            monitoring.close();
-        }
-    }
-
+    /**
+     * Stops taking events, lets the events in progress finish (or abandons them after {@code shutdown.timeout.ms}:
+     * they will be delivered again), has the source record its position and closes the processor. Idempotent; safe
+     * to call from a signal handler while {@link #start()} is still waiting for the source.
+     */
     @Override
+    public void close() {
+        closeRequested.countDown();
+        Term current = term;
+        if (current != null) {
+            stopTerm(current);
+        }
+        moveTo(PipelineState.STOPPING);
+        moveTo(PipelineState.STOPPED);
+        monitoring.close();
+    }
+
+    private void stopTerm(Term current) {
+        Optional<Duration> took = current.stop(config.shutdownTimeout(), () -> moveTo(PipelineState.STOPPING));
+        if (took.isPresent()) {
+            if (!current.steppingDown()) {
+                moveTo(PipelineState.STOPPED);
+            }
+            log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
+                    state.get().name().toLowerCase(Locale.ROOT), took.get().toMillis(), readout.counters().summary());
+        }
+    }
+
+    /** Waits until the running term ended: the pipeline stopped or failed, or stands by. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Term current = term;
+        return current == null ? state.get().isFinal() : current.awaitEnd(timeout);
+    }
+
     public PipelineState state() {
         return state.get();
     }
 
-    @Override
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
     }
 
-    @Override
     public PipelineCounters counters() {
-        return counters;
+        return readout.counters();
     }
 
     /** What the visibility barrier did (waits, wait times, timeouts); readable also after the pipeline stopped. */
     public VisibilityMetrics visibility() {
-        return visibilityMetrics;
+        return readout.visibility;
     }
 
-    @Override
-    public ServerFlavor flavor() {
-        return flavor;
+    /** What monitoring reads, across terms. */
+    public PipelineView view() {
+        return readout;
     }
 
-    @Override
-    public String name() {
-        return config.pipelineName();
+    /** How long the monitoring has seen the source unreachable (within the running term's time, see its caller). */
+    Duration sourceDown() {
+        return monitoring.sourceDown();
     }
 
-    @Override
-    public SourceStatus source() {
-        return source.status();
+    /** What the source is while the pipeline stands by: what the lease knows of its server. */
+    void whileStandingBy(Supplier<SourceStatus> status) {
+        readout.whileStandingBy(status);
     }
 
-    @Override
-    public Duration sourceDownLimit() {
-        return config.source().downUnhealthyAfter();
-    }
-
-    /** Holds the pipeline before its next batch while paused (the JMX operations pause and resume). */
-    public PauseGate pauseGate() {
-        return pauseGate;
-    }
-
-    @Override
-    public boolean isPaused() {
-        return pauseGate.isPaused();
-    }
-
-    @Override
-    public void pause() {
-        pauseGate.pause();
-    }
-
-    @Override
-    public void resume() {
-        pauseGate.resume();
-    }
-
-    /** Waits until the pipeline stopped or failed. */
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * Stops taking events, lets the events in progress finish (or abandons them after
-     * {@code shutdown.timeout.ms}: they will be delivered again), has the source record its position and closes the
-     * processor. Idempotent; safe to call from a signal handler while {@link #start()} is still waiting for the source.
-     */
-    @Override
-    public void close() {
-        boolean first = closeRequested.getCount() > 0;
-        closeRequested.countDown();
-        if (!sourceStarted) {
-            // start() may hold the lock while the source waits for its server (seeding a first position): stop
-            // the waiting first, or this would wait for the lock until the server is back.
-            source.close();
-        }
-        boolean started;
-        synchronized (this) {
-            started = sourceStarted;
-            if (!state.get().isFinal()) {
-                state.set(PipelineState.STOPPING);
-            }
-        }
-        if (!started || !first || terminated.getCount() == 0) {
-            // Not started yet: the source stops waiting for its server, and start() cleans up.
-            source.close();
-            awaitQuietly(config.shutdownTimeout());
-            releaseResources();
-            closeMonitoring();
-            return;
-        }
-        log.info("pipeline '{}' stopping (at most {} ms)", config.pipelineName(), config.shutdownTimeout().toMillis());
-        long started0 = System.nanoTime();
-        source.close();
-        if (!awaitQuietly(config.shutdownTimeout())) {
-            log.warn("pipeline '{}' did not stop within {} ms; abandoning the events in progress "
-                    + "(they will be delivered again)", config.pipelineName(), config.shutdownTimeout().toMillis());
-        }
-        releaseResources();
-        state.compareAndSet(PipelineState.STOPPING, PipelineState.STOPPED);
-        closeMonitoring();
-        log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
-                state.get().name().toLowerCase(java.util.Locale.ROOT),
-                Duration.ofNanos(System.nanoTime() - started0).toMillis(), counters.summary());
-    }
-
-    private boolean awaitQuietly(Duration timeout) {
-        try {
-            return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** The running (or last) term, if one began. */
+    Optional<Term> term() {
+        return Optional.ofNullable(term);
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
@@ -68,7 +69,7 @@ class CapturedDdlTest {
     @Test
     void aColumnTheParserCannotReadIsTakenFromTheServerAndItsValuesArriveExact() throws Exception {
         RunnerConfig config = config("recovered");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             insertFirstRowAndAwaitIt(pipeline, "recovered");
             db.execute(// ADD PERIOD is MariaDB syntax the engine's parser rejects in ALTER TABLE, not in CREATE TABLE.
@@ -87,7 +88,7 @@ class CapturedDdlTest {
                 .singleElement().satisfies(r -> assertThat(r.statement()).contains("ADD PERIOD FOR"));
 
         // After a restart the statement may be read again: it passes, and so do the rows after it.
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO recovered.orders VALUES (3, 'restarted', x'01', '2021-01-01', '2021-01-02')");
             await().atMost(WAIT).until(() -> events("recovered").stream().anyMatch(e -> id(e) == 3)
@@ -104,7 +105,7 @@ class CapturedDdlTest {
         String alter = "ALTER TABLE unreadable.orders ADD COLUMN s DATE NOT NULL DEFAULT '2020-01-01', ADD COLUMN e DATE"
                 + " NOT NULL DEFAULT '2030-01-01', ADD PERIOD FOR p(s, e), ADD UNIQUE KEY u (id, p WITHOUT OVERLAPS)";
         String message;
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             insertFirstRowAndAwaitIt(pipeline, "unreadable");
             // WITHOUT OVERLAPS is MariaDB syntax the parser rejects, also in the server's SHOW CREATE TABLE.
@@ -117,7 +118,7 @@ class CapturedDdlTest {
         assertThat(message).contains("unreadable.orders", alter, "binlog position binlog.",
                 "cannot parse the server's definition", "source.start=snapshot", config.stateDir().toString());
 
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
             assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
@@ -131,7 +132,7 @@ class CapturedDdlTest {
         RunnerConfig config = config("packed");
         String alter = "ALTER TABLE packed.orders ADD COLUMN doc VARCHAR(500) COMPRESSED";
         String message;
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             insertFirstRowAndAwaitIt(pipeline, "packed");
             db.execute(alter, "INSERT INTO packed.orders VALUES (2, 'after', REPEAT('x', 300))");
@@ -147,7 +148,7 @@ class CapturedDdlTest {
         RecordingProcessor.reset("packed-new");
         RunnerConfig fresh = TestPipelines.config(db, Files.createDirectories(temp.resolve("packed-new")),
                 Map.of("pipeline.name", "packed-new", "source.tables", "packed.orders"));
-        try (Pipeline pipeline = BinlogPipeline.create(fresh)) {
+        try (Pipeline pipeline = Pipelines.create(fresh)) {
             pipeline.start();
             db.execute("INSERT INTO packed.orders VALUES (3, 'later', 'y')");
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
@@ -160,7 +161,7 @@ class CapturedDdlTest {
     @Test
     void aLaterChangeToACapturedTableMakesTheServerDefinitionUnsafeSoThePipelineStops() throws Exception {
         RunnerConfig config = config("later");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             insertFirstRowAndAwaitIt(pipeline, "later");
         }
@@ -170,7 +171,7 @@ class CapturedDdlTest {
                 "INSERT INTO later.orders VALUES (2, 'between', '2021-01-01', '2021-01-02')",
                 "ALTER TABLE later.orders ADD COLUMN extra INT",
                 "INSERT INTO later.orders VALUES (3, 'after', '2021-01-01', '2021-01-02', 3)");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
             assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);

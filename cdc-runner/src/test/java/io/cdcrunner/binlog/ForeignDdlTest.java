@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.RecordingProcessor;
@@ -77,7 +78,7 @@ class ForeignDdlTest {
         Path state = Files.createDirectories(temp.resolve("state"));
         Map<String, String> settings = Map.of("pipeline.name", "foreign", "source.tables", "shop.orders");
         RecordingProcessor.reset("foreign");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state, settings))) {
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state, settings))) {
             pipeline.start();
             int id = 0;
             for (String ddl : FOREIGN_DDL) {
@@ -92,7 +93,7 @@ class ForeignDdlTest {
                     .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, id).boxed().toList());
         }
         // A restart replays nothing and fails on nothing: the history holds only what it could read.
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state, settings))) {
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state, settings))) {
             pipeline.start();
             db.execute("INSERT INTO shop.orders VALUES (1000, 'after restart')");
             await().atMost(WAIT).until(() -> RecordingProcessor.events("foreign").stream()

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.deadletter.DeadLetter;
 import io.cdcrunner.deadletter.JsonLinesDeadLetterStore;
@@ -54,7 +55,7 @@ class ImpossibleDatesTest {
     void outsideTheCaptureTheyDoNotMatterAndInsideTheRowIsADeadLetterNamingColumnAndDate() throws Exception {
         Path state = Files.createDirectories(temp.resolve("dead-letter"));
         RecordingProcessor.reset("dates");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state,
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,
                 Map.of("pipeline.name", "dates", "source.tables", "dates.events")))) {
             pipeline.start();
             db.execute(PERMISSIVE,
@@ -98,7 +99,7 @@ class ImpossibleDatesTest {
                 + " (2, '2020-02-30', NULL), (3, NULL, '2022-09-31 00:00:00'), (4, '2021-01-31', NULL)");
         Path state = Files.createDirectories(temp.resolve("snapshot"));
         RecordingProcessor.reset("dates-snapshot");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state, Map.of("pipeline.name",
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state, Map.of("pipeline.name",
                 "dates-snapshot", "source.tables", "dates.existing", "source.start", "snapshot")))) {
             pipeline.start();
             await().atMost(WAIT).until(() -> RecordingProcessor.events("dates-snapshot").size()
@@ -122,7 +123,7 @@ class ImpossibleDatesTest {
         Map<String, String> settings = Map.of("pipeline.name", "dates-halt", "source.tables", "dates.halting",
                 "processor.on.failure", "halt");
         RecordingProcessor.reset("dates-halt");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state, settings))) {
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state, settings))) {
             pipeline.start();
             db.execute(PERMISSIVE, "INSERT INTO dates.halting VALUES (1, '2020-03-01')",
                     "INSERT INTO dates.halting VALUES (2, '2020-02-30')", "INSERT INTO dates.halting VALUES (3, '2020-03-02')");
@@ -130,7 +131,7 @@ class ImpossibleDatesTest {
             assertThat(pipeline.failure()).get().asString().contains("dates.halting", "column 'd'", "2020-02-30");
         }
         assertThat(RecordingProcessor.events("dates-halt")).extracting(e -> e.row().getLong("id")).containsExactly(1L);
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state, settings))) {
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state, settings))) {
             pipeline.start();
             await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED);
             assertThat(pipeline.failure()).get().asString().contains("dates.halting", "column 'd'", "2020-02-30");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
@@ -58,7 +59,7 @@ class StatementFormatTest {
     void anInsertWithoutRowImagesOnACapturedTableStopsThePipelineBeforeIt() throws Exception {
         RunnerConfig config = config("stmt");
         String message;
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO stmt.orders VALUES (1, 'row format')");
             await().atMost(WAIT).until(() -> RecordingProcessor.events("stmt").size() >= 1 || pipeline.state().isFinal());
@@ -78,7 +79,7 @@ class StatementFormatTest {
         // Neither the row without images nor the rows after it passed.
         assertThat(RecordingProcessor.events("stmt")).extracting(StatementFormatTest::id).containsExactly(1);
 
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
             assertThat(pipeline.failure().orElseThrow().getMessage()).isEqualTo(message);
@@ -89,7 +90,7 @@ class StatementFormatTest {
     @Test
     void statementFormatWritesOutsideTheCaptureDoNotMatter() throws Exception {
         RunnerConfig config = config("quiet");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO quiet.orders VALUES (1, 'first')");
             await().atMost(WAIT).until(() -> RecordingProcessor.events("quiet").size() >= 1 || pipeline.state().isFinal());

@@ -27,7 +27,7 @@ import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.kafka.ConnectCluster;
-import io.cdcrunner.kafka.KafkaPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.AuditingProcessor;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
@@ -128,7 +128,7 @@ class KafkaCheckTest {
         Logger logger = (Logger) LoggerFactory.getLogger("io.cdcrunner.kafka.LedgerCoverageWarning");
         warnings.start();
         logger.addAppender(warnings);
-        try (Pipeline run = KafkaPipeline.create(ConfigLoader.load(shortLedger, Map.of(), new Properties()),
+        try (Pipeline run = Pipelines.create(ConfigLoader.load(shortLedger, Map.of(), new Properties()),
                 ProcessedListener.NONE)) {
             run.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> !warnings.list.isEmpty());

@@ -20,7 +20,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
@@ -60,7 +60,7 @@ class SecretsInOutputTest {
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
         OutputStreamAppender<ILoggingEvent> capture = captureLogs(logged);
         RecordingProcessor.reset("leak");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO leak.orders VALUES (1), (2)");
             await().atMost(Duration.ofSeconds(60)).until(() -> RecordingProcessor.events("leak").size() >= 1

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
@@ -55,7 +55,7 @@ class StatusCommandTest {
         db.execute("CREATE DATABASE " + name, "CREATE TABLE " + name + ".orders (id BIGINT PRIMARY KEY, amount INT)");
         Map<String, String> settings = new HashMap<>(Map.of("pipeline.name", name, "source.tables", name + ".orders"));
         settings.putAll(extra);
-        Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), settings));
+        Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), settings));
         pipeline.start();
         return pipeline;
     }
@@ -141,7 +141,7 @@ class StatusCommandTest {
         Files.writeString(passwords, "monitor s3cret-jmx\n");
         Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-r--r--"));
         db.execute("CREATE DATABASE leaky", "CREATE TABLE leaky.orders (id BIGINT PRIMARY KEY)");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("leaky")),
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("leaky")),
                 Map.of("pipeline.name", "leaky", "jmx.remote.port", String.valueOf(freePort()),
                         "jmx.remote.password.file", passwords.toString())))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(pipeline::start)
@@ -160,7 +160,7 @@ class StatusCommandTest {
             settings.putAll(Map.of("pipeline.name", "down", "source.tables", "down.orders",
                     "source.down.unhealthy.after.ms", "3000", "source.connect.retry.max.backoff.ms", "1000"));
             String jmx = "127.0.0.1:" + port;
-            try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(source, Files.createDirectories(temp.resolve("down")),
+            try (Pipeline pipeline = Pipelines.create(TestPipelines.config(source, Files.createDirectories(temp.resolve("down")),
                     settings))) {
                 pipeline.start();
                 source.execute("INSERT INTO down.orders VALUES (1, 1)");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.binlog.AllTypesTable;
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.deadletter.ChangeEventCodec;
@@ -113,8 +113,8 @@ class KafkaTypeFidelityTest {
         RecordingProcessor.reset(embedded.pipelineName());
 
         kafka.deploy(viaKafka, flavor, TestPipelines.PASSWORD);
-        try (Pipeline fromKafka = KafkaPipeline.create(viaKafka, ProcessedListener.NONE);
-             Pipeline fromBinlog = BinlogPipeline.create(embedded)) {
+        try (Pipeline fromKafka = Pipelines.create(viaKafka, ProcessedListener.NONE);
+             Pipeline fromBinlog = Pipelines.create(embedded)) {
             fromKafka.start();
             fromBinlog.start();
             // The connector streams from where the binlog ended when its task started: rows before that are not

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
@@ -74,7 +74,7 @@ class PipelineMXBeanTest {
     @Test
     void attributesMoveAsEventsFlowAndLagIsZeroWhenIdle() throws Exception {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxflow");
-        try (Pipeline pipeline = BinlogPipeline.create(config("jmxflow", Map.of()))) {
+        try (Pipeline pipeline = Pipelines.create(config("jmxflow", Map.of()))) {
             pipeline.start();
             assertThat(JMX.isRegistered(name)).isTrue();
             await().atMost(WAIT).until(() -> "STREAMING".equals(attribute(name, "State")));
@@ -116,7 +116,7 @@ class PipelineMXBeanTest {
     @Test
     void pauseHoldsNewEventsWhileTheLagGrowsAndResumeProcessesThem() throws Exception {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxpause");
-        try (Pipeline pipeline = BinlogPipeline.create(config("jmxpause", Map.of()))) {
+        try (Pipeline pipeline = Pipelines.create(config("jmxpause", Map.of()))) {
             pipeline.start();
             insert("jmxpause", 1, 1);
             await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
@@ -140,7 +140,7 @@ class PipelineMXBeanTest {
     void aStopWhilePausedEndsPromptlyAndTheHeldEventsComeAfterRestart() throws Exception {
         RunnerConfig config = config("jmxstop", Map.of());
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxstop");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             insert("jmxstop", 1, 1);
             await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
@@ -148,7 +148,7 @@ class PipelineMXBeanTest {
             insert("jmxstop", 2, 3);
             await().atMost(WAIT).until(() -> longAttribute(name, "MillisBehindSource") > 0);
         }
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> RecordingProcessor.events("jmxstop").size() >= 4);
         }
@@ -158,8 +158,8 @@ class PipelineMXBeanTest {
 
     @Test
     void twoPipelinesInOneJvmHaveTheirOwnMBeansAndDebeziumMBeans() throws Exception {
-        try (Pipeline first = BinlogPipeline.create(config("jmxone", Map.of()));
-             Pipeline second = BinlogPipeline.create(config("jmxtwo", Map.of("source.server.id", "184055")))) {
+        try (Pipeline first = Pipelines.create(config("jmxone", Map.of()));
+             Pipeline second = Pipelines.create(config("jmxtwo", Map.of("source.server.id", "184055")))) {
             first.start();
             second.start();
             insert("jmxone", 1, 3);
@@ -180,7 +180,7 @@ class PipelineMXBeanTest {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxfail");
         RunnerConfig config = config("jmxfail", Map.of("processor.fail.ids", "2", "processor.on.failure", "halt",
                 "processor.retry.max.attempts", "1"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             insert("jmxfail", 1, 2);
             await().atMost(WAIT).until(() -> "FAILED".equals(attribute(name, "State")));
@@ -197,14 +197,14 @@ class PipelineMXBeanTest {
         ObjectName name = new ObjectName("cdc.runner:type=Pipeline,name=jmxagain");
         RunnerConfig failing = config("jmxagain", Map.of("processor.fail.ids", "1", "processor.on.failure", "halt",
                 "processor.retry.max.attempts", "1"));
-        Pipeline first = BinlogPipeline.create(failing);
+        Pipeline first = Pipelines.create(failing);
         first.start();
         insert("jmxagain", 1, 1);
         await().atMost(WAIT).until(() -> "FAILED".equals(attribute(name, "State")));
 
         RunnerConfig fixed = TestPipelines.config(db, temp.resolve("jmxagain"),
                 Map.of("pipeline.name", "jmxagain", "source.tables", "jmxagain.orders"));
-        try (Pipeline second = BinlogPipeline.create(fixed)) {
+        try (Pipeline second = Pipelines.create(fixed)) {
             second.start();
             await().atMost(WAIT).until(() -> longAttribute(name, "EventsProcessed") == 1);
             first.close();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
@@ -57,7 +57,7 @@ class EffectivelyOnceTest {
                 "processor.threads", "3"));
         int rows = 500;
         Map<String, String> seeded;
-        try (Pipeline first = BinlogPipeline.create(config)) {
+        try (Pipeline first = Pipelines.create(config)) {
             first.start();
             seeded = OffsetFileStore.read(state.resolve("offsets.json"));
             insertRows(1, rows);
@@ -65,7 +65,7 @@ class EffectivelyOnceTest {
         }
         // Rewind: the next start reads every event again, as after a crash before an offset flush.
         OffsetFileStore.write(state.resolve("offsets.json"), seeded);
-        try (Pipeline second = BinlogPipeline.create(config)) {
+        try (Pipeline second = Pipelines.create(config)) {
             second.start();
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> second.counters().delivery().duplicates() >= rows);
@@ -93,7 +93,7 @@ class EffectivelyOnceTest {
                 "processor.class", AuditingProcessor.class.getName(),
                 "processor.audit.table", "prune.audit",
                 "processor.ledger.table", "prune.ledger"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             for (int i = 1; i <= 20; i++) {
                 db.execute("INSERT INTO prune.orders VALUES (" + i + ", 1)");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.load.Pacer;
@@ -97,7 +97,7 @@ abstract class PipelineIntegrationTest {
         Map<Long, AtomicInteger> timesProcessed = new ConcurrentHashMap<>();
         int writers = 8;
         int perWriter = 1_250;
-        try (Pipeline pipeline = BinlogPipeline.create(config, (event, nanos) ->
+        try (Pipeline pipeline = Pipelines.create(config, (event, nanos) ->
                 timesProcessed.computeIfAbsent(event.row().getLong("id"), id -> new AtomicInteger()).incrementAndGet())) {
             pipeline.start();
             List<Thread> threads = new ArrayList<>();
@@ -131,7 +131,7 @@ abstract class PipelineIntegrationTest {
         RunnerConfig config = TestPipelines.config(db, stateDir("ops_default"),
                 Map.of("pipeline.name", "ops_default", "source.tables", "ops_default.orders"));
         RecordingProcessor.reset("ops_default");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO ops_default.orders (id, customer_id, amount) VALUES (1, 7, 10.00)",
                     "UPDATE ops_default.orders SET amount = 11.00 WHERE id = 1",
@@ -151,7 +151,7 @@ abstract class PipelineIntegrationTest {
         RunnerConfig config = TestPipelines.config(db, stateDir("ops_all"), Map.of("pipeline.name", "ops_all",
                 "source.tables", "ops_all.orders", "source.operations", "insert,update,delete"));
         RecordingProcessor.reset("ops_all");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO ops_all.orders (id, customer_id, amount) VALUES (1, 7, 10.00)",
                     "UPDATE ops_all.orders SET amount = 11.00 WHERE id = 1",
@@ -178,14 +178,14 @@ abstract class PipelineIntegrationTest {
         List<ChangeEvent> events = RecordingProcessor.events("restart");
         int total = 3_000;
         Thread writer;
-        try (Pipeline first = BinlogPipeline.create(config)) {
+        try (Pipeline first = Pipelines.create(config)) {
             first.start();
             writer = startThread(() -> insertOrders("restart", 0, total, 1_000));
             await().atMost(WAIT).until(() -> events.size() >= total / 3);
         }
         int beforeRestart = events.size();
         writer.join();
-        try (Pipeline second = BinlogPipeline.create(config)) {
+        try (Pipeline second = Pipelines.create(config)) {
             second.start();
             await().atMost(WAIT).until(() -> distinctIds(events).size() >= total || second.state().isFinal());
             second.close();
@@ -203,14 +203,14 @@ abstract class PipelineIntegrationTest {
         RunnerConfig config = TestPipelines.config(db, stateDir("idle"),
                 Map.of("pipeline.name", "idle", "source.tables", "idle.orders"));
         RecordingProcessor.reset("idle");
-        try (Pipeline first = BinlogPipeline.create(config)) {
+        try (Pipeline first = Pipelines.create(config)) {
             first.start();
         }
         db.execute("INSERT INTO idle.orders (id, customer_id, amount) VALUES (1, 1, 1.00), (2, 1, 2.00)",
                 "INSERT INTO idle.orders (id, customer_id, amount) VALUES (3, 2, 3.00)");
         List<ChangeEvent> events = RecordingProcessor.events("idle");
         assertThat(events).isEmpty();
-        try (Pipeline second = BinlogPipeline.create(config)) {
+        try (Pipeline second = Pipelines.create(config)) {
             second.start();
             await().atMost(WAIT).until(() -> events.size() >= 3);
         }
@@ -225,7 +225,7 @@ abstract class PipelineIntegrationTest {
                 "source.tables", "snap.orders", "source.start", "snapshot"));
         RecordingProcessor.reset("snap");
         List<ChangeEvent> events = RecordingProcessor.events("snap");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> events.size() >= 300 || pipeline.state().isFinal());
             assertThat(events).hasSize(300).allMatch(e -> e.position().snapshot());
@@ -247,7 +247,7 @@ abstract class PipelineIntegrationTest {
         RunnerConfig failing = TestPipelines.config(db, state, Map.of("pipeline.name", "halt",
                 "source.tables", "halt.orders", "processor.fail.ids", "3", "processor.on.failure", "halt",
                 "processor.retry.max.attempts", "2", "processor.retry.initial.backoff.ms", "10"));
-        try (Pipeline pipeline = BinlogPipeline.create(failing)) {
+        try (Pipeline pipeline = Pipelines.create(failing)) {
             pipeline.start();
             for (int id = 1; id <= 5; id++) {
                 db.execute("INSERT INTO halt.orders (id, customer_id, amount) VALUES (" + id + ", 1, 1.00)");
@@ -259,7 +259,7 @@ abstract class PipelineIntegrationTest {
 
         RunnerConfig fixed = TestPipelines.config(db, state, Map.of("pipeline.name", "halt",
                 "source.tables", "halt.orders"));
-        try (Pipeline pipeline = BinlogPipeline.create(fixed)) {
+        try (Pipeline pipeline = Pipelines.create(fixed)) {
             pipeline.start();
             await().atMost(WAIT).until(() -> distinctIds(events).size() >= 5);
         }
@@ -275,7 +275,7 @@ abstract class PipelineIntegrationTest {
         RunnerConfig config = TestPipelines.config(db, state, Map.of("pipeline.name", "poison",
                 "source.tables", "poison.orders", "processor.fail.ids", "3", "processor.threads", "2",
                 "processor.retry.max.attempts", "3", "processor.retry.initial.backoff.ms", "10"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             for (int id = 1; id <= 6; id++) {
                 db.execute("INSERT INTO poison.orders (id, customer_id, amount) VALUES (" + id + ", 1, 1.00)");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.processor.ChangeEvent;
@@ -91,7 +91,7 @@ class TableEventsTest {
         // The snapshot's own DROP TABLE IF EXISTS statements are no table events.
         RunnerConfig config = config("te", Map.of("source.tables", "te.orders", "source.start", "snapshot",
                 "processor.threads", "4"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             awaitEvents(pipeline, "te", 1);
             db.execute("INSERT INTO te.orders VALUES (1), (2)",
@@ -127,7 +127,7 @@ class TableEventsTest {
         db.execute("CREATE DATABASE dropdb", "CREATE TABLE dropdb.a (id INT PRIMARY KEY)",
                 "CREATE TABLE dropdb.quiet (id INT PRIMARY KEY)");
         RunnerConfig config = config("dropdb", Map.of("source.databases", "dropdb"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO dropdb.a VALUES (0)");
             awaitEvents(pipeline, "dropdb", 1);
@@ -146,7 +146,7 @@ class TableEventsTest {
         db.execute("CREATE DATABASE rows_only", "CREATE TABLE rows_only.orders (id INT PRIMARY KEY)");
         RunnerConfig config = config("rows_only", Map.of("source.tables", "rows_only.orders",
                 "source.operations", "insert"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO rows_only.orders VALUES (0)");
             awaitEvents(pipeline, "rows_only", 1);
@@ -173,7 +173,7 @@ class TableEventsTest {
                 "processor.family.summary.table", "fam.customer_totals"));
         FamilySettings family = FamilySettings.from(new ProcessorConfig(config.processor().options()));
         AtomicInteger finished = new AtomicInteger();
-        try (Pipeline pipeline = BinlogPipeline.create(config, (event, nanos) -> finished.incrementAndGet())) {
+        try (Pipeline pipeline = Pipelines.create(config, (event, nanos) -> finished.incrementAndGet())) {
             pipeline.start();
             db.execute("INSERT INTO fam.orders (customer_id, amount) VALUES (1, 1.00)");
             await().atMost(WAIT).until(() -> finished.get() >= 1 || pipeline.state().isFinal());

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.check.CheckReport;
 import io.cdcrunner.check.SourceChecks;
 import io.cdcrunner.check.SourceLogin;
@@ -134,7 +134,7 @@ class TlsSourceTest {
         RunnerConfig config = config("verified", verifyCa());
         CheckReport report = check(config);
         assertThat(report.render()).contains("[ OK ] connect", "encrypted (TLSv1.").doesNotContain(TRUST_PASSWORD);
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO tls.orders VALUES (1)");
@@ -151,7 +151,7 @@ class TlsSourceTest {
         settings.put("processor.on.failure", "dead-letter");
         RunnerConfig config = config("tls-letters", settings);
         // The store connects at start, to the source's own URL (the default): through its trust store.
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO tls.orders VALUES (3)");
@@ -166,7 +166,7 @@ class TlsSourceTest {
         // No source.ssl.* at all: preferred. The server refuses plain connections, so a stream proves TLS.
         RunnerConfig config = config("preferred", Map.of());
         assertThat(check(config).render()).contains("[ OK ] connect", "encrypted (TLSv1.");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO tls.orders VALUES (2)");
@@ -184,7 +184,7 @@ class TlsSourceTest {
         assertThat(report).contains("[FAIL] connect", "require_secure_transport=ON",
                 "try source.ssl.mode=required");
         assertThatThrownBy(() -> {
-            try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            try (Pipeline pipeline = Pipelines.create(config)) {
                 pipeline.start();
             }
         }).isInstanceOf(PipelineStartException.class).hasMessageContaining("try source.ssl.mode=required");
@@ -200,7 +200,7 @@ class TlsSourceTest {
                 "the server's certificate does not name 127.0.0.1", "source.ssl.mode=verify-ca");
         // Not retried as if the server were down: that would wait for ever.
         assertTimeoutPreemptively(WAIT, () -> assertThatThrownBy(() -> {
-            try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            try (Pipeline pipeline = Pipelines.create(config)) {
                 pipeline.start();
             }
         }).isInstanceOf(PipelineStartException.class)

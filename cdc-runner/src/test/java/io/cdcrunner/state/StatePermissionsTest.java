@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
@@ -66,7 +66,7 @@ class StatePermissionsTest {
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Path state = temp.resolve("daemon-state");
             RecordingProcessor.reset("modes");
-            try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("cfg"))
+            try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("cfg"))
                     .resolve("state"), Map.of("pipeline.name", "modes", "source.tables", "shop.orders",
                     "state.dir", state.toString(), "processor.fail.ids", "2", "processor.retry.max.attempts", "1")))) {
                 pipeline.start();

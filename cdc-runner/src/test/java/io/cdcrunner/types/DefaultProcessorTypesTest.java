@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cdcrunner.binlog.AllTypesTable;
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerKeys;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.Pipeline;
@@ -73,7 +73,7 @@ class DefaultProcessorTypesTest {
         String defaultProcessor = RunnerKeys.PROCESSOR_CLASS.defaultValue();
         assertThat(defaultProcessor).isEqualTo("io.cdcrunner.processor.builtin.LoggingProcessor");
         int rows = ServerTypesTest.ROWS.size() + AllTypesTable.expectedRows().size() + 3;
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("state")),
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("state")),
                 Map.of("pipeline.name", "logged", "source.tables", DB + ".aliases," + DB + ".all_types," + DB + ".mariadb_only",
                         "processor.class", defaultProcessor, "processor.log.output", log.toString())))) {
             pipeline.start();

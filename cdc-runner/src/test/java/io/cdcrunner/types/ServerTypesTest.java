@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.RecordingProcessor;
@@ -121,7 +121,7 @@ class ServerTypesTest {
     void everyTypeAndAliasArrivesAsItsDocumentedJavaTypeEqualToAJdbcSelectOfTheRow() throws Exception {
         Path state = Files.createDirectories(temp.resolve("aliases"));
         RecordingProcessor.reset("types");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state,
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,
                 Map.of("pipeline.name", "types", "source.tables", DB + ".aliases")))) {
             pipeline.start();
             for (String row : ROWS) {
@@ -155,7 +155,7 @@ class ServerTypesTest {
         List<String> values = List.of("'123e4567-e89b-12d3-a456-426655440000'", "'00000000-0000-0000-0000-000000000000'",
                 "'ffffffff-ffff-ffff-ffff-ffffffffffff'", "'00000000-0000-4000-8000-000000000001'", "UUID()",
                 "'f47ac10b-58cc-4372-a567-0e02b2c3d479'", "NULL");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state,
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,
                 Map.of("pipeline.name", "uuid", "source.tables", DB + ".uuids")))) {
             pipeline.start();
             for (int i = 0; i < values.size(); i++) {
@@ -167,7 +167,7 @@ class ServerTypesTest {
         }
         // The same rows read by a snapshot (SELECT, not the binlog) come out the same.
         RecordingProcessor.reset("uuid-snapshot");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("uuid-s")),
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("uuid-s")),
                 Map.of("pipeline.name", "uuid-snapshot", "source.tables", DB + ".uuids", "source.start", "snapshot")))) {
             pipeline.start();
             await().atMost(WAIT).until(() -> RecordingProcessor.events("uuid-snapshot").size() >= values.size()
@@ -208,7 +208,7 @@ class ServerTypesTest {
         List<String> ip4 = List.of("0.0.0.0", "255.255.255.255", "192.0.2.1", "10.0.0.0", "1.0.0.0", "0.0.0.1");
         Path state = Files.createDirectories(temp.resolve("inet"));
         RecordingProcessor.reset("inet");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state,
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,
                 Map.of("pipeline.name", "inet", "source.tables", DB + ".hosts")))) {
             pipeline.start();
             for (int i = 0; i < ip6.size(); i++) {
@@ -227,7 +227,7 @@ class ServerTypesTest {
             assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
         }
         RecordingProcessor.reset("inet-snapshot");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("inet-s")),
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve("inet-s")),
                 Map.of("pipeline.name", "inet-snapshot", "source.tables", DB + ".hosts", "source.start", "snapshot")))) {
             pipeline.start();
             await().atMost(WAIT).until(() -> RecordingProcessor.events("inet-snapshot").size() > ip6.size() + 1
@@ -259,7 +259,7 @@ class ServerTypesTest {
                 + " dt DATETIME NULL, dt_nn DATETIME NOT NULL, ts TIMESTAMP NULL, ts_nn TIMESTAMP NOT NULL DEFAULT 0)");
         Path state = Files.createDirectories(temp.resolve("zero"));
         RecordingProcessor.reset("zero");
-        try (Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, state,
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,
                 Map.of("pipeline.name", "zero", "source.tables", DB + ".zero_dates")))) {
             pipeline.start();
             db.execute("SET SESSION sql_mode = ''",

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.RecordingProcessor;
@@ -57,7 +57,7 @@ class TableKeysTest {
                 "source.tables", "k.lines,k.log", "source.operations", "insert,update,delete",
                 "processor.threads", "4"));
         settings.putAll(extra);
-        Pipeline pipeline = BinlogPipeline.create(TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), settings));
+        Pipeline pipeline = Pipelines.create(TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), settings));
         pipeline.start();
         return pipeline;
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
@@ -53,7 +53,7 @@ class MySqlVisibilityTest {
             hikari.setUsername(db.rootUser());
             hikari.setPassword(db.rootPassword());
             hikari.setMaximumPoolSize(5);
-            try (HikariDataSource writers = new HikariDataSource(hikari); Pipeline pipeline = BinlogPipeline.create(config)) {
+            try (HikariDataSource writers = new HikariDataSource(hikari); Pipeline pipeline = Pipelines.create(config)) {
                 pipeline.start();
                 FamilyWriters.write(writers, "vis_mysql.rows", rows, 50, 4, 1_000, committed);
                 await().atMost(Duration.ofSeconds(120)).until(() -> tally.reads.get() >= rows);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
@@ -61,7 +61,7 @@ class PrimaryCommitWindowTest {
                 "processor.class", FamilyReadCheckProcessor.class.getName(),
                 "processor.check.table", name + ".rows",
                 "processor.read.visibility", visibility));
-        return BinlogPipeline.create(config);
+        return Pipelines.create(config);
     }
 
     /** Inserts row 1 of family 1 in an XA transaction and leaves it prepared: binlogged, not committed. */
@@ -137,7 +137,7 @@ class PrimaryCommitWindowTest {
                 "processor.class", FamilyReadCheckProcessor.class.getName(),
                 "processor.check.table", "keyless.rows"));
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("keyless", new CommittedRows());
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             db.execute("INSERT INTO keyless.rows VALUES (1, 1, 'a')", "INSERT INTO keyless.rows VALUES (2, 1, NULL)");
             await().atMost(WAIT).until(() -> tally.reads.get() >= 2);

@@ -29,7 +29,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.cli.CdcRunner;
 import io.cdcrunner.cli.ExitCodes;
 import io.cdcrunner.config.ConfigLoader;
@@ -149,7 +149,7 @@ class ReplicaVisibilityTest {
                 latency.recordValue(Math.max(0, (nanos - committedAt) / 1_000));
             }
         };
-        try (Pipeline pipeline = BinlogPipeline.create(config, commitToProcessed)) {
+        try (Pipeline pipeline = Pipelines.create(config, commitToProcessed)) {
             pipeline.start();
             long started = System.nanoTime();
             FamilyWriters.write(writerPool, name + ".rows", rows, FAMILIES, WRITERS, RATE, committed);
@@ -222,7 +222,7 @@ class ReplicaVisibilityTest {
         RunnerConfig config = prepare("vis_stopped", shortWaits(1000, Map.of()));
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_stopped", committed);
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             replica.execute("STOP SLAVE SQL_THREAD");
             try {
@@ -248,7 +248,7 @@ class ReplicaVisibilityTest {
         RunnerConfig config = prepare(name, shortWaits(1000, Map.of("processor.threads", "1")));
         CommittedRows committed = new CommittedRows();
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             FamilyWriters.write(writerPool, name + ".rows", 1, 1, 1, 100, committed);
             await().atMost(WAIT).until(() -> tally.reads.get() >= 1);
@@ -277,7 +277,7 @@ class ReplicaVisibilityTest {
             }
         }
         Set<Long> processed = ConcurrentHashMap.newKeySet();
-        try (Pipeline pipeline = BinlogPipeline.create(config, (event, nanos) -> processed.add(event.row().getLong("id")))) {
+        try (Pipeline pipeline = Pipelines.create(config, (event, nanos) -> processed.add(event.row().getLong("id")))) {
             // The replica applies the first of the three and stops there.
             replica.execute("STOP SLAVE", "START SLAVE UNTIL master_gtid_pos = '" + firstGtid + "'");
             pipeline.start();
@@ -314,7 +314,7 @@ class ReplicaVisibilityTest {
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track(name, committed);
         replica.execute("STOP SLAVE SQL_THREAD");
         try {
-            try (Pipeline pipeline = BinlogPipeline.create(config)) {
+            try (Pipeline pipeline = Pipelines.create(config)) {
                 pipeline.start();
                 FamilyWriters.write(writerPool, name + ".rows", 1, 1, 1, 100, committed);
                 await().atMost(WAIT).until(() -> pipeline.counters().delivery().deadLettered() >= 1);
@@ -356,7 +356,7 @@ class ReplicaVisibilityTest {
                 "processor.family.summary.table", name + ".customer_totals",
                 "processor.read.url", replica.jdbcUrl(""),
                 "processor.threads", "4"));
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             pipeline.start();
             new DemoWriter(writerPool, name + ".orders", rows, 40, 4, RATE).run();
             await().atMost(WAIT).until(() -> pipeline.counters().processedCount() >= rows || pipeline.state().isFinal());
@@ -378,7 +378,7 @@ class ReplicaVisibilityTest {
         FamilyReadCheckProcessor.Tally tally = FamilyReadCheckProcessor.track("vis_snapshot", committed);
         int rows = 200;
         replica.execute("STOP SLAVE SQL_THREAD");
-        try (Pipeline pipeline = BinlogPipeline.create(config)) {
+        try (Pipeline pipeline = Pipelines.create(config)) {
             try {
                 FamilyWriters.write(writerPool, "vis_snapshot.rows", rows, 10, 2, 1_000, committed);
                 pipeline.start();

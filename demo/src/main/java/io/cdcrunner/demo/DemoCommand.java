@@ -15,7 +15,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.load.DemoWriter;
-import io.cdcrunner.binlog.BinlogPipeline;
+import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
@@ -155,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
         hikari.setMaximumPoolSize(writers + 1 + config.delivery().threads());
         try (HikariDataSource writerPool = new HikariDataSource(hikari)) {
             StaleReadCheck staleReads = new StaleReadCheck(writerPool, family);
-            try (Pipeline pipeline = BinlogPipeline.create(config, (event, nanos) -> {
+            try (Pipeline pipeline = Pipelines.create(config, (event, nanos) -> {
                 latency.processed(event, nanos);
                 staleReads.processed(event, nanos);
             })) {

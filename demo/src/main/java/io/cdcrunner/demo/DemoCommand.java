@@ -177,7 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("Daemon %s after %.1f s (%s). Writing %,d orders for %,d customers from %d connections at "
                         + "%,d/s...%n", pipeline.state().toString().toLowerCase(java.util.Locale.ROOT),
-                (System.nanoTime() - starting) / 1e9, pipeline.flavor(), rows, families, writers, rate);
+                (System.nanoTime() - starting) / 1e9, pipeline.view().flavor(), rows, families, writers, rate);
         System.out.printf("Watch it from another terminal: java -jar cdc-runner/target/cdc-runner.jar status --pid %d%n",
                 ProcessHandle.current().pid());
         DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),

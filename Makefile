@@ -78,10 +78,11 @@ packages:
 	  exit 1; \
 	fi
 
-## config-docs: regenerate config/cdc-runner.properties and the README's configuration table from the key declarations
+## config-docs: regenerate config/cdc-runner.properties and the key reference in docs/configuration.md from the key
+## declarations
 config-docs: build
 	java -jar $(JAR) config-doc sample --write config/cdc-runner.properties
-	java -jar $(JAR) config-doc readme --write README.md
+	java -jar $(JAR) config-doc reference --write docs/configuration.md
 
 clean:
 	$(MVN) clean

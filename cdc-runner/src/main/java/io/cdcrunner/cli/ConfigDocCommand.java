@@ -7,37 +7,38 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.cdcrunner.config.ConfigDocs;
-import io.cdcrunner.config.ReadmeReference;
+import io.cdcrunner.config.ConfigReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cdc-runner config-doc readme|sample [--write FILE]}: the configuration reference generated from the key
- * declarations, printed, or written into a file ({@code make config-docs} keeps the README and the sample with it).
+ * {@code cdc-runner config-doc reference|sample [--write FILE]}: the configuration reference generated from the key
+ * declarations, printed, or written into a file ({@code make config-docs} keeps {@code docs/configuration.md} and the
+ * sample with it).
  */
-@Command(name = "config-doc", description = "Print the configuration reference: 'readme' (Markdown table) "
+@Command(name = "config-doc", description = "Print the configuration reference: 'reference' (Markdown table) "
         + "or 'sample' (commented properties file).")
 final class ConfigDocCommand implements Callable<Integer> {
 
-    enum Format { readme, sample }
+    enum Format { reference, sample }
 
-    @Parameters(index = "0", defaultValue = "readme", description = "readme or sample")
+    @Parameters(index = "0", defaultValue = "reference", description = "reference or sample")
     Format format;
 
-    @Option(names = "--write", paramLabel = "FILE", description = "readme: replace the reference between the markers"
+    @Option(names = "--write", paramLabel = "FILE", description = "reference: replace the table between the markers"
             + " of FILE; sample: write FILE")
     Path file;
 
     @Override
     public Integer call() {
         if (file == null) {
-            System.out.print(format == Format.readme ? ConfigDocs.markdownTable() : ConfigDocs.sampleProperties());
+            System.out.print(format == Format.reference ? ConfigDocs.markdownTable() : ConfigDocs.sampleProperties());
             return ExitCodes.OK;
         }
         try {
-            if (format == Format.readme) {
-                ReadmeReference.update(file);
+            if (format == Format.reference) {
+                ConfigReference.update(file);
             } else {
                 Files.writeString(file, ConfigDocs.sampleProperties(), StandardCharsets.UTF_8);
             }

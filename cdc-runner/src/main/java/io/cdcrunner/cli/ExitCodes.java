@@ -1,7 +1,7 @@
 package io.cdcrunner.cli;
 
 /**
- * Process exit codes, documented in the README.
+ * Process exit codes, documented in {@code docs/operations.md}.
  * <ul>
  *   <li>0: stopped cleanly (SIGTERM/SIGINT, or a command that succeeded);</li>
  *   <li>1: the pipeline could not start or failed while running (the log says why);</li>

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Documentation generated from {@link RunnerKeys}: the Markdown reference table for the README and the
- * commented sample properties file ({@code config/cdc-runner.properties}). Tests compare both with the
- * committed files, so a default can never drift from its description.
+ * Documentation generated from {@link RunnerKeys}: the Markdown reference table of {@code docs/configuration.md}
+ * ({@link ConfigReference}) and the commented sample properties file ({@code config/cdc-runner.properties}). Tests
+ * compare both with the committed files, so a default can never drift from its description.
  */
 public final class ConfigDocs {
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 final class ReservedEngineProperties {
 
     private static final String TYPED = "the Java types processors receive depend on it (see the type table in"
-            + " the README); it is fixed by cdc-runner";
+            + " docs/types.md); it is fixed by cdc-runner";
     private static final Map<String, String> RESERVED = new LinkedHashMap<>();
     private static final Map<String, String> RESERVED_PREFIXES = new LinkedHashMap<>();
 
@@ -50,7 +50,7 @@ final class ReservedEngineProperties {
         RESERVED.put("max.queue.size.in.bytes", "the daemon bounds its queue by bytes itself, with engine.max.queue.bytes;"
                 + " Debezium's bound would copy every value of every record to measure it");
         String schema = "cdc-runner passes over DDL it cannot parse only outside the capture, and decides itself what"
-                + " a captured table needs (see \"Schema changes\" in the README)";
+                + " a captured table needs (see docs/schema-changes.md)";
         for (String name : new String[] {"schema.history.internal.skip.unparseable.ddl",
                 "schema.history.internal.ddl.filter", "schema.history.internal.store.only.captured.tables.ddl",
                 "schema.history.internal.store.only.captured.databases.ddl"}) {
@@ -62,7 +62,7 @@ final class ReservedEngineProperties {
         RESERVED.put("snapshot.max.threads", "an initial snapshot reads rows on the one connection that knows dates"
                 + " the server stores under sql_mode=ALLOW_INVALID_DATES; another connection would read 2020-02-30 as"
                 + " 2020-03-01");
-        RESERVED.put("message.key.columns", "key() holds the primary key, as the README documents");
+        RESERVED.put("message.key.columns", "key() holds the primary key, as docs/types.md documents");
         RESERVED.put("field.name.adjustment.mode", "it renames columns: Row holds them under their own names");
         RESERVED.put("schema.name.adjustment.mode", TYPED);
         RESERVED.put("skip.messages.without.change", "it drops updates that change no included column without a word");

@@ -196,7 +196,7 @@ public final class RunnerKeys {
     public static final ConfigKey<Integer> ENGINE_MAX_QUEUE_SIZE = declare(withDefault("engine.max.queue.size", INT, "8192", atLeast(2),
             "Maximum number of events buffered between the binlog reader and the processor; must exceed engine.max.batch.size."));
     public static final ConfigKey<Long> ENGINE_MAX_QUEUE_BYTES = declare(withDefault("engine.max.queue.bytes", BYTES, "16m", atLeastBytes(64 * 1024),
-            "Most bytes of change records (column values, estimated) queued between the binlog reader and the processor, and in one batch; a larger row still passes, alone. The heap must hold a few times the largest row (see Memory in the README)."));
+            "Most bytes of change records (column values, estimated) queued between the binlog reader and the processor, and in one batch; a larger row still passes, alone. The heap must hold a few times the largest row (see Memory in docs/operations.md)."));
 
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT = declare(withDefault("shutdown.timeout.ms", DURATION_MS, "30000", atLeast(1),
             "How long a stop waits for the event in progress and the final offset flush."));

@@ -77,23 +77,23 @@ class ConfigDocsTest {
     }
 
     @Test
-    void theReadmeSectionIsReplacedBetweenTheMarkers() throws IOException {
-        Path readme = dir.resolve("README.md");
-        Files.writeString(readme, "# Title\n" + ReadmeReference.START + "\nold table\n" + ReadmeReference.END
+    void theReferenceSectionIsReplacedBetweenTheMarkers() throws IOException {
+        Path document = dir.resolve("configuration.md");
+        Files.writeString(document, "# Title\n" + ConfigReference.START + "\nold table\n" + ConfigReference.END
                 + "\nmore\n");
 
-        ReadmeReference.update(readme);
+        ConfigReference.update(document);
 
-        String text = Files.readString(readme);
-        assertThat(text).isEqualTo("# Title\n" + ReadmeReference.START + "\n" + ConfigDocs.markdownTable()
-                + ReadmeReference.END + "\nmore\n");
-        assertThat(ReadmeReference.section(text)).contains("\n" + ConfigDocs.markdownTable());
+        String text = Files.readString(document);
+        assertThat(text).isEqualTo("# Title\n" + ConfigReference.START + "\n" + ConfigDocs.markdownTable()
+                + ConfigReference.END + "\nmore\n");
+        assertThat(ConfigReference.section(text)).contains("\n" + ConfigDocs.markdownTable());
     }
 
     @Test
-    void aReadmeWithoutMarkersIsNotTouched() {
-        assertThat(ReadmeReference.section("# Title\n")).isEmpty();
-        assertThatThrownBy(() -> ReadmeReference.withCurrentTable("# Title\n"))
-                .hasMessageContaining(ReadmeReference.START);
+    void aDocumentWithoutMarkersIsNotTouched() {
+        assertThat(ConfigReference.section("# Title\n")).isEmpty();
+        assertThatThrownBy(() -> ConfigReference.withCurrentTable("# Title\n"))
+                .hasMessageContaining(ConfigReference.START);
     }
 }

@@ -25,7 +25,7 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 
-/** Tables with a composite primary key and without any: delivered, with the key and order the README states. */
+/** Tables with a composite primary key and without any: delivered, with the key and order docs/types.md states. */
 class TableKeysTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -5,11 +5,10 @@ import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.core.PipelineStartException;
-import io.cdcrunner.config.JdbcTarget;
+import io.cdcrunner.jdbc.JdbcPools;
 import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.RunnerConfig;
@@ -112,22 +111,14 @@ public final class VisibilityWiring implements AutoCloseable {
     }
 
     private static HikariDataSource pool(RunnerConfig config, String url) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(config.pipelineName() + "-visibility");
-        JdbcTarget target = config.read().target();
-        hikari.setJdbcUrl(target.url());
-        hikari.setUsername(target.user());
-        hikari.setPassword(target.password().reveal());
-        hikari.setDataSourceProperties(target.driverProperties());
-        // Batch waits are serialized; the second connection serves row confirmations of other lanes.
-        hikari.setMaximumPoolSize(2);
-        hikari.setMinimumIdle(1);
-        hikari.setAutoCommit(true);
-        // Each statement sees the latest commits, and locking reads take no gap locks.
-        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
         try {
-            return new HikariDataSource(hikari);
+            // Batch waits are serialized; the second connection serves row confirmations of other lanes. Each
+            // statement sees the latest commits, and locking reads take no gap locks.
+            return JdbcPools.to(config.read().target(), config.pipelineName() + "-visibility")
+                    .size(2, 1)
+                    .readCommitted()
+                    .failFastAfter(config.source().connectTimeout())
+                    .open();
         } catch (RuntimeException e) {
             throw new PipelineStartException("cannot connect to the processor's read server " + address(url) + ": "
                     + e.getMessage() + "; check processor.read.url/user/password", e);

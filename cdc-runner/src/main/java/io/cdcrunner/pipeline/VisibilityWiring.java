@@ -14,6 +14,7 @@ import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.FlavorDetector;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.visibility.BarrierChoice;
 import io.cdcrunner.visibility.ReadTopology;
@@ -29,19 +30,25 @@ public final class VisibilityWiring implements AutoCloseable {
 
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:[a-z]+://([^/?;]+)");
 
+    private final ReadSettings.Visibility method;
     private final VisibilityBarrier barrier;
     private final HikariDataSource pool;
 
-    private VisibilityWiring(VisibilityBarrier barrier, HikariDataSource pool) {
+    private VisibilityWiring(ReadSettings.Visibility method, VisibilityBarrier barrier, HikariDataSource pool) {
+        this.method = method;
         this.barrier = barrier;
         this.pool = pool;
+    }
+
+    private static VisibilityWiring none() {
+        return new VisibilityWiring(ReadSettings.Visibility.OFF, VisibilityBarrier.NONE, null);
     }
 
     static VisibilityWiring open(RunnerConfig config, ServerFlavor flavor, VisibilityMetrics metrics) {
         ReadSettings read = config.read();
         String url = read.target().url();
         if (read.visibility() == ReadSettings.Visibility.OFF && !read.ownServer()) {
-            return new VisibilityWiring(BarrierChoice.offOnOwnDataSource(metrics), null);
+            return new VisibilityWiring(ReadSettings.Visibility.OFF, BarrierChoice.offOnOwnDataSource(metrics), null);
         }
         long sourceServerId;
         try (Connection source = SourceAccess.of(config.source()).connect()) {
@@ -57,12 +64,12 @@ public final class VisibilityWiring implements AutoCloseable {
             try (Connection connection = pool.getConnection()) {
                 topology = ReadTopology.probe(connection, flavor, sourceServerId, address(url));
             }
-            VisibilityBarrier barrier = BarrierChoice.choose(read, topology, pool, () -> {
+            BarrierChoice.Chosen chosen = BarrierChoice.decide(read, topology, pool, () -> {
                 try (Connection source = SourceAccess.of(config.source()).connect()) {
                     return ServerInfo.readSettings(source).gtidSet();
                 }
             }, metrics);
-            return new VisibilityWiring(barrier, pool);
+            return new VisibilityWiring(chosen.method(), chosen.barrier(), pool);
         } catch (SQLException e) {
             pool.close();
             throw new PipelineStartException("cannot inspect the processor's read server " + address(url) + ": "
@@ -86,22 +93,19 @@ public final class VisibilityWiring implements AutoCloseable {
      */
     public static VisibilityWiring forReplay(RunnerConfig config) {
         if (!config.read().ownServer() || config.read().visibility() == ReadSettings.Visibility.OFF) {
-            return new VisibilityWiring(VisibilityBarrier.NONE, null);
+            return none();
         }
-        ServerFlavor flavor = config.source().flavor().orElse(null);
-        if (flavor == null) {
-            try (Connection source = SourceAccess.of(config.source()).connect()) {
-                flavor = ServerInfo.read(source).flavor();
-            } catch (SQLException e) {
-                throw new PipelineStartException("cannot reach the source to learn its flavor for the read barrier: "
-                        + e.getMessage() + "; check source.host/port/user/password, or set source.flavor", e);
-            }
+        ServerFlavor flavor;
+        try {
+            flavor = FlavorDetector.resolve(config.source());
+        } catch (SQLException e) {
+            throw new PipelineStartException("cannot reach the source to learn its flavor for the read barrier: "
+                    + e.getMessage() + "; check source.host/port/user/password, or set source.flavor", e);
         }
-        VisibilityMetrics metrics = new VisibilityMetrics();
-        VisibilityWiring wiring = open(config, flavor, metrics);
-        if (!"gtid-wait".equals(metrics.method())) {
+        VisibilityWiring wiring = open(config, flavor, new VisibilityMetrics());
+        if (wiring.method != ReadSettings.Visibility.GTID_WAIT) {
             wiring.close();
-            return new VisibilityWiring(VisibilityBarrier.NONE, null);
+            return none();
         }
         return wiring;
     }

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -45,18 +44,18 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
     private final StateServer server;
     private final String offsets;
     private final String history;
-    private final String recoveries;
     private final String leases;
     private final SchemaHistoryRows historyRows;
+    private final RecoveryRows recoveryRows;
 
     private JdbcStateStore(String pipeline, StateTables tables, StateServer server) {
         this.pipeline = pipeline;
         this.server = server;
         this.offsets = tables.offsets();
         this.history = tables.history();
-        this.recoveries = tables.recoveries();
         this.leases = tables.leases();
         this.historyRows = new SchemaHistoryRows(pipeline, history, server);
+        this.recoveryRows = new RecoveryRows(pipeline, tables.recoveries(), server);
     }
 
     /** {@code database.table} of the lease rows. */
@@ -215,34 +214,12 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
 
     @Override
     public List<Recovery> recoveries() {
-        return server.query(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT binlog_file, binlog_pos, statement FROM "
-                    + recoveries + " WHERE pipeline = ? ORDER BY seq")) {
-                select.setString(1, pipeline);
-                List<Recovery> all = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        all.add(new Recovery(rows.getString(1), rows.getLong(2), rows.getString(3)));
-                    }
-                }
-                return all;
-            }
-        });
+        return recoveryRows.all();
     }
 
     @Override
     public void addRecovery(Recovery recovery) {
-        server.write(c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + recoveries
-                    + " (pipeline, binlog_file, binlog_pos, statement, epoch) VALUES (?, ?, ?, ?, ?)")) {
-                insert.setString(1, pipeline);
-                insert.setString(2, recovery.file());
-                insert.setLong(3, recovery.pos());
-                insert.setString(4, recovery.statement());
-                insert.setLong(5, server.epoch());
-                insert.executeUpdate();
-            }
-        });
+        recoveryRows.add(recovery);
     }
 
     @Override

@@ -13,6 +13,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.cdcrunner.config.SourceTls;
+import io.cdcrunner.errors.Causes;
 
 /** Turns a failed connection attempt into a check result that says which of the usual causes it was. */
 public final class ConnectionFailure {
@@ -30,7 +31,7 @@ public final class ConnectionFailure {
 
     static CheckResult explain(SQLException e, SourceLogin login) {
         String where = login.address();
-        String reason = login.masked(rootMessage(e));
+        String reason = login.masked(Causes.innermostMessage(e));
         if (e.getErrorCode() == ER_ACCESS_DENIED || "28000".equals(e.getSQLState())) {
             return CheckResult.fail(NAME, "access denied at " + where + " for user '" + login.user() + "': " + reason,
                     "the server is reachable but refused the login: check source.user and source.password, and that "
@@ -41,7 +42,7 @@ public final class ConnectionFailure {
             return CheckResult.fail(NAME, "host not allowed at " + where + ": " + reason,
                     "create the user for this client's host, e.g. CREATE USER '" + login.user() + "'@'%' ...");
         }
-        Throwable root = rootCause(e);
+        Throwable root = Causes.root(e);
         if (root instanceof ConnectException && !(root instanceof NoRouteToHostException)) {
             return CheckResult.fail(NAME, "connection refused at " + where + ": " + reason,
                     "nothing listens on " + where + ": check source.host and source.port, that the server is "
@@ -70,7 +71,7 @@ public final class ConnectionFailure {
      */
     public static Optional<CheckResult> tlsProblem(SQLException e, SourceLogin login) {
         String where = login.address();
-        String reason = login.masked(rootMessage(e));
+        String reason = login.masked(Causes.innermostMessage(e));
         String mode = login.tlsMode().configValue();
         if (reason.toLowerCase(Locale.ROOT).contains("secure transport")) {
             return Optional.of(CheckResult.fail(NAME, "the server at " + where + " accepts only encrypted connections: "
@@ -93,7 +94,7 @@ public final class ConnectionFailure {
      * by a restarting server or a balancer is not, and is retried like any outage.
      */
     private static boolean causedByTls(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
                 return true;
             }
@@ -104,28 +105,5 @@ public final class ConnectionFailure {
             }
         }
         return false;
-    }
-
-    /** The innermost message: the driver wraps socket errors in several generic layers. */
-    private static String rootMessage(Throwable e) {
-        String message = e.getMessage();
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                message = t.getMessage();
-            }
-        }
-        if (message == null) {
-            return e.getClass().getSimpleName();
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).trim();
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -35,7 +35,7 @@ public final class DeadLetterStores {
         JdbcTarget jdbc = settings.jdbc();
         return new DeadLetterStoreContext(config.pipelineName(), config.stateDir(), settings, jdbc.url(), jdbc.user(),
                 jdbc.password(), jdbc.driverProperties(),
-                io.cdcrunner.state.HaSessionLimit.of(config.ha()).seconds());
+                io.cdcrunner.jdbc.HaSessionLimit.of(config.ha()).seconds());
     }
 
     /**

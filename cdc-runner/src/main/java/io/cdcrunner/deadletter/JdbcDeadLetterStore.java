@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.config.JdbcTarget;
+import io.cdcrunner.errors.Causes;
+import io.cdcrunner.jdbc.HaSessionLimit;
+import io.cdcrunner.jdbc.JdbcPools;
 import io.cdcrunner.state.Fence;
 
 /**
@@ -143,24 +146,20 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
     }
 
     private HikariDataSource dataSource(DeadLetterStoreContext context) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(context.pipelineName() + "-deadletters");
-        hikari.setJdbcUrl(context.jdbcUrl());
-        hikari.setUsername(context.jdbcUser());
-        hikari.setPassword(context.jdbcPassword().reveal());
-        context.jdbcProperties().forEach((key, value) -> hikari.addDataSourceProperty((String) key, value));
-        // Failures are rare; two connections let the daemon and a reader overlap.
-        hikari.setMaximumPoolSize(2);
-        hikari.setMinimumIdle(0);
-        // A fenced store's transaction must not outlive a hung holder (it would hold the lease row against the
-        // takeover).
-        new io.cdcrunner.state.HaSessionLimit(context.idleTransactionLimitSeconds())
-                .applyTo(hikari, "time_zone = '+00:00'");
         try {
-            return new HikariDataSource(hikari);
+            // Failures are rare; two connections let the daemon and a reader overlap. A fenced store's transaction
+            // must not outlive a hung holder (it would hold the lease row against the takeover).
+            return JdbcPools.to(new JdbcTarget(context.jdbcUrl(), context.jdbcUser(), context.jdbcPassword()),
+                            context.pipelineName() + "-deadletters")
+                    .driverProperties(context.jdbcProperties())
+                    .size(2, 0)
+                    .sessionLimit(new HaSessionLimit(context.idleTransactionLimitSeconds()))
+                    .sessionAssignments("time_zone = '+00:00'")
+                    .open();
         } catch (RuntimeException e) {
             throw new DeadLetterStoreException("cannot connect the dead-letter store to " + shownUrl + ": "
-                    + rootMessage(e) + "; check deadletter.jdbc.url/user/password (they default to the processor's)", e);
+                    + Causes.innermostMessage(e) + "; check deadletter.jdbc.url/user/password (they default to the"
+                    + " processor's)", e);
         }
     }
 
@@ -317,14 +316,6 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     /** The URL without its query and user info, either of which may carry a password. */
     static String withoutCredentials(String url) {
-        return new io.cdcrunner.config.JdbcTarget(url, "", new io.cdcrunner.config.Secret("")).shownUrl();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+        return new JdbcTarget(url, "", new io.cdcrunner.config.Secret("")).shownUrl();
     }
 }

@@ -8,6 +8,8 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import io.cdcrunner.jdbc.HaSessionLimit;
+
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.GroupProcessor;
@@ -27,15 +29,25 @@ public final class EventDelivery {
     private final TransactionalGroupProcessor transactionalGroups;
     private final DataSource dataSource;
     private final Ledger ledger;
-    private final io.cdcrunner.state.HaSessionLimit sessionLimit;
+    private final HaSessionLimit sessionLimit;
 
     public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger) {
-        this(processor, dataSource, ledger, io.cdcrunner.state.HaSessionLimit.NONE);
+        this(processor, dataSource, ledger, HaSessionLimit.NONE);
+    }
+
+    /**
+     * @deprecated the limit moved to {@link HaSessionLimit}; kept for {@code pipeline/ProcessingStack} until it
+     *             passes {@code HaSessionLimit.of(config.ha())} of {@code io.cdcrunner.jdbc}
+     */
+    @Deprecated(forRemoval = true)
+    @SuppressWarnings("removal")
+    public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger,
+                         io.cdcrunner.state.HaSessionLimit sessionLimit) {
+        this(processor, dataSource, ledger, sessionLimit.limit());
     }
 
     /** @param sessionLimit how long the data source's sessions may leave a transaction idle ({@code ha.enabled}) */
-    public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger,
-                         io.cdcrunner.state.HaSessionLimit sessionLimit) {
+    public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger, HaSessionLimit sessionLimit) {
         this.sessionLimit = sessionLimit;
         this.processor = processor;
         this.transactional = processor instanceof TransactionalProcessor t ? t : null;

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.processor.NonRetryableException;
 
 /** Tells a lost database connection (retry until it is back) from an event-specific failure. */
@@ -19,7 +20,7 @@ public final class FailureClassifier {
      * not get a connection, a socket error): not the event's fault, so it is retried without limit.
      */
     public static boolean isConnectionFailure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             if (t instanceof IdleTransactionEnded) {
                 // The server ended a transaction the processor left idle: the processor's failure.
                 return false;
@@ -44,7 +45,7 @@ public final class FailureClassifier {
      * 1205): rolled back through no fault of its work, so running it again usually succeeds.
      */
     public static boolean isLockConflict(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213
                     || sql.getErrorCode() == 1205)) {
                 return true;
@@ -55,7 +56,7 @@ public final class FailureClassifier {
 
     /** True when the processor said trying again cannot help. */
     public static boolean isNonRetryable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             if (t instanceof NonRetryableException || t instanceof io.cdcrunner.state.FencedException) {
                 return true;
             }

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
-import io.cdcrunner.state.HaSessionLimit;
+import io.cdcrunner.jdbc.HaSessionLimit;
 
 /**
  * A processor transaction whose connection broke after it had been open longer than the sessions of an

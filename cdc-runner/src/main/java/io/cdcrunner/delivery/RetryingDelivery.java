@@ -1,27 +1,25 @@
 package io.cdcrunner.delivery;
 
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RetryPolicy;
 import io.cdcrunner.config.DeliverySettings;
+import io.cdcrunner.delivery.EventRetries.Retried;
 import io.cdcrunner.processor.ChangeEvent;
 
 /**
- * Delivers one event with retries: failures of the event are retried with exponential backoff and jitter
- * up to {@code processor.retry.max.attempts}; a lost database connection is retried without limit (it is
- * not the event's fault). After the last attempt the event is dead-lettered, or the pipeline halts.
+ * Delivers one event, one group or several groups, through the read barrier, with retries: failures of the event are
+ * retried with exponential backoff and jitter up to {@code processor.retry.max.attempts}; a lost database connection
+ * is retried without limit (it is not the event's fault) ({@link EventRetries}); a transaction of several groups that
+ * lost a lock conflict runs again ({@link LockConflictRetries}). After the last attempt the event is dead-lettered, or
+ * the pipeline halts ({@link GivingUp}).
  */
 public final class RetryingDelivery {
 
@@ -29,19 +27,21 @@ public final class RetryingDelivery {
 
     private final EventDelivery delivery;
     private final VisibilityBarrier barrier;
-    private final DeliverySettings settings;
-    private final DeadLetterSink deadLetters;
     private final DeliveryCounters counters;
     private final BooleanSupplier stopping;
+    private final EventRetries retries;
+    private final LockConflictRetries lockConflicts;
+    private final GivingUp givingUp;
 
     public RetryingDelivery(EventDelivery delivery, VisibilityBarrier barrier, DeliverySettings settings,
                             DeadLetterSink deadLetters, DeliveryCounters counters, BooleanSupplier stopping) {
         this.delivery = delivery;
         this.barrier = barrier;
-        this.settings = settings;
-        this.deadLetters = deadLetters;
         this.counters = counters;
         this.stopping = stopping;
+        this.retries = new EventRetries(settings, counters, stopping);
+        this.lockConflicts = new LockConflictRetries(settings.initialBackoff(), counters, stopping);
+        this.givingUp = new GivingUp(settings.onFailure(), deadLetters, counters);
     }
 
     /** True when the processor takes an ordering key's events of a batch at once ({@link #deliverGroup}). */
@@ -50,7 +50,7 @@ public final class RetryingDelivery {
     }
 
     /** Lets the visibility barrier learn the batch's positions before its events run. */
-    void prepareBatch(java.util.List<ChangeEvent> batch) {
+    void prepareBatch(List<ChangeEvent> batch) {
         barrier.prepareBatch(batch);
     }
 
@@ -71,7 +71,7 @@ public final class RetryingDelivery {
         } catch (Throwable t) {
             firstAttempt = t;
         }
-        Retried<EventResult> retried = retried(event, firstAttempt, () -> {
+        Retried<EventResult> retried = retries.retry(event, firstAttempt, () -> {
             barrier.ensureVisible(event);
             return delivery.deliver(event);
         });
@@ -79,7 +79,7 @@ public final class RetryingDelivery {
             return succeeded(retried.result());
         }
         return retried.abandoned() ? EventResult.ABANDONED
-                : giveUp(event, retried.error(), retried.attempts(), retried.firstFailure());
+                : givingUp.giveUp(event, retried.error(), retried.attempts(), retried.firstFailure());
     }
 
     /**
@@ -98,7 +98,7 @@ public final class RetryingDelivery {
         } catch (Throwable t) {
             firstAttempt = t;
         }
-        Retried<List<EventResult>> retried = retried(new GroupName(group), firstAttempt, () -> {
+        Retried<List<EventResult>> retried = retries.retry(new GroupName(group), firstAttempt, () -> {
             ensureVisible(group);
             return delivery.deliverGroup(group);
         });
@@ -106,7 +106,7 @@ public final class RetryingDelivery {
             return succeeded(retried.result());
         }
         if (retried.abandoned()) {
-            return java.util.Collections.nCopies(group.size(), EventResult.ABANDONED);
+            return Collections.nCopies(group.size(), EventResult.ABANDONED);
         }
         if (group.size() > 1) {
             // One bad row must not take its family's other rows with it: each event goes on alone, with its own
@@ -116,8 +116,7 @@ public final class RetryingDelivery {
             return oneByOne(group);
         }
         // The events a crash left committed before (the ledger holds them) stay done: they are not the failure.
-        java.util.Set<String> applied = settings.onFailure() == DeliverySettings.FailureMode.HALT
-                ? java.util.Set.of() : delivery.alreadyApplied(group);
+        Set<String> applied = givingUp.halts() ? Set.of() : delivery.alreadyApplied(group);
         List<EventResult> results = new ArrayList<>(group.size());
         int deadLettered = 0;
         for (ChangeEvent event : group) {
@@ -128,7 +127,7 @@ public final class RetryingDelivery {
             } else if (applied.contains(event.eventId())) {
                 result = succeeded(EventResult.DUPLICATE);
             } else {
-                result = store(event, retried.error(), retried.attempts(), retried.firstFailure());
+                result = givingUp.store(event, retried.error(), retried.attempts(), retried.firstFailure());
                 deadLettered += result.status() == EventResult.Status.DEAD_LETTERED ? 1 : 0;
             }
             results.add(result);
@@ -169,37 +168,23 @@ public final class RetryingDelivery {
         if (groups.size() == 1) {
             return List.of(deliverGroup(groups.get(0)));
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                barrier.ensureVisible(latest);
-                for (List<ChangeEvent> group : groups) {
-                    ensureVisible(group);
-                }
-                List<List<EventResult>> results = delivery.deliverGroups(groups);
-                results.forEach(this::succeeded);
-                return results;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception | Error e) {
-                // Lanes' transactions can deadlock on the processor's rows through no fault of a group: run it again.
-                if (attempt < LOCK_CONFLICT_ATTEMPTS && FailureClassifier.isLockConflict(e) && !stopping.getAsBoolean()) {
-                    counters.onRetry();
-                    if (backOff(attempt)) {
-                        continue;
-                    }
-                    break;
-                }
-                log.info("a transaction of {} groups ({} events from {}) failed ({}); processing them group by group",
-                        groups.size(), groups.stream().mapToInt(List::size).sum(), groups.get(0).get(0), e.toString());
-                break;
+        Optional<List<List<EventResult>>> together = lockConflicts.run(() -> {
+            barrier.ensureVisible(latest);
+            for (List<ChangeEvent> group : groups) {
+                ensureVisible(group);
             }
+            return delivery.deliverGroups(groups);
+        }, e -> "a transaction of " + groups.size() + " groups (" + groups.stream().mapToInt(List::size).sum()
+                + " events from " + groups.get(0).get(0) + ") failed (" + e + "); processing them group by group");
+        if (together.isPresent()) {
+            together.get().forEach(this::succeeded);
+            return together.get();
         }
         List<List<EventResult>> results = new ArrayList<>(groups.size());
         boolean stop = false;
         for (List<ChangeEvent> group : groups) {
             if (stop || stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                results.add(java.util.Collections.nCopies(group.size(), EventResult.ABANDONED));
+                results.add(Collections.nCopies(group.size(), EventResult.ABANDONED));
                 stop = true;
                 continue;
             }
@@ -208,21 +193,6 @@ public final class RetryingDelivery {
             stop = groupResults.stream().anyMatch(result -> !result.finished());
         }
         return results;
-    }
-
-    /** How often {@link #deliverGroups} runs a transaction that lost a lock conflict before going group by group. */
-    private static final int LOCK_CONFLICT_ATTEMPTS = 5;
-
-    /** Sleeps a jittered, growing moment after a lost lock conflict; false when interrupted. */
-    private boolean backOff(int attempt) {
-        long base = Math.max(1, settings.initialBackoff().toMillis()) * attempt;
-        try {
-            Thread.sleep(base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** True when the processor takes several groups in one transaction ({@link #deliverGroups}). */
@@ -264,112 +234,5 @@ public final class RetryingDelivery {
             counters.onProcessed();
         }
         return result;
-    }
-
-    /** One attempt at a delivery. */
-    @FunctionalInterface
-    private interface Attempt<R> {
-        R run() throws Exception;
-    }
-
-    /**
-     * How the retries of a delivery ended: with its result; abandoned (interrupted while backing off, or asked to
-     * stop: delivered again on the next start); or given up after the last attempt, with the last error.
-     */
-    private record Retried<R>(R result, boolean abandoned, Throwable error, int attempts, Instant firstFailure) {
-    }
-
-    /** Retries {@code attempt}, whose first try failed with {@code firstAttempt}: that failure counts as attempt 1. */
-    private <R> Retried<R> retried(Object what, Throwable firstAttempt, Attempt<R> attempt) {
-        AtomicInteger failures = new AtomicInteger();
-        AtomicReference<Instant> firstFailure = new AtomicReference<>();
-        AtomicBoolean replayFirst = new AtomicBoolean(true);
-        try {
-            R result = this.<R>executor(what, failures, firstFailure).get(() -> {
-                if (replayFirst.getAndSet(false)) {
-                    throw firstAttempt;
-                }
-                return attempt.run();
-            });
-            return new Retried<>(result, false, null, 0, null);
-        } catch (RuntimeException e) {
-            // Failsafe rethrows unchecked failures as they are and wraps checked ones.
-            Throwable error = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
-            // A fenced write: another instance took over and delivers the event; it is neither retried nor stored.
-            if (error instanceof InterruptedException || stopping.getAsBoolean()
-                    || io.cdcrunner.state.FencedException.isFenced(error)) {
-                if (error instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                return new Retried<>(null, true, error, 0, null);
-            }
-            return new Retried<>(null, false, error, Math.max(1, failures.get()), firstFailure.get());
-        }
-    }
-
-    /** @param what the event, or the group, as the log lines name it */
-    private <R> FailsafeExecutor<R> executor(Object what, AtomicInteger eventFailures,
-                                             AtomicReference<Instant> firstFailure) {
-        RetryPolicy<R> connectionLost = RetryPolicy.<R>builder()
-                .handleIf(FailureClassifier::isConnectionFailure)
-                .withMaxRetries(-1)
-                .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
-                        ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
-                .withJitter(0.25)
-                .abortIf((result, error) -> stopping.getAsBoolean())
-                .onRetry(e -> {
-                    counters.onRetry();
-                    if (e.getAttemptCount() == 1 || e.getAttemptCount() % 10 == 0) {
-                        log.warn("database unreachable while processing {} ({}); retrying until it is back "
-                                + "(attempt {})", what, e.getLastException().getMessage(), e.getAttemptCount());
-                    }
-                })
-                .build();
-        RetryPolicy<R> eventFailed = RetryPolicy.<R>builder()
-                .handleIf(error -> !FailureClassifier.isConnectionFailure(error))
-                .abortIf((result, error) -> error != null && FailureClassifier.isNonRetryable(error))
-                .abortIf((result, error) -> stopping.getAsBoolean())
-                .withMaxAttempts(settings.maxAttempts())
-                .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
-                        ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
-                .withJitter(0.25)
-                .onFailedAttempt(e -> {
-                    counters.onFailedAttempt();
-                    eventFailures.incrementAndGet();
-                    firstFailure.compareAndSet(null, Instant.now());
-                })
-                .onRetry(e -> {
-                    counters.onRetry();
-                    log.warn("processing {} failed (attempt {} of {}): {}; retrying", what, e.getAttemptCount(),
-                            settings.maxAttempts(), String.valueOf(e.getLastException()));
-                })
-                .build();
-        return Failsafe.with(connectionLost, eventFailed);
-    }
-
-    private EventResult giveUp(ChangeEvent event, Throwable error, int attempts, Instant firstFailure) {
-        EventResult result = store(event, error, attempts, firstFailure);
-        if (result.status() == EventResult.Status.DEAD_LETTERED) {
-            log.error("gave up on {} after {} attempt(s), stored as a dead letter: {}", event, attempts, error.toString());
-        }
-        return result;
-    }
-
-    /** After the last attempt: halted (halt mode, or the store failed), or stored as a dead letter and counted. */
-    private EventResult store(ChangeEvent event, Throwable error, int attempts, Instant firstFailure) {
-        Instant first = firstFailure != null ? firstFailure : Instant.now();
-        if (settings.onFailure() == DeliverySettings.FailureMode.HALT) {
-            return new EventResult(EventResult.Status.HALTED, error);
-        }
-        try {
-            deadLetters.deadLetter(event, error, attempts, first, Instant.now());
-        } catch (Exception storeFailure) {
-            error.addSuppressed(storeFailure);
-            log.error("could not store {} as a dead letter ({}); halting rather than losing it", event,
-                    storeFailure.toString());
-            return new EventResult(EventResult.Status.HALTED, error);
-        }
-        counters.onDeadLettered();
-        return new EventResult(EventResult.Status.DEAD_LETTERED, error);
     }
 }

@@ -5,10 +5,11 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.core.PipelineStartException;
+import io.cdcrunner.errors.Causes;
+import io.cdcrunner.jdbc.JdbcPools;
 import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.ConfigKey;
 import io.cdcrunner.config.KeyNames;
@@ -145,35 +146,21 @@ public final class ProcessorHost implements AutoCloseable {
 
     private static HikariDataSource pool(RunnerConfig config, String nameSuffix, JdbcTarget target, String what,
                                          String keysToCheck) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(config.pipelineName() + nameSuffix);
-        hikari.setJdbcUrl(target.url());
-        hikari.setUsername(target.user());
-        hikari.setPassword(target.password().reveal());
-        hikari.setDataSourceProperties(target.driverProperties());
-        hikari.setMaximumPoolSize(config.processor().poolSize());
-        hikari.setMinimumIdle(1);
-        // Processors react to other transactions' commits: they should see the latest committed rows.
-        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        // The ledger's transactions hold the lease row (shared); a hung instance's must end for the takeover.
-        io.cdcrunner.state.HaSessionLimit.of(config.ha()).applyTo(hikari, null);
-        // Fail fast at start-up rather than on the first event.
-        hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
         try {
-            return new HikariDataSource(hikari);
+            // Processors react to other transactions' commits: they should see the latest committed rows. The
+            // ledger's transactions hold the lease row (shared); a hung instance's must end for the takeover. Fail
+            // fast at start-up rather than on the first event.
+            return JdbcPools.to(target, config.pipelineName() + nameSuffix)
+                    .size(config.processor().poolSize(), 1)
+                    .readCommitted()
+                    .sessionLimit(config.ha())
+                    .failFastAfter(config.source().connectTimeout())
+                    .open();
         } catch (RuntimeException e) {
             throw new PipelineStartException("cannot connect the processor's " + what + " to "
-                    + target.shownUrl() + ": " + rootMessage(e)
+                    + target.shownUrl() + ": " + Causes.innermostMessage(e)
                     + "; check " + keysToCheck, e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     @Override

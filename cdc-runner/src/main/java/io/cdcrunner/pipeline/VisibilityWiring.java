@@ -5,16 +5,16 @@ import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.core.PipelineStartException;
-import io.cdcrunner.config.JdbcTarget;
+import io.cdcrunner.jdbc.JdbcPools;
 import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.config.ReadSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.FlavorDetector;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.visibility.BarrierChoice;
 import io.cdcrunner.visibility.ReadTopology;
@@ -30,19 +30,25 @@ public final class VisibilityWiring implements AutoCloseable {
 
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:[a-z]+://([^/?;]+)");
 
+    private final ReadSettings.Visibility method;
     private final VisibilityBarrier barrier;
     private final HikariDataSource pool;
 
-    private VisibilityWiring(VisibilityBarrier barrier, HikariDataSource pool) {
+    private VisibilityWiring(ReadSettings.Visibility method, VisibilityBarrier barrier, HikariDataSource pool) {
+        this.method = method;
         this.barrier = barrier;
         this.pool = pool;
+    }
+
+    private static VisibilityWiring none() {
+        return new VisibilityWiring(ReadSettings.Visibility.OFF, VisibilityBarrier.NONE, null);
     }
 
     static VisibilityWiring open(RunnerConfig config, ServerFlavor flavor, VisibilityMetrics metrics) {
         ReadSettings read = config.read();
         String url = read.target().url();
         if (read.visibility() == ReadSettings.Visibility.OFF && !read.ownServer()) {
-            return new VisibilityWiring(BarrierChoice.offOnOwnDataSource(metrics), null);
+            return new VisibilityWiring(ReadSettings.Visibility.OFF, BarrierChoice.offOnOwnDataSource(metrics), null);
         }
         long sourceServerId;
         try (Connection source = SourceAccess.of(config.source()).connect()) {
@@ -58,12 +64,12 @@ public final class VisibilityWiring implements AutoCloseable {
             try (Connection connection = pool.getConnection()) {
                 topology = ReadTopology.probe(connection, flavor, sourceServerId, address(url));
             }
-            VisibilityBarrier barrier = BarrierChoice.choose(read, topology, pool, () -> {
+            BarrierChoice.Chosen chosen = BarrierChoice.decide(read, topology, pool, () -> {
                 try (Connection source = SourceAccess.of(config.source()).connect()) {
                     return ServerInfo.readSettings(source).gtidSet();
                 }
             }, metrics);
-            return new VisibilityWiring(barrier, pool);
+            return new VisibilityWiring(chosen.method(), chosen.barrier(), pool);
         } catch (SQLException e) {
             pool.close();
             throw new PipelineStartException("cannot inspect the processor's read server " + address(url) + ": "
@@ -87,22 +93,19 @@ public final class VisibilityWiring implements AutoCloseable {
      */
     public static VisibilityWiring forReplay(RunnerConfig config) {
         if (!config.read().ownServer() || config.read().visibility() == ReadSettings.Visibility.OFF) {
-            return new VisibilityWiring(VisibilityBarrier.NONE, null);
+            return none();
         }
-        ServerFlavor flavor = config.source().flavor().orElse(null);
-        if (flavor == null) {
-            try (Connection source = SourceAccess.of(config.source()).connect()) {
-                flavor = ServerInfo.read(source).flavor();
-            } catch (SQLException e) {
-                throw new PipelineStartException("cannot reach the source to learn its flavor for the read barrier: "
-                        + e.getMessage() + "; check source.host/port/user/password, or set source.flavor", e);
-            }
+        ServerFlavor flavor;
+        try {
+            flavor = FlavorDetector.resolve(config.source());
+        } catch (SQLException e) {
+            throw new PipelineStartException("cannot reach the source to learn its flavor for the read barrier: "
+                    + e.getMessage() + "; check source.host/port/user/password, or set source.flavor", e);
         }
-        VisibilityMetrics metrics = new VisibilityMetrics();
-        VisibilityWiring wiring = open(config, flavor, metrics);
-        if (!"gtid-wait".equals(metrics.method())) {
+        VisibilityWiring wiring = open(config, flavor, new VisibilityMetrics());
+        if (wiring.method != ReadSettings.Visibility.GTID_WAIT) {
             wiring.close();
-            return new VisibilityWiring(VisibilityBarrier.NONE, null);
+            return none();
         }
         return wiring;
     }
@@ -112,22 +115,14 @@ public final class VisibilityWiring implements AutoCloseable {
     }
 
     private static HikariDataSource pool(RunnerConfig config, String url) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(config.pipelineName() + "-visibility");
-        JdbcTarget target = config.read().target();
-        hikari.setJdbcUrl(target.url());
-        hikari.setUsername(target.user());
-        hikari.setPassword(target.password().reveal());
-        hikari.setDataSourceProperties(target.driverProperties());
-        // Batch waits are serialized; the second connection serves row confirmations of other lanes.
-        hikari.setMaximumPoolSize(2);
-        hikari.setMinimumIdle(1);
-        hikari.setAutoCommit(true);
-        // Each statement sees the latest commits, and locking reads take no gap locks.
-        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        hikari.setInitializationFailTimeout(config.source().connectTimeout().toMillis());
         try {
-            return new HikariDataSource(hikari);
+            // Batch waits are serialized; the second connection serves row confirmations of other lanes. Each
+            // statement sees the latest commits, and locking reads take no gap locks.
+            return JdbcPools.to(config.read().target(), config.pipelineName() + "-visibility")
+                    .size(2, 1)
+                    .readCommitted()
+                    .failFastAfter(config.source().connectTimeout())
+                    .open();
         } catch (RuntimeException e) {
             throw new PipelineStartException("cannot connect to the processor's read server " + address(url) + ": "
                     + e.getMessage() + "; check processor.read.url/user/password", e);

@@ -6,9 +6,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.processor.ServerFlavor;
 
 /**
@@ -42,6 +44,30 @@ public final class FlavorDetector {
             rs.next();
             return flavorOf(rs.getString(1), rs.getString(2));
         }
+    }
+
+    /**
+     * The source's flavor: {@code source.flavor} when set, else what {@code detection} finds (asked only then). The
+     * one place where a configured flavor wins over a detected one.
+     */
+    public static <E extends Exception> ServerFlavor resolve(SourceSettings source, Detection<E> detection) throws E {
+        Optional<ServerFlavor> configured = source.flavor();
+        return configured.isPresent() ? configured.get() : detection.detect();
+    }
+
+    /** {@link #resolve(SourceSettings, Detection)}, asking the source over a new connection when it must. */
+    public static ServerFlavor resolve(SourceSettings source) throws SQLException {
+        return resolve(source, () -> {
+            try (Connection connection = SourceAccess.of(source).connect()) {
+                return detect(connection);
+            }
+        });
+    }
+
+    /** How the flavor is found when {@code source.flavor} is {@code auto}. */
+    @FunctionalInterface
+    public interface Detection<E extends Exception> {
+        ServerFlavor detect() throws E;
     }
 
     /**

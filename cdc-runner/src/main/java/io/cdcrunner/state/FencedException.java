@@ -20,7 +20,7 @@ public final class FencedException extends RuntimeException {
 
     /** Whether {@code error} or one of its causes is a fenced write. */
     public static boolean isFenced(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : io.cdcrunner.errors.Causes.chain(error)) {
             if (t instanceof FencedException) {
                 return true;
             }

@@ -31,7 +31,27 @@ public final class BarrierChoice {
     }
 
     /**
+     * A decision: the method picked and its barrier, so a caller decides on the method itself, never on a name read
+     * back from the metrics.
+     *
+     * @param method  the method in use
+     * @param barrier its barrier ({@link VisibilityBarrier#NONE} for {@code off})
+     */
+    public record Chosen(Visibility method, VisibilityBarrier barrier) {
+    }
+
+    /**
      * The barrier for this topology.
+     *
+     * @see #decide
+     */
+    public static VisibilityBarrier choose(ReadSettings settings, ReadTopology topology, DataSource server,
+                                           Callable<String> sourceGtidPosition, VisibilityMetrics metrics) {
+        return decide(settings, topology, server, sourceGtidPosition, metrics).barrier();
+    }
+
+    /**
+     * The method and barrier for this topology.
      *
      * @param server             connections to the read server for the barrier's own use (auto-commit,
      *                           READ COMMITTED); not used for {@code off}
@@ -39,8 +59,8 @@ public final class BarrierChoice {
      * @throws IllegalArgumentException when the configured method cannot work on this topology, saying
      *                                  which one would
      */
-    public static VisibilityBarrier choose(ReadSettings settings, ReadTopology topology, DataSource server,
-                                           Callable<String> sourceGtidPosition, VisibilityMetrics metrics) {
+    public static Chosen decide(ReadSettings settings, ReadTopology topology, DataSource server,
+                                Callable<String> sourceGtidPosition, VisibilityMetrics metrics) {
         Visibility method = settings.visibility() == Visibility.AUTO ? auto(topology) : settings.visibility();
         check(method, topology);
         metrics.method(spelling(method));
@@ -51,7 +71,7 @@ public final class BarrierChoice {
             } else {
                 log.info("read visibility: off on {}", topology.describe());
             }
-            return VisibilityBarrier.NONE;
+            return new Chosen(method, VisibilityBarrier.NONE);
         }
         CatchUp catchUp = switch (method) {
             case GTID_WAIT -> new GtidWait(topology.flavor(),
@@ -75,7 +95,8 @@ public final class BarrierChoice {
         } else {
             log.info(line);
         }
-        return new ReadBarrier(server, topology.describe(), catchUp, settings.timeout(), metrics, System::nanoTime);
+        return new Chosen(method, new ReadBarrier(server, topology.describe(), catchUp, settings.timeout(), metrics,
+                System::nanoTime));
     }
 
     /** {@code off} while the processor reads its own data source: nothing to probe, nothing to wait for. */

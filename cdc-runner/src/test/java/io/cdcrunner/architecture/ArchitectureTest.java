@@ -14,7 +14,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The daemon's layering, as its packages must keep it: the processor API at the bottom, then the foundations
- * (configuration, state files, the JDBC way to the source, the preflight checks), then the source-neutral core
+ * (configuration, state files, the JDBC way to the source and the one pool builder, GTID values, cause summaries, the
+ * preflight checks), then the source-neutral core
  * (pipeline, lanes, retries, ledger, dead letters, read barrier, metrics), then the event sources, then the
  * commands. No package depends on one above it, and no two packages depend on each other.
  */
@@ -42,7 +43,8 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Processor API").definedBy("io.cdcrunner.processor..")
                 .layer("Foundations").definedBy("io.cdcrunner.config..", "io.cdcrunner.logging..",
-                        "io.cdcrunner.state..", "io.cdcrunner.source..", "io.cdcrunner.check..")
+                        "io.cdcrunner.state..", "io.cdcrunner.source..", "io.cdcrunner.check..", "io.cdcrunner.jdbc..",
+                        "io.cdcrunner.gtid..", "io.cdcrunner.errors..")
                 .layer("Core").definedBy("io.cdcrunner.core..", "io.cdcrunner.delivery..", "io.cdcrunner.deadletter..",
                         "io.cdcrunner.visibility..", "io.cdcrunner.metrics..", "io.cdcrunner.pipeline..", "io.cdcrunner.ha..")
                 .layer("Sources").definedBy("io.cdcrunner.binlog..", "io.cdcrunner.kafka..")

@@ -31,7 +31,7 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.state.Fence;
 import io.cdcrunner.state.FencedException;
-import io.cdcrunner.state.HaSessionLimit;
+import io.cdcrunner.jdbc.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
 import io.cdcrunner.testdb.SharedMariaDb;
 

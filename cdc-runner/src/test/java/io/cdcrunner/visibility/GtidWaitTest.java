@@ -12,7 +12,7 @@ class GtidWaitTest {
 
     @Test
     void mariaDbWaitsForTheHighestSequenceOfEachDomain() {
-        assertThat(GtidWait.highestPerDomain(List.of("0-1-5", "1-2-3", "0-1-9", "0-1-7", "1-2-2")))
+        assertThat(MariaDbGtids.highestPerDomain(List.of("0-1-5", "1-2-3", "0-1-9", "0-1-7", "1-2-2")))
                 .isEqualTo("0-1-9,1-2-3");
     }
 
@@ -20,14 +20,14 @@ class GtidWaitTest {
     void mySqlWaitsForEachSourcesHighestTransactionItselfNotARangeFromOne() {
         String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
         String b = "4f22fb58-82db-22f2-0f44-d91bb0530673";
-        assertThat(GtidWait.highestPerSource(List.of(a + ":17", b + ":3", a + ":23", a + ":19")))
+        assertThat(MySqlGtids.highestPerSource(List.of(a + ":17", b + ":3", a + ":23", a + ":19")))
                 .isEqualTo(a + ":23," + b + ":3");
     }
 
     @Test
     void mySqlTaggedGtidsKeepTheirTag() {
         String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
-        assertThat(GtidWait.highestPerSource(List.of(a + ":etl:4", a + ":etl:9", a + ":2")))
+        assertThat(MySqlGtids.highestPerSource(List.of(a + ":etl:4", a + ":etl:9", a + ":2")))
                 .isEqualTo(a + ":2," + a + ":etl:9");
     }
 
@@ -47,7 +47,7 @@ class GtidWaitTest {
     @Test
     void whereMySqlCommitsMayCompleteOutOfOrderEveryGtidOfTheBatchIsWaitedFor() {
         String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
-        assertThat(GtidWait.everyPerSource(List.of(a + ":17", a + ":19", a + ":18", a + ":23", a + ":etl:4")))
+        assertThat(MySqlGtids.everyPerSource(List.of(a + ":17", a + ":19", a + ":18", a + ":23", a + ":etl:4")))
                 .isEqualTo(a + ":17-19:23," + a + ":etl:4");
     }
 
@@ -66,7 +66,7 @@ class GtidWaitTest {
     void mySqlExecutedSetsAreReadWithGapsAndTags() {
         String a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
         String b = "4f22fb58-82db-22f2-0f44-d91bb0530673";
-        var executed = GtidWait.mySqlExecuted(a.toUpperCase() + ":1-17:19-30:etl:1-4,\n" + b + ":5");
+        var executed = new MySqlGtids(true).applied(a.toUpperCase() + ":1-17:19-30:etl:1-4,\n" + b + ":5");
         assertThat(executed).accepts(a + ":17", a + ":19", a + ":30", a + ":etl:4", b + ":5");
         assertThat(executed).rejects(a + ":18", a + ":31", a + ":etl:5", b + ":4", "0-1-5");
     }

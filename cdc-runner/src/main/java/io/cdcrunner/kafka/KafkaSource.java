@@ -32,9 +32,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.cdcrunner.binlog.RecordItems;
-import io.cdcrunner.binlog.RecordMapper;
-import io.cdcrunner.binlog.SourceProbe;
+import io.cdcrunner.mapping.RecordItems;
+import io.cdcrunner.mapping.RecordMapper;
+import io.cdcrunner.connector.SourceProbe;
 import io.cdcrunner.config.KafkaSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.core.EventSource;

@@ -16,7 +16,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * The daemon's layering, as its packages must keep it: the processor API at the bottom, then the foundations
  * (configuration, state files, the JDBC way to the source, the preflight checks), then the source-neutral core
  * (pipeline, lanes, retries, ledger, dead letters, read barrier, metrics), then the event sources, then the
- * commands. No package depends on one above it, and no two packages depend on each other.
+ * commands. The event sources stand on three packages of their own: every Debezium patch and plug-in
+ * ({@code debezium}), the record mapping both sources share ({@code mapping}), and the probe of the source database
+ * ({@code connector}); neither source depends on the other. No package depends on one above it, and no two packages
+ * depend on each other.
  */
 class ArchitectureTest {
 
@@ -29,6 +32,9 @@ class ArchitectureTest {
         // The rules below pass vacuously on an empty import: the daemon and the processor API must both be in it.
         assertThat(classes.contain(io.cdcrunner.pipeline.Pipeline.class)).isTrue();
         assertThat(classes.contain(io.cdcrunner.binlog.BinlogSource.class)).isTrue();
+        assertThat(classes.contain(io.cdcrunner.kafka.KafkaSource.class)).isTrue();
+        assertThat(classes.contain(io.cdcrunner.debezium.PromptMariaDbConnector.class)).isTrue();
+        assertThat(classes.contain(io.cdcrunner.mapping.RecordMapper.class)).isTrue();
         assertThat(classes.contain(io.cdcrunner.processor.ChangeEvent.class)).isTrue();
     }
 
@@ -45,18 +51,48 @@ class ArchitectureTest {
                         "io.cdcrunner.state..", "io.cdcrunner.source..", "io.cdcrunner.check..")
                 .layer("Core").definedBy("io.cdcrunner.core..", "io.cdcrunner.delivery..", "io.cdcrunner.deadletter..",
                         "io.cdcrunner.visibility..", "io.cdcrunner.metrics..", "io.cdcrunner.pipeline..", "io.cdcrunner.ha..")
+                .layer("Debezium patches").definedBy("io.cdcrunner.debezium..")
+                .layer("Mapping").definedBy("io.cdcrunner.mapping..")
+                .layer("Source probe").definedBy("io.cdcrunner.connector..")
                 .layer("Sources").definedBy("io.cdcrunner.binlog..", "io.cdcrunner.kafka..")
                 .layer("Commands").definedBy("io.cdcrunner.cli..")
                 .whereLayer("Commands").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Sources").mayOnlyBeAccessedByLayers("Commands")
-                .whereLayer("Core").mayOnlyBeAccessedByLayers("Sources", "Commands")
-                .whereLayer("Foundations").mayOnlyBeAccessedByLayers("Core", "Sources", "Commands")
+                .whereLayer("Source probe").mayOnlyBeAccessedByLayers("Sources", "Commands")
+                .whereLayer("Mapping").mayOnlyBeAccessedByLayers("Sources", "Commands")
+                .whereLayer("Debezium patches").mayOnlyBeAccessedByLayers("Mapping", "Sources", "Commands")
+                .whereLayer("Core").mayOnlyBeAccessedByLayers("Source probe", "Mapping", "Sources", "Commands")
+                .whereLayer("Foundations").mayOnlyBeAccessedByLayers("Core", "Debezium patches", "Source probe", "Mapping",
+                        "Sources", "Commands")
+                .check(classes);
+    }
+
+    @Test
+    void neitherSourceDependsOnTheOther() {
+        noClasses().that().resideInAPackage("io.cdcrunner.kafka..")
+                .should().dependOnClassesThat().resideInAPackage("io.cdcrunner.binlog..").check(classes);
+        noClasses().that().resideInAPackage("io.cdcrunner.binlog..")
+                .should().dependOnClassesThat().resideInAPackage("io.cdcrunner.kafka..").check(classes);
+    }
+
+    @Test
+    void onlyTheDebeziumPackageReachesIntoPrivateFieldsAndMethods() {
+        // Every patch of Debezium's or the binlog client's internals lives in io.cdcrunner.debezium, resolved through
+        // Reflect and tested by DebeziumPatchesTest.
+        noClasses().that().resideOutsideOfPackage("io.cdcrunner.debezium..")
+                .should().callMethod(java.lang.reflect.AccessibleObject.class, "setAccessible", boolean.class)
+                .orShould().callMethod(java.lang.reflect.AccessibleObject.class, "trySetAccessible")
+                .orShould().callMethod(Class.class, "getDeclaredField", String.class)
+                .orShould().callMethod(Class.class, "getDeclaredFields")
+                .orShould().callMethod(Class.class, "getDeclaredMethod", String.class, Class[].class)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.invoke.MethodHandles")
                 .check(classes);
     }
 
     @Test
     void onlyTheSourcesSpeakToTheEngineAndConnect() {
-        noClasses().that().resideOutsideOfPackages("io.cdcrunner.binlog..", "io.cdcrunner.kafka..", "io.cdcrunner.cli..")
+        noClasses().that().resideOutsideOfPackages("io.cdcrunner.binlog..", "io.cdcrunner.kafka..", "io.cdcrunner.cli..",
+                        "io.cdcrunner.debezium..", "io.cdcrunner.mapping..", "io.cdcrunner.connector..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.debezium..", "org.apache.kafka.connect..")
                 .check(classes);
     }
@@ -77,7 +113,8 @@ class ArchitectureTest {
     void theProcessorApiDependsOnNothingOfTheDaemon() {
         noClasses().that().resideInAPackage("io.cdcrunner.processor..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.cdcrunner.core..", "io.cdcrunner.pipeline..",
-                        "io.cdcrunner.binlog..", "io.cdcrunner.config..", "io.cdcrunner.cli..")
+                        "io.cdcrunner.binlog..", "io.cdcrunner.kafka..", "io.cdcrunner.debezium..", "io.cdcrunner.mapping..",
+                        "io.cdcrunner.connector..", "io.cdcrunner.config..", "io.cdcrunner.cli..")
                 .check(classes);
     }
 }

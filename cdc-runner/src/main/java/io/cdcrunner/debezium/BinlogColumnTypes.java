@@ -23,6 +23,11 @@ final class BinlogColumnTypes {
     private BinlogColumnTypes() {
     }
 
+    /** The binlog client's table of column types by code, which the patch adds the two codes to. */
+    static Field indexByCode() throws Reflect.Moved {
+        return Reflect.field(ColumnType.class, "INDEX_BY_CODE", BinlogColumnTypes.class);
+    }
+
     /** Idempotent; call before the binlog reader starts. */
     @SuppressWarnings("unchecked")
     static synchronized void teachCompressedTypes() {
@@ -30,9 +35,7 @@ final class BinlogColumnTypes {
             return;
         }
         try {
-            Field index = ColumnType.class.getDeclaredField("INDEX_BY_CODE");
-            index.setAccessible(true);
-            Map<Integer, ColumnType> byCode = (Map<Integer, ColumnType>) index.get(null);
+            Map<Integer, ColumnType> byCode = (Map<Integer, ColumnType>) indexByCode().get(null);
             byCode.put(VARCHAR_COMPRESSED, ColumnType.VARCHAR);
             byCode.put(BLOB_COMPRESSED, ColumnType.BLOB);
         } catch (ReflectiveOperationException | RuntimeException e) {

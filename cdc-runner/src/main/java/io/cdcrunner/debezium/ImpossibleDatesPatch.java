@@ -38,8 +38,8 @@ final class ImpossibleDatesPatch {
      */
     static void install(ChangeEventSourceCoordinator<?, ?> coordinator) {
         try {
-            Object factory = field(ChangeEventSourceCoordinator.class, "changeEventSourceFactory").get(coordinator);
-            BinaryLogClient client = (BinaryLogClient) field(factory.getClass(), "binaryLogClient").get(factory);
+            Object factory = sourceFactory().get(coordinator);
+            BinaryLogClient client = (BinaryLogClient) binaryLogClient(factory.getClass()).get(factory);
             client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
                 @Override
                 public void onConnect(BinaryLogClient connected) {
@@ -66,20 +66,11 @@ final class ImpossibleDatesPatch {
      */
     static void installSnapshotReader(Object task, CommonConnectorConfig config) {
         try {
-            Object connection = null;
-            for (Class<?> type = task.getClass(); type != null && connection == null; type = type.getSuperclass()) {
-                for (Field candidate : type.getDeclaredFields()) {
-                    if (candidate.getName().equals("connection")
-                            && BinlogConnectorConnection.class.isAssignableFrom(candidate.getType())) {
-                        candidate.setAccessible(true);
-                        connection = candidate.get(task);
-                    }
-                }
-            }
+            Object connection = taskConnection(task.getClass()).get(task);
             if (connection == null) {
                 throw new NoSuchFieldException(task.getClass().getName() + ".connection");
             }
-            Field readerField = field(BinlogConnectorConnection.class, "fieldReader");
+            Field readerField = fieldReader();
             BinlogFieldReader reader = (BinlogFieldReader) readerField.get(connection);
             if (!(reader instanceof SnapshotReader)) {
                 readerField.set(connection, new SnapshotReader((BinlogConnectorConfig) config, reader));
@@ -94,13 +85,13 @@ final class ImpossibleDatesPatch {
     @SuppressWarnings("unchecked")
     private static void teach(BinaryLogClient client) {
         try {
-            EventDeserializer events = (EventDeserializer) field(BinaryLogClient.class, "eventDeserializer").get(client);
+            EventDeserializer events = (EventDeserializer) eventDeserializer().get(client);
             EventDataDeserializer<?> writes = events.getEventDataDeserializer(EventType.WRITE_ROWS);
             if (writes instanceof ImpossibleDateRows.Write) {
                 return;
             }
             Map<Long, TableMapEventData> tables = (Map<Long, TableMapEventData>)
-                    field(AbstractRowsEventDataDeserializer.class, "tableMapEventByTableId").get(writes);
+                    tableMaps().get(writes);
             events.setEventDataDeserializer(EventType.WRITE_ROWS, new ImpossibleDateRows.Write(tables));
             events.setEventDataDeserializer(EventType.UPDATE_ROWS, new ImpossibleDateRows.Update(tables));
             events.setEventDataDeserializer(EventType.DELETE_ROWS, new ImpossibleDateRows.Delete(tables));
@@ -118,10 +109,34 @@ final class ImpossibleDatesPatch {
                 + " pipeline", e.toString());
     }
 
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
+    /** The coordinator's change event source factory, which holds the binlog reader. */
+    static Field sourceFactory() throws Reflect.Moved {
+        return Reflect.field(ChangeEventSourceCoordinator.class, "changeEventSourceFactory", ImpossibleDatesPatch.class);
+    }
+
+    /** The binlog reader of a connector's change event source factory. */
+    static Field binaryLogClient(Class<?> factoryClass) throws Reflect.Moved {
+        return Reflect.field(factoryClass, "binaryLogClient", ImpossibleDatesPatch.class);
+    }
+
+    /** The binlog reader's event decoders. */
+    static Field eventDeserializer() throws Reflect.Moved {
+        return Reflect.field(BinaryLogClient.class, "eventDeserializer", ImpossibleDatesPatch.class);
+    }
+
+    /** The table maps the engine's row decoders share, which the replacements are built with. */
+    static Field tableMaps() throws Reflect.Moved {
+        return Reflect.field(AbstractRowsEventDataDeserializer.class, "tableMapEventByTableId", ImpossibleDatesPatch.class);
+    }
+
+    /** The task's main JDBC connection, the one an initial snapshot reads rows through. */
+    static Field taskConnection(Class<?> taskClass) throws Reflect.Moved {
+        return Reflect.inherited(taskClass, "connection", BinlogConnectorConnection.class, ImpossibleDatesPatch.class);
+    }
+
+    /** The connection's field reader, which the patch wraps. */
+    static Field fieldReader() throws Reflect.Moved {
+        return Reflect.field(BinlogConnectorConnection.class, "fieldReader", ImpossibleDatesPatch.class);
     }
 
     /** Debezium's field reader for snapshot rows, with impossible dates read as their markers. */

@@ -68,11 +68,11 @@ public final class MariaDbDdlParser extends MariaDbAntlrDdlParser {
      */
     static void install(BinlogDatabaseSchema<?, ?, ?, ?> schema) {
         try {
-            Field parserField = BinlogDatabaseSchema.class.getDeclaredField("ddlParser");
-            parserField.setAccessible(true);
+            Field parserField = schemaParser();
             MariaDbAntlrDdlParser original = (MariaDbAntlrDdlParser) parserField.get(schema);
-            parserField.set(schema, new MariaDbDdlParser(!(boolean) read(original, "skipComments"),
-                    (Tables.TableFilter) read(original, "tableFilter"), (BinlogCharsetRegistry) read(original, "charsetRegistry")));
+            parserField.set(schema, new MariaDbDdlParser(!parserSetting("skipComments", boolean.class).getBoolean(original),
+                    (Tables.TableFilter) parserSetting("tableFilter", Tables.TableFilter.class).get(original),
+                    (BinlogCharsetRegistry) parserSetting("charsetRegistry", BinlogCharsetRegistry.class).get(original)));
         } catch (ReflectiveOperationException | ClassCastException e) {
             // An engine whose internals moved: INET4/INET6 columns are then handled like any type the parser lacks.
             org.slf4j.LoggerFactory.getLogger(MariaDbDdlParser.class).warn("Cannot teach this engine version's DDL"
@@ -80,17 +80,14 @@ public final class MariaDbDdlParser extends MariaDbAntlrDdlParser {
         }
     }
 
-    private static Object read(Object target, String name) throws ReflectiveOperationException {
-        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(target);
-            } catch (NoSuchFieldException e) {
-                // Declared further up.
-            }
-        }
-        throw new NoSuchFieldException(name);
+    /** The schema's DDL parser, which the patch replaces. */
+    static Field schemaParser() throws Reflect.Moved {
+        return Reflect.field(BinlogDatabaseSchema.class, "ddlParser", MariaDbDdlParser.class);
+    }
+
+    /** A setting of the engine's parser, which its replacement is built with. */
+    static Field parserSetting(String name, Class<?> type) throws Reflect.Moved {
+        return Reflect.inherited(MariaDbAntlrDdlParser.class, name, type, MariaDbDdlParser.class);
     }
 
     @Override

@@ -96,25 +96,22 @@ public final class PromptPolling {
         }
     }
 
-    private static Field field(String name) throws NoSuchFieldException {
-        Field field = ChangeEventQueue.class.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
+    /** A field of Debezium's queue the patch reaches: its storage, lock and conditions. */
+    static Field field(String name) throws Reflect.Moved {
+        return Reflect.field(ChangeEventQueue.class, name, PromptPolling.class);
+    }
+
+    /** The task's queue field (the task class's or one it extends). */
+    static Field taskQueue(Class<?> taskClass) throws Reflect.Moved {
+        return Reflect.ofType(taskClass, ChangeEventQueue.class, PromptPolling.class);
     }
 
     private static ChangeEventQueue<?> queueOf(Object task) throws ReflectiveOperationException {
-        for (Class<?> type = task.getClass(); type != null; type = type.getSuperclass()) {
-            for (Field field : type.getDeclaredFields()) {
-                if (ChangeEventQueue.class.isAssignableFrom(field.getType())) {
-                    field.setAccessible(true);
-                    Object queue = field.get(task);
-                    if (queue != null) {
-                        return (ChangeEventQueue<?>) queue;
-                    }
-                }
-            }
+        Object queue = taskQueue(task.getClass()).get(task);
+        if (queue == null) {
+            throw new NoSuchFieldException("no started ChangeEventQueue in " + task.getClass().getName());
         }
-        throw new NoSuchFieldException("no started ChangeEventQueue in " + task.getClass().getName());
+        return (ChangeEventQueue<?>) queue;
     }
 
     /** Returns once an event is queued, or after the idle wake-up ({@link #IDLE_WAKEUP}); at once when not installed. */

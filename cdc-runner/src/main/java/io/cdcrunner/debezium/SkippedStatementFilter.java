@@ -34,7 +34,7 @@ public final class SkippedStatementFilter extends TurboFilter {
     static final String SCHEMA_LOGGER = "io.debezium.connector.binlog.BinlogDatabaseSchema";
     static final String STREAMING_LOGGER = "io.debezium.connector.binlog.BinlogStreamingChangeEventSource";
     /** The engine's words for a statement-format row change (the only thing that tells it from other warnings). */
-    private static final String ROWLESS_DML_FORMAT = "Received DML '{}' for processing";
+    static final String ROWLESS_DML_FORMAT = "Received DML '{}' for processing";
     private static final String CONNECTOR_NAME = "dbz.connectorLogicalName";
     private static final Map<String, SkippedStatementListener> LISTENERS = new ConcurrentHashMap<>();
     private static volatile boolean installed;
@@ -92,7 +92,7 @@ public final class SkippedStatementFilter extends TurboFilter {
         installed = true;
     }
 
-    private static final String GENERIC_SNAPSHOT_SPI = "Found a not connector specific implementation";
+    static final String GENERIC_SNAPSHOT_SPI = "Found a not connector specific implementation";
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {

@@ -90,26 +90,6 @@ final class PollLoop {
         pollThread.start();
     }
 
-    Consumer<byte[], byte[]> consumer() {
-        return consumer;
-    }
-
-    PartitionProgress progress() {
-        return progress;
-    }
-
-    PartitionHalts halts() {
-        return halts;
-    }
-
-    OffsetCommits commits() {
-        return commits;
-    }
-
-    BatchInFlight inFlight() {
-        return inFlight;
-    }
-
     String origin(ChangeEvent event) {
         return origins.get(event);
     }
@@ -157,7 +137,8 @@ final class PollLoop {
     }
 
     private void subscribe() {
-        Rebalances listener = new Rebalances(this, kafka.revokeTimeout(), coverage);
+        Rebalances listener = new Rebalances(consumer, progress, halts, commits, () -> inFlight, kafka.revokeTimeout(),
+                coverage);
         if (kafka.topics().isEmpty()) {
             consumer.subscribe(Pattern.compile(kafka.topicPattern()), listener);
         } else {

@@ -29,12 +29,14 @@ final class Rebalances implements ConsumerRebalanceListener {
     /** Null unless the processor keeps a ledger, whose memory the topics' retention may exceed. */
     private final LedgerCoverageWarning coverage;
 
-    Rebalances(PollLoop loop, Duration revokeTimeout, LedgerCoverageWarning coverage) {
-        this.consumer = loop.consumer();
-        this.progress = loop.progress();
-        this.halts = loop.halts();
-        this.commits = loop.commits();
-        this.inFlight = loop::inFlight;
+    /** @param inFlight the batch in progress, null between batches (read on the poll thread, as the calls come) */
+    Rebalances(Consumer<byte[], byte[]> consumer, PartitionProgress progress, PartitionHalts halts, OffsetCommits commits,
+               Supplier<BatchInFlight> inFlight, Duration revokeTimeout, LedgerCoverageWarning coverage) {
+        this.consumer = consumer;
+        this.progress = progress;
+        this.halts = halts;
+        this.commits = commits;
+        this.inFlight = inFlight;
         this.revokeTimeout = revokeTimeout;
         this.coverage = coverage;
     }

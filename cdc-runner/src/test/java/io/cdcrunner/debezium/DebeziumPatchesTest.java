@@ -97,6 +97,19 @@ class DebeziumPatchesTest {
     }
 
     @Test
+    void everyPlugInDebeziumAndConnectLoadByServiceNameIsInThisPackage() throws Exception {
+        for (String service : new String[] {"io.debezium.spi.snapshot.Snapshotter",
+                "org.apache.kafka.connect.source.SourceConnector"}) {
+            try (InputStream in = getClass().getResourceAsStream("/META-INF/services/" + service)) {
+                assertThat(in).as("META-INF/services/%s", service).isNotNull();
+                for (String name : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().split("\\s+")) {
+                    assertThat(Class.forName(name).getPackageName()).as(name).isEqualTo(getClass().getPackageName());
+                }
+            }
+        }
+    }
+
+    @Test
     void aMovedFieldNamesTheClassTheFieldAndThePatch() {
         assertThatThrownBy(() -> Reflect.field(BinlogDatabaseSchema.class, "noSuchField", MariaDbDdlParser.class))
                 .isInstanceOf(NoSuchFieldException.class)

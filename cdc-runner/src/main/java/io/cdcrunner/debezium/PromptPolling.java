@@ -90,7 +90,7 @@ public final class PromptPolling {
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warn("the engine polls every engine.poll.interval.ms while idle, which costs CPU, and its queue is bounded"
                     + " by engine.max.queue.size only, not by engine.max.queue.bytes: the Debezium version on the class"
-                    + " path is not the one this cdc-runner was built with");
+                    + " path is not the one this cdc-runner was built with ({})", e.getMessage());
             log.debug("event queue layout not as expected", e);
             return false;
         }

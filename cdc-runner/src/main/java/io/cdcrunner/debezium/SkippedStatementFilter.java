@@ -104,7 +104,7 @@ public final class SkippedStatementFilter extends TurboFilter {
         }
         if (format != null && format.startsWith(GENERIC_SNAPSHOT_SPI) && logger.getName().startsWith("io.debezium.snapshot")) {
             // The engine's snapshot lock and query implementations name Debezium's own connector classes, not the
-            // daemon's subclasses (engine.PromptMariaDbConnector); the match by name it falls back on runs the same
+            // daemon's subclasses (PromptMariaDbConnector); the match by name it falls back on runs the same
             // code, so the warning at every start says nothing to a user.
             return FilterReply.DENY;
         }

@@ -13,7 +13,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import io.cdcrunner.core.SourceItem;
-import io.cdcrunner.debezium.ImpossibleDates;
 import io.cdcrunner.debezium.InetColumnConverter;
 import io.cdcrunner.debezium.UuidColumnConverter;
 import io.cdcrunner.processor.ChangeEvent;
@@ -62,11 +61,11 @@ public final class RecordMapper {
         // MariaDB UUID columns: the engine's converter misreads binlog values that end in zero bytes.
         properties.put("converters", "cdcrunner_uuid,cdcrunner_inet");
         properties.put("cdcrunner_uuid.type", UuidColumnConverter.class.getName());
-        // MariaDB INET4/INET6 columns (which engine.MariaDbDdlParser reads as binary) as the address text.
+        // MariaDB INET4/INET6 columns (which debezium.MariaDbDdlParser reads as binary) as the address text.
         properties.put("cdcrunner_inet.type", InetColumnConverter.class.getName());
         // A value Debezium cannot convert must stop the pipeline, not turn into a silent NULL (the default "warn").
         properties.put("event.converting.failure.handling.mode", "fail");
-        // A snapshot reads rows through the one connection that knows impossible dates (ImpossibleDates).
+        // A snapshot reads rows through the one connection that knows impossible dates (debezium.ImpossibleDatesPatch).
         properties.put("snapshot.max.threads", "1");
         return Collections.unmodifiableMap(properties);
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
-import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.binlog.OffsetSeeder;

@@ -9,10 +9,14 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.cdcrunner.binlog.schema.TableEvents;
 import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
-import io.cdcrunner.core.SourceItem;
 import io.cdcrunner.core.SourceItem.Phase;
+import io.cdcrunner.core.SourceItem;
+import io.cdcrunner.debezium.ConnectorOffsets;
+import io.cdcrunner.mapping.RecordItems;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.Operation;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -169,14 +173,14 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
         private void mark(RecordChangeEvent<SourceRecord> record) throws InterruptedException {
             SourceRecord source = record.record();
             // Only a snapshot's offsets carry the marker: streamed records are not looked into further.
-            if (source.sourceOffset() == null || !source.sourceOffset().containsKey(RecordedOffset.SNAPSHOT)
+            if (source.sourceOffset() == null || !source.sourceOffset().containsKey(ConnectorOffsets.SNAPSHOT)
                     || !mapper.endsSnapshot(source)) {
                 committer.markProcessed(record);
                 return;
             }
             DebeziumEngine.Offsets streamingFrom = committer.buildOffsets();
             source.sourceOffset().forEach((key, value) -> {
-                if (!RecordedOffset.SNAPSHOT.equals(key) && !RecordedOffset.SNAPSHOT_COMPLETED.equals(key)) {
+                if (!ConnectorOffsets.SNAPSHOT.equals(key) && !ConnectorOffsets.SNAPSHOT_COMPLETED.equals(key)) {
                     streamingFrom.set(key, value);
                 }
             });

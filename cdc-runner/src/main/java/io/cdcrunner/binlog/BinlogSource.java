@@ -10,19 +10,24 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.binlog.schema.CaptureFilter;
+import io.cdcrunner.binlog.schema.TableEvents;
 import io.cdcrunner.check.SourceReadiness;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.config.StartFrom;
+import io.cdcrunner.connector.SourceProbe;
 import io.cdcrunner.core.EventSource;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.core.ProcessingHaltedException;
 import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceStatus;
+import io.cdcrunner.debezium.SkippedStatementFilter;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
+import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.SourceAccess;
 import io.cdcrunner.state.StateStore;
 

@@ -1,5 +1,7 @@
 package io.cdcrunner.binlog;
 
+import io.cdcrunner.debezium.ConnectorOffsets;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -76,9 +78,9 @@ public class DurableFileSchemaHistory extends AbstractSchemaHistory {
      */
     private static boolean ofSchemaCapture(HistoryRecord record) {
         Document position = record.document().getDocument(HistoryRecord.Fields.POSITION);
-        return position != null && position.has(RecordedOffset.SNAPSHOT)
-                && RecordedOffset.snapshotUnfinished(java.util.Map.of(RecordedOffset.SNAPSHOT,
-                        position.get(RecordedOffset.SNAPSHOT).asObject()));
+        return position != null && position.has(ConnectorOffsets.SNAPSHOT)
+                && ConnectorOffsets.snapshotUnfinished(java.util.Map.of(ConnectorOffsets.SNAPSHOT,
+                        position.get(ConnectorOffsets.SNAPSHOT).asObject()));
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.cdcrunner.binlog;
 
 import java.nio.charset.StandardCharsets;
-import io.cdcrunner.state.StateStore;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.connect.json.JsonConverter;
+
+import io.cdcrunner.debezium.ConnectorOffsets;
+import io.cdcrunner.state.StateStore;
 
 /**
  * Records a binlog start position in the offsets file before the engine's first start.
@@ -41,30 +42,9 @@ public final class OffsetSeeder {
             return false;
         }
         state.writeOffsets(Map.of(
-                json(List.of(engineName, partition(topicPrefix)), true),
-                json(startOffset(binlogFile, position, gtidSet), false)));
+                json(List.of(engineName, ConnectorOffsets.partition(topicPrefix)), true),
+                json(ConnectorOffsets.startOffset(binlogFile, position, gtidSet), false)));
         return true;
-    }
-
-    /** The connector's source partition: its logical server name, {@code {"server": topicPrefix}}. */
-    public static Map<String, Object> partition(String topicPrefix) {
-        return Map.of("server", topicPrefix);
-    }
-
-    /**
-     * The connector's offset of a start at this position: what it records after the last event before it, so it
-     * streams from there. The Kafka path seeds it, marked, through Connect's REST API ({@link SeededStartSnapshotter}).
-     *
-     * @param gtidSet the server's executed GTID set, or null when GTIDs are not used
-     */
-    public static Map<String, Object> startOffset(String binlogFile, long position, String gtidSet) {
-        Map<String, Object> offset = new LinkedHashMap<>();
-        offset.put("file", binlogFile);
-        offset.put("pos", position);
-        if (gtidSet != null && !gtidSet.isBlank()) {
-            offset.put("gtids", gtidSet);
-        }
-        return offset;
     }
 
     private static String json(Object value, boolean isKey) {

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 
+import io.cdcrunner.debezium.ConnectorOffsets;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -20,25 +22,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record RecordedOffset(Optional<BinlogPoint> point, boolean snapshotUnfinished) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Debezium's offset keys of a running snapshot ({@code AbstractSourceInfo}, {@code CommonOffsetContext}). */
-    static final String SNAPSHOT = io.debezium.connector.AbstractSourceInfo.SNAPSHOT_KEY;
-    static final String SNAPSHOT_COMPLETED = io.debezium.pipeline.CommonOffsetContext.SNAPSHOT_COMPLETED_KEY;
-
     /** The recorded offset in {@code offsets} (key JSON to value JSON), or empty when nothing is recorded. */
     public static Optional<RecordedOffset> in(Map<String, String> offsets) {
         for (String value : offsets.values()) {
             Map<?, ?> offset = parse(value);
-            return Optional.of(new RecordedOffset(BinlogPoint.fromOffset(cast(offset)), snapshotUnfinished(offset)));
+            return Optional.of(new RecordedOffset(BinlogPoint.fromOffset(cast(offset)), ConnectorOffsets.snapshotUnfinished(offset)));
         }
         return Optional.empty();
-    }
-
-    /** Whether an offset, as a map, was recorded in the middle of an initial snapshot (Debezium's own rule). */
-    public static boolean snapshotUnfinished(Map<?, ?> offset) {
-        Object snapshot = offset.get(SNAPSHOT);
-        boolean initial = Boolean.TRUE.equals(snapshot) || "true".equals(snapshot) || "INITIAL".equals(snapshot);
-        Object completed = offset.get(SNAPSHOT_COMPLETED);
-        return initial && !(Boolean.TRUE.equals(completed) || "true".equals(completed));
     }
 
     private static Map<?, ?> parse(String value) {

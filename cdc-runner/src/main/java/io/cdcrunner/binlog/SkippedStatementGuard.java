@@ -13,9 +13,16 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.binlog.UnreadableStatement.Kind;
+import io.cdcrunner.binlog.schema.CaptureFilter;
+import io.cdcrunner.binlog.schema.CapturedCatalog;
+import io.cdcrunner.binlog.schema.DdlReferences;
+import io.cdcrunner.binlog.schema.DdlScope;
+import io.cdcrunner.debezium.MariaDbDdlParser;
+import io.cdcrunner.debezium.SkippedStatementFilter;
+import io.cdcrunner.debezium.SkippedStatementListener;
 import io.cdcrunner.delivery.FailureClassifier;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.binlog.UnreadableStatement.Kind;
 import io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser;
 import io.debezium.connector.mysql.charset.MySqlCharsetRegistry;
 import io.debezium.relational.Tables;

@@ -9,8 +9,8 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 
-import io.cdcrunner.binlog.RecordItems;
-import io.cdcrunner.binlog.SourceRecordJson;
+import io.cdcrunner.mapping.RecordItems;
+import io.cdcrunner.mapping.SourceRecordJson;
 import io.cdcrunner.core.SourceItem;
 
 /**

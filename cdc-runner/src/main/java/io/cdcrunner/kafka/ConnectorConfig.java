@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.cdcrunner.binlog.EngineProperties;
-import io.cdcrunner.binlog.RecordMapper;
-import io.cdcrunner.binlog.SeededStartSnapshotter;
+import io.cdcrunner.debezium.Connectors;
+import io.cdcrunner.mapping.RecordMapper;
+import io.cdcrunner.debezium.SeededStartSnapshotter;
 import io.cdcrunner.config.KafkaSettings;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.config.SourceSettings;
@@ -38,7 +38,7 @@ public final class ConnectorConfig {
         SourceSettings source = config.source();
         KafkaSettings kafka = config.kafka();
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", EngineProperties.connectorClass(flavor));
+        c.put("connector.class", Connectors.connectorClass(flavor));
         // One binlog reader: a MySQL/MariaDB connector never runs more than one task.
         c.put("tasks.max", "1");
         c.put("topic.prefix", config.pipelineName());
@@ -65,14 +65,14 @@ public final class ConnectorConfig {
         c.put("tombstones.on.delete", "false");
         // Table events are not delivered from Kafka: a TRUNCATE lands on one partition, unordered against the
         // rows of the others (see KafkaSource.rowOperations).
-        c.put("skipped.operations", EngineProperties.skippedOperations(KafkaSource.rowOperations(source.operations())));
+        c.put("skipped.operations", Connectors.skippedOperations(KafkaSource.rowOperations(source.operations())));
         c.put("heartbeat.interval.ms", "5000");
         c.put("connect.keep.alive.interval.ms", "3000");
         // As the embedded engine: how long a batch gathers events, and how many (and how many bytes) it holds.
         c.put("poll.interval.ms", String.valueOf(config.engine().pollInterval().toMillis()));
         c.put("max.batch.size", String.valueOf(config.engine().maxBatchSize()));
         c.put("max.queue.size", String.valueOf(config.engine().maxQueueSize()));
-        c.put(EngineProperties.MAX_QUEUE_BYTES, String.valueOf(config.engine().maxQueueBytes()));
+        c.put(Connectors.MAX_QUEUE_BYTES, String.valueOf(config.engine().maxQueueBytes()));
         c.put("schema.history.internal.kafka.bootstrap.servers", kafka.bootstrapServers());
         // No dot after the prefix: the history is not a change topic (pipeline.name.database.table).
         c.put("schema.history.internal.kafka.topic", config.pipelineName() + "-schema-history");

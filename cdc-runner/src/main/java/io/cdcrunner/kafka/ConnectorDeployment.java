@@ -5,8 +5,8 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 
-import io.cdcrunner.binlog.OffsetSeeder;
-import io.cdcrunner.binlog.SeededStartSnapshotter;
+import io.cdcrunner.debezium.ConnectorOffsets;
+import io.cdcrunner.debezium.SeededStartSnapshotter;
 import io.cdcrunner.kafka.ConnectRest.ConnectRestException;
 import io.cdcrunner.kafka.ConnectRest.PartitionOffset;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
@@ -85,7 +85,7 @@ public final class ConnectorDeployment {
                 return "updated; it was STOPPED without a start position (an earlier --apply was interrupted): "
                         + seedAndResume(start.get().read());
             }
-            if (io.cdcrunner.binlog.RecordedOffset.snapshotUnfinished(recorded.get().offset())) {
+            if (ConnectorOffsets.snapshotUnfinished(recorded.get().offset())) {
                 rest.resume(connector);
                 return "updated; it was STOPPED at its recorded start position (an earlier --apply was interrupted):"
                         + " resumed";
@@ -96,7 +96,7 @@ public final class ConnectorDeployment {
     }
 
     private String seedAndResume(BinlogPosition position) throws IOException, ConnectRestException {
-        rest.alterOffset(connector, new PartitionOffset(OffsetSeeder.partition(topicPrefix),
+        rest.alterOffset(connector, new PartitionOffset(ConnectorOffsets.partition(topicPrefix),
                 SeededStartSnapshotter.seededOffset(position.file(), position.position(), position.gtidSet())));
         rest.resume(connector);
         return "it starts at the binlog position " + position.file() + ":" + position.position()

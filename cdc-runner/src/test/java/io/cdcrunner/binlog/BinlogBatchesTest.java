@@ -11,10 +11,13 @@ import java.util.function.IntUnaryOperator;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.binlog.schema.CaptureFilter;
+import io.cdcrunner.binlog.schema.TableEvents;
 import io.cdcrunner.core.PipelineCounters;
 import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceItem;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.Operation;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;

@@ -12,6 +12,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.ChangeEvent;
 
 /**

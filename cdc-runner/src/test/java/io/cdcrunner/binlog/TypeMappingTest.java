@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.mapping.RecordMapper;
+import io.cdcrunner.mapping.SourceRecordJson;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;

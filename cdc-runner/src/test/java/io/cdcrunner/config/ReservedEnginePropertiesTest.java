@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cdcrunner.binlog.EngineProperties;
 import io.cdcrunner.binlog.SnapshotMode;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.state.StateDirectory;
 
 /** A debezium.* key may not change what the typed events depend on, nor what a daemon key sets. */

@@ -222,8 +222,8 @@ class KafkaSourceTest {
         return records;
     }
 
-    private static final JsonConverter KEYS = io.cdcrunner.binlog.SourceRecordJson.converter(true);
-    private static final JsonConverter VALUES = io.cdcrunner.binlog.SourceRecordJson.converter(false);
+    private static final JsonConverter KEYS = io.cdcrunner.mapping.SourceRecordJson.converter(true);
+    private static final JsonConverter VALUES = io.cdcrunner.mapping.SourceRecordJson.converter(false);
 
     private static List<Integer> ids(SourceBatch batch) {
         List<Integer> ids = new ArrayList<>();

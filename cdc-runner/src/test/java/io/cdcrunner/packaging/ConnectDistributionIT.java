@@ -108,7 +108,7 @@ class ConnectDistributionIT {
 
             LauncherCommand printed = run(launcher, env, "connector-config", "--config", config.toString());
             assertThat(printed.exitCode()).as(printed.output()).isZero();
-            assertThat(printed.output()).contains("\"connector.class\" : \"io.cdcrunner.binlog.PromptMariaDbConnector\"")
+            assertThat(printed.output()).contains("\"connector.class\" : \"io.cdcrunner.debezium.PromptMariaDbConnector\"")
                     .contains("${env:CDC_SOURCE_PASSWORD}").doesNotContain(PASSWORD);
             LauncherCommand applied = run(launcher, env, "connector-config", "--config", config.toString(),
                     "--apply", connectUrl);

@@ -27,9 +27,9 @@ import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.binlog.RecordMapper;
+import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.binlog.TestRecords;
-import io.cdcrunner.binlog.SourceRecordJson;
+import io.cdcrunner.mapping.SourceRecordJson;
 
 /**
  * A change record the daemon cannot map follows processor.on.failure: a dead letter holding the record (which a

@@ -1,0 +1,153 @@
+package io.cdcrunner.debezium;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.Map;
+
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
+
+import io.debezium.config.CommonConnectorConfig.EventProcessingFailureHandlingMode;
+import io.debezium.connector.binlog.event.RowDeserializers;
+
+/**
+ * Debezium's row-event decoders, knowing {@link ImpossibleDates}: every other date decodes as Debezium's decoder
+ * does it (zero parts give {@code null}); the stream cannot be read twice, so the three date layouts are decoded here.
+ */
+final class ImpossibleDateRows {
+
+    private ImpossibleDateRows() {
+    }
+
+    /**
+     * A DATE as Debezium decodes it ({@code null} for a zero or partly zero date, else the {@link LocalDate}), or the
+     * marker of an impossible one. The layout: 3 bytes little-endian, {@code year << 9 | month << 5 | day}.
+     */
+    static Serializable date(ByteArrayInputStream in) throws IOException {
+        int value = in.readInteger(3);
+        int day = value % 32;
+        int month = (value >>> 5) % 16;
+        int year = value >>> 9;
+        return dateOrMarker(year, month, day);
+    }
+
+    /** As {@link #date}, for a DATETIME without fractional seconds: 8 bytes, the decimal digits YYYYMMDDhhmmss. */
+    static Serializable datetime(ByteArrayInputStream in) throws IOException {
+        long value = in.readLong(8);
+        LocalDate date = dateOrMarker((int) (value / 10_000_000_000L), (int) (value / 100_000_000L % 100),
+                (int) (value / 1_000_000L % 100));
+        return date == null ? null : LocalDateTime.of(date,
+                LocalTime.of((int) (value / 10_000 % 100), (int) (value / 100 % 100), (int) (value % 100)));
+    }
+
+    /**
+     * As {@link #date}, for a DATETIME(fsp): 5 bytes big-endian (sign bit, 17 bits year * 13 + month, 5 bits day, 5
+     * hour, 6 minute, 6 second), then the fraction in (fsp + 1) / 2 bytes (hundredths, ten-thousandths or millionths).
+     */
+    static Serializable datetimeV2(int fsp, ByteArrayInputStream in) throws IOException {
+        long value = bigEndian(in.read(5));
+        int fractionBytes = (fsp + 1) / 2;
+        long fraction = fractionBytes == 0 ? 0 : bigEndian(in.read(fractionBytes));
+        int yearMonth = bits(value, 1, 17);
+        LocalDate date = dateOrMarker(yearMonth / 13, yearMonth % 13, bits(value, 18, 5));
+        if (date == null) {
+            return null;
+        }
+        long nanos = fraction * NANOS_PER_FRACTION_UNIT[fractionBytes];
+        return LocalDateTime.of(date, LocalTime.of(bits(value, 23, 5), bits(value, 28, 6), bits(value, 34, 6),
+                (int) nanos));
+    }
+
+    private static final long[] NANOS_PER_FRACTION_UNIT = {0, 10_000_000L, 100_000L, 1_000L};
+
+    private static LocalDate dateOrMarker(int year, int month, int day) {
+        if (year == 0 || month == 0 || day == 0) {
+            return null;
+        }
+        return ImpossibleDates.isImpossible(year, month, day) ? ImpossibleDates.marker(year, month, day) : LocalDate.of(year, month, day);
+    }
+
+    private static long bigEndian(byte[] bytes) {
+        long value = 0;
+        for (byte b : bytes) {
+            value = (value << 8) | (b & 0xFF);
+        }
+        return value;
+    }
+
+    /** {@code count} bits of the 40-bit {@code value} from bit {@code offset} (0 = the most significant). */
+    private static int bits(long value, int offset, int count) {
+        return (int) ((value >> (40 - offset - count)) & ((1L << count) - 1));
+    }
+
+    private static final EventProcessingFailureHandlingMode FAIL = EventProcessingFailureHandlingMode.FAIL;
+
+    /** Debezium's decoder of inserted rows, knowing impossible dates. */
+    static final class Write extends RowDeserializers.WriteRowsDeserializer {
+        Write(Map<Long, TableMapEventData> tables) {
+            super(tables, FAIL);
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            return date(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            return datetime(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            return datetimeV2(meta, in);
+        }
+    }
+
+    /** Debezium's decoder of updated rows, knowing impossible dates. */
+    static final class Update extends RowDeserializers.UpdateRowsDeserializer {
+        Update(Map<Long, TableMapEventData> tables) {
+            super(tables, FAIL);
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            return date(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            return datetime(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            return datetimeV2(meta, in);
+        }
+    }
+
+    /** Debezium's decoder of deleted rows, knowing impossible dates. */
+    static final class Delete extends RowDeserializers.DeleteRowsDeserializer {
+        Delete(Map<Long, TableMapEventData> tables) {
+            super(tables, FAIL);
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            return date(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            return datetime(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            return datetimeV2(meta, in);
+        }
+    }
+}

@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.binlog.schema.CaptureFilter;
 import io.cdcrunner.binlog.schema.TableEvents;
 import io.cdcrunner.check.SourceReadiness;
@@ -26,6 +28,7 @@ import io.cdcrunner.debezium.SkippedStatementFilter;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.FlavorDetector;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.SourceAccess;
@@ -60,7 +63,8 @@ public final class BinlogSource implements EventSource {
     }
 
     @Override
-    public ServerFlavor prepare(StateStore state) {
+    public ServerFlavor prepare(Supplier<StateStore> states) {
+        StateStore state = states.get();
         this.stateDir = state;
         SourceSettings source = config.source();
         plan = new SourceProbe(source, closeRequested).withConnection(connection -> {
@@ -70,7 +74,7 @@ public final class BinlogSource implements EventSource {
                 throw new PipelineStartException("the source " + source.host() + ":" + source.port()
                         + " cannot be read as it is set up: " + String.join("; ", problems));
             }
-            flavor = source.flavor().orElse(info.flavor());
+            flavor = FlavorDetector.resolve(source, info::flavor);
             boolean recoverySnapshot = false;
             Optional<String> purged = PurgedPositionCheck.purgedFile(connection, state);
             if (purged.isPresent()) {
@@ -256,7 +260,7 @@ public final class BinlogSource implements EventSource {
     }
 
     private static Throwable rootHalt(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             if (t instanceof ProcessingHaltedException) {
                 return t;
             }

@@ -15,6 +15,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.FailureClassifier;
 import io.cdcrunner.processor.ServerFlavor;
@@ -173,7 +174,7 @@ final class EngineSupervisor {
         if (failure != null && closeRequested.getCount() > 0 && isConnectionLoss(failure)) {
             Duration wait = backoff.afterLoss(processed.getAsLong());
             log.warn("pipeline '{}': binlog connection lost ({}); restarting from the recorded position in {} s",
-                    config.pipelineName(), rootMessage(failure), wait.toSeconds());
+                    config.pipelineName(), Causes.innermostMessage(failure), wait.toSeconds());
             Thread restarter = new Thread(() -> restartAfter(wait), "cdc-engine-restart-" + config.pipelineName());
             restarter.setDaemon(true);
             restarter.start();
@@ -212,7 +213,7 @@ final class EngineSupervisor {
                     return;
                 }
                 next = backoff.afterLoss(processed.getAsLong());
-                restartProblem = "the engine could not be started again after a lost connection (" + rootMessage(e)
+                restartProblem = "the engine could not be started again after a lost connection (" + Causes.innermostMessage(e)
                         + "); trying again in " + next.toSeconds() + " s";
                 log.warn("pipeline '{}': {}", config.pipelineName(), restartProblem);
                 log.debug("the engine's start failed", e);
@@ -238,7 +239,7 @@ final class EngineSupervisor {
         if (FailureClassifier.isConnectionFailure(failure)) {
             return true;
         }
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(failure)) {
             if (t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
                 return true;
             }
@@ -271,13 +272,5 @@ final class EngineSupervisor {
 
     void shutdownNow() {
         engineThread.shutdownNow();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? "no message" : t.getMessage();
     }
 }

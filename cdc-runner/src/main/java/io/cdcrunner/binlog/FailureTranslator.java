@@ -2,6 +2,7 @@ package io.cdcrunner.binlog;
 
 import java.util.Map;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.state.StateStore;
 
 /** Turns engine failures a user can act on into messages that say what to do. */
@@ -50,7 +51,7 @@ final class FailureTranslator {
     }
 
     private static boolean mentions(Throwable error, String text) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;
             }

@@ -64,14 +64,12 @@ final class CheckCommand implements Callable<Integer> {
             return java.util.List.of(CheckResult.skipped("connector", "kafka.connect.url is not set: the Connect"
                     + " connector's configuration is not compared with connector-config's"));
         }
-        ServerFlavor flavor = config.source().flavor().orElse(null);
-        if (flavor == null) {
-            try (java.sql.Connection connection = io.cdcrunner.source.SourceAccess.of(config.source()).connect()) {
-                flavor = io.cdcrunner.source.FlavorDetector.detect(connection);
-            } catch (SQLException e) {
-                return java.util.List.of(CheckResult.skipped("connector", "the source's flavor is unknown ("
-                        + Redaction.mask(e.getMessage()) + "): set source.flavor to compare the connector"));
-            }
+        ServerFlavor flavor;
+        try {
+            flavor = io.cdcrunner.source.FlavorDetector.resolve(config.source());
+        } catch (SQLException e) {
+            return java.util.List.of(CheckResult.skipped("connector", "the source's flavor is unknown ("
+                    + Redaction.mask(e.getMessage()) + "): set source.flavor to compare the connector"));
         }
         return ConnectorCheck.run(config.kafka().connectUrl().get(), config.kafka().connectorName(),
                 ConnectorConfig.of(config, flavor));

@@ -67,10 +67,10 @@ final class ConnectorConfigCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         Redaction.install(Redaction.of(runnerConfig));
-        ServerFlavor chosen = flavor != null ? flavor : runnerConfig.source().flavor().orElse(null);
+        ServerFlavor chosen = flavor;
         if (chosen == null) {
-            try (Connection connection = SourceAccess.of(runnerConfig.source()).connect()) {
-                chosen = FlavorDetector.detect(connection);
+            try {
+                chosen = FlavorDetector.resolve(runnerConfig.source());
             } catch (SQLException e) {
                 System.err.println("cannot ask the source " + runnerConfig.source().host() + ":"
                         + runnerConfig.source().port() + " which server it is (" + Redaction.mask(e.getMessage())

@@ -16,6 +16,7 @@ import javax.management.remote.JMXConnector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.metrics.PipelineMXBean;
 import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.metrics.StatusReport;
@@ -85,7 +86,7 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         } catch (IOException | UndeclaredThrowableException e) {
             Throwable cause = e instanceof UndeclaredThrowableException u ? u.getUndeclaredThrowable() : e;
-            String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : rootMessage(cause);
+            String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : Causes.innermostMessage(cause);
             System.err.println("cannot reach a cdc-runner daemon at " + where + ": " + reason);
             printUnreachableJson(where, reason);
             return ExitCodes.UNREACHABLE;
@@ -128,17 +129,6 @@ final class StatusCommand implements Callable<Integer> {
         node.put("target", where);
         node.put("error", reason);
         System.out.println(node.toPrettyString());
-    }
-
-    /** RMI nests the useful part ("Connection refused") several causes deep. */
-    private static String rootMessage(Throwable error) {
-        String message = error.getMessage();
-        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null) {
-                message = cause.getMessage();
-            }
-        }
-        return String.valueOf(message);
     }
 
     private static String toJson(StatusReport report) throws IOException {

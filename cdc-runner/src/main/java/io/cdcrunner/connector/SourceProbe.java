@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.config.SourceTls;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.check.ConnectionFailure;
@@ -64,7 +65,7 @@ public final class SourceProbe {
                             + "refuses the login this way too: try source.ssl.mode=required" : ""), e);
                 }
                 log.warn("source {}:{} unreachable ({}); retrying in {} s (attempt {})", source.host(), source.port(),
-                        rootMessage(e), backoff.toSeconds(), attempt);
+                        Causes.innermostMessage(e), backoff.toSeconds(), attempt);
             }
             if (await(backoff)) {
                 throw new PipelineStartException("stopped while waiting for the source " + source.host() + ":"
@@ -84,15 +85,5 @@ public final class SourceProbe {
             Thread.currentThread().interrupt();
             return true;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int newline = message.indexOf('\n');
-        return newline > 0 ? message.substring(0, newline) : message;
     }
 }

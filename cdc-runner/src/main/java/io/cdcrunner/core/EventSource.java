@@ -13,13 +13,14 @@ public interface EventSource {
 
     /**
      * Connects to the source, waiting while it is unreachable, checks that it can be read as configured, and decides
-     * where reading starts; nothing is recorded yet.
+     * where reading starts; nothing is recorded yet. A source that records its positions opens {@code state} (the
+     * store {@code state.store} names); one whose positions are kept elsewhere (Kafka's consumer group) never does.
      *
      * @return the flavor of the server the events come from (the read barrier is chosen by it)
      * @throws RuntimeException with a message naming the problem and the fix (a {@code PipelineStartException});
      *                          also when {@link #close} was called while it waited for the server
      */
-    ServerFlavor prepare(StateStore state);
+    ServerFlavor prepare(java.util.function.Supplier<StateStore> state);
 
     /**
      * Starts reading: batches reach {@link SourceConsumer#accept} on the source's own thread, one at a time, in source

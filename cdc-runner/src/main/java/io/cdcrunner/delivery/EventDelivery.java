@@ -35,17 +35,6 @@ public final class EventDelivery {
         this(processor, dataSource, ledger, HaSessionLimit.NONE);
     }
 
-    /**
-     * @deprecated the limit moved to {@link HaSessionLimit}; kept for {@code pipeline/ProcessingStack} until it
-     *             passes {@code HaSessionLimit.of(config.ha())} of {@code io.cdcrunner.jdbc}
-     */
-    @Deprecated(forRemoval = true)
-    @SuppressWarnings("removal")
-    public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger,
-                         io.cdcrunner.state.HaSessionLimit sessionLimit) {
-        this(processor, dataSource, ledger, sessionLimit.limit());
-    }
-
     /** @param sessionLimit how long the data source's sessions may leave a transaction idle ({@code ha.enabled}) */
     public EventDelivery(EventProcessor processor, DataSource dataSource, Ledger ledger, HaSessionLimit sessionLimit) {
         this.sessionLimit = sessionLimit;

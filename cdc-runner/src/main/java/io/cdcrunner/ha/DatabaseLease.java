@@ -22,7 +22,7 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.core.SourceStatus;
 import io.cdcrunner.pipeline.TermLease;
 import io.cdcrunner.state.Fence;
-import io.cdcrunner.state.HaSessionLimit;
+import io.cdcrunner.jdbc.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
 
 /**

@@ -35,7 +35,7 @@ public final class LeaseReadersCheck {
         String leases = JdbcStateStore.leaseTable(config.state());
         // The table must be there to be read: created as run creates it, with the state user.
         try (com.zaxxer.hikari.HikariDataSource state = JdbcStateStore.pool(config.pipelineName() + "-check",
-                config.state().jdbc(), io.cdcrunner.state.HaSessionLimit.NONE)) {
+                config.state().jdbc(), io.cdcrunner.jdbc.HaSessionLimit.NONE)) {
             JdbcStateStore.createTables(state, config.state());
         } catch (SQLException | RuntimeException e) {
             return CheckResult.skipped("ha lease readers", "the state tables cannot be created (see the ha line): "

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,7 +81,7 @@ public final class KafkaSource implements EventSource {
 
     /** The flavor of the database the connector reads (the processor and the read barrier talk to it). */
     @Override
-    public ServerFlavor prepare(StateStore state) {
+    public ServerFlavor prepare(Supplier<StateStore> state) {
         Set<Operation> tableEvents = EnumSet.copyOf(config.source().operations());
         tableEvents.removeAll(rowOperations(config.source().operations()));
         if (!tableEvents.isEmpty()) {
@@ -88,8 +89,8 @@ public final class KafkaSource implements EventSource {
                     + " partition, unordered against the rows of the others, and DROP is not in the change topics;"
                     + " list only insert, update and delete to silence this", tableEvents);
         }
-        return config.source().flavor().orElseGet(() ->
-                new SourceProbe(config.source(), closeRequested).withConnection(FlavorDetector::detect));
+        return FlavorDetector.resolve(config.source(),
+                () -> new SourceProbe(config.source(), closeRequested).withConnection(FlavorDetector::detect));
     }
 
     @Override

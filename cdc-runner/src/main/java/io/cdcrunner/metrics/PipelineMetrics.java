@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.core.PipelineView;
@@ -139,7 +140,7 @@ final class PipelineMetrics implements PipelineMXBean {
     @Override
     public String getLastError() {
         if (pipeline.failure().isPresent()) {
-            return mask.apply(describe(pipeline.failure().get()));
+            return mask.apply(Causes.summary(pipeline.failure().get()));
         }
         Optional<String> sourceProblem = pipeline.source().problem();
         if (sourceProblem.isPresent()) {
@@ -197,16 +198,5 @@ final class PipelineMetrics implements PipelineMXBean {
 
     private PipelineCounters counters() {
         return pipeline.counters();
-    }
-
-    /** The messages of the error and its causes, without stack traces or class names of wrappers. */
-    private static String describe(Throwable error) {
-        StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
-        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
-                text.append(" <- ").append(cause.getMessage());
-            }
-        }
-        return text.toString();
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.config.Redaction;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.core.EventSource;
@@ -159,23 +160,13 @@ public final class Pipeline implements AutoCloseable {
             log.debug("source ended with '{}' after the pipeline failed", cause.getMessage());
         } else if (cause != null && !ended.steppingDown()) {
             fail(cause);
-            log.error("pipeline '{}' failed: {}", config.pipelineName(), describe(cause));
+            log.error("pipeline '{}' failed: {}", config.pipelineName(), Causes.summary(cause));
         } else if (!ended.steppingDown()) {
             moveTo(PipelineState.STOPPING);
             moveTo(PipelineState.STOPPED);
         }
         ended.release();
         ended.markEnded();
-    }
-
-    private static String describe(Throwable t) {
-        StringBuilder text = new StringBuilder(String.valueOf(t.getMessage()));
-        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !text.toString().contains(c.getMessage())) {
-                text.append(" <- ").append(c.getMessage());
-            }
-        }
-        return text.toString();
     }
 
     private void fail(Throwable error) {

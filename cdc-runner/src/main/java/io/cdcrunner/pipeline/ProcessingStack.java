@@ -89,7 +89,7 @@ public final class ProcessingStack implements AutoCloseable {
     private static EventDelivery openDelivery(RunnerConfig config, ProcessorHost host) {
         EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(),
                 new Ledger(config.delivery().ledgerTable(), config.pipelineName()),
-                io.cdcrunner.state.HaSessionLimit.of(config.ha()));
+                io.cdcrunner.jdbc.HaSessionLimit.of(config.ha()));
         try {
             delivery.open();
         } catch (SQLException e) {

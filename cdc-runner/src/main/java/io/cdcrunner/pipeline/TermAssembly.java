@@ -16,7 +16,7 @@ import io.cdcrunner.deadletter.DeadLetterStoreSink;
 import io.cdcrunner.delivery.PauseGate;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.metrics.PipelineMonitoring;
-import io.cdcrunner.state.HaSessionLimit;
+import io.cdcrunner.jdbc.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
 import io.cdcrunner.state.StateDirectory;
 import io.cdcrunner.state.StateStore;
@@ -57,11 +57,13 @@ final class TermAssembly {
         return new Term(config.pipelineName(), sources.get(), lifecycle, counters, steppingDown);
     }
 
-    /** Opens the state store and prepares the source (waiting while its server is unreachable). */
+    /** Prepares the source (waiting while its server is unreachable), opening the state store if it asks. */
     void prepare(Term term) {
-        StateStore state = openState();
-        term.opened(state);
-        term.prepared(term.source.prepare(state));
+        term.prepared(term.source.prepare(() -> {
+            StateStore state = openState();
+            term.opened(state);
+            return state;
+        }));
     }
 
     /**

@@ -85,17 +85,6 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
         return store;
     }
 
-    /**
-     * @deprecated the limit moved to {@link HaSessionLimit}; kept for {@code pipeline/Pipeline} until it passes
-     *             {@code io.cdcrunner.jdbc.HaSessionLimit.of(config.ha())}
-     */
-    @Deprecated(forRemoval = true)
-    @SuppressWarnings("removal")
-    public static JdbcStateStore open(String pipeline, StateSettings settings,
-                                      io.cdcrunner.state.HaSessionLimit limit) {
-        return open(pipeline, settings, limit.limit());
-    }
-
     /** The open store of a pipeline, for the engine's store classes. */
     public static JdbcStateStore named(String pipeline) {
         return OpenStateStores.named(pipeline);
@@ -107,16 +96,6 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
      */
     public static HikariDataSource pool(String name, JdbcTarget target, HaSessionLimit limit) {
         return StateServer.pool(name, target, limit);
-    }
-
-    /**
-     * @deprecated the limit moved to {@link HaSessionLimit}; kept for {@code ha/HaRunner} and
-     *             {@code ha/LeaseReadersCheck} until they pass {@code io.cdcrunner.jdbc.HaSessionLimit}
-     */
-    @Deprecated(forRemoval = true)
-    @SuppressWarnings("removal")
-    public static HikariDataSource pool(String name, JdbcTarget target, io.cdcrunner.state.HaSessionLimit limit) {
-        return pool(name, target, limit.limit());
     }
 
     /** Creates the state database and tables if missing. */

@@ -28,9 +28,8 @@ import io.cdcrunner.visibility.VisibilityMetrics;
 /**
  * The life of one pipeline: every committed change its source hands over runs the processor. It runs one
  * {@link Term} at a time, which {@link TermAssembly} builds; every move of its {@link PipelineState} goes through
- * {@link #transition}. What monitoring reads ({@link PipelineReadout}: counters, pause gate) lasts across terms. {@link #start()}
- * returns once the term's source reads; {@link #close()} stops for good; {@link #stepDown()} stops the term and
- * stands by for the next ({@code ha.enabled}).
+ * {@link #transition}. What monitoring reads ({@link PipelineReadout}) lasts across terms. {@link #start()} returns
+ * once the term's source reads; {@link #close()} stops for good; {@link #stepDown()} stops the term to stand by.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -49,15 +48,13 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(RunnerConfig config, Supplier<EventSource> sources, ProcessedListener listener) {
         this.config = config;
         this.state = new AtomicReference<>(config.ha().enabled() ? PipelineState.STANDBY : PipelineState.STARTING);
-        this.readout = new PipelineReadout(config, this);
+        this.readout = new PipelineReadout(config, this, () -> Optional.ofNullable(term));
         this.monitoring = new PipelineMonitoring(readout, config);
         this.assembly = new TermAssembly(config, sources, listener, readout, monitoring);
     }
 
     /**
-     * Starts a term: prepares the source (waiting while it is unreachable), opens the processor and starts the
-     * source.
-     *
+     * Starts a term: prepares the source (waiting while it is unreachable), opens the processor, starts the source.
      * @throws PipelineStartException with a message naming the problem and the fix; nothing of the term keeps running
      */
     public void start() {
@@ -92,11 +89,11 @@ public final class Pipeline implements AutoCloseable {
             current.source.shutdownNow();
             current.release();
             current.markEnded();
-            if (stopping(current)) {
-                moveTo(PipelineState.STOPPING);
-            } else {
-                fail(e);
+            boolean stopped = stopping(current);
+            if (!stopped) {
+                failure.compareAndSet(null, e);
             }
+            moveTo(stopped ? PipelineState.STOPPING : PipelineState.FAILED);
             throw e instanceof PipelineStartException ? e : new PipelineStartException(e.getMessage(), e);
         }
     }
@@ -109,12 +106,7 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * Moves from {@code from} to {@code to} by compare-and-set, if {@link PipelineState#canMoveTo} allows it; an
-     * illegal move is refused and logged.
-     *
-     * @return whether the pipeline moved
-     */
+    /** Moves from {@code from} to {@code to} by compare-and-set; an illegal move is refused and logged. */
     boolean transition(PipelineState from, PipelineState to) {
         if (!from.canMoveTo(to)) {
             log.warn("pipeline '{}': refused the move {} -> {}", config.pipelineName(), from, to);
@@ -151,7 +143,7 @@ public final class Pipeline implements AutoCloseable {
     void sourceEnded(Term ended, Throwable error) {
         Throwable cause = error;
         if (cause != null && stopping(ended) && !(cause instanceof ProcessingHaltedException)) {
-            // Closing a source that is still starting makes it report an error; the stop was asked for.
+            // Closing a source that is still starting makes it report an error: the stop was asked for.
             log.debug("source ended with '{}' during a requested stop", cause.getMessage());
             cause = null;
         }
@@ -159,7 +151,8 @@ public final class Pipeline implements AutoCloseable {
             // The pipeline had already failed with its own message; the source's ending adds nothing.
             log.debug("source ended with '{}' after the pipeline failed", cause.getMessage());
         } else if (cause != null && !ended.steppingDown()) {
-            fail(cause);
+            failure.compareAndSet(null, cause);
+            moveTo(PipelineState.FAILED);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), Causes.summary(cause));
         } else if (!ended.steppingDown()) {
             moveTo(PipelineState.STOPPING);
@@ -169,16 +162,7 @@ public final class Pipeline implements AutoCloseable {
         ended.markEnded();
     }
 
-    private void fail(Throwable error) {
-        failure.compareAndSet(null, error);
-        moveTo(PipelineState.FAILED);
-    }
-
-    /**
-     * Stops the running term for a step-down (the lease lost, a write fenced, the source out of reach), also while it
-     * is still starting; the pipeline stands by once {@link #standBy} follows. Failures of the stopping term are
-     * not the pipeline's.
-     */
+    /** Stops a term being stepped down from, also while it is still starting; {@link #standBy} follows. */
     void stepDown() {
         Term current = term;
         if (current != null && current.steppingDown()) {
@@ -197,9 +181,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Stops taking events, lets the events in progress finish (or abandons them after {@code shutdown.timeout.ms}:
-     * they will be delivered again), has the source record its position and closes the processor. Idempotent; safe
-     * to call from a signal handler while {@link #start()} is still waiting for the source.
+     * Stops for good: the running term stops as {@link Term#stop} says. Idempotent; safe from a signal handler while
+     * {@link #start()} still waits for the source.
      */
     @Override
     public void close() {
@@ -242,17 +225,17 @@ public final class Pipeline implements AutoCloseable {
         return readout.counters();
     }
 
-    /** What the visibility barrier did (waits, wait times, timeouts); readable also after the pipeline stopped. */
+    /** What the read barrier did (waits, wait times, timeouts); readable also after the pipeline stopped. */
     public VisibilityMetrics visibility() {
         return readout.visibility;
     }
 
-    /** What monitoring reads, across terms. */
+    /** What monitoring reads (across terms). */
     public PipelineView view() {
         return readout;
     }
 
-    /** How long the monitoring has seen the source unreachable (within the running term's time, see its caller). */
+    /** How long monitoring has seen the source unreachable. */
     Duration sourceDown() {
         return monitoring.sourceDown();
     }
@@ -260,10 +243,5 @@ public final class Pipeline implements AutoCloseable {
     /** What the source is while the pipeline stands by: what the lease knows of its server. */
     void whileStandingBy(Supplier<SourceStatus> status) {
         readout.whileStandingBy(status);
-    }
-
-    /** The running (or last) term, if one began. */
-    Optional<Term> term() {
-        return Optional.ofNullable(term);
     }
 }

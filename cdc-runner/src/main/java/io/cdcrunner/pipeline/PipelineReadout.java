@@ -24,11 +24,14 @@ final class PipelineReadout implements PipelineView {
     private final PipelineCounters counters = new PipelineCounters();
     private final RunnerConfig config;
     private final Pipeline pipeline;
+    private final Supplier<Optional<Term>> term;
     private volatile Supplier<SourceStatus> standingBy = () -> SourceStatus.UNKNOWN;
 
-    PipelineReadout(RunnerConfig config, Pipeline pipeline) {
+    /** @param term the pipeline's running (or last) term, once one began */
+    PipelineReadout(RunnerConfig config, Pipeline pipeline, Supplier<Optional<Term>> term) {
         this.config = config;
         this.pipeline = pipeline;
+        this.term = term;
     }
 
     /** What the source is while the pipeline stands by: what the lease knows of its server. */
@@ -58,16 +61,16 @@ final class PipelineReadout implements PipelineView {
 
     @Override
     public ServerFlavor flavor() {
-        return pipeline.term().map(Term::flavor).orElse(null);
+        return term.get().map(Term::flavor).orElse(null);
     }
 
     @Override
     public SourceStatus source() {
-        Optional<Term> term = pipeline.term();
-        if (term.isEmpty() || pipeline.state() == PipelineState.STANDBY) {
+        Optional<Term> current = term.get();
+        if (current.isEmpty() || pipeline.state() == PipelineState.STANDBY) {
             return standingBy.get();
         }
-        return term.get().source.status();
+        return current.get().source.status();
     }
 
     @Override

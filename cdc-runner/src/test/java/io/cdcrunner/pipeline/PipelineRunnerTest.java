@@ -213,6 +213,26 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void aStepDownAfterTheTermFailedEndsTheRunAsFailedWithoutAnotherTerm() throws Exception {
+        FakeLease lease = FakeLease.withOthers();
+        lease.grant();
+        lease.grant();
+        Pipeline pipeline = runOneOfSeveral(lease);
+        ScriptedEventSource source = awaitTermStarted(1);
+        // The source's write was refused: it fails, and the fence is told a moment later, before the source ended.
+        source.failWithoutEnding(new IllegalStateException("the offsets cannot be stored"));
+        await().atMost(SOON).until(() -> pipeline.state() == PipelineState.FAILED);
+
+        lease.fence();
+
+        assertThat(outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+        assertThat(lease.acquireCalls()).as("no term after a failure").isEqualTo(1);
+        assertThat(sources.made()).hasSize(1);
+        assertThat(lease.releases()).isPositive();
+    }
+
+    @Test
     void aCloseWhileWaitingForTheLeaseStops() throws Exception {
         FakeLease lease = FakeLease.withOthers();
         Pipeline pipeline = runOneOfSeveral(lease);

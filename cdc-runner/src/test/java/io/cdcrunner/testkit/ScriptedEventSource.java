@@ -167,6 +167,15 @@ public final class ScriptedEventSource implements EventSource {
         });
     }
 
+    /**
+     * Reports, on the source's thread, that it cannot go on ({@link SourceConsumer#failed}) and nothing more: its end
+     * comes when the pipeline closes it (a source whose engine is still stopping).
+     */
+    public void failWithoutEnding(Throwable reason) {
+        SourceConsumer target = requireStarted();
+        onSourceThread(() -> target.failed(reason));
+    }
+
     /** Reports, on the source's thread, that it ended for good (cleanly with null). */
     public void end(Throwable failure) {
         SourceConsumer target = requireStarted();

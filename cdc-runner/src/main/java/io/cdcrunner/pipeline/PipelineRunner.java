@@ -127,6 +127,12 @@ public final class PipelineRunner {
             lease.retire();
             pipeline.standBy();
             lease.release();
+            if (pipeline.state() == PipelineState.FAILED) {
+                // The term failed before the step-down began: FAILED is final, no term may follow it.
+                log.error("pipeline '{}' had failed before stepping down; not waiting for the lease again",
+                        config.pipelineName());
+                return Optional.of(Outcome.FAILED);
+            }
             if (lease.shared() && sourceOutOfReach) {
                 // Another instance may reach the source: let it take the lease before this one tries again.
                 sourceOutOfReach = false;

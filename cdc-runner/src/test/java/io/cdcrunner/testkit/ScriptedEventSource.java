@@ -85,7 +85,7 @@ public final class ScriptedEventSource implements EventSource {
     }
 
     @Override
-    public ServerFlavor prepare(StateStore state) {
+    public ServerFlavor prepare(java.util.function.Supplier<StateStore> state) {
         prepareEntered.countDown();
         if (prepareBlocks) {
             while (prepareReleased.getCount() > 0) {

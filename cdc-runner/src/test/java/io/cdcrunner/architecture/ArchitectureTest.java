@@ -12,12 +12,15 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /**
  * The daemon's layering, as its packages must keep it: the processor API at the bottom, then the foundations
  * (configuration, state files, the JDBC way to the source, the preflight checks), then the source-neutral core
  * (pipeline, lanes, retries, ledger, dead letters, read barrier, metrics), then the event sources, then the
  * commands. No package depends on one above it, and no two packages depend on each other.
  */
+@UnitTest
 class ArchitectureTest {
 
     private static JavaClasses classes;

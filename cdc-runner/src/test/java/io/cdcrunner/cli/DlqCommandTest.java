@@ -28,8 +28,10 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@code cdc-runner dlq} as an operator uses it, against a real MariaDB for replay. */
+@DatabaseTest
 class DlqCommandTest {
 
     private static final String USER = "cdc";

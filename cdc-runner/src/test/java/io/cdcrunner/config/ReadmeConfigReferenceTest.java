@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The configuration reference in the README is the table generated from the key declarations. */
+@UnitTest
 class ReadmeConfigReferenceTest {
 
     /** The repository's README, relative to the cdc-runner module (Maven's working directory for tests). */

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ValueType;
+import io.cdcrunner.testkit.UnitTest;
 
 /** A dead letter must give the processor, on replay, exactly the event it failed on. */
+@UnitTest
 class ChangeEventCodecTest {
 
     @Test

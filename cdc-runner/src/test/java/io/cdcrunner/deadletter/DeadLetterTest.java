@@ -12,7 +12,9 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class DeadLetterTest {
 
     @Test

@@ -26,11 +26,13 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.processor.TransactionalGroupProcessor;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * A transactional group against a real ledger: one lookup and one insert for the group, only the events not yet
  * committed handed over, the ledger rows and the processor's writes committed or rolled back together.
  */
+@DatabaseTest
 class GroupLedgerTest {
 
     @RegisterExtension

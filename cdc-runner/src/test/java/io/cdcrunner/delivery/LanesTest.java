@@ -27,8 +27,10 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.UnitTest;
 
 /** Lanes and retries with an in-memory processor: ordering, parallelism, retries, dead letters, halts. */
+@UnitTest
 class LanesTest {
 
     private final List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();

@@ -34,11 +34,13 @@ import io.cdcrunner.state.FencedException;
 import io.cdcrunner.state.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * The lease and its fence against a real MariaDB: one holder at a time, a lost connection frees the lease, a takeover
  * waits for the transactions that already checked the old epoch, and every later write of the old holder is refused.
  */
+@DatabaseTest
 class FenceTest {
 
     @RegisterExtension

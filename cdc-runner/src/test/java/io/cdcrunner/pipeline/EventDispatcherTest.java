@@ -33,12 +33,14 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.deadletter.DeadLetterStoreSink;
 import io.cdcrunner.deadletter.JsonLinesDeadLetterStore;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * The dispatcher's safety rules with stub batches and stub lanes, no database: the source may record only a
  * contiguous prefix of finished items, a table event is a barrier, a halt reports what finished before it, a stop or a
  * pause reports nothing more.
  */
+@UnitTest
 class EventDispatcherTest {
 
     @TempDir

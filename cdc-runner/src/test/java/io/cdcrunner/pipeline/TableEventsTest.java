@@ -34,11 +34,13 @@ import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * TRUNCATE and DROP of a captured table reach the processor as table events, in binlog order with the rows around
  * them, and the family summaries stay equal to a recomputation across them.
  */
+@DatabaseTest
 class TableEventsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -34,6 +34,7 @@ import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.processor.builtin.ChangeEventJson;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * The tables that walk every column type ({@link AllTypesTable}; {@link ServerTypesTest}'s table of every type
@@ -41,6 +42,7 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
  * its default processor, {@code LoggingProcessor}: every row must be processed at its first attempt and logged
  * as the JSON of its expected values.
  */
+@DatabaseTest
 class DefaultProcessorTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

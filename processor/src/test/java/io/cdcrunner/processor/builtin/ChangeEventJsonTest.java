@@ -24,8 +24,10 @@ import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.processor.ValueType;
+import io.cdcrunner.testkit.UnitTest;
 
 /** Every value the event model can hold has one documented JSON form, and the default processor writes it. */
+@UnitTest
 class ChangeEventJsonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

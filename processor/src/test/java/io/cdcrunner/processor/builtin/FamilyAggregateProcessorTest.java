@@ -35,11 +35,13 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.Row;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * {@link FamilyAggregateProcessor} against a real MariaDB: orders grouped by customer. Expected summaries
  * come from a model of the table kept in Java, so the test does not trust SQL to check SQL.
  */
+@DatabaseTest
 class FamilyAggregateProcessorTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();

@@ -32,9 +32,8 @@ import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
-import io.cdcrunner.processor.Row;
+import io.cdcrunner.testkit.ChangeEventBuilder;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -302,9 +301,8 @@ class FamilyAggregateProcessorTest {
     @Test
     void eventsOfOtherTablesAreIgnored() throws Exception {
         processor.process(db.insert("customers", row("id", 1L, "customer_id", 1, "amount", BigDecimal.ONE)));
-        ChangeEvent otherDatabase = new ChangeEvent(Operation.INSERT, "elsewhere",
-                "orders", null, null, Row.of(row("id", 1L, "customer_id", 1)),
-                insertOrder(1, BigDecimal.ONE).position(), null, null);
+        ChangeEvent otherDatabase = ChangeEventBuilder.insert().table("elsewhere", "orders")
+                .after(row("id", 1L, "customer_id", 1)).position(insertOrder(1, BigDecimal.ONE).position()).build();
         processor.process(otherDatabase);
 
         assertThat(summaryRowCount()).isZero();

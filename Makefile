@@ -4,7 +4,7 @@ MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 DEMO_JAR := demo/target/cdc-runner-demo.jar
 
-.PHONY: demo test bench build dist install mariadb test-tools packages clean config-docs
+.PHONY: demo test test-fast test-tier bench build dist install mariadb test-tools packages clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
@@ -27,8 +27,19 @@ demo: build
 
 ## test: the whole test suite against real (throwaway) MariaDB servers; `verify` also packages the distribution
 ## and runs the *IT tests (failsafe) against it: bin/cdc-runner run, status, the Prometheus scrape
+## The tiers (JUnit tags; every test class carries one, see io.cdcrunner.testkit): unit (needs nothing), database
+## (starts a throwaway MariaDB, or MySQL in Docker), kafka (embeds Kafka and Connect), fault (runs daemon processes
+## and kills things). Test classes run in two JVMs at once; -Dtest.forks=1 runs them one after another.
 test: test-tools
 	mvn -B -ntp verify
+
+## test-fast: the unit tier alone, in under a minute: no database, no Kafka, no daemon process
+test-fast:
+	mvn -B -ntp test -DexcludedGroups=database,kafka,fault
+
+## test-tier TIER=database: one tier's tests (unit, database, kafka or fault), without the packaged *IT tests
+test-tier: test-tools
+	mvn -B -ntp test -Dgroups=$(TIER)
 
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
 ## bench/results/latest.json and bench/results/latency.png (about 9 minutes on 2 cores; run it on a quiet machine)

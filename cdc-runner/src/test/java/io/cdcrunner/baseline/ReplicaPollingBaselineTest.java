@@ -11,8 +11,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** The polling baseline against a replica that applies each transaction a second late. */
+@DatabaseTest
 class ReplicaPollingBaselineTest {
 
     private static final int ROWS = Integer.getInteger("cdc.baseline.rows", 2_000);

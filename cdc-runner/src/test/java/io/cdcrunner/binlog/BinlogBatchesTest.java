@@ -19,6 +19,7 @@ import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceItem;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.Operation;
+import io.cdcrunner.testkit.UnitTest;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 
@@ -26,6 +27,7 @@ import io.debezium.engine.RecordChangeEvent;
  * The engine's records become items once, and only records the pipeline reported finished are marked, in order, so
  * the engine records no position past an unfinished event; a fenced statement holds back everything from it on.
  */
+@UnitTest
 class BinlogBatchesTest {
 
     private final List<SourceBatch> handed = new ArrayList<>();

@@ -23,12 +23,14 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * DDL on a captured table that the engine's parser cannot read: the daemon takes the definition from the server
  * when that is safe, and otherwise stops before the rows after the statement with a message that says what
  * recovers, the same message at every start.
  */
+@DatabaseTest
 class CapturedDdlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

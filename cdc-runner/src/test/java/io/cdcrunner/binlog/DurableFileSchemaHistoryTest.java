@@ -20,7 +20,10 @@ import io.debezium.relational.history.HistoryRecordComparator;
 import io.debezium.relational.history.SchemaHistoryException;
 import io.debezium.relational.history.SchemaHistoryListener;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The schema history file survives a kill at any moment: a record a crash cut short is dropped, not fatal. */
+@UnitTest
 class DurableFileSchemaHistoryTest {
 
     private static final Map<String, ?> SOURCE = Map.of("server", "p");

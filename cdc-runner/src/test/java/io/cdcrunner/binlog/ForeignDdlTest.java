@@ -22,8 +22,10 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** DDL outside the capture, parseable by the engine or not, never stops or stalls the pipeline. */
+@DatabaseTest
 class ForeignDdlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -26,12 +26,14 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Impossible dates ({@code '2020-02-31'} under {@code sql_mode=ALLOW_INVALID_DATES}): in a table outside the capture
  * they do not matter; in a captured one the row follows processor.on.failure, naming the column and the date, and
  * every possible date around them is delivered exactly.
  */
+@DatabaseTest
 class ImpossibleDatesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The offsets file on its own: readable JSON, replaced whole, owner-only, and a clear word when it is damaged. */
+@UnitTest
 class OffsetFileTest {
 
     @TempDir

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Rows read by an initial snapshot come through JDBC, not the binlog: they must map to the same values as
  * streamed inserts of the same rows. The engine also emits schema-change and heartbeat records here, which
  * must map to nothing.
  */
+@DatabaseTest
 class SnapshotMappingTest {
 
     @Test

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.testkit.UnitTest;
 
 /** The binlog source's pure decisions: how the engine starts, which failures a restart fixes, what the user reads. */
+@UnitTest
 class StartAndFailureRulesTest {
 
     @TempDir

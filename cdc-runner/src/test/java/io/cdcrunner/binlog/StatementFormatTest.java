@@ -22,12 +22,14 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * A session that writes statement-format binlog: its rows are not in the binlog. On a captured table the pipeline
  * must stop before the statement with a message that says so, never go on as if nothing happened; outside the
  * capture it does not matter.
  */
+@DatabaseTest
 class StatementFormatTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

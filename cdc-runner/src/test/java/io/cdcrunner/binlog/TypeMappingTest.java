@@ -27,12 +27,14 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Every MariaDB column type through a real binlog, a bare Debezium engine with
  * {@link RecordMapper#connectorProperties()}, and {@link RecordMapper}: values must come out exactly as
  * {@link Row}'s Javadoc promises, type and value.
  */
+@DatabaseTest
 class TypeMappingTest {
 
     private static final String DB = "types";

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cdcrunner.check.CheckResult.Status;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.source.ServerInfo;
+import io.cdcrunner.testkit.DatabaseTest;
 
+@DatabaseTest
 class SourceChecksTest {
 
     private static final String CDC_PASSWORD = "cdc-Secret-42";

@@ -6,7 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** Every command explains itself with --help; an unknown one is an error that names it. */
+@UnitTest
 class CliHelpTest {
 
     @ParameterizedTest

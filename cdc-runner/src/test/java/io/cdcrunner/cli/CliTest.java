@@ -12,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** The command line as a user meets it: messages and exit codes. */
+@DatabaseTest
 class CliTest {
 
     @TempDir

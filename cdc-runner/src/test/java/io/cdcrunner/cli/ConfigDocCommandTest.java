@@ -10,8 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.config.ConfigDocs;
 import io.cdcrunner.config.ConfigReference;
+import io.cdcrunner.testkit.UnitTest;
 
 /** {@code config-doc}: what {@code make config-docs} runs to keep docs/configuration.md and the sample true to the keys. */
+@UnitTest
 class ConfigDocCommandTest {
 
     @TempDir

@@ -24,12 +24,11 @@ import io.cdcrunner.deadletter.JsonLinesDeadLetterStore;
 import io.cdcrunner.deadletter.ReplayTestProcessor;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@code cdc-runner dlq} as an operator uses it, against a real MariaDB for replay. */
+@DatabaseTest
 class DlqCommandTest {
 
     private static final String USER = "cdc";
@@ -174,10 +173,9 @@ class DlqCommandTest {
     private void storeDeadLetters(int... ids) {
         try (JsonLinesDeadLetterStore store = JsonLinesDeadLetterStore.openIn(state)) {
             for (int id : ids) {
-                ChangeEvent event = new ChangeEvent(Operation.INSERT, "shop", "items", Row.of(Map.of("id", id)), null,
-                        Row.of(Map.of("id", id)),
-                        new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 100L * id, 0, "0-1-" + id),
-                        FAILED_AT, "0-1-" + id);
+                ChangeEvent event = ChangeEventBuilder.insert().table("shop", "items").key("id", id)
+                        .after(Map.of("id", id)).at(100L * id).gtidTransaction("0-1-" + id).committedAt(FAILED_AT)
+                        .build();
                 Instant first = FAILED_AT.plusSeconds(id);
                 store.add(DeadLetter.of("test", event, new java.sql.SQLException("billing unreachable for id " + id),
                         5, first, first.plusSeconds(1)));

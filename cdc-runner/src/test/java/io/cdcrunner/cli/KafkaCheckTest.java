@@ -33,6 +33,7 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.KafkaTest;
 
 /**
  * {@code check} of a {@code source.type=kafka} pipeline against a real KRaft broker and a distributed Connect worker
@@ -40,6 +41,7 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
  * topics that keep records longer than a {@code TransactionalProcessor}'s ledger keeps event ids fail with the
  * numbers, and {@code run} warns with them (point 4).
  */
+@KafkaTest
 class KafkaCheckTest {
 
     private static final String DAY_MS = "86400000";

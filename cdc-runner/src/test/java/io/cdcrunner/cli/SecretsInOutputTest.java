@@ -28,11 +28,13 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * A processor exception that echoes the password (as a driver error with the JDBC URL does): the retry, give-up
  * and stats log lines, the dead-letter file, {@code dlq list} and {@code dlq show} never print it.
  */
+@DatabaseTest
 class SecretsInOutputTest {
 
     @RegisterExtension

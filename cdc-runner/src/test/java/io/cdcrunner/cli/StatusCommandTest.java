@@ -24,8 +24,10 @@ import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@code cdc-runner status} against a daemon's remote JMX port, as a health check would run it. */
+@DatabaseTest
 class StatusCommandTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testkit.UnitTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class ConfigDefaultsTest {
 
     @Test

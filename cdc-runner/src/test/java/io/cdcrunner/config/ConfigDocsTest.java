@@ -17,6 +17,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
+@UnitTest
 class ConfigDocsTest {
 
     /** The committed sample, relative to the cdc-runner module (Maven's working directory for tests). */

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** Properties file &lt; -D system property &lt; environment variable, key by key. */
+@UnitTest
 class ConfigPrecedenceTest {
 
     @TempDir

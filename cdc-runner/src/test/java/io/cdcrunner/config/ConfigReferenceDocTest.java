@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import io.cdcrunner.testkit.UnitTest;
 
 /** The configuration reference in docs/configuration.md is the table generated from the key declarations. */
+@UnitTest
 class ConfigReferenceDocTest {
 
     /** The configuration document, relative to the cdc-runner module (Maven's working directory for tests). */

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.cdcrunner.testkit.UnitTest;
+
+@UnitTest
 class ConfigValidationTest {
 
     @TempDir

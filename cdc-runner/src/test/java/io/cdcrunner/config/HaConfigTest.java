@@ -8,6 +8,9 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
+@UnitTest
 class HaConfigTest {
 
     private static final String JDBC_STORE = "io.cdcrunner.deadletter.JdbcDeadLetterStore";

@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** What a message may show of a pool's target: never a password, whatever form the URL gives it in. */
+@UnitTest
 class JdbcTargetTest {
 
     private static String shown(String url) {

@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The {@code kafka.*} keys: what a consumer-group pipeline needs, its defaults, and the secrets among them. */
+@UnitTest
 class KafkaSourceConfigTest {
 
     private static final String JDBC_STORE = "io.cdcrunner.deadletter.JdbcDeadLetterStore";

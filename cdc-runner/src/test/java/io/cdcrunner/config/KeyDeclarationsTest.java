@@ -9,7 +9,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The key list is built by declaring the keys, so none is missing from the parser or the documentation. */
+@UnitTest
 class KeyDeclarationsTest {
 
     @Test

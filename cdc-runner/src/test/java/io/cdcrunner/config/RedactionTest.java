@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** What {@link Redaction} masks, and what it leaves alone so that logs stay readable. */
+@UnitTest
 class RedactionTest {
 
     @Test

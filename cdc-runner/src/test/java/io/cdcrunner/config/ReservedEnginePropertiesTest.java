@@ -15,8 +15,10 @@ import io.cdcrunner.binlog.SnapshotMode;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.state.StateDirectory;
+import io.cdcrunner.testkit.UnitTest;
 
 /** A debezium.* key may not change what the typed events depend on, nor what a daemon key sets. */
+@UnitTest
 class ReservedEnginePropertiesTest {
 
     @TempDir

@@ -14,7 +14,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** Passwords: where they come from, and that they never show. */
+@UnitTest
 class SecretHandlingTest {
 
     private static final String PASSWORD = "hunter2-very-secret";

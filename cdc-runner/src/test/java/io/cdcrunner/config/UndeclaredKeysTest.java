@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** Keys that are not declared: the processor's, Debezium's, and typos. */
+@UnitTest
 class UndeclaredKeysTest {
 
     @TempDir

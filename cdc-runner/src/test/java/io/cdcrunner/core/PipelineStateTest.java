@@ -13,10 +13,10 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.Tag;
+import io.cdcrunner.testkit.UnitTest;
 import org.junit.jupiter.api.Test;
 
-@Tag("unit")
+@UnitTest
 class PipelineStateTest {
 
     /** The whole table: every state, the states it may move to; every move not listed is refused. */

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ValueType;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
 /** A dead letter must give the processor, on replay, exactly the event it failed on. */
+@UnitTest
 class ChangeEventCodecTest {
 
     @Test
@@ -63,10 +66,9 @@ class ChangeEventCodecTest {
     @Test
     void nullsOfOptionalFieldsAndSnapshotFlagSurvive() {
         ChangeEvent insert = TestEvents.insert(7);
-        ChangeEvent bare = new ChangeEvent(insert.operation(), insert.database(), insert.table(), insert.key(),
-                insert.before(), insert.after(),
-                new io.cdcrunner.processor.SourcePosition(insert.position().flavor(), 1, "binlog.000001", 4, 0, null, true),
-                null, null);
+        ChangeEvent bare = ChangeEventBuilder.of(insert.operation()).table(insert.database(), insert.table())
+                .key(insert.key()).before(insert.before()).after(insert.after()).flavor(insert.position().flavor())
+                .snapshot().build();
 
         ChangeEvent decoded = ChangeEventCodec.fromJson(ChangeEventCodec.toJson(bare));
 
@@ -104,8 +106,8 @@ class ChangeEventCodecTest {
 
     @Test
     void aValueOfATypeRowDoesNotDocumentIsRefusedRatherThanStoredWrongly() {
-        ChangeEvent odd = new ChangeEvent(io.cdcrunner.processor.Operation.INSERT, "shop", "items", null, null,
-                Row.of(Map.of("locale", java.util.Locale.ROOT)), TestEvents.insert(1).position(), null, null);
+        ChangeEvent odd = ChangeEventBuilder.insert().table("shop", "items")
+                .after(Map.of("locale", java.util.Locale.ROOT)).position(TestEvents.insert(1).position()).build();
 
         assertThatThrownBy(() -> ChangeEventCodec.toJson(odd))
                 .isInstanceOf(IllegalArgumentException.class)

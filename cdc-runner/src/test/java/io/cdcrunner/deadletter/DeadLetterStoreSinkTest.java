@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** What the lanes hand over after the last attempt ends up in the store, once per event. */
+@UnitTest
 class DeadLetterStoreSinkTest {
 
     @TempDir

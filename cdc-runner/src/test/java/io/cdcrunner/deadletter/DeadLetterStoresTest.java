@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.testkit.UnitTest;
 
 /** Choosing and configuring the store from the properties file. */
+@UnitTest
 class DeadLetterStoresTest {
 
     private static final String SECRET = "s3cret-source-password";

@@ -8,11 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class DeadLetterTest {
 
     @Test
@@ -31,9 +32,8 @@ class DeadLetterTest {
     void aSnapshotRowWithALongKeyGetsAShortStableId() {
         // The event id itself is a digest past 255 characters (the ledger's column), and the letter's id follows it.
         String longKey = "k".repeat(400);
-        ChangeEvent event = new ChangeEvent(Operation.INSERT, "shop", "items", Row.of(Map.of("code", longKey)), null,
-                Row.of(Map.of("code", longKey)),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 4, 0, null, true), null, null);
+        ChangeEvent event = ChangeEventBuilder.insert().table("shop", "items").key("code", longKey)
+                .after(Map.of("code", longKey)).snapshot().build();
 
         String id = DeadLetter.idFor("orders", event);
 
@@ -48,9 +48,8 @@ class DeadLetterTest {
         SourcePosition at = new SourcePosition(ServerFlavor.MYSQL, 1, binlog, 4, 0, null, true);
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (int key = 0; key < 3; key++) {
-            ChangeEvent event = new ChangeEvent(Operation.INSERT, "d".repeat(64), "t".repeat(64),
-                    Row.of(Map.of("id", "k".repeat(60) + key)), null, Row.of(Map.of("id", "k".repeat(60) + key)), at,
-                    null, null);
+            ChangeEvent event = ChangeEventBuilder.insert().table("d".repeat(64), "t".repeat(64))
+                    .key("id", "k".repeat(60) + key).after(Map.of("id", "k".repeat(60) + key)).position(at).build();
             assertThat(event.eventId()).hasSizeLessThanOrEqualTo(ChangeEvent.MAX_EVENT_ID_LENGTH);
             ids.add(event.eventId());
         }

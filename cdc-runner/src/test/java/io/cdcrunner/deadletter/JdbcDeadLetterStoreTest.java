@@ -21,8 +21,10 @@ import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.DeadLetterSettings;
 import io.cdcrunner.config.Secret;
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** The table store against a real MariaDB. */
+@DatabaseTest
 class JdbcDeadLetterStoreTest {
 
     private static final String USER = "dlq";

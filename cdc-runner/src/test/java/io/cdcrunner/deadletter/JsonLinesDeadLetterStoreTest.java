@@ -18,6 +18,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
+@UnitTest
 class JsonLinesDeadLetterStoreTest {
 
     @TempDir

@@ -22,6 +22,7 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
 
 /** Change events for the dead-letter tests: one holding every value type, and random ones. */
 final class TestEvents {
@@ -31,10 +32,9 @@ final class TestEvents {
 
     /** An insert of {@code id} into {@code shop.items} at binlog position {@code 100 * id}. */
     static ChangeEvent insert(int id) {
-        return new ChangeEvent(Operation.INSERT, "shop", "items", Row.of(Map.of("id", id)), null,
-                Row.of(Map.of("id", id, "name", "item " + id)),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 100L * id, 0, "0-1-" + id),
-                Instant.parse("2026-01-02T10:00:00Z"), "0-1-" + id);
+        return ChangeEventBuilder.insert().table("shop", "items").key("id", id)
+                .after(Map.of("id", id, "name", "item " + id)).at(100L * id).gtidTransaction("0-1-" + id)
+                .committedAt(Instant.parse("2026-01-02T10:00:00Z")).build();
     }
 
     /** An update whose rows hold a value of every type a Row can hold, edge values included. */
@@ -85,11 +85,11 @@ final class TestEvents {
         Map<String, Object> before = new LinkedHashMap<>(after);
         before.put("text", null);
         before.put("flag", Boolean.FALSE);
-        return new ChangeEvent(Operation.UPDATE, "shop", "everything",
-                Row.of(Map.of("unsigned", new BigInteger("18446744073709551615"))), Row.of(before), Row.of(after),
-                new SourcePosition(ServerFlavor.MYSQL, 4294967295L, "mysql-bin.000042", 4_000_000_000L, 3,
-                        "3E11FA47-71CA-11E1-9E33-C80AA9429562:23"),
-                Instant.parse("2026-01-02T10:00:00Z"), "3E11FA47-71CA-11E1-9E33-C80AA9429562:23");
+        return ChangeEventBuilder.of(Operation.UPDATE).table("shop", "everything")
+                .key("unsigned", new BigInteger("18446744073709551615")).before(before).after(after)
+                .flavor(ServerFlavor.MYSQL).serverId(4294967295L).at("mysql-bin.000042", 4_000_000_000L).row(3)
+                .gtidTransaction("3E11FA47-71CA-11E1-9E33-C80AA9429562:23")
+                .committedAt(Instant.parse("2026-01-02T10:00:00Z")).build();
     }
 
     /** A random event: random operation, position, optional fields and row values of random types. */
@@ -103,9 +103,10 @@ final class TestEvents {
         Instant commitTime = random.nextBoolean() ? null : Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE));
         String transactionId = random.nextBoolean() ? null : randomString(random);
         Row key = Row.of(Map.of("id", random.nextInt()));
-        return new ChangeEvent(operation, "db_" + random.nextInt(10), "t_" + random.nextInt(10), key,
-                operation == Operation.INSERT ? null : row, operation == Operation.DELETE ? null : randomRow(random),
-                position, commitTime, transactionId);
+        return ChangeEventBuilder.of(operation).table("db_" + random.nextInt(10), "t_" + random.nextInt(10)).key(key)
+                .before(operation == Operation.INSERT ? null : row)
+                .after(operation == Operation.DELETE ? null : randomRow(random))
+                .position(position).committedAt(commitTime).transaction(transactionId).build();
     }
 
     private static final List<Function<Random, Object>> VALUES = List.of(

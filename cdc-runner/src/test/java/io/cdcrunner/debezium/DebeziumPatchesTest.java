@@ -33,6 +33,7 @@ import io.debezium.relational.Tables;
 import io.debezium.relational.ddl.DdlParser;
 import io.debezium.snapshot.SnapshotLockProvider;
 import io.debezium.snapshot.SnapshotQueryProvider;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * Every patch of Debezium's (and its binlog client's) internals, checked against the Debezium version on the class
@@ -40,6 +41,7 @@ import io.debezium.snapshot.SnapshotQueryProvider;
  * with the class, the field and the patch to revisit. The connector subclasses' overrides are checked by the compiler
  * ({@code @Override}); the plug-ins Debezium loads by name are checked by the database tests that run them.
  */
+@UnitTest
 class DebeziumPatchesTest {
 
     @TestFactory

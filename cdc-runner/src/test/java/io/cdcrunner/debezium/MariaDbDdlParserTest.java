@@ -16,7 +16,10 @@ import io.debezium.relational.Tables;
 import io.debezium.relational.ddl.DdlParser;
 import io.debezium.text.ParsingException;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The engine's parser, taught INET4 and INET6: what it reads, and that nothing it read before changes. */
+@UnitTest
 class MariaDbDdlParserTest {
 
     private final DdlParser parser = MariaDbDdlParser.standalone();

@@ -19,10 +19,13 @@ import io.debezium.connector.mysql.MySqlConnectorTask;
 import io.debezium.pipeline.Sizeable;
 import io.debezium.util.LoggingContext;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /**
  * The engine's poll sleeps while its queue is empty and wakes when an event is queued; it relies on Debezium's queue
  * layout, which these tests pin for the Debezium version in the POM.
  */
+@UnitTest
 class PromptPollingTest {
 
     /** Stands for a connector task: holds its queue in a field, as Debezium's tasks do. */

@@ -20,17 +20,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.processor.TransactionalGroupProcessor;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * A transactional group against a real ledger: one lookup and one insert for the group, only the events not yet
  * committed handed over, the ledger rows and the processor's writes committed or rolled back together.
  */
+@DatabaseTest
 class GroupLedgerTest {
 
     @RegisterExtension
@@ -75,9 +74,8 @@ class GroupLedgerTest {
     }
 
     private static ChangeEvent event(long id) {
-        return new ChangeEvent(Operation.INSERT, "shop", "orders", Row.of(Map.of("id", id)), null,
-                Row.of(Map.of("id", id, "family", 1)),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000002", 100 * id, 0, null), null, null);
+        return ChangeEventBuilder.insert().key("id", id).after(Map.of("id", id, "family", 1))
+                .at("binlog.000002", 100 * id).build();
     }
 
     private static List<Long> column(String sql) throws Exception {

@@ -23,12 +23,11 @@ import io.cdcrunner.config.DeliverySettings.FailureMode;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.EventProcessor;
 import io.cdcrunner.processor.NonRetryableException;
-import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
 /** Lanes and retries with an in-memory processor: ordering, parallelism, retries, dead letters, halts. */
+@UnitTest
 class LanesTest {
 
     private final List<ChangeEvent> deadLettered = new CopyOnWriteArrayList<>();
@@ -58,9 +57,8 @@ class LanesTest {
     }
 
     private static ChangeEvent event(long id, int family, int row) {
-        return new ChangeEvent(Operation.INSERT, "shop", "orders", Row.of(Map.of("id", id)),
-                Row.empty(), Row.of(Map.of("id", id, "family", family)),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 1000 + id, row, null), null, null);
+        return ChangeEventBuilder.insert().key("id", id).after(Map.of("id", id, "family", family)).at(1000 + id)
+                .row(row).build();
     }
 
     @Test

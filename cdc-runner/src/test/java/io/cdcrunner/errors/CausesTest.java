@@ -7,7 +7,9 @@ import java.net.ConnectException;
 import java.sql.SQLException;
 
 import org.junit.jupiter.api.Test;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class CausesTest {
 
     @Test

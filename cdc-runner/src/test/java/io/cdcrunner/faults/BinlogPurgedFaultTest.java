@@ -18,11 +18,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * The binlog holding the daemon's recorded position is purged while it is stopped. By default it must refuse
  * to start, naming the missing position and the way out ({@code source.recovery=snapshot}); with that setting
  * it re-reads the included tables and then streams again.
  */
+@FaultTest
 class BinlogPurgedFaultTest {
 
     private static final int ROWS_BEFORE_STOP = 200;

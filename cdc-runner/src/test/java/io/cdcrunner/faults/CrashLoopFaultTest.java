@@ -15,6 +15,8 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * The daemon is SIGKILLed at random moments while a writer inserts rows, restarted each time, then run once more
  * until it caught up: no row may be lost and none may take effect twice.
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn -B -pl cdc-runner -am test -Dtest=CrashLoopFaultTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dcdc.faults.rows=100000 -Dcdc.faults.kills=20}.
  */
+@FaultTest
 class CrashLoopFaultTest {
 
     static final int DEFAULT_ROWS = 40_000;

@@ -200,6 +200,8 @@ public final class DaemonProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        // Short-lived daemons: the C2 compiler's work would not pay back, and the fault tier runs beside others.
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-Dlogback.configurationFile=" + logbackConfig(logDir));
         command.addAll(jvmOptions);
         command.add("-cp");

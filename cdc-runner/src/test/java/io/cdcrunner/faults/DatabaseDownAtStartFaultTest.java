@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.FaultTest;
 
 /**
  * The daemon starts while the database is down: it must keep retrying with clear, short log lines (no wall
  * of stack traces), and start working once the database comes up on the same port.
  */
+@FaultTest
 class DatabaseDownAtStartFaultTest {
 
     private static final int ROWS = 1_000;

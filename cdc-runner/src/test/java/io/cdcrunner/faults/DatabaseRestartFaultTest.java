@@ -13,11 +13,14 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * While rows arrive, the database is stopped cleanly and restarted, later killed and restarted. One daemon
  * process, never restarted, must reconnect by itself each time and go on: no row lost, none applied twice, and
  * a row committed after each restart processed within {@link #RECONNECT_WITHIN}.
  */
+@FaultTest
 class DatabaseRestartFaultTest {
 
     private static final int ROWS = 8_000;

@@ -13,6 +13,8 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * The first start records the binlog end, then the engine captures every table's definition into the schema history,
  * record by record. A SIGKILL in the middle of that capture must leave state the next start can use: the next start
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * later start with "Encountered change event for table ... whose schema isn't known"). Many tables of another
  * database, read before the captured one, make the capture long enough to be killed in.
  */
+@FaultTest
 class FirstStartKillFaultTest {
 
     private static final int FILLER_TABLES = 400;

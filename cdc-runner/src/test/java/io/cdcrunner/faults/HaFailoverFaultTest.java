@@ -9,12 +9,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * Two daemon processes run one pipeline with {@code ha.enabled} against a real MariaDB while a writer inserts rows
  * into families: the active instance is killed, hung, cut off from its lease; both start together, the standby is
  * stopped, the database restarts, a captured table is altered during a takeover. Each time the other instance takes
  * over, and every row is applied exactly once with the family summaries exact.
  */
+@FaultTest
 class HaFailoverFaultTest {
 
     private static final int FAMILIES = 200;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.FaultTest;
 
 /**
  * What keeps an {@code ha.enabled} instance live and honest: it holds its lease while its pipeline starts (a processor
@@ -21,6 +22,7 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * cannot reach its state server says it is unhealthy and why, and {@code run} refuses a state server on which the
  * lease would not be one lock (a Galera node).
  */
+@FaultTest
 class HaLivenessFaultTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -16,10 +16,13 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * With {@code processor.on.failure=halt} a row the processor cannot handle stops the daemon (exit 1, the event
  * named) without passing it; once the processor is fixed a restart processes every row exactly once.
  */
+@FaultTest
 class HaltModeFaultTest {
 
     private static final int ROWS = 600;

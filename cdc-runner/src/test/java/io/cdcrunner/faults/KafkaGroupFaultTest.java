@@ -21,6 +21,7 @@ import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.kafka.ConnectCluster;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testkit.FaultTest;
 
 /**
  * Several daemons in one consumer group share the topics a Kafka Connect connector writes (a real KRaft broker and
@@ -33,6 +34,7 @@ import io.cdcrunner.processor.ServerFlavor;
  * <p>Sizes: {@code -Dcdc.kafka.rows} (default {@value #DEFAULT_ROWS}), {@code -Dcdc.kafka.rate} rows/s (default
  * {@value #DEFAULT_RATE}); {@code -Dcdc.faults.seed} repeats a run's data.
  */
+@FaultTest
 class KafkaGroupFaultTest {
 
     static final int DEFAULT_ROWS = 20_000;

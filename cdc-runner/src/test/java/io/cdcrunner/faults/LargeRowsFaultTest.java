@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.FaultTest;
 
 /**
  * Rows far larger than the engine's usual events go through a daemon whose heap is a few times the largest row:
@@ -41,6 +42,7 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * {@value #DEFAULT_TRANSACTION_ROW_KB}). More daemon JVM options (a heap dump on OutOfMemoryError, another collector)
  * go in {@code -Dcdc.faults.large.jvm}, separated by spaces. Each test takes about 30 s on 2 cores.
  */
+@FaultTest
 class LargeRowsFaultTest {
 
     static final String DEFAULT_HEAP = "256m";

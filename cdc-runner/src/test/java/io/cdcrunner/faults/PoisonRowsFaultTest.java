@@ -20,10 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * Three rows the processor can never handle are retried, then dead-lettered, while every other row flows on;
  * once the processor is fixed, {@code cdc-runner dlq replay --all} applies them exactly once.
  */
+@FaultTest
 class PoisonRowsFaultTest {
 
     private static final int ROWS = 2_000;

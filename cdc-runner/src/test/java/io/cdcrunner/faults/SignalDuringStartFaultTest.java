@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -19,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * a clean stop, exit 0, not the JVM's 143: the daemon handles signals before it reads its configuration. The signal is
  * sent the moment the daemon's first log line appears, which is before the pipeline exists.
  */
+@FaultTest
 class SignalDuringStartFaultTest {
 
     private static final int RUNS = 3;

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.binlog.RecordedOffset;
 import io.cdcrunner.state.OffsetFile;
+import io.cdcrunner.testkit.FaultTest;
 
 /**
  * An initial snapshot ({@code source.start=snapshot}) ended before its last row, by a SIGKILL, a clean SIGTERM or the
@@ -27,6 +28,7 @@ import io.cdcrunner.state.OffsetFile;
  *
  * <p>Size: {@code -Dcdc.faults.snapshot.rows} (default {@value #DEFAULT_ROWS}) rows in the table before the start.
  */
+@FaultTest
 class SnapshotInterruptionFaultTest {
 
     static final int DEFAULT_ROWS = 30_000;

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.FaultTest;
+
 /**
  * With the state in tables ({@code state.store=jdbc}), the engine loses its connection (the database restarts during
  * an initial snapshot, which the engine does not ride out by itself as its binlog client does) and the state cannot be
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * can be read, with the daemon unhealthy and saying why meanwhile; it used to end the restarts for good, leaving a
  * pipeline that went on saying it was working, with no engine, and never processed another row.
  */
+@FaultTest
 class StateServerErrorAtReconnectFaultTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class MariaDbGtidPositionTest {
 
     @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class MySqlGtidSetTest {
 
     private static final String A = "3e11fa47-71ca-11e1-9e33-c80aa9429562";

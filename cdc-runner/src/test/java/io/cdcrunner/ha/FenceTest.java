@@ -25,20 +25,19 @@ import io.cdcrunner.config.Secret;
 import io.cdcrunner.config.StateSettings;
 import io.cdcrunner.delivery.Ledger;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.state.Fence;
 import io.cdcrunner.state.FencedException;
 import io.cdcrunner.jdbc.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
 import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * The lease and its fence against a real MariaDB: one holder at a time, a lost connection frees the lease, a takeover
  * waits for the transactions that already checked the old epoch, and every later write of the old holder is refused.
  */
+@DatabaseTest
 class FenceTest {
 
     @RegisterExtension
@@ -167,9 +166,7 @@ class FenceTest {
     }
 
     private static ChangeEvent event(long id) {
-        return new ChangeEvent(Operation.INSERT, "shop", "orders", Row.of(Map.of("id", id)), null,
-                Row.of(Map.of("id", id)),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000002", 100 * id, 0, null), null, null);
+        return ChangeEventBuilder.insert().key("id", id).after(Map.of("id", id)).at("binlog.000002", 100 * id).build();
     }
 
     @Test

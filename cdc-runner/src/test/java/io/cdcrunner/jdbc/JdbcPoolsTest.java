@@ -12,7 +12,9 @@ import com.zaxxer.hikari.HikariConfig;
 
 import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.Secret;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class JdbcPoolsTest {
 
     private static final JdbcTarget TARGET = new JdbcTarget("jdbc:mariadb://db:3306/app", "cdc", new Secret("pw"),

@@ -17,7 +17,9 @@ import io.cdcrunner.core.PipelineCounters;
 import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceItem;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class BatchInFlightTest {
 
     private static final TopicPartition P0 = new TopicPartition("t", 0);

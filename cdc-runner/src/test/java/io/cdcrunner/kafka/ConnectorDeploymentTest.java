@@ -24,12 +24,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * What {@code connector-config --apply} asks of Kafka Connect, against a scripted REST API: a new connector gets its
  * start position before its task can run, an existing one keeps its offsets, a source that cannot be read leaves
  * nothing behind.
  */
+@UnitTest
 class ConnectorDeploymentTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

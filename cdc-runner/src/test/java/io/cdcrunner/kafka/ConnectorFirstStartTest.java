@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrunner.cli.CdcRunner;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.KafkaTest;
 
 /**
  * The connector's first start on the Kafka path (issue 23, point 2): a Connect worker process running the connector
@@ -41,6 +42,7 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
  * topic: the start position is the connector's before its task first runs, as {@code OffsetSeeder}'s is the embedded
  * engine's.
  */
+@KafkaTest
 class ConnectorFirstStartTest {
 
     private static final String PIPELINE = "first";

@@ -41,12 +41,14 @@ import io.cdcrunner.core.SourceBatch;
 import io.cdcrunner.core.SourceConsumer;
 import io.cdcrunner.core.SourceItem;
 import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * The consumer side of {@code source.type=kafka} against Kafka's {@link MockConsumer}: what is committed per
  * partition, what a rebalance, a lost partition and a halt do, and that the consumer keeps polling while a batch is
  * processed.
  */
+@UnitTest
 class KafkaSourceTest {
 
     private static final String TOPIC = "p.shop.orders";

@@ -29,12 +29,14 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.TestDatabase;
+import io.cdcrunner.testkit.KafkaTest;
 
 /**
  * The same rows through the embedded engine and through a Kafka Connect worker, a Kafka topic and a
  * {@code source.type=kafka} pipeline: the events are equal value for value, type for type, id for id, NULLs of
  * columns with defaults included.
  */
+@KafkaTest
 class KafkaTypeFidelityTest {
 
     private static final String DB = "kfid";

@@ -8,8 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.kafka.LedgerCoverage.TopicRetention;
+import io.cdcrunner.testkit.UnitTest;
 
 /** Which change topics outlast the ledger's memory, and how that reads. */
+@UnitTest
 class LedgerCoverageTest {
 
     private static final Duration DAY = Duration.ofDays(1);

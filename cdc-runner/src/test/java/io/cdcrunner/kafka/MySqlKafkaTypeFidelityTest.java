@@ -16,6 +16,7 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.testdb.MySqlTestDatabase;
+import io.cdcrunner.testkit.KafkaTest;
 
 /**
  * {@link KafkaTypeFidelityTest} against MySQL 8.4 (GTIDs on) through Testcontainers: the MySQL connector through
@@ -23,6 +24,7 @@ import io.cdcrunner.testdb.MySqlTestDatabase;
  */
 @EnabledIf(value = "io.cdcrunner.testdb.MySqlTestDatabase#dockerAvailable",
         disabledReason = "no Docker engine: the MySQL 8.4 Kafka suite is skipped")
+@KafkaTest
 class MySqlKafkaTypeFidelityTest {
 
     private static final String DB = "kfidmy";

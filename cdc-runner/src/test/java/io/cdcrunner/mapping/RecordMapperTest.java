@@ -18,11 +18,13 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.UnitTest;
 import io.debezium.data.Envelope;
 import io.debezium.schema.SchemaFactory;
 import io.debezium.schema.SchemaNameAdjuster;
 
 /** Envelope walking on records built with Debezium's own schema classes, as the connectors build them. */
+@UnitTest
 class RecordMapperTest {
 
     private static final Instant COMMIT = Instant.parse("2026-11-26T10:15:30Z");

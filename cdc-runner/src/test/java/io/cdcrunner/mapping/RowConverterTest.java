@@ -10,7 +10,9 @@ import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.Row;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class RowConverterTest {
 
     private static final Schema TABLE = SchemaBuilder.struct().name("test.shop.orders.Value")

@@ -26,7 +26,10 @@ import io.debezium.time.MicroTimestamp;
 import io.debezium.time.NanoTimestamp;
 import io.debezium.time.ZonedTimestamp;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** Conversions whose edge cases a database round trip reaches only partly: byte order, signs, settings. */
+@UnitTest
 class ValueConvertersTest {
 
     @Test

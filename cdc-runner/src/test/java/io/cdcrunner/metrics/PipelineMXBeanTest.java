@@ -25,8 +25,10 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** The pipeline's MBean on the real platform MBean server, while a real MariaDB feeds it. */
+@DatabaseTest
 class PipelineMXBeanTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

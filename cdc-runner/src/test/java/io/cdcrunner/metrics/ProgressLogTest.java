@@ -19,8 +19,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.cdcrunner.core.PipelineState;
+import io.cdcrunner.testkit.UnitTest;
 
 /** The progress lines an operator reads during a snapshot and a catch-up, driven by a clock the test moves. */
+@UnitTest
 class ProgressLogTest {
 
     private final ManualClock clock = new ManualClock(1_700_000_000_000L);

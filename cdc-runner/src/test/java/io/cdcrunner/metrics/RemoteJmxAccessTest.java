@@ -29,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.JmxSettings;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * Remote JMX against what a hostile local user tried: connecting without credentials, creating an MLet to load
  * their own class, running the JDK's diagnostic commands, reading the JVM's system properties. All refused; a
  * monitoring user reads, an operator also pauses and resumes.
  */
+@UnitTest
 class RemoteJmxAccessTest {
 
     /** Stands in for a pipeline's MBean under the same domain. */

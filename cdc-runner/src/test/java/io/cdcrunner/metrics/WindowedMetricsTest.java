@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** The clock-driven parts of the metrics, with a clock the test moves. */
+@UnitTest
 class WindowedMetricsTest {
 
     private final ManualClock clock = new ManualClock(1_700_000_000_000L);

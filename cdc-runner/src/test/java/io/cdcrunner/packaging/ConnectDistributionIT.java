@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.KafkaTest;
 
 /**
  * The scaling-out deployment through the distribution, as {@code docker/scaling-out.yml} runs it: a Kafka Connect
@@ -38,6 +39,7 @@ import io.cdcrunner.localdb.LocalMariaDb;
  * config provider), {@code check} comparing it, and a {@code source.type=kafka} daemon started by the launcher
  * computing every family. The broker is a real KRaft one from Kafka's test harness.
  */
+@KafkaTest
 class ConnectDistributionIT {
 
     private static final String PASSWORD = "dist-connect-secret-1";

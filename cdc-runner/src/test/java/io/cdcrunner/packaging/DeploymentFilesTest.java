@@ -19,12 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.cdcrunner.config.RunnerKeys;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * The files users deploy with: the Compose demo, the Dockerfile, the systemd unit and the Prometheus rules. Docker
  * does not run on the build machines, so these checks read the files (docker-compose.yml is YAML-parsed here; it
  * was also checked with {@code docker-compose config}).
  */
+@UnitTest
 class DeploymentFilesTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalJava;
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * The built distribution as a user runs it: {@code bin/cdc-runner run} against a real MariaDB, with the Prometheus
  * agent and remote JMX on, watched by {@code bin/cdc-runner status} and a scrape of {@code /metrics}, stopped by
  * SIGTERM. Runs in the integration-test phase, after {@code package} built {@code dist/cdc-runner-VERSION/}.
  */
+@DatabaseTest
 class DistributionIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

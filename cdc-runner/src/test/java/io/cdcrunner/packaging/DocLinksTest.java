@@ -19,11 +19,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * Every relative link of the README and the documents under docs/ (and bench/RESULTS.md, docker/README.md) names a
  * file that exists, and a link to a heading of a Markdown file names a heading it has (GitHub's anchors).
  */
+@UnitTest
 class DocLinksTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

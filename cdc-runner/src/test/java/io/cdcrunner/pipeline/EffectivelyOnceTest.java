@@ -20,11 +20,13 @@ import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * A transactional processor's effects apply once even when the engine delivers events again: here every
  * event is redelivered by rewinding the recorded position to where the first start began.
  */
+@DatabaseTest
 class EffectivelyOnceTest {
 
     private static MariaDbTestDatabase db;

@@ -28,17 +28,17 @@ import io.cdcrunner.delivery.PauseGate;
 import io.cdcrunner.metrics.SourceLag;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.deadletter.DeadLetterStoreSink;
 import io.cdcrunner.deadletter.JsonLinesDeadLetterStore;
-import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * The dispatcher's safety rules with stub batches and stub lanes, no database: the source may record only a
  * contiguous prefix of finished items, a table event is a barrier, a halt reports what finished before it, a stop or a
  * pause reports nothing more.
  */
+@UnitTest
 class EventDispatcherTest {
 
     @TempDir
@@ -70,9 +70,8 @@ class EventDispatcherTest {
     }
 
     private static ChangeEvent event(int id, Operation operation) {
-        return new ChangeEvent(operation, "shop", "orders", Row.of(Map.of("id", id)), null, Row.of(Map.of("id", id)),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 100L * id, 0, "0-1-" + id),
-                Instant.ofEpochSecond(1_000 + id), "0-1-" + id);
+        return ChangeEventBuilder.of(operation).key("id", id).after(Map.of("id", id)).at(100L * id)
+                .gtidTransaction("0-1-" + id).committedAt(Instant.ofEpochSecond(1_000 + id)).build();
     }
 
     private static int id(ChangeEvent event) {

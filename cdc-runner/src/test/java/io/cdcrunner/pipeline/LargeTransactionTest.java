@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Back-pressure: one transaction of 100,000 rows goes through a daemon whose heap is capped at 256 MB.
  * The daemon runs as a separate JVM so the cap is real.
  */
+@DatabaseTest
 class LargeTransactionTest {
 
     private static final int ROWS = 100_000;

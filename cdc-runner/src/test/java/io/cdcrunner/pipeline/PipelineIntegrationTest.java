@@ -35,8 +35,10 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** The daemon's pipeline end to end against a real database: what users rely on. Subclasses pick the server. */
+@DatabaseTest
 abstract class PipelineIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

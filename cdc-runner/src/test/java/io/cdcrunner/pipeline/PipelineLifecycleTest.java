@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
+import io.cdcrunner.testkit.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ import io.cdcrunner.testkit.ScriptedEventSource;
 import io.cdcrunner.testkit.ScriptedProcessor;
 
 /** The lifecycle of one term over a scripted source: no database, no engine. */
-@Tag("unit")
+@UnitTest
 class PipelineLifecycleTest {
 
     private static final Duration SOON = Duration.ofSeconds(2);

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
+import io.cdcrunner.testkit.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ import io.cdcrunner.testkit.ScriptedProcessor;
 import io.cdcrunner.testkit.ScriptedSources;
 
 /** The runner's decisions under a lease (take it, run a term, step down, give it up), with a fake lease. */
-@Tag("unit")
+@UnitTest
 class PipelineRunnerTest {
 
     private static final Duration SOON = Duration.ofSeconds(2);

@@ -30,11 +30,13 @@ import io.cdcrunner.processor.Row;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.binlog.TestRecords;
 import io.cdcrunner.mapping.SourceRecordJson;
+import io.cdcrunner.testkit.UnitTest;
 
 /**
  * A change record the daemon cannot map follows processor.on.failure: a dead letter holding the record (which a
  * replay maps again), or a stop that names the table, the position and the column.
  */
+@UnitTest
 class UnmappableRecordsTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");

@@ -17,7 +17,9 @@ import io.cdcrunner.config.Secret;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testkit.DatabaseTest;
 
+@DatabaseTest
 class FlavorDetectorTest {
 
     private static LocalMariaDb db;

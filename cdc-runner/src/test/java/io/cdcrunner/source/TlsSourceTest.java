@@ -39,12 +39,14 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
 import io.cdcrunner.testdb.TestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * A source that accepts only TLS ({@code require_secure_transport=ON}), with a certificate made for this test by a CA
  * made for this test: the daemon streams through a verified connection, {@code check} says the connection is
  * encrypted, and the wrong settings fail at once with what to change.
  */
+@DatabaseTest
 class TlsSourceTest {
 
     private static final String TRUST_PASSWORD = "trust-store-pw-7";

@@ -9,10 +9,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /**
  * The state directory holds the binlog position and table definitions: only the daemon's user may read it, and a
  * capture of the definitions that did not finish is never taken for a history.
  */
+@UnitTest
 class StateDirectoryTest {
 
     @TempDir

@@ -19,8 +19,10 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** The state directory and everything in it belong to the daemon's user alone, whoever created them. */
+@DatabaseTest
 class StatePermissionsTest {
 
     @TempDir

@@ -27,13 +27,11 @@ import io.cdcrunner.config.RunnerKeys;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.processor.builtin.ChangeEventJson;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * The tables that walk every column type ({@link AllTypesTable}; {@link ServerTypesTest}'s table of every type
@@ -41,6 +39,7 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
  * its default processor, {@code LoggingProcessor}: every row must be processed at its first attempt and logged
  * as the JSON of its expected values.
  */
+@DatabaseTest
 class DefaultProcessorTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -154,8 +153,8 @@ class DefaultProcessorTypesTest {
         String id = table + ":" + expected.get("id");
         JsonNode row = logged.get(id);
         assertThat(row).as("%s logged", id).isNotNull();
-        JsonNode want = JSON.readTree(ChangeEventJson.toJson(new ChangeEvent(Operation.INSERT, DB, table, null, null,
-                Row.of(expected), new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 4, 0, null), null, null)))
+        JsonNode want = JSON.readTree(ChangeEventJson.toJson(ChangeEventBuilder.insert().table(DB, table)
+                .after(Row.of(expected)).build()))
                 .get("after");
         assertThat(fieldNames(row)).as(id).containsExactlyElementsOf(fieldNames(want));
         for (String column : fieldNames(want)) {

@@ -25,12 +25,14 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Every column type the server accepts, under its aliases and at the ends of its range, through the running daemon:
  * each delivered value must equal, in the documented Java type, what a JDBC SELECT of the same row says
  * ({@link JdbcExpectation}). Columns are then added, dropped and moved while the daemon streams.
  */
+@DatabaseTest
 class ServerTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -24,8 +24,10 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** Tables with a composite primary key and without any: delivered, with the key and order docs/types.md states. */
+@DatabaseTest
 class TableKeysTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

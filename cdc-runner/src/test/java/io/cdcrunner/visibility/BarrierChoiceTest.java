@@ -13,7 +13,9 @@ import io.cdcrunner.config.ReadSettings.Visibility;
 import io.cdcrunner.config.Secret;
 import io.cdcrunner.delivery.VisibilityBarrier;
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class BarrierChoiceTest {
 
     private static ReadTopology mariaDb(boolean replica) {

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class BinlogOrderTest {
 
     private static SourcePosition at(String file, long offset, int row) {

@@ -7,7 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class GtidWaitTest {
 
     @Test

@@ -21,10 +21,12 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MySqlTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** MySQL 8.4 with GTIDs, read on the source itself: auto picks WAIT_FOR_EXECUTED_GTID_SET. Needs Docker. */
 @EnabledIf(value = "io.cdcrunner.testdb.MySqlTestDatabase#dockerAvailable",
         disabledReason = "no Docker engine: the MySQL 8.4 visibility test is skipped")
+@DatabaseTest
 class MySqlVisibilityTest {
 
     @TempDir

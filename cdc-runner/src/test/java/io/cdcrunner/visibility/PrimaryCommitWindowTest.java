@@ -21,6 +21,7 @@ import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Why the primary needs a barrier too, and why a locking read is one. A transaction is written to the binlog
@@ -28,6 +29,7 @@ import io.cdcrunner.testdb.MariaDbTestDatabase;
  * PREPAREd stays in it: MariaDB binlogs it at XA PREPARE, the daemon receives its rows, and a plain read does
  * not see them until XA COMMIT. The barrier's locking read waits for that commit.
  */
+@DatabaseTest
 class PrimaryCommitWindowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -20,8 +20,10 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.testkit.UnitTest;
 
 /** The barrier's amortization and failure handling, with a scripted wait instead of a server. */
+@UnitTest
 class ReadBarrierTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);

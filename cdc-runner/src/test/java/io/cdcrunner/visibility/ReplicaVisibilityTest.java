@@ -44,12 +44,14 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * Read-your-writes on a real topology: a primary and a replica applying each transaction a second late
  * ({@code MASTER_DELAY=1}). The daemon tails the primary; the processor reads each inserted row's family
  * from the replica (or the primary) and counts stale reads. Size with {@code -Dcdc.visibility.rows=N}.
  */
+@DatabaseTest
 class ReplicaVisibilityTest {
 
     private static final int ROWS = Integer.getInteger("cdc.visibility.rows", 10_000);

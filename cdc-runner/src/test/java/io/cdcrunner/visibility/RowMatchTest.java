@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class RowMatchTest {
 
     private static Row row(Object... columnsAndValues) {
@@ -26,8 +27,8 @@ class RowMatchTest {
     }
 
     private static ChangeEvent event(Operation op, Row key, Row before, Row after) {
-        return new ChangeEvent(op, "db", "t", key, before, after,
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 100, 0, "0-1-1"), Instant.now(), null);
+        return ChangeEventBuilder.of(op).table("db", "t").key(key).before(before).after(after).at(100).gtid("0-1-1")
+                .committedAt(Instant.now()).build();
     }
 
     @Test

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@code demo-writer}, the writer of the Docker Compose demo, against a real database. */
+@DatabaseTest
 class DemoWriterCommandTest {
 
     @TempDir

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.cdcrunner.testkit.UnitTest;
+
 /** Which statements drop a database, as the engine reports them (no tables named). */
+@UnitTest
 class TableEventsParsingTest {
 
     @Test

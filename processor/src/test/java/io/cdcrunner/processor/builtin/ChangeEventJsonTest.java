@@ -20,12 +20,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
 import io.cdcrunner.processor.ValueType;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
 /** Every value the event model can hold has one documented JSON form, and the default processor writes it. */
+@UnitTest
 class ChangeEventJsonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,8 +97,7 @@ class ChangeEventJsonTest {
     }
 
     private static ChangeEvent update(Map<String, Object> values) {
-        return new ChangeEvent(Operation.UPDATE, "shop", "everything", Row.of(Map.of("id", 1)), Row.of(values),
-                Row.of(values), new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", 4, 0, "0-1-4"),
-                Instant.parse("2026-01-02T10:00:00Z"), "0-1-4");
+        return ChangeEventBuilder.of(Operation.UPDATE).table("shop", "everything").key("id", 1).before(values)
+                .after(values).gtidTransaction("0-1-4").committedAt(Instant.parse("2026-01-02T10:00:00Z")).build();
     }
 }

@@ -32,14 +32,15 @@ import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
-import io.cdcrunner.processor.Row;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /**
  * {@link FamilyAggregateProcessor} against a real MariaDB: orders grouped by customer. Expected summaries
  * come from a model of the table kept in Java, so the test does not trust SQL to check SQL.
  */
+@DatabaseTest
 class FamilyAggregateProcessorTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -300,9 +301,8 @@ class FamilyAggregateProcessorTest {
     @Test
     void eventsOfOtherTablesAreIgnored() throws Exception {
         processor.process(db.insert("customers", row("id", 1L, "customer_id", 1, "amount", BigDecimal.ONE)));
-        ChangeEvent otherDatabase = new ChangeEvent(Operation.INSERT, "elsewhere",
-                "orders", null, null, Row.of(row("id", 1L, "customer_id", 1)),
-                insertOrder(1, BigDecimal.ONE).position(), null, null);
+        ChangeEvent otherDatabase = ChangeEventBuilder.insert().table("elsewhere", "orders")
+                .after(row("id", 1L, "customer_id", 1)).position(insertOrder(1, BigDecimal.ONE).position()).build();
         processor.process(otherDatabase);
 
         assertThat(summaryRowCount()).isZero();

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@link FamilyAggregateProcessor} with family columns of every supported type, and schema errors at open. */
+@DatabaseTest
 class FamilyAggregateSchemaTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import io.cdcrunner.processor.NonRetryableException;
 import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class FamilySettingsTest {
 
     @Test

@@ -18,8 +18,7 @@ import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.ProcessorContext;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
 
 /** One database on a local MariaDB with a pooled data source, and hand-built events for its tables. */
 final class FamilyTestDatabase implements AutoCloseable {
@@ -86,10 +85,9 @@ final class FamilyTestDatabase implements AutoCloseable {
                               Map<String, Object> after) {
         Map<String, Object> image = after != null ? after : before;
         long pos = POSITION.getAndAdd(100);
-        return new ChangeEvent(operation, name, table, Row.of(Map.of("id", image.get("id"))),
-                before == null ? null : Row.of(before), after == null ? null : Row.of(after),
-                new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000001", pos, 0, "0-1-" + pos),
-                Instant.now(), "0-1-" + pos);
+        return ChangeEventBuilder.of(operation).table(name, table).key("id", image.get("id"))
+                .before(before == null ? null : Row.of(before)).after(after == null ? null : Row.of(after)).at(pos)
+                .gtidTransaction("0-1-" + pos).committedAt(Instant.now()).build();
     }
 
     /** A row image; unlike {@code Map.of} it keeps column order and allows SQL NULL. */

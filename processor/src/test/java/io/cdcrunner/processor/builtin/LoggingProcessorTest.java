@@ -36,10 +36,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
-import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.processor.SourcePosition;
+import io.cdcrunner.testkit.ChangeEventBuilder;
+import io.cdcrunner.testkit.UnitTest;
 
+@UnitTest
 class LoggingProcessorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,9 +55,8 @@ class LoggingProcessorTest {
         Path file = dir.resolve("events.jsonl");
         try (LoggingProcessor processor = open(file)) {
             processor.process(insert(7, Map.of("id", 7L), 1));
-            processor.process(new ChangeEvent(Operation.DELETE, "shop", "orders", Row.of(Map.of("id", 7L)),
-                    Row.of(Map.of("id", 7L)), null,
-                    new SourcePosition(ServerFlavor.MYSQL, 3, "binlog.000002", 99, 1, null), COMMIT, null));
+            processor.process(ChangeEventBuilder.of(Operation.DELETE).key("id", 7L).before(Map.of("id", 7L))
+                    .flavor(ServerFlavor.MYSQL).serverId(3).at("binlog.000002", 99).row(1).committedAt(COMMIT).build());
         }
 
         assertThat(Files.readAllLines(file)).containsExactly(
@@ -104,8 +105,8 @@ class LoggingProcessorTest {
 
         Path file = dir.resolve("types.jsonl");
         try (LoggingProcessor processor = open(file)) {
-            processor.process(new ChangeEvent(Operation.UPDATE, "shop", "orders", Row.of(Map.of("id", 7L)),
-                    Row.of(before), Row.of(after), position(42), COMMIT, "0-1-42"));
+            processor.process(ChangeEventBuilder.of(Operation.UPDATE).key("id", 7L).before(before).after(after)
+                    .position(position(42)).committedAt(COMMIT).transaction("0-1-42").build());
         }
 
         List<String> lines = Files.readAllLines(file);
@@ -273,8 +274,8 @@ class LoggingProcessorTest {
     }
 
     private static ChangeEvent insert(long id, Map<String, Object> after, long pos) {
-        return new ChangeEvent(Operation.INSERT, "shop", "orders", Row.of(Map.of("id", id)), null,
-                Row.of(after), position(pos), COMMIT, "0-1-" + pos);
+        return ChangeEventBuilder.insert().key("id", id).after(after).position(position(pos)).committedAt(COMMIT)
+                .transaction("0-1-" + pos).build();
     }
 
     private static SourcePosition position(long pos) {

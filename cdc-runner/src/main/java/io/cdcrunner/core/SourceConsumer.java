@@ -24,7 +24,7 @@ public interface SourceConsumer {
     PipelineCounters counters();
 
     /**
-     * Whether the processor applies each event once through a ledger (a {@code TransactionalProcessor}): an event
+     * Whether the processor applies each event once through a ledger (a {@link io.cdcrunner.processor.TransactionalProcessor}): an event
      * delivered again is then absorbed while the ledger remembers it. Known once the processor is open.
      */
     default boolean keepsLedger() {

@@ -27,10 +27,10 @@ import io.debezium.relational.history.SchemaHistoryListener;
  * writer (a record longer than its buffer takes several writes) and never syncs. Here each record is one write of its
  * whole line; a record of a DDL statement read from the binlog is synced before the engine goes on (the offsets never
  * pass a statement whose record could be lost); the records of a schema capture are synced once the capture is
- * complete ({@code StateDirectory#schemaCaptured}), and a capture that did not complete is set aside and taken again
- * ({@link StartPlan}). A last line without its line end (a write cut by a crash) is the record of a statement the
- * offsets have not passed: it is dropped, and the statement read again. The engine instantiates this class by name
- * ({@code schema.history.internal}).
+ * complete ({@link io.cdcrunner.state.StateDirectory#schemaCaptured}), and a capture that did not complete is set aside
+ * and taken again ({@link StartPlan}). A last line without its line end (a write cut by a crash) is the record of a
+ * statement the offsets have not passed: it is dropped, and the statement read again. The engine instantiates this
+ * class by name ({@code schema.history.internal}).
  */
 public class DurableFileSchemaHistory extends AbstractSchemaHistory {
 

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * recorded while an initial snapshot was still reading rows. Debezium writes {@code "snapshot":"INITIAL"} (older
  * versions {@code true}) into every offset of a running snapshot and drops the key once streaming; a
  * {@code "snapshot_completed":true} ends it too. The daemon marks only data rows' offsets (never those of a schema
- * capture, see {@code BinlogBatches}), so an unfinished marker means rows of the tables were still to be read.
+ * capture, see {@link BinlogBatches}), so an unfinished marker means rows of the tables were still to be read.
  *
  * @param point              the recorded position, when the offset names one
  * @param snapshotUnfinished the offset was recorded in the middle of an initial snapshot

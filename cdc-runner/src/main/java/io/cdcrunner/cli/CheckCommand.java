@@ -108,7 +108,10 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** The processor's check, and whether it applies events once through a ledger (a TransactionalProcessor). */
+    /**
+     * The processor's check, and whether it applies events once through a ledger (a
+     * {@link io.cdcrunner.processor.TransactionalProcessor}).
+     */
     private record ProcessorCheck(CheckResult result, boolean keepsLedger) {
     }
 }

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * {@code //user:password@} and SQL's {@code IDENTIFIED BY '...'} in the text, configured or not. Immutable.
  *
  * <p>Log lines, dead letters, CLI output and JMX attributes all pass through one instance: {@link #install} makes it
- * the process's, which the Logback converters ({@code io.cdcrunner.logging}) and the dead-letter model read, since
- * neither is built by the daemon's wiring.
+ * the process's, which the Logback converters ({@link io.cdcrunner.logging.MaskedMessageConverter} and its kin) and the
+ * dead-letter model read, since neither is built by the daemon's wiring.
  */
 public final class Redaction {
 

@@ -6,7 +6,7 @@ import io.cdcrunner.state.StateStore;
 /**
  * Where a pipeline's events come from: ordered batches of {@link io.cdcrunner.processor.ChangeEvent}s, and the
  * promise to record a position only past what the pipeline reported finished ({@link SourceBatch#finished}). The
- * embedded Debezium binlog reader ({@code io.cdcrunner.binlog.BinlogSource}) is one. The pipeline calls
+ * embedded Debezium binlog reader ({@link io.cdcrunner.binlog.BinlogSource}) is one. The pipeline calls
  * {@link #prepare}, then (once the processor is open) {@link #start}, then {@link #close}; a source is used once.
  */
 public interface EventSource {
@@ -17,7 +17,7 @@ public interface EventSource {
      * store {@code state.store} names); one whose positions are kept elsewhere (Kafka's consumer group) never does.
      *
      * @return the flavor of the server the events come from (the read barrier is chosen by it)
-     * @throws RuntimeException with a message naming the problem and the fix (a {@code PipelineStartException});
+     * @throws RuntimeException with a message naming the problem and the fix (a {@link PipelineStartException});
      *                          also when {@link #close} was called while it waited for the server
      */
     ServerFlavor prepare(java.util.function.Supplier<StateStore> state);

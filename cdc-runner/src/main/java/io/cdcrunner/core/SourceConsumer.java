@@ -24,8 +24,9 @@ public interface SourceConsumer {
     PipelineCounters counters();
 
     /**
-     * Whether the processor applies each event once through a ledger (a {@code TransactionalProcessor}): an event
-     * delivered again is then absorbed while the ledger remembers it. Known once the processor is open.
+     * Whether the processor applies each event once through a ledger (a
+     * {@link io.cdcrunner.processor.TransactionalProcessor}): an event delivered again is then absorbed while the
+     * ledger remembers it. Known once the processor is open.
      */
     default boolean keepsLedger() {
         return false;

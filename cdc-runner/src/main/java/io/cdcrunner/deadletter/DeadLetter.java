@@ -33,9 +33,9 @@ import io.cdcrunner.processor.ChangeEvent;
  * @param firstFailedAt when the first attempt failed
  * @param lastFailedAt  when the last attempt failed
  * @param sourceRecord  for a change record the daemon could not map to an event: the record as the engine gave it
- *                      (Connect JSON, see {@code SourceRecordJson}), from which a replay maps it again; {@code event}
- *                      then holds only what could be told without mapping (operation, table, position; no rows).
- *                      {@code null} for an event the processor failed on
+ *                      (Connect JSON, see {@link io.cdcrunner.mapping.SourceRecordJson}), from which a replay maps it
+ *                      again; {@code event} then holds only what could be told without mapping (operation, table,
+ *                      position; no rows). {@code null} for an event the processor failed on
  * @param origin        where the source held the record beside the event's binlog position: a Kafka record's
  *                      {@code topic-partition@offset} ({@code source.type=kafka}); {@code null} for the binlog
  */

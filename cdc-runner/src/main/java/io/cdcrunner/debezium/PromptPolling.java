@@ -36,7 +36,10 @@ public final class PromptPolling {
     private static final Logger log = LoggerFactory.getLogger(PromptPolling.class);
     /** How long an idle poll sleeps at most: the engine checks for a stop request and commits offsets on its return. */
     static final Duration IDLE_WAKEUP = Duration.ofMillis(500);
-    /** The engine property, set by {@code io.cdcrunner.binlog.EngineProperties}, that carries {@code engine.max.queue.bytes} to the task. */
+    /**
+     * The engine property, set by {@link io.cdcrunner.binlog.EngineProperties}, that carries
+     * {@code engine.max.queue.bytes} to the task.
+     */
     public static final String MAX_QUEUE_BYTES = "cdcrunner_queue.max.bytes";
 
     private final long idleWakeupNanos;

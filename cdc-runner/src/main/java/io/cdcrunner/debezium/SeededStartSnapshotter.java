@@ -15,7 +15,7 @@ import io.debezium.snapshot.mode.NoDataSnapshotter;
 /**
  * Debezium's {@code no_data} snapshot mode for a Kafka Connect connector whose start position was recorded before
  * its task first ran ({@code cdc-runner connector-config --apply} seeds it over Connect's REST API), as
- * {@code io.cdcrunner.binlog.OffsetSeeder} records the embedded engine's. Selected by {@code snapshot.mode=custom} and
+ * {@link io.cdcrunner.binlog.OffsetSeeder} records the embedded engine's. Selected by {@code snapshot.mode=custom} and
  * {@code snapshot.mode.custom.name=}{@value #NAME}; found by Debezium through {@code ServiceLoader}.
  *
  * <p>Why: with plain {@code no_data} a connector commits no offset until its first offset flush after its first

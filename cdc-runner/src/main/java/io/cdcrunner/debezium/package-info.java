@@ -26,6 +26,8 @@
  * column converters {@link io.cdcrunner.debezium.UuidColumnConverter} and
  * {@link io.cdcrunner.debezium.InetColumnConverter}, and the snapshot mode
  * {@link io.cdcrunner.debezium.SeededStartSnapshotter}. The offset and schema history stores stay with the binlog
- * source ({@code io.cdcrunner.binlog}): they implement Debezium's interfaces and patch nothing.
+ * source ({@link io.cdcrunner.binlog.OffsetFileStore}, {@link io.cdcrunner.binlog.SharedOffsetStore},
+ * {@link io.cdcrunner.binlog.DurableFileSchemaHistory}, {@link io.cdcrunner.binlog.SharedSchemaHistory}): they
+ * implement Debezium's interfaces and patch nothing.
  */
 package io.cdcrunner.debezium;

@@ -85,8 +85,9 @@ public final class RetryingDelivery {
     /**
      * Processes one ordering key's events of a batch as a unit, for a processor that takes groups: the read barrier
      * for its events (one wait for the last, which usually covers the others), then the group; on failure the group is
-     * retried as a unit, and after the last attempt each of its events the ledger does not hold is dead-lettered (or
-     * the pipeline halts).
+     * retried as a unit. After the last attempt a group of several events goes on one by one, each event a group of one
+     * with attempts of its own, so only the failing events are dead-lettered (or halt); a group of one that still fails
+     * is dead-lettered unless the ledger holds it (or the pipeline halts).
      *
      * @return one result per event, index for index
      */

@@ -19,9 +19,9 @@ import io.cdcrunner.state.JdbcStateStore;
 
 /**
  * What {@code check} says about the users whose transactions are fenced with {@code ha.enabled}: the processor's
- * (its ledger) and the dead letters' read the lease row with a shared lock in every transaction ({@code Fence}).
- * Without the grant that needs, an instance fails at its first event after a takeover; {@code check} runs the very
- * statement, in a transaction it rolls back.
+ * (its ledger) and the dead letters' read the lease row with a shared lock in every transaction
+ * ({@link io.cdcrunner.state.Fence}). Without the grant that needs, an instance fails at its first event after a
+ * takeover; {@code check} runs the very statement, in a transaction it rolls back.
  */
 public final class LeaseReadersCheck {
 

@@ -6,13 +6,14 @@ import io.cdcrunner.config.HaSettings;
 
 /**
  * How long a database session of an instance running with {@code ha.enabled} may leave a transaction idle before the
- * server ends it. The transactions that write the pipeline's effects hold the lease row (shared, {@code io.cdcrunner.state.Fence}); a
- * hung instance's (stopped, swapping, cut off) would keep the next holder from taking the lease over until its session
- * ends. MariaDB ends such a transaction alone ({@code idle_transaction_timeout}, the lease timeout). MySQL has no such
- * setting: its sessions get a {@code wait_timeout} of the lease timeout but at least {@value #MYSQL_MINIMUM_SECONDS}
- * s, so that the pools' keepalive ({@value #KEEPALIVE_MILLIS} ms, Hikari's shortest) keeps idle connections open; a
- * takeover after a hang there waits up to that long. Either way a processor must not leave its transaction without a
- * statement for longer (README, High availability).
+ * server ends it. The transactions that write the pipeline's effects hold the lease row (shared,
+ * {@link io.cdcrunner.state.Fence}); a hung instance's (stopped, swapping, cut off) would keep the next holder from
+ * taking the lease over until its session ends. MariaDB ends such a transaction alone
+ * ({@code idle_transaction_timeout}, the lease timeout). MySQL has no such setting: its sessions get a
+ * {@code wait_timeout} of the lease timeout but at least {@value #MYSQL_MINIMUM_SECONDS} s, so that the pools'
+ * keepalive ({@value #KEEPALIVE_MILLIS} ms, Hikari's shortest) keeps idle connections open; a takeover after a hang
+ * there waits up to that long. Either way a processor must not leave its transaction without a statement for longer
+ * (docs/ha.md, "What a processor may not do").
  *
  * @param seconds the limit; 0 for none (no {@code ha.enabled})
  */

@@ -20,9 +20,9 @@ import io.cdcrunner.check.CheckResult;
 import io.cdcrunner.config.KafkaSettings;
 
 /**
- * Whether a {@code TransactionalProcessor}'s ledger remembers every event the change topics still hold. A consumer
- * group without committed offsets (a new {@code kafka.group.id}, or offsets the broker expired after every member was
- * down longer than its {@code offsets.retention.minutes}) reads each topic from its start
+ * Whether a {@link io.cdcrunner.processor.TransactionalProcessor}'s ledger remembers every event the change topics
+ * still hold. A consumer group without committed offsets (a new {@code kafka.group.id}, or offsets the broker expired
+ * after every member was down longer than its {@code offsets.retention.minutes}) reads each topic from its start
  * ({@code auto.offset.reset=earliest}); the ledger applies those events once only while it keeps their ids, which is
  * {@code kafka.ledger.retention.ms}. {@code check} fails a topic that keeps records longer; {@code run} warns.
  */

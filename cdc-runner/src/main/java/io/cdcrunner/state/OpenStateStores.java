@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The open {@link JdbcStateStore}s by pipeline name. The engine creates its offset store and schema history by class
- * name ({@code binlog/SharedOffsetStore}, {@code binlog/SharedSchemaHistory}) and hands them only its properties, so
- * they find the pipeline's store here by the name {@link JdbcStateStore#STORE_PROPERTY} carries.
+ * name ({@link io.cdcrunner.binlog.SharedOffsetStore}, {@link io.cdcrunner.binlog.SharedSchemaHistory}) and hands them
+ * only its properties, so they find the pipeline's store here by the name {@link JdbcStateStore#STORE_PROPERTY}
+ * carries.
  */
 final class OpenStateStores {
 

@@ -86,7 +86,10 @@ public final class StateDirectory implements StateStore {
         return root.resolve("schema-history.capturing");
     }
 
-    /** The DDL statements whose table definitions were taken from the server (see {@code SchemaRecoveries}). */
+    /**
+     * The DDL statements whose table definitions were taken from the server (see
+     * {@link io.cdcrunner.binlog.SchemaRecoveries}).
+     */
     public Path schemaRecoveriesFile() {
         return root.resolve("schema-recoveries.json");
     }

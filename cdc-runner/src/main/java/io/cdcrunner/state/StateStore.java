@@ -7,7 +7,7 @@ import java.util.Properties;
 /**
  * Where the binlog source keeps what it must find again after a restart: the engine's offsets, its schema history and
  * the DDL statements whose table definitions were read from the server instead. Files in {@code state.dir}
- * ({@link StateDirectory}) or tables several instances share ({@code io.cdcrunner.ha.JdbcStateStore}).
+ * ({@link StateDirectory}) or tables several instances share ({@link JdbcStateStore}).
  */
 public interface StateStore {
 

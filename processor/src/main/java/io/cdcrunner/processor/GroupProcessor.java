@@ -16,9 +16,12 @@ import java.util.List;
  *       on different lanes. Table events ({@link Operation#TRUNCATE}, {@link Operation#DROP}) come alone, as a group
  *       of one, after every event before them and before any after them.</li>
  *   <li>A group is handled as a unit: returning means every event of it is done; throwing means none is. The group
- *       is retried (with backoff, up to {@code processor.retry.max.attempts}); after the last attempt every event
- *       of the group is stored as a dead letter (then {@code dlq replay} replays them one at a time, as groups of
- *       one), or with {@code processor.on.failure=halt} the pipeline stops before the group.</li>
+ *       is retried as a unit (with backoff, up to {@code processor.retry.max.attempts}). A group of several events
+ *       that still fails then goes on event by event, in commit order, each a group of one with attempts of its own:
+ *       the events that succeed alone are done, and only those that still fail are stored as dead letters (then
+ *       {@code dlq replay} replays them one at a time, as groups of one), or with {@code processor.on.failure=halt}
+ *       the pipeline stops before the first of them. So a group of n events that always fails is called up to
+ *       (n + 1) times the attempts.</li>
  *   <li>Delivery is at least once, as for any {@link EventProcessor}: after a crash a group may come again, in part
  *       or whole. A {@link TransactionalGroupProcessor} is effectively once instead.</li>
  * </ul>

@@ -14,8 +14,9 @@ import java.util.List;
  * together, so once it commits every event of the group is in the ledger. A group delivered again
  * after a crash, in part already committed, comes with the committed events left out: the rest is handed over,
  * still in commit order; when all of it was committed, {@code processGroup} is not called. A failure rolls the whole
- * group back (ledger rows included) and the group is retried as a unit, then dead-lettered event by event or halted
- * (see {@link GroupProcessor}).
+ * group back (ledger rows included) and the group is retried as a unit; after its last attempt its events go on one
+ * by one, each in a transaction of its own with its own attempts, and only those that still fail are dead-lettered
+ * or halt (see {@link GroupProcessor}).
  *
  * <h2>Several groups in one transaction</h2>
  * A transaction costs round trips of its own (the ledger's two statements, the commit), which a busy database with

@@ -73,15 +73,18 @@ class ArchitectureTest {
                 .layer("Mapping").definedBy("io.cdcrunner.mapping..")
                 .layer("Source probe").definedBy("io.cdcrunner.connector..")
                 .layer("Sources").definedBy("io.cdcrunner.binlog..", "io.cdcrunner.kafka..")
+                .layer("Assembly").definedBy("io.cdcrunner.assembly..")
                 .layer("Commands").definedBy("io.cdcrunner.cli..")
                 .whereLayer("Commands").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Sources").mayOnlyBeAccessedByLayers("Commands")
+                .whereLayer("Assembly").mayOnlyBeAccessedByLayers("Commands")
+                .whereLayer("Sources").mayOnlyBeAccessedByLayers("Assembly", "Commands")
                 .whereLayer("Source probe").mayOnlyBeAccessedByLayers("Sources", "Commands")
                 .whereLayer("Mapping").mayOnlyBeAccessedByLayers("Sources", "Commands")
                 .whereLayer("Debezium patches").mayOnlyBeAccessedByLayers("Mapping", "Sources", "Commands")
-                .whereLayer("Core").mayOnlyBeAccessedByLayers("Source probe", "Mapping", "Sources", "Commands")
+                .whereLayer("Core").mayOnlyBeAccessedByLayers("Source probe", "Mapping", "Sources", "Assembly",
+                        "Commands")
                 .whereLayer("Foundations").mayOnlyBeAccessedByLayers("Core", "Debezium patches", "Source probe", "Mapping",
-                        "Sources", "Commands")
+                        "Sources", "Assembly", "Commands")
                 .check(classes);
     }
 

@@ -75,7 +75,9 @@ public final class Pipeline implements AutoCloseable {
     /** A term that also stops while {@code steppingDown} says so, to stand by afterwards. */
     void start(BooleanSupplier steppingDown) {
         openMonitoring();
-        transition(PipelineState.STANDBY, PipelineState.STARTING);
+        if (!transition(PipelineState.STANDBY, PipelineState.STARTING) && state.get() != PipelineState.STARTING) {
+            throw new PipelineStartException("cannot start a term: the pipeline is " + state.get());
+        }
         Term current = assembly.newTerm(this, steppingDown);
         term = current;
         try {
@@ -98,9 +100,10 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The source of {@code failing} cannot go on: the pipeline fails now (unless it steps down from that term). */
+    /** The source of {@code failing} cannot go on: the pipeline fails now, unless it steps down from that term. */
     void sourceFailed(Term failing, Throwable reason) {
-        if (!failing.steppingDown() && failure.compareAndSet(null, reason)) {
+        // A term stepped down from may report late, while the next runs: only the running term's failure counts.
+        if (failing == term && !failing.steppingDown() && failure.compareAndSet(null, reason)) {
             moveTo(PipelineState.FAILED);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), reason.getMessage());
         }
@@ -141,20 +144,19 @@ public final class Pipeline implements AutoCloseable {
 
     /** The source of {@code ended} ended for good: cleanly (null) or with a failure a restart cannot fix. */
     void sourceEnded(Term ended, Throwable error) {
-        Throwable cause = error;
+        Throwable cause = ended == term ? error : null;
         if (cause != null && stopping(ended) && !(cause instanceof ProcessingHaltedException)) {
             // Closing a source that is still starting makes it report an error: the stop was asked for.
             log.debug("source ended with '{}' during a requested stop", cause.getMessage());
             cause = null;
         }
         if (cause != null && failure.get() != null) {
-            // The pipeline had already failed with its own message; the source's ending adds nothing.
-            log.debug("source ended with '{}' after the pipeline failed", cause.getMessage());
+            log.debug("source ended with '{}' after the pipeline failed with its own message", cause.getMessage());
         } else if (cause != null && !ended.steppingDown()) {
             failure.compareAndSet(null, cause);
             moveTo(PipelineState.FAILED);
             log.error("pipeline '{}' failed: {}", config.pipelineName(), Causes.summary(cause));
-        } else if (!ended.steppingDown()) {
+        } else if (!ended.steppingDown() && ended == term) {
             moveTo(PipelineState.STOPPING);
             moveTo(PipelineState.STOPPED);
         }
@@ -202,8 +204,8 @@ public final class Pipeline implements AutoCloseable {
             if (!current.steppingDown()) {
                 moveTo(PipelineState.STOPPED);
             }
-            log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(),
-                    state.get().name().toLowerCase(Locale.ROOT), took.get().toMillis(), readout.counters().summary());
+            log.info("pipeline '{}' {} after {} ms: {}", config.pipelineName(), current.steppingDown() ? "stepped down"
+                    : state.get().name().toLowerCase(Locale.ROOT), took.get().toMillis(), current.counters().summary());
         }
     }
 

@@ -15,13 +15,13 @@ import io.cdcrunner.visibility.VisibilityMetrics;
 
 /**
  * What monitoring reads of a {@link Pipeline} across its terms (the lifecycle's state and failure, the running term's
- * source), the counters and barrier figures every term adds to, and the pause gate an operator sets.
+ * source and its counters), the read barrier's figures every term adds to, and the pause gate an operator sets.
  */
 final class PipelineReadout implements PipelineView {
 
     final VisibilityMetrics visibility = new VisibilityMetrics();
     final PauseGate pauseGate = new PauseGate();
-    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounters beforeTheFirstTerm = new PipelineCounters();
     private final RunnerConfig config;
     private final Pipeline pipeline;
     private final Supplier<Optional<Term>> term;
@@ -51,7 +51,7 @@ final class PipelineReadout implements PipelineView {
 
     @Override
     public PipelineCounters counters() {
-        return counters;
+        return term.get().map(Term::counters).orElse(beforeTheFirstTerm);
     }
 
     @Override

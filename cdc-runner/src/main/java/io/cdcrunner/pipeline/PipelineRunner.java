@@ -127,11 +127,11 @@ public final class PipelineRunner {
             lease.retire();
             pipeline.standBy();
             lease.release();
-            if (pipeline.state() == PipelineState.FAILED) {
-                // The term failed before the step-down began: FAILED is final, no term may follow it.
-                log.error("pipeline '{}' had failed before stepping down; not waiting for the lease again",
-                        config.pipelineName());
-                return Optional.of(Outcome.FAILED);
+            if (pipeline.state().isFinal()) {
+                // The term ended for good before the step-down began (FAILED or STOPPED is final): no term follows.
+                log.error("pipeline '{}' had {} before stepping down; not waiting for the lease again",
+                        config.pipelineName(), pipeline.state().name().toLowerCase(java.util.Locale.ROOT));
+                return Optional.of(pipeline.state() == PipelineState.FAILED ? Outcome.FAILED : Outcome.STOPPED);
             }
             if (lease.shared() && sourceOutOfReach) {
                 // Another instance may reach the source: let it take the lease before this one tries again.

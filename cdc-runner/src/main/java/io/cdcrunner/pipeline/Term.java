@@ -33,6 +33,8 @@ final class Term implements SourceConsumer {
     private final Pipeline lifecycle;
     private final PipelineCounters counters;
     private final BooleanSupplier steppingDown;
+    /** Once stepped down from, for good: the runner's flag is cleared for the next term, this term's is not. */
+    private volatile boolean steppedDown;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch ended = new CountDownLatch(1);
     private StateStore stateStore;
@@ -87,7 +89,10 @@ final class Term implements SourceConsumer {
     }
 
     boolean steppingDown() {
-        return steppingDown.getAsBoolean();
+        if (!steppedDown && steppingDown.getAsBoolean()) {
+            steppedDown = true;
+        }
+        return steppedDown;
     }
 
     synchronized void opened(StateStore state) {

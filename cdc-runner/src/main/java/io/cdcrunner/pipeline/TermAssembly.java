@@ -27,7 +27,8 @@ import io.cdcrunner.visibility.VisibilityMetrics;
  * state store {@code state.store} names, the source (a new one per term, prepared against its server: that gives the
  * server's flavor), the {@link ProcessingStack} for that flavor (processor, ledger, dead letters, read barrier,
  * lanes), the {@link EventDispatcher} the source's batches go through, then the source started and the
- * {@link PipelineHousekeeping}. What lives across terms (counters, monitoring, the pause gate) is the pipeline's and
+ * {@link PipelineHousekeeping}. Each term counts its own events; what lives across terms (monitoring, the read
+ * barrier's figures, the pause gate) is the pipeline's and
  * given here once.
  */
 final class TermAssembly {
@@ -37,7 +38,6 @@ final class TermAssembly {
     private final RunnerConfig config;
     private final Supplier<EventSource> sources;
     private final ProcessedListener listener;
-    private final PipelineCounters counters;
     private final VisibilityMetrics visibility;
     private final PauseGate pauseGate;
     private final PipelineMonitoring monitoring;
@@ -47,14 +47,13 @@ final class TermAssembly {
         this.config = config;
         this.sources = sources;
         this.listener = listener;
-        this.counters = readout.counters();
         this.visibility = readout.visibility;
         this.pauseGate = readout.pauseGate;
         this.monitoring = monitoring;
     }
 
     Term newTerm(Pipeline lifecycle, BooleanSupplier steppingDown) {
-        return new Term(config.pipelineName(), sources.get(), lifecycle, counters, steppingDown);
+        return new Term(config.pipelineName(), sources.get(), lifecycle, new PipelineCounters(), steppingDown);
     }
 
     /** Prepares the source (waiting while its server is unreachable), opening the state store if it asks. */
@@ -76,6 +75,7 @@ final class TermAssembly {
             if (stopping.getAsBoolean()) {
                 throw new PipelineStartException("stopped during start-up");
             }
+            PipelineCounters counters = term.counters();
             ProcessingStack processing = ProcessingStack.forPipeline(config, term.flavor(), visibility,
                     counters.delivery(), monitoring.listener(listener), stopping);
             if (processing.deadLetters() instanceof DeadLetterStoreSink sink) {

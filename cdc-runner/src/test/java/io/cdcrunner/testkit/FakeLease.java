@@ -22,6 +22,8 @@ public final class FakeLease implements TermLease {
     private int retires;
     private int releases;
     private int closes;
+    private long releasedAt;
+    private long acquireCalledAt;
 
     private FakeLease(boolean shared) {
         this.shared = shared;
@@ -68,6 +70,7 @@ public final class FakeLease implements TermLease {
     @Override
     public synchronized boolean acquire(Runnable fenced) throws InterruptedException {
         acquireCalls++;
+        acquireCalledAt = System.nanoTime();
         waiting = true;
         notifyAll();
         try {
@@ -108,6 +111,7 @@ public final class FakeLease implements TermLease {
     @Override
     public synchronized void release() {
         releases++;
+        releasedAt = System.nanoTime();
         held = false;
     }
 
@@ -131,6 +135,11 @@ public final class FakeLease implements TermLease {
     @Override
     public SourceStatus standbyStatus() {
         return SourceStatus.UNKNOWN;
+    }
+
+    /** The time from the last {@link #release} to the last call of {@link #acquire} after it (negative: none yet). */
+    public synchronized java.time.Duration lastReleaseToAcquire() {
+        return java.time.Duration.ofNanos(acquireCalledAt - releasedAt);
     }
 
     /** How often the runner called {@link #acquire}. */

@@ -50,6 +50,7 @@ public final class ScriptedEventSource implements EventSource {
     private volatile RuntimeException prepareFailure;
     private volatile SourceStatus status = SourceStatus.UNKNOWN;
     private volatile SourceConsumer consumer;
+    private volatile boolean endsOnClose = true;
 
     /** The flavor {@link #prepare} returns (MariaDB unless told). */
     public ScriptedEventSource flavor(ServerFlavor serverFlavor) {
@@ -70,6 +71,12 @@ public final class ScriptedEventSource implements EventSource {
     }
 
     /** What {@link #status} says from now on. */
+    /** A source whose engine does not stop when closed: its end (or failure) comes later, when the test says. */
+    public ScriptedEventSource ignoreClose() {
+        endsOnClose = false;
+        return this;
+    }
+
     public ScriptedEventSource status(SourceStatus sourceStatus) {
         this.status = sourceStatus;
         return this;
@@ -230,7 +237,7 @@ public final class ScriptedEventSource implements EventSource {
         closeCalls.incrementAndGet();
         closeCalled.countDown();
         SourceConsumer target = consumer;
-        if (target != null) {
+        if (target != null && endsOnClose) {
             onSourceThread(() -> endOnce(target, null));
         }
     }

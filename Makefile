@@ -4,7 +4,7 @@ MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 DEMO_JAR := demo/target/cdc-runner-demo.jar
 
-.PHONY: demo test test-fast test-tier bench build dist install mariadb test-tools packages clean config-docs
+.PHONY: demo test test-fast test-tier bench build dist install mariadb mysql test-tools packages clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
@@ -68,17 +68,24 @@ install:
 mariadb:
 	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server"
 
-## test-tools: mariadb, and openssl, which the TLS test makes its certificates with
+## test-tools: mariadb, mysql's libraries, and openssl, which the TLS test makes its certificates with
 test-tools:
-	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server openssl:openssl"
+	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server libaio.so.1:libaio1 libnuma.so.1:libnuma1 openssl:openssl"
 
-# packages PACKAGES="program:package ...": installs the packages whose program is missing (root and apt-get), else
-# names them and fails.
+## mysql: the shared libraries the local MySQL 8.0 needs (the server itself comes with the dev kit's Maven dependency)
+mysql:
+	@$(MAKE) -s packages PACKAGES="libaio.so.1:libaio1 libnuma.so.1:libnuma1"
+
+# packages PACKAGES="program:package ...": installs the packages whose program (or shared library, lib*.so*) is
+# missing (root and apt-get), else names them and fails.
 packages:
 	@missing=""; \
 	for pair in $(PACKAGES); do \
 	  program=$${pair%%:*}; package=$${pair#*:}; \
-	  command -v $$program >/dev/null 2>&1 || [ -x /usr/sbin/$$program ] || missing="$$missing $$package"; \
+	  case $$program in \
+	    *.so*) /sbin/ldconfig -p 2>/dev/null | grep -q "$$program " || missing="$$missing $$package";; \
+	    *) command -v $$program >/dev/null 2>&1 || [ -x /usr/sbin/$$program ] || missing="$$missing $$package";; \
+	  esac; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
@@ -21,8 +22,8 @@ import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
-import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -35,8 +36,8 @@ class CapturedDdlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     @RegisterExtension
-    static final SharedMariaDb SERVER = new SharedMariaDb();
-    private static MariaDbTestDatabase db;
+    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    private static LocalTestDatabase db;
 
     @TempDir
     Path temp;

@@ -9,9 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.localdb.LocalMariaDb;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** The command line as a user meets it: messages and exit codes. */
@@ -86,7 +87,7 @@ class CliTest {
 
     @Test
     void checkPassesOnAProperlyConfiguredServer() throws Exception {
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Path state = Files.createDirectories(temp.resolve("ok"));
@@ -98,7 +99,7 @@ class CliTest {
 
     @Test
     void runStopsWithExit1WhenTheSourceRefusesTheLoginWithoutShowingThePassword() throws Exception {
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             Path state = Files.createDirectories(temp.resolve("denied"));
             Path file = TestPipelines.writeProperties(db, state.resolve("state"),
@@ -115,7 +116,7 @@ class CliTest {
 
     @Test
     void processorProblemsAreFoundBeforeAnythingIsRecordedAndExitTwo() throws Exception {
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Map<String, Map<String, String>> cases = Map.of(
@@ -145,7 +146,7 @@ class CliTest {
 
     @Test
     void checkOpensTheProcessorAndFailsWhenItsUserCannotCreateTheLedger() throws Exception {
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, customer_id INT, "
                             + "amount DECIMAL(10,2))",

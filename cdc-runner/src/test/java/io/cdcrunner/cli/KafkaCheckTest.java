@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.delivery.ProcessedListener;
@@ -32,7 +33,7 @@ import io.cdcrunner.pipeline.AuditingProcessor;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.KafkaTest;
 
 /**
@@ -50,12 +51,12 @@ class KafkaCheckTest {
     @TempDir
     static Path temp;
 
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
     private static ConnectCluster kafka;
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.server().execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, customer_id INT)",
                 "CREATE TABLE shop.audit (row_id BIGINT PRIMARY KEY, times INT NOT NULL)");

@@ -20,14 +20,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
-import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -38,8 +39,8 @@ import io.cdcrunner.testkit.DatabaseTest;
 class SecretsInOutputTest {
 
     @RegisterExtension
-    static final SharedMariaDb SERVER = new SharedMariaDb();
-    private static MariaDbTestDatabase db;
+    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    private static LocalTestDatabase db;
 
     @TempDir
     Path temp;

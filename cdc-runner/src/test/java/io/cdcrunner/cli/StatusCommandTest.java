@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@code cdc-runner status} against a daemon's remote JMX port, as a health check would run it. */
@@ -31,14 +32,14 @@ import io.cdcrunner.testkit.DatabaseTest;
 class StatusCommandTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
 
     @TempDir
     Path temp;
 
     @BeforeAll
     static void startDatabase() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
     }
 
@@ -154,7 +155,7 @@ class StatusCommandTest {
     @Test
     void aSourceDownLongerThanTheLimitIsUnhealthyWithTheReasonAndTheLagKeepsGrowing() throws Exception {
         // A server of its own: this test stops it.
-        try (MariaDbTestDatabase source = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase source = new LocalTestDatabase(Flavor.MARIADB)) {
             source.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             source.execute("CREATE DATABASE down", "CREATE TABLE down.orders (id BIGINT PRIMARY KEY, amount INT)");
             int port = freePort();

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.TransactionalGroupProcessor;
-import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.ChangeEventBuilder;
 import io.cdcrunner.testkit.DatabaseTest;
 
@@ -33,7 +34,7 @@ import io.cdcrunner.testkit.DatabaseTest;
 class GroupLedgerTest {
 
     @RegisterExtension
-    static final SharedMariaDb SERVER = new SharedMariaDb();
+    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
     private static HikariDataSource pool;
 
     private final List<List<Long>> calls = new CopyOnWriteArrayList<>();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.config.HaSettings;
 import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.Secret;
@@ -29,7 +30,7 @@ import io.cdcrunner.state.Fence;
 import io.cdcrunner.state.FencedException;
 import io.cdcrunner.jdbc.HaSessionLimit;
 import io.cdcrunner.state.JdbcStateStore;
-import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.ChangeEventBuilder;
 import io.cdcrunner.testkit.DatabaseTest;
 
@@ -41,7 +42,7 @@ import io.cdcrunner.testkit.DatabaseTest;
 class FenceTest {
 
     @RegisterExtension
-    static final SharedMariaDb SERVER = new SharedMariaDb();
+    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
     private static final HaSettings HA = new HaSettings(true, Duration.ofSeconds(10), Duration.ofSeconds(1));
     private static StateSettings state;
     private static HikariDataSource pool;

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.cli.CdcRunner;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.KafkaTest;
 
 /**
@@ -61,7 +62,7 @@ class ConnectorFirstStartTest {
         brokerProps.put("auto.create.topics.enable", "false");
         EmbeddedKafkaCluster kafka = new EmbeddedKafkaCluster(1, brokerProps);
         kafka.start();
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.server().execute("CREATE DATABASE shop",
                     "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL)");
@@ -112,7 +113,7 @@ class ConnectorFirstStartTest {
         }
     }
 
-    private static void insert(MariaDbTestDatabase db, long from, long to) {
+    private static void insert(LocalTestDatabase db, long from, long to) {
         for (long id = from; id <= to; id++) {
             db.server().execute("INSERT INTO shop.orders VALUES (" + id + ", " + (id % 3) + ")");
         }

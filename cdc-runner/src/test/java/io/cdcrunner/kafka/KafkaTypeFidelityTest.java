@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.binlog.AllTypesTable;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
@@ -27,7 +28,7 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testdb.TestDatabase;
 import io.cdcrunner.testkit.KafkaTest;
 
@@ -45,12 +46,12 @@ class KafkaTypeFidelityTest {
     @TempDir
     static Path temp;
 
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
     private static ConnectCluster kafka;
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", AllTypesTable.create(DB),
                 "CREATE TABLE " + DB + ".extras (id INT PRIMARY KEY, u UUID, a4 INET4, a6 INET6,"

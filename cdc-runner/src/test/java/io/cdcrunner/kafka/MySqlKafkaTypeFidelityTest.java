@@ -11,18 +11,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.binlog.AllTypesTable;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ServerFlavor;
-import io.cdcrunner.testdb.MySqlTestDatabase;
+import io.cdcrunner.testdb.DockerMySqlTestDatabase;
 import io.cdcrunner.testkit.KafkaTest;
 
 /**
  * {@link KafkaTypeFidelityTest} against MySQL 8.4 (GTIDs on) through Testcontainers: the MySQL connector through
  * Connect and Kafka gives the embedded engine's events; skipped without Docker.
  */
-@EnabledIf(value = "io.cdcrunner.testdb.MySqlTestDatabase#dockerAvailable",
+@EnabledIf(value = "io.cdcrunner.testdb.DockerMySqlTestDatabase#dockerAvailable",
         disabledReason = "no Docker engine: the MySQL 8.4 Kafka suite is skipped")
 @KafkaTest
 class MySqlKafkaTypeFidelityTest {
@@ -32,12 +33,12 @@ class MySqlKafkaTypeFidelityTest {
     @TempDir
     static Path temp;
 
-    private static MySqlTestDatabase db;
+    private static DockerMySqlTestDatabase db;
     private static ConnectCluster kafka;
 
     @BeforeAll
     static void start() {
-        db = new MySqlTestDatabase();
+        db = new DockerMySqlTestDatabase();
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", AllTypesTable.create(DB),
                 "CREATE TABLE " + DB + ".extras (id INT PRIMARY KEY, b BINARY(16), j JSON,"

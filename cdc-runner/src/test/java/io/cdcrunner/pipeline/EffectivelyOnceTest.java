@@ -16,10 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.binlog.OffsetFileStore;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -29,14 +30,14 @@ import io.cdcrunner.testkit.DatabaseTest;
 @DatabaseTest
 class EffectivelyOnceTest {
 
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
 
     @TempDir
     Path temp;
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE once",
                 "CREATE TABLE once.orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL)",

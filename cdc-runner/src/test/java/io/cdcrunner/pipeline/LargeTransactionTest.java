@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -31,7 +32,7 @@ class LargeTransactionTest {
 
     @Test
     void aHundredThousandRowTransactionIsProcessedWithA256MegabyteHeap() throws Exception {
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE big",
                     "CREATE TABLE big.items (id BIGINT PRIMARY KEY, family INT NOT NULL, note VARCHAR(100) NOT NULL)");

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.config.RunnerConfig;
@@ -32,8 +33,8 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
-import io.cdcrunner.testdb.SharedMariaDb;
+import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -45,8 +46,8 @@ class TableEventsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     @RegisterExtension
-    static final SharedMariaDb SERVER = new SharedMariaDb();
-    private static MariaDbTestDatabase db;
+    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    private static LocalTestDatabase db;
     private static HikariDataSource pool;
 
     @TempDir

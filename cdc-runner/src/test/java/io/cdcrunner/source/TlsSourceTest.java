@@ -37,7 +37,7 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testdb.TestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
@@ -58,7 +58,7 @@ class TlsSourceTest {
     Path temp;
 
     private static LocalMariaDb server;
-    private static MariaDbTestDatabase database;
+    private static LocalTestDatabase database;
     private static Path trustStore;
 
     @BeforeAll
@@ -85,7 +85,7 @@ class TlsSourceTest {
                 .serverArg("--ssl-cert=" + certs.resolve("server.pem"))
                 .serverArg("--ssl-key=" + certs.resolve("server-key.pem"))
                 .start();
-        database = new MariaDbTestDatabase(server);
+        database = new LocalTestDatabase(server);
         database.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         server.execute("CREATE DATABASE tls", "CREATE TABLE tls.orders (id INT PRIMARY KEY)",
                 "SET GLOBAL require_secure_transport = ON");

@@ -14,11 +14,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** The state directory and everything in it belong to the daemon's user alone, whoever created them. */
@@ -63,7 +64,7 @@ class StatePermissionsTest {
 
     @Test
     void aRunningDaemonKeepsEveryStateFileOwnerOnly() throws Exception {
-        try (MariaDbTestDatabase db = new MariaDbTestDatabase()) {
+        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Path state = temp.resolve("daemon-state");

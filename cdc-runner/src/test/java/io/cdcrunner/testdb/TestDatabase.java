@@ -5,8 +5,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A real database server for integration tests: a local MariaDB, or MySQL in a container. */
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
+
+/**
+ * A real database server for integration tests: a local MariaDB or MySQL 8.0 ({@link LocalTestDatabase}), or MySQL
+ * 8.4 in a container ({@link DockerMySqlTestDatabase}).
+ */
 public interface TestDatabase extends AutoCloseable {
+
+    Flavor flavor();
 
     String host();
 
@@ -21,6 +29,15 @@ public interface TestDatabase extends AutoCloseable {
 
     /** Creates a user with the grants cdc-runner documents as required (plus writes for processors). */
     void createCdcUser(String user, String password);
+
+    /**
+     * The local server behind this database, to stop, kill, restart or replicate it.
+     *
+     * @throws UnsupportedOperationException for a server in a container
+     */
+    default LocalServer server() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is not a local server");
+    }
 
     default Connection rootConnection() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(""), rootUser(), rootPassword());

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.binlog.AllTypesTable;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerKeys;
@@ -29,7 +30,7 @@ import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.processor.builtin.ChangeEventJson;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.ChangeEventBuilder;
 import io.cdcrunner.testkit.DatabaseTest;
 
@@ -46,14 +47,14 @@ class DefaultProcessorTypesTest {
     private static final String DB = ServerTypesTest.DB;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
 
     @TempDir
     static Path temp;
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", ServerTypesTest.TABLE, AllTypesTable.create(DB),
                 "CREATE TABLE " + DB + ".mariadb_only (id INT PRIMARY KEY, u UUID, ip4 INET4, ip6 INET6)");

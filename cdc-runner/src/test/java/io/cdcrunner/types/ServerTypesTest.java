@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
@@ -24,7 +25,7 @@ import io.cdcrunner.pipeline.RecordingProcessor;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -37,7 +38,7 @@ class ServerTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     static final String DB = "typed";
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
 
     @TempDir
     static Path temp;
@@ -107,7 +108,7 @@ class ServerTypesTest {
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", TABLE);
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
@@ -23,7 +24,7 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** Tables with a composite primary key and without any: delivered, with the key and order docs/types.md states. */
@@ -31,14 +32,14 @@ import io.cdcrunner.testkit.DatabaseTest;
 class TableKeysTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
 
     @TempDir
     static Path temp;
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE k",
                 // The key's columns in key order, which is not the table's column order.

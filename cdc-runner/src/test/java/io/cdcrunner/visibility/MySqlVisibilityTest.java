@@ -20,11 +20,11 @@ import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MySqlTestDatabase;
+import io.cdcrunner.testdb.DockerMySqlTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** MySQL 8.4 with GTIDs, read on the source itself: auto picks WAIT_FOR_EXECUTED_GTID_SET. Needs Docker. */
-@EnabledIf(value = "io.cdcrunner.testdb.MySqlTestDatabase#dockerAvailable",
+@EnabledIf(value = "io.cdcrunner.testdb.DockerMySqlTestDatabase#dockerAvailable",
         disabledReason = "no Docker engine: the MySQL 8.4 visibility test is skipped")
 @DatabaseTest
 class MySqlVisibilityTest {
@@ -35,7 +35,7 @@ class MySqlVisibilityTest {
     @Test
     void onAMySqlSourceWithGtidsTheBarrierWaitsForTheBatchsGtidAndNoReadIsStale() throws Exception {
         int rows = 2_000;
-        try (MySqlTestDatabase db = new MySqlTestDatabase()) {
+        try (DockerMySqlTestDatabase db = new DockerMySqlTestDatabase()) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE vis_mysql");
             try (Connection c = db.rootConnection()) {

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -34,14 +35,14 @@ class PrimaryCommitWindowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static MariaDbTestDatabase db;
+    private static LocalTestDatabase db;
 
     @TempDir
     Path temp;
 
     @BeforeAll
     static void start() {
-        db = new MariaDbTestDatabase();
+        db = new LocalTestDatabase(Flavor.MARIADB);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
     }
 

@@ -29,6 +29,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.cli.CdcRunner;
 import io.cdcrunner.cli.ExitCodes;
@@ -39,11 +40,11 @@ import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
 import io.cdcrunner.delivery.ProcessedListener;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.pipeline.TestPipelines;
-import io.cdcrunner.testdb.MariaDbTestDatabase;
+import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -60,9 +61,9 @@ class ReplicaVisibilityTest {
     private static final int FAMILIES = 200;
     private static final Duration WAIT = Duration.ofSeconds(180);
 
-    private static MariaDbTestDatabase primaryDb;
-    private static LocalMariaDb primary;
-    private static LocalMariaDb replica;
+    private static LocalTestDatabase primaryDb;
+    private static LocalServer primary;
+    private static LocalServer replica;
     private static HikariDataSource writerPool;
 
     @TempDir
@@ -70,7 +71,7 @@ class ReplicaVisibilityTest {
 
     @BeforeAll
     static void startTopology() {
-        primaryDb = new MariaDbTestDatabase();
+        primaryDb = new LocalTestDatabase(Flavor.MARIADB);
         primary = primaryDb.server();
         primaryDb.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         replica = primary.startReplica(2, 1);

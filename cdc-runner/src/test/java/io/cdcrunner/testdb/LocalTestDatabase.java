@@ -1,22 +1,30 @@
 package io.cdcrunner.testdb;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 
-/** A throwaway local MariaDB with a binlog. */
-public final class MariaDbTestDatabase implements TestDatabase {
+/** A throwaway local server, MariaDB or MySQL 8.0, with a binlog and GTIDs; {@link #close} stops it. */
+public final class LocalTestDatabase implements TestDatabase {
 
-    private final LocalMariaDb db;
+    private final LocalServer db;
 
-    public MariaDbTestDatabase() {
-        this(LocalMariaDb.builder().start());
+    /** Starts a server of {@code flavor} with the dev kit's defaults. */
+    public LocalTestDatabase(Flavor flavor) {
+        this(flavor.builder().start());
     }
 
     /** A test database on a server started with options of its own; {@link #close} stops it. */
-    public MariaDbTestDatabase(LocalMariaDb server) {
+    public LocalTestDatabase(LocalServer server) {
         this.db = server;
     }
 
-    public LocalMariaDb server() {
+    @Override
+    public Flavor flavor() {
+        return db.flavor();
+    }
+
+    @Override
+    public LocalServer server() {
         return db;
     }
 

@@ -1,14 +1,21 @@
 package io.cdcrunner.testdb;
 
 import org.testcontainers.DockerClientFactory;
+
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import org.testcontainers.mysql.MySQLContainer;
 
-/** MySQL 8.4 with GTIDs on, in a container; only where a Docker engine runs. */
-public final class MySqlTestDatabase implements TestDatabase {
+/**
+ * MySQL 8.4 with GTIDs on, in a container; only where a Docker engine runs. The local {@link LocalTestDatabase}
+ * runs MySQL 8.0 everywhere; this one keeps what only 8.4 has ({@code SHOW BINARY LOG STATUS}, {@code SHOW
+ * REPLICAS}) under test.
+ */
+public final class DockerMySqlTestDatabase implements TestDatabase {
 
     private final MySQLContainer container;
 
-    public MySqlTestDatabase() {
+    public DockerMySqlTestDatabase() {
         container = new MySQLContainer("mysql:8.4")
                 .withCommand("--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
                         "--gtid-mode=ON", "--enforce-gtid-consistency=ON");
@@ -22,6 +29,11 @@ public final class MySqlTestDatabase implements TestDatabase {
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    @Override
+    public Flavor flavor() {
+        return Flavor.MYSQL;
     }
 
     @Override

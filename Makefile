@@ -7,9 +7,15 @@ DEMO_JAR := demo/target/cdc-runner-demo.jar
 .PHONY: demo test test-fast test-tier bench build dist install mariadb mysql test-tools packages clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
+## `make demo DB=mysql` runs it on a throwaway MySQL 8.0 instead (from the dev kit's Maven dependency).
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
+DB ?= mariadb
 demo: build
-	@if $(MAKE) -s mariadb 2>/dev/null; then \
+	@if [ "$(DB)" = mysql ]; then \
+	  $(MAKE) -s mysql && java -jar $(DEMO_JAR) demo --flavor mysql --config config/demo.properties $(DEMO_ARGS); \
+	elif [ "$(DB)" != mariadb ]; then \
+	  echo "DB=$(DB): use DB=mariadb (the default) or DB=mysql" >&2; exit 2; \
+	elif $(MAKE) -s mariadb 2>/dev/null; then \
 	  java -jar $(DEMO_JAR) demo --config config/demo.properties $(DEMO_ARGS); \
 	elif docker info >/dev/null 2>&1; then \
 	  echo "No MariaDB server here: running the demo against MySQL 8.4 in Docker."; \

@@ -19,7 +19,8 @@ import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.processor.ProcessorConfig;
@@ -30,10 +31,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cdc-runner demo}: a throwaway MariaDB, the daemon with the family aggregate processor, and a
+ * {@code cdc-runner demo}: a throwaway MariaDB or MySQL, the daemon with the family aggregate processor, and a
  * writer inserting orders; prints whether every row was processed and every summary is exact.
  */
-@Command(name = "demo", description = "Run the daemon against a throwaway local MariaDB with a demo writer.")
+@Command(name = "demo", description = "Run the daemon against a throwaway local MariaDB or MySQL with a demo writer.")
 public final class DemoCommand implements Callable<Integer> {
 
     static final String PASSWORD = "demo-secret";
@@ -63,12 +64,18 @@ public final class DemoCommand implements Callable<Integer> {
     boolean replica;
 
     @Option(names = "--replica-delay", paramLabel = "SECONDS", defaultValue = "1",
-            description = "How late the replica applies transactions (MASTER_DELAY). Default: ${DEFAULT-VALUE}")
+            description = "How late the replica applies transactions (MASTER_DELAY/SOURCE_DELAY). Default: "
+                    + "${DEFAULT-VALUE}")
     int replicaDelay;
+
+    @Option(names = "--flavor", paramLabel = "mariadb|mysql", defaultValue = "mariadb", converter = FlavorConverter.class,
+            description = "Which throwaway server to start: mariadb (the Debian package) or mysql (MySQL 8.0, from "
+                    + "the dev kit's Maven dependency). Default: ${DEFAULT-VALUE}")
+    Flavor flavor;
 
     @Option(names = "--db", paramLabel = "HOST:PORT",
             description = "Use this existing, throwaway MySQL/MariaDB server (binlog ROW, GTIDs recommended) instead of "
-                    + "starting a local MariaDB; the demo recreates shop.orders there. Root password from "
+                    + "starting a local server; the demo recreates shop.orders there. Root password from "
                     + "CDC_DEMO_ROOT_PASSWORD.")
     String externalDb;
 
@@ -78,13 +85,16 @@ public final class DemoCommand implements Callable<Integer> {
             return new ExternalDemoDatabase(externalDb, System.getenv().getOrDefault("CDC_DEMO_ROOT_PASSWORD", ""))
                     .run(this::runAgainst);
         }
-        if (!LocalMariaDb.isAvailable()) {
-            System.err.println("The demo needs a local MariaDB server: install it (Debian/Ubuntu: "
-                    + "sudo apt-get install mariadb-server) or run `make demo`, which installs it when run as root.");
+        if (!flavor.isAvailable()) {
+            System.err.println(flavor == Flavor.MARIADB
+                    ? "The demo needs a local MariaDB server: install it (Debian/Ubuntu: sudo apt-get install "
+                    + "mariadb-server) or run `make demo`, which installs it when run as root."
+                    : "The demo's MySQL runs on Linux x86-64 only, from the dev kit's class path: run `make demo "
+                    + "DB=mysql`.");
             return 1;
         }
-        System.out.printf("Starting a throwaway MariaDB with a binlog...%n");
-        try (LocalMariaDb db = LocalMariaDb.builder().start()) {
+        System.out.printf("Starting a throwaway %s with a binlog and GTIDs...%n", flavor);
+        try (LocalServer db = flavor.builder().start()) {
             db.execute("CREATE DATABASE shop");
             db.createCdcUser("cdc", PASSWORD);
             try (Connection c = db.rootConnection()) {
@@ -96,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return config == null ? 2 : runDemo(db, config);
             }
             System.out.printf("Starting a replica that applies each transaction %d s late...%n", replicaDelay);
-            try (LocalMariaDb lagging = db.startReplica(db.serverId() + 1, replicaDelay)) {
+            try (LocalServer lagging = db.startReplica(db.serverId() + 1, replicaDelay)) {
                 lagging.awaitCaughtUpWith(db, Duration.ofSeconds(60));
                 RunnerConfig config = loadConfig(db, lagging, state);
                 return config == null ? 2 : runDemo(db, config);
@@ -127,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
         return env;
     }
 
-    private RunnerConfig loadConfig(LocalMariaDb db, LocalMariaDb readReplica, Path state) {
+    private RunnerConfig loadConfig(LocalServer db, LocalServer readReplica, Path state) {
         Map<String, String> env = demoEnvironment(db.host(), db.port(), state);
         if (readReplica != null) {
             // The cdc user and the schema reached the replica through replication.
@@ -141,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int runDemo(LocalMariaDb db, RunnerConfig config) throws Exception {
+    private int runDemo(LocalServer db, RunnerConfig config) throws Exception {
         return runDemo(db.jdbcUrl("shop"), "root", "", config);
     }
 
@@ -264,6 +274,14 @@ public final class DemoCommand implements Callable<Integer> {
                         latency.distinctProcessed(), writer.written() - latency.distinctProcessed());
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** {@code --flavor mysql}, any case. */
+    static final class FlavorConverter implements picocli.CommandLine.ITypeConverter<Flavor> {
+        @Override
+        public Flavor convert(String value) {
+            return Flavor.of(value);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.binlog.OffsetFileStore;
@@ -93,7 +94,8 @@ final class BareEngine implements AutoCloseable {
         OffsetSeeder.seedIfAbsent(state, name, name, start.file(), start.position(), start.gtidSet());
         Properties p = new Properties();
         p.setProperty("name", name);
-        p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+        p.setProperty("connector.class", source.flavor() == Flavor.MYSQL ? "io.debezium.connector.mysql.MySqlConnector"
+                : "io.debezium.connector.mariadb.MariaDbConnector");
         p.setProperty("topic.prefix", name);
         p.setProperty("offset.storage", OffsetFileStore.class.getName());
         p.setProperty(OffsetFileStore.FILE_PROPERTY, state.offsetsFile().toString());

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 
 /** What every scenario shares: the database, the machine, the child launcher, the output. */
@@ -20,7 +20,7 @@ final class Bench {
 
     static final String COMMAND = "make bench";
 
-    final LocalMariaDb db;
+    final LocalServer db;
     final Source source;
     final Machine machine;
     final Sizes sizes;
@@ -30,7 +30,7 @@ final class Bench {
     private final AtomicLong serverIds = new AtomicLong(5000);
     private final QuietGate quiet;
 
-    Bench(LocalMariaDb db, Source source, Machine machine, Sizes sizes, Path work, QuietGate quiet, PrintStream out) {
+    Bench(LocalServer db, Source source, Machine machine, Sizes sizes, Path work, QuietGate quiet, PrintStream out) {
         this.quiet = quiet;
         this.db = db;
         this.source = source;
@@ -66,7 +66,7 @@ final class Bench {
             for (long offset = 0; offset < rows; offset += perTransaction) {
                 s.executeUpdate("INSERT INTO bench." + table + " (id, customer_id, amount, note) SELECT seq + " + offset
                         + ", (seq + " + offset + ") % " + families + ", ((seq + " + offset + ") % 100000) / 100, "
-                        + "CONCAT('row ', seq + " + offset + ") FROM bench.seq_1_to_" + perTransaction);
+                        + "CONCAT('row ', seq + " + offset + ") FROM bench.numbers WHERE seq <= " + perTransaction);
             }
         }
         return start;

@@ -14,13 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 
 /**
- * {@code make bench}: starts a throwaway MariaDB, runs every scenario (each measurement in a fresh JVM),
- * prints the tables, and writes {@code latest.json} and {@code latency.png} to the results directory.
+ * {@code make bench}: starts a throwaway MariaDB, runs every scenario (each measurement in a fresh JVM), then a
+ * throwaway MySQL 8.0 for the latency and catch-up scenarios (each beside bare Debezium on the same server), prints
+ * the tables, and writes {@code latest.json} and {@code latency.png} (MariaDB's) to the results directory.
  *
- * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --only latency,catchup,family,polling,idle,kafka},
+ * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --flavors mariadb,mysql} (the servers, in
+ * order: the first runs every scenario, the others latency and catch-up; default both), {@code --only latency,catchup,family,polling,idle,kafka},
  * {@code --kafka-rows N} and {@code --kafka-rate N} (scenario 6's backlog, default 100,000, and paced rate, default 1,000),
  * {@code --rounds N} (catch-up repetitions, default 2), {@code --paced-rate N} and {@code --paced-s N} (scenario 3's paced
  * writer, default 5,000/s for 60 s), {@code --profile} (JFR recording of the daemon's
@@ -74,94 +77,155 @@ public final class BenchMain {
         Path work = Files.createTempDirectory("cdc-runner-bench-");
         PrintStream out = System.out;
 
-        if (!LocalMariaDb.isAvailable()) {
-            System.err.println("mariadbd not found: install the MariaDB server (make mariadb does it as root)");
-            System.exit(1);
+        List<Flavor> flavors = Arrays.stream(options.getOrDefault("flavors", "mariadb,mysql").split(","))
+                .map(Flavor::of).toList();
+        for (Flavor flavor : flavors) {
+            if (!flavor.isAvailable()) {
+                System.err.println(flavor == Flavor.MARIADB
+                        ? "mariadbd not found: install the MariaDB server (make mariadb does it as root)"
+                        : "the local MySQL runs on Linux x86-64 only; leave it out with --flavors mariadb");
+                System.exit(1);
+            }
         }
         long started = System.nanoTime();
         String loadAtStart = Machine.load();
         out.println("cdc-runner benchmark; working files in " + work + "; load average " + loadAtStart);
-        // Sized as a server of its own would be (the test servers' 64 MB pool and 48 MB redo log are not): the
-        // paced family run writes the orders, the ledger and the summaries at 5,000 rows/s each.
-        try (LocalMariaDb db = LocalMariaDb.builder().serverArg("--innodb-buffer-pool-size=" + SERVER_POOL)
-                .serverArg("--innodb-log-file-size=" + SERVER_REDO_LOG).start()) {
-            db.createCdcUser(USER, PASSWORD);
-            db.execute("CREATE DATABASE bench");
-            Source source = new Source(db.host(), db.port(), USER, PASSWORD);
-            Machine machine = Machine.describe(serverVersion(db));
-            out.println("machine: " + machine.oneLine() + "; MariaDB buffer pool " + SERVER_POOL + ", redo log "
-                    + SERVER_REDO_LOG);
-            QuietGate quiet = new QuietGate(Double.parseDouble(options.getOrDefault("idle-cores", "0.3")),
-                    Integer.parseInt(options.getOrDefault("idle-wait-s", "120")), out);
-            Bench bench = new Bench(db, source, machine, sizes, work, quiet, out);
-
-            List<Map<String, Object>> scenarios = new ArrayList<>();
-            Targets targets = new Targets();
-            List<LatencyChart.Panel> panels = new ArrayList<>();
-            if (only.contains("latency")) {
-                Map<String, Object> latency = new LatencyScenario(bench, tuning).run();
-                scenarios.add(latency);
-                targets.latency(latency);
-                panels.addAll(latencyPanels(latency));
+        QuietGate quiet = new QuietGate(Double.parseDouble(options.getOrDefault("idle-cores", "0.3")),
+                Integer.parseInt(options.getOrDefault("idle-wait-s", "120")), out);
+        List<Map<String, Object>> scenarios = new ArrayList<>();
+        Targets targets = new Targets();
+        List<LatencyChart.Panel> panels = new ArrayList<>();
+        Machine machine = null;
+        List<Map<String, Object>> servers = new ArrayList<>();
+        for (Flavor flavor : flavors) {
+            // The first server runs every scenario; the others the two that compare the servers: latency and
+            // catch-up, each beside bare Debezium on the same server.
+            boolean first = flavor == flavors.get(0);
+            Set<String> here = first ? only : only.stream().filter(Set.of("latency", "catchup")::contains)
+                    .collect(java.util.stream.Collectors.toSet());
+            if (here.isEmpty()) {
+                continue;
             }
-            if (only.contains("catchup")) {
-                List<String> daemonFlags = options.containsKey("profile")
-                        ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("catchup-daemon.jfr") + ",settings=profile")
-                        : List.of();
-                List<Map<String, Object>> catchUp = new CatchUpScenario(bench, tuning, daemonFlags, rounds).run();
-                scenarios.addAll(catchUp);
-                targets.catchUp(catchUp.get(0)).memory(catchUp.get(1));
+            try (LocalServer db = startServer(flavor)) {
+                db.createCdcUser(USER, PASSWORD);
+                db.execute("CREATE DATABASE bench");
+                createNumbers(db);
+                String version = serverVersion(db);
+                if (machine == null) {
+                    machine = Machine.describe(version);
+                    out.println("machine: " + machine.oneLine());
+                }
+                String server = flavor + " " + version;
+                servers.add(Map.of("flavor", flavor.name().toLowerCase(java.util.Locale.ROOT), "version", version,
+                        "scenarios", List.copyOf(here)));
+                out.println();
+                out.println("=== " + server + " (buffer pool " + SERVER_POOL + ", redo log " + SERVER_REDO_LOG + ")");
+                Source source = new Source(flavor, db.host(), db.port(), USER, PASSWORD);
+                Bench bench = new Bench(db, source, machine, sizes, Files.createDirectories(work.resolve(
+                        flavor.name().toLowerCase(java.util.Locale.ROOT))), quiet, out);
+                targets.server(first ? null : server);
+                runScenarios(bench, here, options, tuning, rounds, work, server, scenarios, targets,
+                        first ? panels : new ArrayList<>());
             }
-            if (only.contains("polling")) {
-                Map<String, Object> polling = new PollingScenario(bench, tuning).run();
-                scenarios.add(polling);
-                targets.polling(polling);
-                panels.add(pollingPanel(polling));
-            }
-
-            if (only.contains("idle")) {
-                Map<String, Object> idle = new IdleScenario(bench, tuning).run();
-                scenarios.add(idle);
-                targets.idle(idle);
-            }
-            // Last: its paced run writes more than a freshly started replica (scenario 4) could catch up with.
-            if (only.contains("family")) {
-                Map<String, Object> family = new FamilyScenario(bench, tuning).run();
-                scenarios.add(family);
-                targets.family(family);
-            }
-
-            if (only.contains("kafka")) {
-                int kafkaRows = Integer.parseInt(options.getOrDefault("kafka-rows",
-                        options.containsKey("quick") ? "10000" : "100000"));
-                scenarios.add(new KafkaScenario(bench, tuning, kafkaRows,
-                        Integer.parseInt(options.getOrDefault("kafka-rate", "1000"))).run());
-            }
-
-            Path png = results.resolve("latency.png");
-            if (!panels.isEmpty()) {
-                LatencyChart.write(panels, png);
-            }
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("generated_at", Instant.now().toString());
-            report.put("command", Bench.COMMAND + (argv.length == 0 ? "" : " BENCH_ARGS=\"" + String.join(" ", argv) + "\""));
-            report.put("machine", machine.toJson());
-            report.put("load_at_start", loadAtStart);
-            report.put("load_at_end", Machine.load());
-            report.put("duration_s", Math.round((System.nanoTime() - started) / 1e9));
-            report.put("targets", targets.checks());
-            report.put("scenarios", scenarios);
-            report.put("chart", panels.isEmpty() ? null : png.toString());
-            Path json = results.resolve("latest.json");
-            ChildOutput.JSON.writeValue(json.toFile(), report);
-
-            out.println();
-            out.println("== Targets (issue 6), " + machine.oneLine());
-            out.print(targets.table());
-            out.printf("%nresults: %s%nchart:   %s%nwhole run: %d s, load average at start %s, at end %s%n", json,
-                    panels.isEmpty() ? "(no latency scenario)" : png, report.get("duration_s"), loadAtStart, Machine.load());
         }
+
+        Path png = results.resolve("latency.png");
+        if (!panels.isEmpty()) {
+            LatencyChart.write(panels, png);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("generated_at", Instant.now().toString());
+        report.put("command", Bench.COMMAND + (argv.length == 0 ? "" : " BENCH_ARGS=\"" + String.join(" ", argv) + "\""));
+        report.put("machine", machine.toJson());
+        report.put("servers", servers);
+        report.put("load_at_start", loadAtStart);
+        report.put("load_at_end", Machine.load());
+        report.put("duration_s", Math.round((System.nanoTime() - started) / 1e9));
+        report.put("targets", targets.checks());
+        report.put("scenarios", scenarios);
+        report.put("chart", panels.isEmpty() ? null : png.toString());
+        Path json = results.resolve("latest.json");
+        ChildOutput.JSON.writeValue(json.toFile(), report);
+
+        out.println();
+        out.println("== Targets (issue 6; the rows naming a server are issue 25's), " + machine.oneLine());
+        out.print(targets.table());
+        out.printf("%nresults: %s%nchart:   %s%nwhole run: %d s, load average at start %s, at end %s%n", json,
+                panels.isEmpty() ? "(no latency scenario)" : png, report.get("duration_s"), loadAtStart, Machine.load());
         System.exit(0);
+    }
+
+    /**
+     * A server sized as one of its own would be (the test servers' 64 MB pool and small redo log are not): the
+     * paced family run writes the orders, the ledger and the summaries at 5,000 rows/s each.
+     */
+    private static LocalServer startServer(Flavor flavor) {
+        LocalServer.Builder<? extends LocalServer> builder = flavor.builder()
+                .serverArg("--innodb-buffer-pool-size=" + SERVER_POOL);
+        if (flavor == Flavor.MARIADB) {
+            builder.serverArg("--innodb-log-file-size=" + SERVER_REDO_LOG);
+        } else {
+            builder.serverArg("--innodb-redo-log-capacity=" + SERVER_REDO_LOG);
+        }
+        return builder.start();
+    }
+
+    /** {@code bench.numbers}: 1 to 10,000, what the backlogs are inserted from (both servers read it alike). */
+    private static void createNumbers(LocalServer db) {
+        db.execute("CREATE TABLE bench.digits (d INT PRIMARY KEY)",
+                "INSERT INTO bench.digits VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)",
+                "CREATE TABLE bench.numbers (seq INT PRIMARY KEY)",
+                "INSERT INTO bench.numbers SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d "
+                        + "FROM bench.digits a, bench.digits b, bench.digits c, bench.digits e");
+    }
+
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    private static void runScenarios(Bench bench, Set<String> only, Map<String, String> options, EngineTuning tuning,
+                                     int rounds, Path work, String server, List<Map<String, Object>> scenarios,
+                                     Targets targets, List<LatencyChart.Panel> panels) throws Exception {
+        if (only.contains("latency")) {
+            Map<String, Object> latency = withServer(new LatencyScenario(bench, tuning).run(), server);
+            scenarios.add(latency);
+            targets.latency(latency);
+            panels.addAll(latencyPanels(latency));
+        }
+        if (only.contains("catchup")) {
+            List<String> daemonFlags = options.containsKey("profile")
+                    ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("catchup-daemon.jfr") + ",settings=profile")
+                    : List.of();
+            List<Map<String, Object>> catchUp = new CatchUpScenario(bench, tuning, daemonFlags, rounds).run();
+            catchUp.forEach(scenario -> withServer(scenario, server));
+            scenarios.addAll(catchUp);
+            targets.catchUp(catchUp.get(0)).memory(catchUp.get(1));
+        }
+        if (only.contains("polling")) {
+            Map<String, Object> polling = withServer(new PollingScenario(bench, tuning).run(), server);
+            scenarios.add(polling);
+            targets.polling(polling);
+            panels.add(pollingPanel(polling));
+        }
+        if (only.contains("idle")) {
+            Map<String, Object> idle = withServer(new IdleScenario(bench, tuning).run(), server);
+            scenarios.add(idle);
+            targets.idle(idle);
+        }
+        // Last: its paced run writes more than a freshly started replica (scenario 4) could catch up with.
+        if (only.contains("family")) {
+            Map<String, Object> family = withServer(new FamilyScenario(bench, tuning).run(), server);
+            scenarios.add(family);
+            targets.family(family);
+        }
+        if (only.contains("kafka")) {
+            int kafkaRows = Integer.parseInt(options.getOrDefault("kafka-rows",
+                    options.containsKey("quick") ? "10000" : "100000"));
+            scenarios.add(withServer(new KafkaScenario(bench, tuning, kafkaRows,
+                    Integer.parseInt(options.getOrDefault("kafka-rate", "1000"))).run(), server));
+        }
+    }
+
+    private static Map<String, Object> withServer(Map<String, Object> scenario, String server) {
+        scenario.put("server", server);
+        return scenario;
     }
 
     private static List<LatencyChart.Panel> latencyPanels(Map<String, Object> latency) {
@@ -215,7 +279,7 @@ public final class BenchMain {
                 sizes.get("rate_per_s")), false, curves);
     }
 
-    private static String serverVersion(LocalMariaDb db) throws Exception {
+    private static String serverVersion(LocalServer db) throws Exception {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT VERSION()")) {
             rs.next();

@@ -111,7 +111,7 @@ final class KafkaScenario {
     private Map<String, String> memberKeys(EmbeddedConnectCluster connect, int instances) {
         Map<String, String> keys = new LinkedHashMap<>(tuning.daemonKeys());
         keys.put("source.type", "kafka");
-        keys.put("source.flavor", "mariadb");
+        keys.put("source.flavor", bench.source.flavor().name().toLowerCase(java.util.Locale.ROOT));
         keys.put("source.start", "snapshot");
         keys.put("source.operations", "insert");
         keys.put("kafka.bootstrap.servers", connect.kafka().bootstrapServers());
@@ -275,7 +275,7 @@ final class KafkaScenario {
                 keys.put("source.type", "kafka");
                 keys.put("kafka.bootstrap.servers", connect.kafka().bootstrapServers());
                 keys.put("source.operations", "insert");
-                keys.put("source.flavor", "mariadb");
+                keys.put("source.flavor", bench.source.flavor().name().toLowerCase(java.util.Locale.ROOT));
                 keys.put("source.server.id", String.valueOf(bench.nextServerId()));
                 keys.put("kafka.topic.partitions", String.valueOf(PARTITIONS));
                 keys.put("deadletter.store", "io.cdcrunner.deadletter.JdbcDeadLetterStore");

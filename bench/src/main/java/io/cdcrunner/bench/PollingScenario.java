@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cdcrunner.baseline.ReplicaPollingBaseline;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalServer;
 
 /**
  * Scenario 4: against a replica that applies each transaction {@code delay} seconds late, at the same write
@@ -36,7 +36,7 @@ final class PollingScenario {
         int rate = sizes.pollingRate();
         int delay = sizes.replicaDelaySeconds();
         bench.out.printf("%n  starting a replica that applies each transaction %d s late ...%n", delay);
-        try (LocalMariaDb replica = bench.db.startReplica(bench.db.serverId() + 1, delay)) {
+        try (LocalServer replica = bench.db.startReplica(bench.db.serverId() + 1, delay)) {
             try (Connection c = bench.db.rootConnection()) {
                 ReplicaPollingBaseline.createTable(c, "bench.polled");
             }
@@ -83,7 +83,7 @@ final class PollingScenario {
         }
     }
 
-    private Map<String, Object> daemonArgs(LocalMariaDb replica, String table) throws java.io.IOException {
+    private Map<String, Object> daemonArgs(LocalServer replica, String table) throws java.io.IOException {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("mode", "cdc");
         args.put("rate", bench.sizes.pollingRate());
@@ -100,7 +100,7 @@ final class PollingScenario {
         return args;
     }
 
-    private Map<String, Object> measure(LocalMariaDb replica, String name, String reader, Class<?> main,
+    private Map<String, Object> measure(LocalServer replica, String name, String reader, Class<?> main,
                                         Map<String, Object> args) throws Exception {
         bench.out.printf("  running %s ...%n", reader);
         long selectsBefore = selects(replica);
@@ -145,7 +145,7 @@ final class PollingScenario {
         return c;
     }
 
-    private static long selects(LocalMariaDb server) throws Exception {
+    private static long selects(LocalServer server) throws Exception {
         try (Connection c = server.rootConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_select'")) {
             rs.next();

@@ -10,20 +10,22 @@ import java.util.Map;
 import io.cdcrunner.config.ConfigException;
 import io.cdcrunner.config.ConfigLoader;
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 
-/** The benchmark's MariaDB as its child processes reach it, and the daemon configuration pointing at it. */
-record Source(String host, int port, String user, String password) {
+/** The benchmark's server as its child processes reach it, and the daemon configuration pointing at it. */
+record Source(Flavor flavor, String host, int port, String user, String password) {
 
     static final String DATABASE = "bench";
 
     static Source from(Args args) {
-        return new Source(args.get("host"), args.getInt("port"), args.get("user"), args.get("password"));
+        return new Source(Flavor.of(args.get("flavor")), args.get("host"), args.getInt("port"), args.get("user"), args.get("password"));
     }
 
     Map<String, Object> toArgs() {
         Map<String, Object> args = new LinkedHashMap<>();
+        args.put("flavor", flavor.name());
         args.put("host", host);
         args.put("port", port);
         args.put("user", user);

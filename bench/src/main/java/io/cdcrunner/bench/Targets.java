@@ -9,6 +9,13 @@ import java.util.Map;
 final class Targets {
 
     private final List<Map<String, Object>> checks = new ArrayList<>();
+    private String server;
+
+    /** Names {@code server} in the targets checked from now on (null: the first server, named in the heading). */
+    Targets server(String name) {
+        this.server = name;
+        return this;
+    }
 
     List<Map<String, Object>> checks() {
         return checks;
@@ -166,7 +173,7 @@ final class Targets {
 
     private void add(String what, double value, String limit, String verdict) {
         Map<String, Object> check = new LinkedHashMap<>();
-        check.put("target", what);
+        check.put("target", server == null ? what : server + ": " + what);
         check.put("measured", value);
         check.put("limit", limit);
         check.put("result", verdict);

@@ -12,36 +12,45 @@ import java.time.Instant;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.config.JdbcTarget;
 import io.cdcrunner.config.DeadLetterSettings;
 import io.cdcrunner.config.Secret;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.testkit.DatabaseTest;
 
-/** The table store against a real MariaDB. */
+/** The table store against a real MariaDB and a real MySQL. */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class JdbcDeadLetterStoreTest {
 
     private static final String USER = "dlq";
     private static final String PASSWORD = "dlq-test-secret";
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static LocalMariaDb db;
+    private static LocalServer db;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path state;
 
-    @BeforeAll
-    static void startDatabase() {
-        db = LocalMariaDb.builder().binlog(false).start();
+    @BeforeParameterizedClassInvocation
+    static void startDatabase(Flavor flavor) {
+        db = flavor.builder().binlog(false).start();
         db.createCdcUser(USER, PASSWORD);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopDatabase() {
         if (db != null) {
             db.close();

@@ -24,27 +24,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.testkit.ChangeEventBuilder;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
- * {@link FamilyAggregateProcessor} against a real MariaDB: orders grouped by customer. Expected summaries
+ * {@link FamilyAggregateProcessor} against a real MariaDB and a real MySQL: orders grouped by customer. Expected summaries
  * come from a model of the table kept in Java, so the test does not trust SQL to check SQL.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class FamilyAggregateProcessorTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static LocalMariaDb server;
+    private static LocalServer server;
+
+    @Parameter
+    Flavor flavor;
 
     private FamilyTestDatabase db;
     private Map<String, String> config;
@@ -69,12 +78,12 @@ class FamilyAggregateProcessorTest {
         }
     }
 
-    @BeforeAll
-    static void startServer() {
-        server = LocalMariaDb.builder().binlog(false).start();
+    @BeforeParameterizedClassInvocation
+    static void startServer(Flavor flavor) {
+        server = flavor.builder().binlog(false).start();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopServer() {
         if (server != null) {
             server.close();

@@ -17,27 +17,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** {@link FamilyAggregateProcessor} with family columns of every supported type, and schema errors at open. */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class FamilyAggregateSchemaTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static LocalMariaDb server;
+    private static LocalServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = LocalMariaDb.builder().binlog(false).start();
+    @Parameter
+    Flavor flavor;
+
+    @BeforeParameterizedClassInvocation
+    static void startServer(Flavor flavor) {
+        server = flavor.builder().binlog(false).start();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopServer() {
         if (server != null) {
             server.close();

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.ProcessorConfig;
@@ -28,7 +28,7 @@ final class FamilyTestDatabase implements AutoCloseable {
     final String name;
     final HikariDataSource dataSource;
 
-    FamilyTestDatabase(LocalMariaDb server, String name) {
+    FamilyTestDatabase(LocalServer server, String name) {
         this.name = name;
         server.execute("CREATE DATABASE " + name);
         HikariConfig config = new HikariConfig();

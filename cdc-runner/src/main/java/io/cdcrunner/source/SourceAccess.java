@@ -78,7 +78,9 @@ public final class SourceAccess {
     /**
      * The embedded engine's connection settings for {@code flavor}: address, login, and TLS mapped onto the
      * connector's own {@code database.ssl.mode} spelling. MariaDB's connector has no "preferred": it gets {@code trust}
-     * when the server negotiates TLS with the daemon, {@code disable} when it does not.
+     * when the server negotiates TLS with the daemon, {@code disable} when it does not. On MySQL the connector's JDBC
+     * connection may fetch the server's RSA key, as the daemon's own connections do: without TLS, the first login of
+     * a {@code caching_sha2_password} user after a server start needs it (the binlog reader fetches it unasked).
      */
     public Map<String, String> engineProperties(ServerFlavor flavor) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -88,6 +90,9 @@ public final class SourceAccess {
         p.put("database.password", source.password().reveal());
         SourceTls tls = source.tls();
         p.put("database.ssl.mode", flavor == ServerFlavor.MARIADB ? mariaDbMode(tls.mode()) : mySqlMode(tls.mode()));
+        if (flavor == ServerFlavor.MYSQL) {
+            p.put("database.allowPublicKeyRetrieval", "true");
+        }
         if (tls.mode().verifiesCertificate()) {
             tls.trustStore().ifPresent(path -> {
                 p.put("database.ssl.truststore", path.toAbsolutePath().toString());

@@ -14,10 +14,13 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Logger;
@@ -40,9 +43,11 @@ import io.cdcrunner.testkit.KafkaTest;
  * {@code check} of a {@code source.type=kafka} pipeline against a real KRaft broker and a distributed Connect worker
  * (issue 23): a running connector configured to drop changes fails, each setting with its fix (point 3); change
  * topics that keep records longer than a {@code TransactionalProcessor}'s ledger keeps event ids fail with the
- * numbers, and {@code run} warns with them (point 4).
+ * numbers, and {@code run} warns with them (point 4). With each flavor's connector.
  */
 @KafkaTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class KafkaCheckTest {
 
     private static final String DAY_MS = "86400000";
@@ -54,22 +59,27 @@ class KafkaCheckTest {
     private static LocalTestDatabase db;
     private static ConnectCluster kafka;
 
-    @BeforeAll
-    static void start() {
-        db = new LocalTestDatabase(Flavor.MARIADB);
+    @Parameter
+    Flavor flavor;
+
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = new LocalTestDatabase(flavor);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.server().execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, customer_id INT)",
                 "CREATE TABLE shop.audit (row_id BIGINT PRIMARY KEY, times INT NOT NULL)");
         kafka = ConnectCluster.start("check", 1, 1);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (kafka != null) {
             kafka.close();
+            kafka = null;
         }
         if (db != null) {
             db.close();
+            db = null;
         }
     }
 
@@ -77,7 +87,7 @@ class KafkaCheckTest {
     void checkFailsARunningConnectorThatDropsChangesNamingEachSettingWithItsFix() throws Exception {
         Path file = properties("dropping", Map.of("kafka.connect.url", kafka.restUrl()));
         RunnerConfig config = ConfigLoader.load(file, Map.of(), new Properties());
-        kafka.deploy(config, ServerFlavor.MARIADB, TestPipelines.PASSWORD, Map.of(
+        kafka.deploy(config, ServerFlavor.valueOf(flavor.name()), TestPipelines.PASSWORD, Map.of(
                 "errors.tolerance", "all",
                 "event.processing.failure.handling.mode", "warn",
                 "inconsistent.schema.handling.mode", "skip",
@@ -150,11 +160,11 @@ class KafkaCheckTest {
         assertThat(covered.exitCode()).as(covered.all()).isZero();
     }
 
-    private static Path properties(String pipeline, Map<String, String> more) throws Exception {
+    private Path properties(String pipeline, Map<String, String> more) throws Exception {
         Map<String, String> props = new HashMap<>(Map.of(
                 "pipeline.name", pipeline,
                 "source.type", "kafka",
-                "source.flavor", "mariadb",
+                "source.flavor", flavor.name().toLowerCase(java.util.Locale.ROOT),
                 "source.tables", "shop.orders",
                 "source.operations", "insert",
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),

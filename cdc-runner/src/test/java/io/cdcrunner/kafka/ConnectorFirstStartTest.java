@@ -24,8 +24,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,20 +57,21 @@ class ConnectorFirstStartTest {
     @TempDir
     Path temp;
 
-    @Test
-    void aWorkerKilledBeforeItsFirstOffsetFlushLosesNoRowCommittedAfterApply() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void aWorkerKilledBeforeItsFirstOffsetFlushLosesNoRowCommittedAfterApply(Flavor flavor) throws Exception {
         Properties brokerProps = new Properties();
         brokerProps.put("auto.create.topics.enable", "false");
         EmbeddedKafkaCluster kafka = new EmbeddedKafkaCluster(1, brokerProps);
         kafka.start();
-        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
+        try (LocalTestDatabase db = new LocalTestDatabase(flavor)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.server().execute("CREATE DATABASE shop",
                     "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL)");
             Path config = TestPipelines.writeProperties(db, Files.createDirectories(temp.resolve("state")), Map.of(
                     "pipeline.name", PIPELINE,
                     "source.type", "kafka",
-                    "source.flavor", "mariadb",
+                    "source.flavor", flavor.name().toLowerCase(java.util.Locale.ROOT),
                     "source.tables", "shop.orders",
                     "source.operations", "insert",
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),

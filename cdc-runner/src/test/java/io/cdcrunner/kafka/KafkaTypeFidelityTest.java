@@ -98,9 +98,18 @@ class KafkaTypeFidelityTest {
      */
     static List<List<ChangeEvent>> bothWays(TestDatabase db, ConnectCluster kafka, Path temp, ServerFlavor flavor,
                                             String database, Runnable writes, int expected) throws Exception {
+        return bothWays(db, kafka, temp, flavor, database, Map.of(), writes, expected);
+    }
+
+    /** {@link #bothWays(TestDatabase, ConnectCluster, Path, ServerFlavor, String, Runnable, int)} with {@code more}
+     * settings for both pipelines (and so for the connector). */
+    static List<List<ChangeEvent>> bothWays(TestDatabase db, ConnectCluster kafka, Path temp, ServerFlavor flavor,
+                                            String database, Map<String, String> more, Runnable writes, int expected)
+            throws Exception {
         String name = database + "-kafka";
-        Map<String, String> common = Map.of("source.tables", database + ".all_types," + database + ".extras",
-                "source.operations", "insert,update,delete", "source.flavor", flavor.name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, String> common = new HashMap<>(Map.of("source.tables", database + ".all_types," + database + ".extras",
+                "source.operations", "insert,update,delete", "source.flavor", flavor.name().toLowerCase(java.util.Locale.ROOT)));
+        common.putAll(more);
         Map<String, String> kafkaKeys = new HashMap<>(common);
         kafkaKeys.putAll(Map.of("pipeline.name", name, "source.type", "kafka",
                 "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic.partitions", "3",

@@ -22,17 +22,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.check.CheckReport;
 import io.cdcrunner.check.SourceChecks;
 import io.cdcrunner.check.SourceLogin;
 import io.cdcrunner.config.RunnerConfig;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.pipeline.Pipeline;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.pipeline.RecordingProcessor;
@@ -44,9 +49,12 @@ import io.cdcrunner.testkit.DatabaseTest;
 /**
  * A source that accepts only TLS ({@code require_secure_transport=ON}), with a certificate made for this test by a CA
  * made for this test: the daemon streams through a verified connection, {@code check} says the connection is
- * encrypted, and the wrong settings fail at once with what to change.
+ * encrypted, and the wrong settings fail at once with what to change. On both flavors, with the same certificates
+ * (MySQL's own, generated in its data directory, are {@link MySqlSha2LoginTest}'s).
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class TlsSourceTest {
 
     private static final String TRUST_PASSWORD = "trust-store-pw-7";
@@ -57,12 +65,15 @@ class TlsSourceTest {
     @TempDir
     Path temp;
 
-    private static LocalMariaDb server;
+    private static LocalServer server;
     private static LocalTestDatabase database;
     private static Path trustStore;
 
+    @Parameter
+    Flavor flavor;
+
     @BeforeAll
-    static void startServerThatRequiresTls() throws Exception {
+    static void makeCertificates() throws Exception {
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=cdc-runner test CA",
                 "-keyout", "ca-key.pem", "-out", "ca.pem");
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server-key.pem",
@@ -80,7 +91,11 @@ class TlsSourceTest {
         try (OutputStream out = Files.newOutputStream(trustStore)) {
             store.store(out, TRUST_PASSWORD.toCharArray());
         }
-        server = LocalMariaDb.builder()
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void startServerThatRequiresTls(Flavor flavor) {
+        server = flavor.builder()
                 .serverArg("--ssl-ca=" + certs.resolve("ca.pem"))
                 .serverArg("--ssl-cert=" + certs.resolve("server.pem"))
                 .serverArg("--ssl-key=" + certs.resolve("server-key.pem"))
@@ -91,13 +106,14 @@ class TlsSourceTest {
                 "SET GLOBAL require_secure_transport = ON");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopServer() throws SQLException {
         if (server != null) {
             try (Connection c = rootOverTls(); Statement s = c.createStatement()) {
                 s.execute("SET GLOBAL require_secure_transport = OFF");
             }
             database.close();
+            server = null;
         }
     }
 
@@ -182,14 +198,19 @@ class TlsSourceTest {
     void aPlainConnectionIsRefusedWithTheKeyToSet() throws Exception {
         RunnerConfig config = config("plain", Map.of("source.ssl.mode", "disabled"));
         String report = check(config).render();
-        // MariaDB answers a plain login with "access denied" when it requires TLS: the fix says so.
-        assertThat(report).contains("[FAIL] connect", "require_secure_transport=ON",
-                "try source.ssl.mode=required");
+        // MariaDB answers a plain login with "access denied" when it requires TLS: the fix says it may be that.
+        // MySQL names the cause (error 3159, "insecure transport are prohibited"): the fix is certain.
+        String fix = flavor == Flavor.MARIADB ? "try source.ssl.mode=required"
+                : "set source.ssl.mode to required, verify-ca or verify-identity (it is disabled)";
+        assertThat(report).contains("[FAIL] connect", "require_secure_transport=ON", fix);
+        if (flavor == Flavor.MYSQL) {
+            assertThat(report).contains("accepts only encrypted connections").doesNotContain("access denied");
+        }
         assertThatThrownBy(() -> {
             try (Pipeline pipeline = Pipelines.create(config)) {
                 pipeline.start();
             }
-        }).isInstanceOf(PipelineStartException.class).hasMessageContaining("try source.ssl.mode=required");
+        }).isInstanceOf(PipelineStartException.class).hasMessageContaining(fix);
     }
 
     @Test

@@ -160,7 +160,7 @@ public final class RunnerKeys {
     public static final ConfigKey<Secret> PROCESSOR_READ_PASSWORD = declare(optional("processor.read.password", PASSWORD, any(),
             "Password of processor.read.user; unset means the processor's password."));
     public static final ConfigKey<ReadSettings.Visibility> PROCESSOR_READ_VISIBILITY = declare(choice("processor.read.visibility", ReadSettings.Visibility.class, ReadSettings.Visibility.AUTO,
-            "How the read server is made to show each event's transaction before the processor runs: auto picks gtid-wait on replicas with GTIDs and on MySQL with GTIDs, primary-lock on a primary, row-poll (weaker) on replicas without GTIDs; off reads without waiting."));
+            "How the read server is made to show each event's transaction before the processor runs: auto picks gtid-wait on replicas with GTIDs, primary-lock on a primary (MySQL's too), row-poll (weaker) on replicas without GTIDs; off reads without waiting."));
     public static final ConfigKey<Long> PROCESSOR_READ_VISIBILITY_TIMEOUT = declare(withDefault("processor.read.visibility.timeout.ms", DURATION_MS, "10000", atLeast(1),
             "Longest wait for the read server to show an event; a longer wait fails the attempt, which is retried per processor.retry.*."));
     public static final ConfigKey<Integer> PROCESSOR_THREADS = declare(withDefault("processor.threads", INT, "1", between(1, 64),

@@ -19,9 +19,13 @@ import io.cdcrunner.processor.ServerFlavor;
  * <table>
  *   <caption>What {@code auto} picks</caption>
  *   <tr><th>read server</th><th>MySQL with GTIDs</th><th>MySQL without GTIDs</th><th>MariaDB</th></tr>
- *   <tr><td>primary</td><td>gtid-wait</td><td>primary-lock</td><td>primary-lock</td></tr>
+ *   <tr><td>primary</td><td>primary-lock</td><td>primary-lock</td><td>primary-lock</td></tr>
  *   <tr><td>replica</td><td>gtid-wait</td><td>row-poll (weaker, warned)</td><td>gtid-wait</td></tr>
  * </table>
+ *
+ * <p>A primary gets primary-lock on MySQL too, although {@code WAIT_FOR_EXECUTED_GTID_SET} works there: MySQL adds an
+ * XA transaction's GTID to {@code gtid_executed} at {@code XA PREPARE}, when the binlog (and so the event) already has
+ * its rows but no other session sees them until {@code XA COMMIT}; the locking read waits for that commit.
  */
 public final class BarrierChoice {
 
@@ -107,13 +111,11 @@ public final class BarrierChoice {
     }
 
     static Visibility auto(ReadTopology topology) {
-        if (topology.flavor() == ServerFlavor.MYSQL && topology.gtidsOn()) {
-            return Visibility.GTID_WAIT;
-        }
         if (!topology.isReplica()) {
             return Visibility.PRIMARY_LOCK;
         }
-        return topology.flavor() == ServerFlavor.MARIADB ? Visibility.GTID_WAIT : Visibility.ROW_POLL;
+        return topology.flavor() == ServerFlavor.MARIADB || topology.gtidsOn() ? Visibility.GTID_WAIT
+                : Visibility.ROW_POLL;
     }
 
     private static void check(Visibility method, ReadTopology topology) {

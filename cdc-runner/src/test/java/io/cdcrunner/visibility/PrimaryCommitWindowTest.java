@@ -11,10 +11,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
@@ -27,10 +30,12 @@ import io.cdcrunner.testkit.DatabaseTest;
 /**
  * Why the primary needs a barrier too, and why a locking read is one. A transaction is written to the binlog
  * before its InnoDB commit completes; normally the gap is microseconds, but an XA transaction that is
- * PREPAREd stays in it: MariaDB binlogs it at XA PREPARE, the daemon receives its rows, and a plain read does
+ * PREPAREd stays in it: both servers binlog it at XA PREPARE, the daemon receives its rows, and a plain read does
  * not see them until XA COMMIT. The barrier's locking read waits for that commit.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class PrimaryCommitWindowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -40,16 +45,20 @@ class PrimaryCommitWindowTest {
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void start() {
-        db = new LocalTestDatabase(Flavor.MARIADB);
+    @Parameter
+    Flavor flavor;
+
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = new LocalTestDatabase(flavor);
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (db != null) {
             db.close();
+            db = null;
         }
     }
 

@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
@@ -31,20 +34,30 @@ import io.cdcrunner.testkit.DatabaseTest;
  * capture it does not matter.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class StatementFormatTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    @RegisterExtension
-    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void start() {
-        db = SERVER.db();
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        // Root may set binlog_format for its session on both (MySQL: SYSTEM_VARIABLES_ADMIN, which root holds).
+        db = SERVER.start(flavor);
         db.execute("CREATE DATABASE other", "CREATE TABLE other.notes (id INT PRIMARY KEY, n VARCHAR(10))");
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        SERVER.close();
     }
 
     private RunnerConfig config(String name) throws Exception {

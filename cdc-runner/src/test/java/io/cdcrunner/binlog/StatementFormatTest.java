@@ -5,7 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -48,11 +53,32 @@ class StatementFormatTest {
     @TempDir
     Path temp;
 
+    private static final String WRITER = "writer";
+    private static final String WRITER_PASSWORD = "writer-secret";
+
     @BeforeParameterizedClassInvocation
     static void start(Flavor flavor) {
-        // Root may set binlog_format for its session on both (MySQL: SYSTEM_VARIABLES_ADMIN, which root holds).
         db = SERVER.start(flavor);
         db.execute("CREATE DATABASE other", "CREATE TABLE other.notes (id INT PRIMARY KEY, n VARCHAR(10))");
+        // An application account that may set its own session's binlog_format without SUPER: BINLOG ADMIN on MariaDB
+        // (10.5.2+); on MySQL 8.0 SESSION_VARIABLES_ADMIN (or SYSTEM_VARIABLES_ADMIN), without which it is refused.
+        String privilege = flavor == Flavor.MARIADB ? "BINLOG ADMIN" : "SESSION_VARIABLES_ADMIN";
+        for (String host : List.of("%", "localhost")) {
+            String account = "'" + WRITER + "'@'" + host + "'";
+            db.execute("CREATE USER " + account + " IDENTIFIED BY '" + WRITER_PASSWORD + "'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO " + account,
+                    "GRANT " + privilege + " ON *.* TO " + account);
+        }
+    }
+
+    /** Runs {@code sql} in one session of the application account. */
+    private static void asWriter(String... sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(""), WRITER, WRITER_PASSWORD);
+             Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        }
     }
 
     @AfterParameterizedClassInvocation
@@ -79,7 +105,7 @@ class StatementFormatTest {
             pipeline.start();
             db.execute("INSERT INTO stmt.orders VALUES (1, 'row format')");
             await().atMost(WAIT).until(() -> RecordingProcessor.events("stmt").size() >= 1 || pipeline.state().isFinal());
-            db.execute("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO stmt.orders VALUES (2, 'statement')",
+            asWriter("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO stmt.orders VALUES (2, 'statement')",
                     "SET SESSION binlog_format = 'ROW'", "INSERT INTO stmt.orders VALUES (3, 'row again')");
             await().atMost(WAIT).until(() -> pipeline.state().isFinal());
             assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
@@ -110,7 +136,7 @@ class StatementFormatTest {
             pipeline.start();
             db.execute("INSERT INTO quiet.orders VALUES (1, 'first')");
             await().atMost(WAIT).until(() -> RecordingProcessor.events("quiet").size() >= 1 || pipeline.state().isFinal());
-            db.execute("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO other.notes VALUES (1, 'x')",
+            asWriter("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO other.notes VALUES (1, 'x')",
                     "UPDATE other.notes SET n = 'y'", "USE other", "DELETE FROM notes",
                     "SET SESSION binlog_format = 'ROW'", "INSERT INTO quiet.orders VALUES (2, 'second')");
             await().atMost(WAIT).until(() -> RecordingProcessor.events("quiet").size() >= 2 || pipeline.state().isFinal());

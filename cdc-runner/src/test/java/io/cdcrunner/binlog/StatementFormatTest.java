@@ -37,6 +37,12 @@ import io.cdcrunner.testkit.DatabaseTest;
  * A session that writes statement-format binlog: its rows are not in the binlog. On a captured table the pipeline
  * must stop before the statement with a message that says so, never go on as if nothing happened; outside the
  * capture it does not matter.
+ *
+ * <p>The same on MySQL 8.0 as on MariaDB: the binlog holds the statement and no rows, the pipeline stops before it
+ * with the same message at every start. What differs is only who may switch: MySQL wants SESSION_VARIABLES_ADMIN or
+ * SYSTEM_VARIABLES_ADMIN (MariaDB BINLOG ADMIN or SUPER), and with GTIDs on, enforce_gtid_consistency makes MySQL
+ * refuse some statement-format writes outright (such as a transaction that writes a non-transactional table too);
+ * a refused write never reaches the binlog, so there is nothing to lose.
  */
 @DatabaseTest
 @ParameterizedClass(name = "{0}")

@@ -21,6 +21,8 @@ final class BinlogQueries {
     static final int MAX_EVENTS = 500_000;
     private static final int PAGE = 5_000;
     private static final Pattern USE = Pattern.compile("^use `((?:[^`]|``)*)`; ", Pattern.CASE_INSENSITIVE);
+    /** What MySQL's SHOW BINLOG EVENTS appends to a DDL statement that has an XID; the event itself does not hold it. */
+    private static final Pattern MYSQL_XID = Pattern.compile(" /\\* xid=\\d+ \\*/$");
 
     /**
      * One statement of the binlog: where its event starts, where its transaction (or its own group, for DDL) starts,
@@ -110,6 +112,7 @@ final class BinlogQueries {
             database = use.group(1).replace("``", "`");
             text = text.substring(use.end()).trim();
         }
+        text = MYSQL_XID.matcher(text).replaceFirst("");
         return new Query(new BinlogPoint(file, position), transactionStart, database, text);
     }
 

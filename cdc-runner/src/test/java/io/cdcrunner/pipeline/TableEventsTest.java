@@ -16,11 +16,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -42,20 +44,24 @@ import io.cdcrunner.testkit.DatabaseTest;
  * them, and the family summaries stay equal to a recomputation across them.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class TableEventsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    @RegisterExtension
-    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
     private static HikariDataSource pool;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void start() {
-        db = SERVER.db();
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = SERVER.start(flavor);
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(db.jdbcUrl(""));
         hikari.setUsername(db.rootUser());
@@ -64,9 +70,10 @@ class TableEventsTest {
         pool = new HikariDataSource(hikari);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         pool.close();
+        SERVER.close();
     }
 
     private RunnerConfig config(String name, Map<String, String> settings) throws Exception {

@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
@@ -25,36 +28,40 @@ import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Operation;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /** Tables with a composite primary key and without any: delivered, with the key and order docs/types.md states. */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class TableKeysTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
 
-    @TempDir
-    static Path temp;
+    @Parameter
+    Flavor flavor;
 
-    @BeforeAll
-    static void start() {
-        db = new LocalTestDatabase(Flavor.MARIADB);
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+    @TempDir
+    Path temp;
+
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = SERVER.start(flavor);
         db.execute("CREATE DATABASE k",
                 // The key's columns in key order, which is not the table's column order.
                 "CREATE TABLE k.lines (order_id INT, line INT, sku VARCHAR(10), PRIMARY KEY (line, order_id))",
                 "CREATE TABLE k.log (msg VARCHAR(20), n INT)");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
-        if (db != null) {
-            db.close();
-        }
+        SERVER.close();
     }
 
-    private static Pipeline pipeline(String name, Map<String, String> extra) throws Exception {
+    private Pipeline pipeline(String name, Map<String, String> extra) throws Exception {
         RecordingProcessor.reset(name);
         Map<String, String> settings = new java.util.HashMap<>(Map.of("pipeline.name", name,
                 "source.tables", "k.lines,k.log", "source.operations", "insert,update,delete",

@@ -49,6 +49,11 @@ public final class TableEvents implements DropEvents {
             "\\s*DROP\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+EXISTS\\s+)?(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE);
 
+    /** Partition maintenance that removes or moves rows with no row event in the binlog, only the statement. */
+    private static final Pattern ROWS_WITHOUT_EVENTS = Pattern.compile(
+            "\\b(TRUNCATE|DROP|EXCHANGE|DISCARD|CONVERT)\\s+PARTITION\\b|\\bCONVERT\\s+TABLE\\b",
+            Pattern.CASE_INSENSITIVE);
+
     private final CaptureFilter filter;
     /** Lower-cased {@code database.table} to the table as spelled by the server, in the order learnt. */
     private final Map<String, CapturedCatalog.TableRef> known = new LinkedHashMap<>();
@@ -112,6 +117,7 @@ public final class TableEvents implements DropEvents {
             return drops;
         }
         boolean replaced = CREATE_OR_REPLACE.matcher(ddl).matches();
+        String partitionWork = change.position().snapshot() ? null : rowsWithoutEvents(ddl);
         for (SchemaChange.TableChange table : change.tables()) {
             if (table.database() == null || !filter.captures(table.database(), table.table())) {
                 continue;
@@ -122,6 +128,12 @@ public final class TableEvents implements DropEvents {
                     drops.add(drop(change, table.database(), table.table()));
                 }
             } else {
+                if (partitionWork != null) {
+                    log.warn("{} on {}.{} at {}: it removes or moves rows, and the binlog carries only the statement, "
+                                    + "so no event is delivered for those rows; processors that keep state about them "
+                                    + "(summaries, ledgers) must be told otherwise, e.g. by re-processing the table's "
+                                    + "families", partitionWork, table.database(), table.table(), change.position());
+                }
                 if (replaced && "CREATE".equals(table.type()) && !change.position().snapshot()) {
                     // The rows of the table it replaces are gone, without a row event each.
                     drops.add(drop(change, table.database(), table.table()));
@@ -130,6 +142,19 @@ public final class TableEvents implements DropEvents {
             }
         }
         return drops;
+    }
+
+    /**
+     * The partition operation of {@code ddl} that removes or moves rows without row events ({@code TRUNCATE
+     * PARTITION}, {@code DROP PARTITION}, {@code EXCHANGE PARTITION}, MySQL's {@code DISCARD PARTITION}, MariaDB's
+     * {@code CONVERT PARTITION}/{@code CONVERT TABLE}), upper-cased, or null.
+     */
+    static String rowsWithoutEvents(String ddl) {
+        if (ddl == null || !ddl.stripLeading().regionMatches(true, 0, "ALTER", 0, 5)) {
+            return null;
+        }
+        java.util.regex.Matcher matcher = ROWS_WITHOUT_EVENTS.matcher(ddl);
+        return matcher.find() ? matcher.group().replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT) : null;
     }
 
     /**

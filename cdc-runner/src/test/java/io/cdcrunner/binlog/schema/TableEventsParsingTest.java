@@ -38,6 +38,22 @@ class TableEventsParsingTest {
     }
 
     @Test
+    void partitionMaintenanceThatRemovesOrMovesRowsIsRecognised() {
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE shop.orders TRUNCATE PARTITION p0")).isEqualTo("TRUNCATE PARTITION");
+        assertThat(TableEvents.rowsWithoutEvents("alter table orders drop  partition p1, p2")).isEqualTo("DROP PARTITION");
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE orders EXCHANGE PARTITION p1 WITH TABLE swap"))
+                .isEqualTo("EXCHANGE PARTITION");
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE orders CONVERT PARTITION p1 TO TABLE old")).isEqualTo("CONVERT PARTITION");
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE orders CONVERT TABLE old TO PARTITION p1 VALUES LESS THAN (9)"))
+                .isEqualTo("CONVERT TABLE");
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE orders ADD PARTITION (PARTITION p9 VALUES LESS THAN (99))")).isNull();
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE orders REORGANIZE PARTITION p2 INTO (PARTITION a VALUES LESS THAN (5))"))
+                .isNull();
+        assertThat(TableEvents.rowsWithoutEvents("ALTER TABLE orders ADD COLUMN drop_partition INT")).isNull();
+        assertThat(TableEvents.rowsWithoutEvents("CREATE TABLE t (id INT) PARTITION BY HASH (id)")).isNull();
+    }
+
+    @Test
     void temporaryTablesAreNoTableEvents() {
         TableEvents events = new TableEvents(SHOP);
         assertThat(events.of(change("DROP /*!40005 TEMPORARY */ TABLE IF EXISTS `orders`", "DROP", "orders"))).isEmpty();

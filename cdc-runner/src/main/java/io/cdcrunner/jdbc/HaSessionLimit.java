@@ -46,10 +46,12 @@ public record HaSessionLimit(long seconds) {
         if (!applies()) {
             return assignments == null ? null : "SET " + assignments;
         }
+        // MySQL types IF(an unsigned variable, a signed literal) as DECIMAL, which wait_timeout refuses ("Incorrect
+        // argument type"): the CAST keeps it an integer.
         return "SET " + (assignments == null ? "@cdc_runner_ha = 1" : assignments)
                 + " /*M!100300 , SESSION idle_transaction_timeout = " + seconds + " */"
-                + ", SESSION wait_timeout = IF(VERSION() LIKE '%MariaDB%', @@SESSION.wait_timeout, " + mysqlSeconds()
-                + ")";
+                + ", SESSION wait_timeout = CAST(IF(VERSION() LIKE '%MariaDB%', @@SESSION.wait_timeout, "
+                + mysqlSeconds() + ") AS UNSIGNED)";
     }
 
     /**

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -31,17 +33,22 @@ import io.cdcrunner.testkit.DatabaseTest;
  * committed handed over, the ledger rows and the processor's writes committed or rolled back together.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class GroupLedgerTest {
 
-    @RegisterExtension
-    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static HikariDataSource pool;
+
+    @Parameter
+    Flavor flavor;
 
     private final List<List<Long>> calls = new CopyOnWriteArrayList<>();
     private volatile boolean fail;
 
-    @BeforeAll
-    static void open() {
+    @BeforeParameterizedClassInvocation
+    static void open(Flavor flavor) {
+        SERVER.start(flavor);
         SERVER.db().execute("CREATE DATABASE IF NOT EXISTS grp", "CREATE TABLE grp.applied (id BIGINT PRIMARY KEY)");
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(SERVER.db().jdbcUrl(""));
@@ -51,9 +58,10 @@ class GroupLedgerTest {
         pool = new HikariDataSource(config);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void close() {
         pool.close();
+        SERVER.close();
     }
 
     private final TransactionalGroupProcessor processor = (events, transaction) -> {

@@ -15,15 +15,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
  * The binlog holding the daemon's recorded position is purged while it is stopped. By default it must refuse
  * to start, naming the missing position and the way out ({@code source.recovery=snapshot}); with that setting
- * it re-reads the included tables and then streams again.
+ * it re-reads the included tables and then streams again. On MySQL the server runs with {@code gtid_mode=ON}, so
+ * the recorded offsets carry a GTID set as well as the file: the purge still leaves the daemon's missing
+ * transactions nowhere to read, and it must stop the same way.
  */
 @FaultTest
 class BinlogPurgedFaultTest {
@@ -37,17 +41,18 @@ class BinlogPurgedFaultTest {
     @TempDir
     Path temp;
 
-    @Test
-    void aPurgedPositionStopsTheDaemonUntilSnapshotRecoveryIsChosen() throws Exception {
-        FaultReport report = new FaultReport("binlog-purged");
-        try (FaultDatabase db = FaultDatabase.start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void aPurgedPositionStopsTheDaemonUntilSnapshotRecoveryIsChosen(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("binlog-purged:" + flavor);
+        try (FaultDatabase db = FaultDatabase.start(flavor)) {
             Path stateDir = Files.createDirectories(temp.resolve("state"));
             Map<String, String> props = db.baseConfig(stateDir);
             props.putAll(FaultDatabase.auditingProcessor());
             Path config = FaultDatabase.writeConfig(temp.resolve("purged.properties"), props);
 
             try (DaemonProcess daemon = new DaemonProcess("purged", config,
-                    FaultSteps.logDir(temp, "binlog-purged"))) {
+                    FaultSteps.logDir(temp, "binlog-purged", flavor))) {
                 daemon.start();
                 FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
                 new RowWriter(db.server(), 1, ROWS_BEFORE_STOP, 1, 10, 20, 0).start().join(Duration.ofMinutes(1));
@@ -60,6 +65,10 @@ class BinlogPurgedFaultTest {
                 Matcher recorded = BINLOG_FILE.matcher(offsets);
                 assertThat(recorded.find()).as("offsets.json names a binlog file:\n" + offsets).isTrue();
                 String recordedFile = recorded.group();
+                if (flavor == Flavor.MYSQL) {
+                    assertThat(offsets).as("offsets recorded on MySQL with gtid_mode=ON carry the GTID set")
+                            .contains("gtids");
+                }
                 String latest = purgeAllButNewBinlog(db, recordedFile);
                 report.print("recorded position in %s; purged every binlog before %s", recordedFile, latest);
 
@@ -106,9 +115,61 @@ class BinlogPurgedFaultTest {
     }
 
     /**
+     * The binlog is purged while the daemon runs but is behind (hung by SIGSTOP, its binlog connection ended on the
+     * server): when it goes on, the server refuses its reconnection. It must stop with the same error as at a start,
+     * not retry without end. MySQL 8.0 with GTIDs refuses with error 1236 "Cannot replicate because the master purged
+     * required binary logs", which the daemon takes for a lost connection once: the restart's own check then finds
+     * the purge (Debezium: "Last recorded offset is no longer available on the server") and the daemon stops.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Flavor.class, names = "MYSQL")
+    void aPurgeWhileTheDaemonIsBehindStopsItWithTheSameError(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("binlog-purged-running:" + flavor);
+        try (FaultDatabase db = FaultDatabase.start(flavor)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = db.baseConfig(stateDir);
+            props.putAll(FaultDatabase.auditingProcessor());
+            Path config = FaultDatabase.writeConfig(temp.resolve("purged-running.properties"), props);
+
+            try (DaemonProcess daemon = new DaemonProcess("purged-running", config,
+                    FaultSteps.logDir(temp, "binlog-purged-running", flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                new RowWriter(db.server(), 1, ROWS_BEFORE_STOP, 1, 10, 20, 0).start().join(Duration.ofMinutes(1));
+                FaultSteps.awaitWhileAlive(daemon, WAIT, "the first rows to be processed", () -> db.unprocessed() == 0);
+
+                daemon.signal("STOP");
+                // The daemon's binlog connection ends before the rows are written (otherwise the server would have
+                // sent them into its socket already), and a binlog a dump thread still reads is not purged.
+                long dump = db.count("SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST"
+                        + " WHERE COMMAND LIKE 'Binlog Dump%'");
+                assertThat(dump).as("the daemon's binlog dump thread").isPositive();
+                db.server().execute("KILL " + dump);
+                new RowWriter(db.server(), 1 + ROWS_BEFORE_STOP, ROWS_WHILE_STOPPED, 2, 10, 20, 0).start()
+                        .join(Duration.ofMinutes(1));
+                String latest = purgeAllButNewBinlog(db, "binlog.000001");
+                long stopped = System.nanoTime();
+                daemon.signal("CONT");
+                int code = daemon.waitFor(Duration.ofSeconds(90));
+                String output = daemon.outputText();
+                report.print("purged every binlog before %s while the daemon was stopped by SIGSTOP; after SIGCONT:"
+                        + " exit code %d after %d ms, names source.recovery=snapshot: %b, stack traces=%d", latest,
+                        code, (System.nanoTime() - stopped) / 1_000_000, output.contains("source.recovery=snapshot"),
+                        DaemonOutput.stackTraces(output));
+                assertThat(code).as(DaemonOutput.explain("exit code of a daemon whose binlog was purged while it was"
+                        + " behind (expected 1, not a retry without end)", output)).isEqualTo(1);
+                assertThat(output).as(DaemonOutput.explain("the error must say the position was purged and name "
+                        + "source.recovery=snapshot", output)).contains("no longer on the source server")
+                        .contains("source.recovery=snapshot");
+            }
+        }
+    }
+
+    /**
      * Rotates the binlog twice and purges every file before the newest; returns the newest file's name. MariaDB
      * keeps a file its binlog checkpoint still needs (the checkpoint moves shortly after a rotation), so the purge
-     * is repeated until {@code recordedFile} is really gone.
+     * is repeated until {@code recordedFile} is really gone; MySQL purges at once (and adds the purged
+     * transactions to {@code gtid_purged}).
      */
     private static String purgeAllButNewBinlog(FaultDatabase db, String recordedFile) throws Exception {
         try (Connection c = db.server().rootConnection(); Statement s = c.createStatement()) {

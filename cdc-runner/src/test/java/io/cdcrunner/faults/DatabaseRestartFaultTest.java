@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -35,10 +37,12 @@ class DatabaseRestartFaultTest {
     @TempDir
     Path temp;
 
-    @Test
-    void theDaemonRidesOutACleanDatabaseRestartAndADatabaseCrash() throws Exception {
-        FaultReport report = new FaultReport("db-restart");
-        try (FaultDatabase db = FaultDatabase.start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void theDaemonRidesOutACleanDatabaseRestartAndADatabaseCrash(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("db-restart:" + flavor);
+        String server = flavor == Flavor.MYSQL ? "mysqld" : "mariadbd";
+        try (FaultDatabase db = FaultDatabase.start(flavor)) {
             Path stateDir = Files.createDirectories(temp.resolve("state"));
             Map<String, String> props = db.baseConfig(stateDir);
             props.putAll(FaultDatabase.auditingProcessor());
@@ -49,16 +53,16 @@ class DatabaseRestartFaultTest {
             Path config = FaultDatabase.writeConfig(temp.resolve("db-restart.properties"), props);
 
             try (DaemonProcess daemon = new DaemonProcess("db-restart", config,
-                    FaultSteps.logDir(temp, "db-restart"))) {
+                    FaultSteps.logDir(temp, "db-restart", flavor))) {
                 daemon.start();
                 FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
                 RowWriter writer = new RowWriter(db.server(), 1, ROWS, 42, 10, 200, ROWS_PER_SECOND).start();
                 FaultSteps.awaitWhileAlive(daemon, WAIT, "the first 1,000 rows to be processed",
                         () -> db.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT) >= 1_000);
 
-                long cleanMillis = outage(db, daemon, report, 1, "clean stop (SIGTERM to mariadbd)",
+                long cleanMillis = outage(db, daemon, report, 1, "clean stop (SIGTERM to " + server + ")",
                         () -> db.server().stop());
-                long crashMillis = outage(db, daemon, report, 2, "crash (SIGKILL to mariadbd)",
+                long crashMillis = outage(db, daemon, report, 2, "crash (SIGKILL to " + server + ")",
                         () -> db.server().kill());
 
                 writer.join(Duration.ofMinutes(3));
@@ -129,7 +133,7 @@ class DatabaseRestartFaultTest {
                 + " and restart, to be processed", () -> db.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT
                 + " WHERE row_id = " + marker) > 0);
         long processedMillis = (System.nanoTime() - up) / 1_000_000;
-        report.print("%s: %d rows processed before; mariadbd took %d ms to go down, %d ms to come back; a row "
+        report.print("%s: %d rows processed before; the server took %d ms to go down, %d ms to come back; a row "
                 + "committed after the restart was processed %d ms later", how, before, downMillis,
                 (up - upStart) / 1_000_000, processedMillis);
         return processedMillis;

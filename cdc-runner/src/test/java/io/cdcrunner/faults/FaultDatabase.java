@@ -21,13 +21,14 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.processor.ProcessorConfig;
 import io.cdcrunner.processor.builtin.FamilyAggregateProcessor;
 import io.cdcrunner.processor.builtin.FamilySettings;
 
 /**
- * The database side of a fault test: a local MariaDB with the {@code faults.orders} table the writer fills,
+ * The database side of a fault test: a local server (MariaDB or MySQL) with the {@code faults.orders} table the writer fills,
  * the audit table the test processors write, the daemon's user, and the checks run after a fault.
  */
 final class FaultDatabase implements AutoCloseable {
@@ -40,10 +41,10 @@ final class FaultDatabase implements AutoCloseable {
     static final String USER = "cdc";
     static final String PASSWORD = "cdc-fault-secret";
 
-    private final LocalMariaDb server;
+    private final LocalServer server;
     private final HikariDataSource pool;
 
-    private FaultDatabase(LocalMariaDb server) {
+    private FaultDatabase(LocalServer server) {
         this.server = server;
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("fault-test-root");
@@ -56,24 +57,29 @@ final class FaultDatabase implements AutoCloseable {
         this.pool = new HikariDataSource(hikari);
     }
 
-    /** A new throwaway server with the schema and the daemon's user. */
+    /** A new throwaway MariaDB with the schema and the daemon's user. */
     static FaultDatabase start() {
-        return create(LocalMariaDb.builder().start());
+        return start(Flavor.MARIADB);
+    }
+
+    /** A new throwaway server of {@code flavor} with the schema and the daemon's user. */
+    static FaultDatabase start(Flavor flavor) {
+        return create(flavor.builder().start());
     }
 
     /** Sets up the schema and user on a running server and takes ownership of it (closing it on close). */
-    static FaultDatabase create(LocalMariaDb server) {
+    static FaultDatabase create(LocalServer server) {
         prepare(server);
         return new FaultDatabase(server);
     }
 
     /** Takes ownership of a running server whose schema and user {@link #prepare} already set up. */
-    static FaultDatabase attach(LocalMariaDb server) {
+    static FaultDatabase attach(LocalServer server) {
         return new FaultDatabase(server);
     }
 
     /** Creates the daemon's user, the source table and the audit table, if missing. */
-    static void prepare(LocalMariaDb server) {
+    static void prepare(LocalServer server) {
         server.createCdcUser(USER, PASSWORD);
         server.execute("CREATE DATABASE IF NOT EXISTS faults",
                 "CREATE TABLE IF NOT EXISTS " + TABLE + " (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, "
@@ -82,7 +88,7 @@ final class FaultDatabase implements AutoCloseable {
                         + "last_amount DECIMAL(12,2) NULL)");
     }
 
-    LocalMariaDb server() {
+    LocalServer server() {
         return server;
     }
 

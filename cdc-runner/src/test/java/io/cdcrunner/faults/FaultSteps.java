@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+
+import io.cdcrunner.localdb.Flavor;
 
 /** Steps the fault tests share: waiting on the daemon while noticing when it died. */
 final class FaultSteps {
@@ -23,6 +26,11 @@ final class FaultSteps {
     static Path logDir(Path temp, String test) {
         String keep = System.getProperty("cdc.faults.logs");
         return keep == null || keep.isBlank() ? temp.resolve("logs") : Path.of(keep, test);
+    }
+
+    /** As above, for a test that runs on each server: {@code cdc.faults.logs/<test>-<flavor>}. */
+    static Path logDir(Path temp, String test, Flavor flavor) {
+        return logDir(temp, test + "-" + flavor.name().toLowerCase(Locale.ROOT));
     }
 
     /**

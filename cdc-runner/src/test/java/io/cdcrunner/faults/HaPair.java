@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.assertj.core.api.SoftAssertions;
 
 /**
- * Two daemon processes running the same pipeline with {@code ha.enabled} on one MariaDB: which one holds the lease
+ * Two daemon processes running the same pipeline with {@code ha.enabled} on one server: which one holds the lease
  * (the lease row's holder names the process id), how long a takeover took, and the verdict every HA test asserts.
  */
 final class HaPair implements AutoCloseable {
@@ -51,7 +51,8 @@ final class HaPair implements AutoCloseable {
                 props.putAll(onlyA);
             }
             Path config = FaultDatabase.writeConfig(temp.resolve(test + "-" + name + ".properties"), props);
-            daemons.add(new DaemonProcess(test + "-" + name, config, FaultSteps.logDir(temp, test)));
+            daemons.add(new DaemonProcess(test + "-" + name, config,
+                    FaultSteps.logDir(temp, test, db.server().flavor())));
         }
     }
 

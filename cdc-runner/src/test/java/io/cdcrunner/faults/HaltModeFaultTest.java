@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -32,10 +34,11 @@ class HaltModeFaultTest {
     @TempDir
     Path temp;
 
-    @Test
-    void aFailingRowHaltsTheDaemonBeforeItAndARestartProcessesEveryRowOnce() throws Exception {
-        FaultReport report = new FaultReport("halt");
-        try (FaultDatabase db = FaultDatabase.start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void aFailingRowHaltsTheDaemonBeforeItAndARestartProcessesEveryRowOnce(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("halt:" + flavor);
+        try (FaultDatabase db = FaultDatabase.start(flavor)) {
             Path stateDir = Files.createDirectories(temp.resolve("state"));
             Map<String, String> props = db.baseConfig(stateDir);
             // One lane: the order of the whole stream is the order within the lane.
@@ -51,7 +54,8 @@ class HaltModeFaultTest {
             Path failingConfig = FaultDatabase.writeConfig(temp.resolve("halt.properties"), failing);
             Path fixedConfig = FaultDatabase.writeConfig(temp.resolve("fixed.properties"), fixed);
 
-            try (DaemonProcess daemon = new DaemonProcess("halt", failingConfig, FaultSteps.logDir(temp, "halt"))) {
+            try (DaemonProcess daemon = new DaemonProcess("halt", failingConfig,
+                    FaultSteps.logDir(temp, "halt", flavor))) {
                 daemon.start();
                 FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
                 // One row per transaction, in id order: commit order is id order.
@@ -79,7 +83,7 @@ class HaltModeFaultTest {
             }
 
             try (DaemonProcess daemon = new DaemonProcess("halt-fixed", fixedConfig,
-                    FaultSteps.logDir(temp, "halt"))) {
+                    FaultSteps.logDir(temp, "halt", flavor))) {
                 daemon.start();
                 FaultSteps.awaitWhileAlive(daemon, WAIT, "every row to be processed after the fix",
                         () -> db.unprocessed() == 0);

@@ -14,12 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -40,12 +42,13 @@ class PoisonRowsFaultTest {
     @TempDir
     Path temp;
 
-    @Test
-    void poisonRowsAreRetriedDeadLetteredAndReplayedWithoutStallingTheStream() throws Exception {
-        FaultReport report = new FaultReport("poison-rows");
-        try (FaultDatabase db = FaultDatabase.start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void poisonRowsAreRetriedDeadLetteredAndReplayedWithoutStallingTheStream(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("poison-rows:" + flavor);
+        try (FaultDatabase db = FaultDatabase.start(flavor)) {
             Path stateDir = Files.createDirectories(temp.resolve("state"));
-            Path logs = FaultSteps.logDir(temp, "poison-rows");
+            Path logs = FaultSteps.logDir(temp, "poison-rows", flavor);
             Map<String, String> props = db.baseConfig(stateDir);
             props.put("processor.threads", "2");
             props.put("processor.retry.max.attempts", String.valueOf(MAX_ATTEMPTS));

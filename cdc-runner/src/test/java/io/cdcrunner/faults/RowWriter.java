@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cdcrunner.load.Pacer;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalServer;
 
 /**
  * Inserts rows {@code firstId .. firstId+count-1} into {@code faults.orders} from its own thread, in statements of
@@ -25,7 +25,7 @@ final class RowWriter implements Runnable {
 
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
 
-    private final LocalMariaDb server;
+    private final LocalServer server;
     private final long firstId;
     private final int count;
     private final Random random;
@@ -40,7 +40,7 @@ final class RowWriter implements Runnable {
     /**
      * @param rowsPerSecond target pace; 0 means as fast as possible
      */
-    RowWriter(LocalMariaDb server, long firstId, int count, long seed, int maxRowsPerStatement, int families,
+    RowWriter(LocalServer server, long firstId, int count, long seed, int maxRowsPerStatement, int families,
               double rowsPerSecond) {
         this.server = server;
         this.firstId = firstId;

@@ -11,16 +11,20 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.config.RunnerConfig;
 import io.cdcrunner.binlog.OffsetFileStore;
 import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -28,25 +32,30 @@ import io.cdcrunner.testkit.DatabaseTest;
  * event is redelivered by rewinding the recorded position to where the first start began.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class EffectivelyOnceTest {
 
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void start() {
-        db = new LocalTestDatabase(Flavor.MARIADB);
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = SERVER.start(flavor);
         db.execute("CREATE DATABASE once",
                 "CREATE TABLE once.orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL)",
                 "CREATE TABLE once.audit (row_id BIGINT PRIMARY KEY, times INT NOT NULL)");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
-        db.close();
+        SERVER.close();
     }
 
     @Test

@@ -47,7 +47,9 @@ final class FailureTranslator {
         return mentions(error, "no longer available on the server") || mentions(error, "binlog is no longer available")
                 || mentions(error, "Could not find first log file name in binary log index file")
                 || mentions(error, "Could not find GTID state requested by slave in any binlog files")
-                || mentions(error, "have been purged");
+                || mentions(error, "have been purged")
+                // MySQL 8.0, error 1236 while streaming: "... because the source purged required binary logs ..."
+                || mentions(error, "purged required binary logs");
     }
 
     private static boolean mentions(Throwable error, String text) {

@@ -74,6 +74,10 @@ class StartAndFailureRulesTest {
                 "Could not find first log file name in binary log index file"));
         assertThat(FailureTranslator.isPurgedPosition(purged)).isTrue();
         assertThat(EngineSupervisor.isConnectionLoss(purged)).as("an IOException, but a restart cannot fix it").isFalse();
+        RuntimeException purgedWhileStreaming = new RuntimeException("binlog", new IOException("Cannot replicate because"
+                + " the source purged required binary logs. Replicate the missing transactions from elsewhere, or"
+                + " provision a new replica from backup."));
+        assertThat(EngineSupervisor.isConnectionLoss(purgedWhileStreaming)).as("MySQL's 1236 while streaming").isFalse();
     }
 
     @Test

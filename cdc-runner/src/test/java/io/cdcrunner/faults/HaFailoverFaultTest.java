@@ -150,8 +150,9 @@ class HaFailoverFaultTest {
             pair.awaitAllProcessed(Duration.ofMinutes(3));
             pair.stopBoth();
             pair.verify(report, rows, "KILL of the lease connection");
-            // One check interval, plus the time this test takes to see the log line.
-            assertThat(steppedDown).as("ms from the KILL to stepping down").isLessThan(1_000 + 500);
+            // Noticed by the lease check (every 1 s), not by the lease timeout (10 s): well under the timeout, with
+            // room for a loaded machine (1.9 s was seen at a load average of 30 on 2 cores).
+            assertThat(steppedDown).as("ms from the KILL to stepping down").isLessThan(5_000);
         }
     }
 

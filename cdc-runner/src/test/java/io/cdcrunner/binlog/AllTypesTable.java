@@ -102,7 +102,7 @@ public final class AllTypesTable {
     }
 
     /**
-     * As {@link #assertRows(List)} for rows read by a snapshot. It reads them with SELECT, and MariaDB renders a
+     * As {@link #assertRows(List)} for rows read by a snapshot. It reads them with SELECT, and the server renders a
      * FLOAT as text with 6 significant digits: the extreme floats come back rounded (a server limit, not the
      * mapping's; the binlog carries the 4 stored bytes).
      */
@@ -110,6 +110,11 @@ public final class AllTypesTable {
         Map<String, Object> minimum = minimumRow();
         minimum.put("c_float", -3.40282E38f);
         Map<String, Object> maximum = maximumRow(flavor);
+        if (flavor == Flavor.MYSQL) {
+            // The snapshot's SELECT renders MySQL's binary JSON with the server's spacing; the binlog gives compact
+            // text. The same document, as two different strings.
+            maximum.put("c_json", "{\"a\": [1, 2.5, \"😀\"], \"b\": null}");
+        }
         maximum.put("c_float", 3.40282E38f);
         assertRows(events, minimum, maximum);
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -45,6 +46,9 @@ class ImpossibleDatesTest {
     private static final String PERMISSIVE = "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'";
     static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path temp;

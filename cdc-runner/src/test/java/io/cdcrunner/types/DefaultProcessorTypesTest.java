@@ -144,8 +144,10 @@ class DefaultProcessorTypesTest {
         assertThat(ordinary.get("c_dec").textValue()).isEqualTo("12.30");
         assertThat(ordinary.get("c_geometry").toString())
                 .isEqualTo("{\"srid\":0,\"wkb\":\"0101000000000000000000f03f0000000000000040\"}");
-        assertThat(ordinary.get("c_point").toString())
-                .isEqualTo("{\"srid\":4326,\"wkb\":\"0101000000cdcccccccccc2a400000000000404a40\"}");
+        // POINT(13.4 52.5) with SRID 4326: MySQL reads it latitude first and delivers it longitude first.
+        assertThat(ordinary.get("c_point").toString()).isEqualTo(flavor == Flavor.MYSQL
+                ? "{\"srid\":4326,\"wkb\":\"01010000000000000000404a40cdcccccccccc2a40\"}"
+                : "{\"srid\":4326,\"wkb\":\"0101000000cdcccccccccc2a400000000000404a40\"}");
         JsonNode maximum = logged.get("all_types:2");
         assertThat(maximum.get("c_time").textValue()).isEqualTo("PT838H59M59S");
         assertThat(maximum.get("c_datetime").textValue()).isEqualTo("9999-12-31T23:59:59.999999");

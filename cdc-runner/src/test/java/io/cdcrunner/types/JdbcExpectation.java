@@ -40,6 +40,7 @@ final class JdbcExpectation {
     }
 
     static List<Column> columns(Connection c, String database, String table) throws SQLException {
+        boolean mySql = !c.getMetaData().getDatabaseProductVersion().contains("MariaDB");
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT column_name, data_type, column_type"
                 + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
@@ -48,7 +49,7 @@ final class JdbcExpectation {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     columns.add(column(rs.getString(1), rs.getString(2).toLowerCase(Locale.ROOT),
-                            rs.getString(3).toLowerCase(Locale.ROOT)));
+                            rs.getString(3).toLowerCase(Locale.ROOT), mySql));
                 }
             }
         }
@@ -76,8 +77,11 @@ final class JdbcExpectation {
         return values;
     }
 
-    private static Column column(String name, String dataType, String columnType) {
+    private static Column column(String name, String dataType, String columnType, boolean mySql) {
         String q = "`" + name + "`";
+        // MySQL stores a geographic value (SRID 4326...) longitude first and writes it so to the binlog, while its
+        // ST_AsWKB follows the reference system's axis order (latitude first for 4326) unless told otherwise.
+        String wkb = mySql ? "ST_AsWKB(" + q + ", 'axis-order=long-lat')" : "ST_AsWKB(" + q + ")";
         boolean unsigned = columnType.contains("unsigned");
         return switch (dataType) {
             case "tinyint" -> integer(name, columnType, q, Short.class);
@@ -115,8 +119,8 @@ final class JdbcExpectation {
                     : new Column(name, columnType, q + " + 0",
                             v -> BitSet.valueOf(new long[] {((Number) v).longValue()}), BitSet.class);
             case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-                 "geometrycollection", "geomcollection" -> new Column(name, columnType, "CONCAT(ST_SRID(" + q + "), ':', HEX(ST_AsWKB(" + q
-                    + ")))", v -> geometry(v.toString()), io.cdcrunner.processor.Geometry.class);
+                 "geometrycollection", "geomcollection" -> new Column(name, columnType, "CONCAT(ST_SRID(" + q + "), ':', HEX(" + wkb + "))",
+                    v -> geometry(v.toString()), io.cdcrunner.processor.Geometry.class);
             case "inet4", "inet6" -> new Column(name, columnType, "CAST(" + q + " AS CHAR)", v -> (String) v, String.class);
             case "uuid" -> new Column(name, columnType, "CAST(" + q + " AS CHAR)",
                     v -> java.util.UUID.fromString(v.toString()), java.util.UUID.class);

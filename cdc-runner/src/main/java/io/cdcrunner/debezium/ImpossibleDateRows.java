@@ -5,9 +5,16 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.Map;
 
+import com.github.luben.zstd.Zstd;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.TransactionPayloadEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 import io.debezium.config.CommonConnectorConfig.EventProcessingFailureHandlingMode;
@@ -148,6 +155,76 @@ final class ImpossibleDateRows {
         @Override
         protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
             return datetimeV2(meta, in);
+        }
+    }
+
+    /** Installs the decoders of this class for every row event {@code events} reads, compressed ones included. */
+    static void install(EventDeserializer events, Map<Long, TableMapEventData> tables) {
+        installRows(events, tables);
+        events.setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new Payload(tables));
+    }
+
+    private static void installRows(EventDeserializer events, Map<Long, TableMapEventData> tables) {
+        events.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tables));
+        events.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tables));
+        events.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tables));
+        events.setEventDataDeserializer(EventType.EXT_WRITE_ROWS, new Write(tables).setMayContainExtraInformation(true));
+        events.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS, new Update(tables).setMayContainExtraInformation(true));
+        events.setEventDataDeserializer(EventType.EXT_DELETE_ROWS, new Delete(tables).setMayContainExtraInformation(true));
+    }
+
+    /**
+     * Debezium's decoder of MySQL's compressed transactions ({@code binlog_transaction_compression=ON}): a header, then
+     * the transaction's events compressed with zstd, whose rows it decodes with decoders of its own. This one decodes
+     * them with the decoders above.
+     */
+    static final class Payload extends TransactionPayloadEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tables;
+
+        Payload(Map<Long, TableMapEventData> tables) {
+            this.tables = tables;
+        }
+
+        @Override
+        public TransactionPayloadEventData deserialize(ByteArrayInputStream in) throws IOException {
+            TransactionPayloadEventData data = new TransactionPayloadEventData();
+            while (in.available() > 0) {
+                int field = in.readPackedInteger();
+                if (field == OTW_PAYLOAD_HEADER_END_MARK) {
+                    break;
+                }
+                int length = in.readPackedInteger();
+                switch (field) {
+                    case OTW_PAYLOAD_SIZE_FIELD -> data.setPayloadSize(in.readPackedInteger());
+                    case OTW_PAYLOAD_COMPRESSION_TYPE_FIELD -> data.setCompressionType(in.readPackedInteger());
+                    case OTW_PAYLOAD_UNCOMPRESSED_SIZE_FIELD -> data.setUncompressedSize(in.readPackedInteger());
+                    default -> in.read(length);
+                }
+            }
+            if (data.getUncompressedSize() == 0) {
+                data.setUncompressedSize(data.getPayloadSize());
+            }
+            data.setPayload(in.read(data.getPayloadSize()));
+            if (data.getUncompressedSize() > Integer.MAX_VALUE) {
+                throw new IOException("a compressed transaction of " + data.getUncompressedSize()
+                        + " bytes is larger than the largest array");
+            }
+            byte[] uncompressed = new byte[(int) data.getUncompressedSize()];
+            Zstd.decompressByteArray(uncompressed, 0, uncompressed.length, data.getPayload(), 0,
+                    data.getPayload().length);
+            EventDeserializer events = new EventDeserializer();
+            installRows(events, tables);
+            ByteArrayInputStream inner = new ByteArrayInputStream(uncompressed);
+            ArrayList<Event> decoded = new ArrayList<>();
+            for (Event event = events.nextEvent(inner); event != null; event = events.nextEvent(inner)) {
+                decoded.add(event);
+                if (event.getHeader().getEventType() == EventType.TABLE_MAP && event.getData() != null) {
+                    TableMapEventData table = event.getData();
+                    tables.put(table.getTableId(), table);
+                }
+            }
+            data.setUncompressedEvents(decoded);
+            return data;
         }
     }
 }

@@ -17,10 +17,7 @@ import java.time.YearMonth;
  * ({@code io.cdcrunner.mapping.ValueConverters}): it follows {@code processor.on.failure}, its error naming the column and the date, and
  * no processor ever sees a made-up value. Every other date decodes as Debezium's decoder does it (zero parts give
  * {@code null}); the stream cannot be read twice, so the three date layouts are decoded here.
- *
- * <p>Not covered: MySQL's compressed transactions ({@code binlog_transaction_compression=ON}), whose rows the
- * engine decodes with decoders of its own inside the transaction payload; such a date there still stops the
- * pipeline.
+ * MySQL's compressed transactions ({@code binlog_transaction_compression=ON}) are decoded the same way.
  */
 public final class ImpossibleDates {
 

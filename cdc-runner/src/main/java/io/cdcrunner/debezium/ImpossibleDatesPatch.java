@@ -92,12 +92,7 @@ final class ImpossibleDatesPatch {
             }
             Map<Long, TableMapEventData> tables = (Map<Long, TableMapEventData>)
                     tableMaps().get(writes);
-            events.setEventDataDeserializer(EventType.WRITE_ROWS, new ImpossibleDateRows.Write(tables));
-            events.setEventDataDeserializer(EventType.UPDATE_ROWS, new ImpossibleDateRows.Update(tables));
-            events.setEventDataDeserializer(EventType.DELETE_ROWS, new ImpossibleDateRows.Delete(tables));
-            events.setEventDataDeserializer(EventType.EXT_WRITE_ROWS, new ImpossibleDateRows.Write(tables).setMayContainExtraInformation(true));
-            events.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS, new ImpossibleDateRows.Update(tables).setMayContainExtraInformation(true));
-            events.setEventDataDeserializer(EventType.EXT_DELETE_ROWS, new ImpossibleDateRows.Delete(tables).setMayContainExtraInformation(true));
+            ImpossibleDateRows.install(events, tables);
         } catch (ReflectiveOperationException | RuntimeException e) {
             cannotTeach(e);
         }

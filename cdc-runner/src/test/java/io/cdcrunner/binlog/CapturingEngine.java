@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.connect.source.SourceRecord;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.mapping.RecordMapper;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -23,8 +24,8 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 
 /**
- * A bare Debezium engine on a {@link LocalMariaDb} that keeps every record it delivers, for tests that look at
- * what Debezium produces. Records are appended from the engine thread and read from the test thread.
+ * A bare Debezium engine (Debezium's own connector for the server's flavor) on a {@link LocalServer} that keeps
+ * every record it delivers, for tests that look at what Debezium produces. Records are appended from the engine thread and read from the test thread.
  */
 final class CapturingEngine implements AutoCloseable {
 
@@ -34,12 +35,13 @@ final class CapturingEngine implements AutoCloseable {
     private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private final Path workDir;
 
-    CapturingEngine(LocalMariaDb db, String user, String password, String database, Map<String, String> extra)
+    CapturingEngine(LocalServer db, String user, String password, String database, Map<String, String> extra)
             throws IOException {
         workDir = Files.createTempDirectory("cdc-runner-engine-");
         Properties props = new Properties();
         props.setProperty("name", "type-mapping-test");
-        props.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+        props.setProperty("connector.class", db.flavor() == Flavor.MYSQL ? "io.debezium.connector.mysql.MySqlConnector"
+                : "io.debezium.connector.mariadb.MariaDbConnector");
         props.setProperty("database.hostname", db.host());
         props.setProperty("database.port", Integer.toString(db.port()));
         props.setProperty("database.user", user);

@@ -11,10 +11,13 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
@@ -35,23 +38,32 @@ import io.cdcrunner.testkit.DatabaseTest;
  * every possible date around them is delivered exactly.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class ImpossibleDatesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String PERMISSIVE = "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'";
-    @RegisterExtension
-    static final SharedDatabase SERVER = new SharedDatabase(Flavor.MARIADB);
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void start() {
-        db = SERVER.db();
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = SERVER.start(flavor);
         db.execute("CREATE DATABASE dates", "CREATE DATABASE dates_other",
                 "CREATE TABLE dates.events (id INT PRIMARY KEY, d DATE, dt DATETIME, dt3 DATETIME(3), dt6 DATETIME(6))",
                 "CREATE TABLE dates_other.log (id INT PRIMARY KEY, d DATE NOT NULL, dt DATETIME(6))");
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        SERVER.close();
     }
 
     @Test

@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.connect.source.SourceRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.mapping.RecordMapper;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.testkit.DatabaseTest;
@@ -24,9 +26,10 @@ import io.cdcrunner.testkit.DatabaseTest;
 @DatabaseTest
 class SnapshotMappingTest {
 
-    @Test
-    void snapshotRowsMapExactlyLikeStreamedInserts() throws Exception {
-        try (LocalMariaDb db = LocalMariaDb.builder().start()) {
+    @ParameterizedTest
+    @EnumSource(Flavor.class)
+    void snapshotRowsMapExactlyLikeStreamedInserts(Flavor flavor) throws Exception {
+        try (LocalServer db = flavor.builder().start()) {
             db.createCdcUser("cdc", "cdc-secret");
             db.execute("CREATE DATABASE snap CHARACTER SET utf8mb4", AllTypesTable.create("snap"));
             db.execute(AllTypesTable.inserts("snap"));
@@ -39,7 +42,7 @@ class SnapshotMappingTest {
                 List<SourceRecord> records = engine.records();
 
                 assertThat(records).anyMatch(r -> r.topic().equals("test"));
-                AllTypesTable.assertSnapshotRows(map(mapper, records));
+                AllTypesTable.assertSnapshotRows(map(mapper, records), flavor);
             }
         }
     }

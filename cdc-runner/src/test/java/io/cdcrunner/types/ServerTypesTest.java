@@ -2,6 +2,7 @@ package io.cdcrunner.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -12,10 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.assembly.Pipelines;
@@ -26,6 +30,7 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.processor.ChangeEvent;
 import io.cdcrunner.processor.Row;
 import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.SharedDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
@@ -34,17 +39,28 @@ import io.cdcrunner.testkit.DatabaseTest;
  * ({@link JdbcExpectation}). Columns are then added, dropped and moved while the daemon streams.
  */
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class ServerTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     static final String DB = "typed";
+    static final SharedDatabase SERVER = new SharedDatabase();
     private static LocalTestDatabase db;
 
-    @TempDir
-    static Path temp;
+    @Parameter
+    Flavor flavor;
 
-    /** One column per alias and type; the server resolves each alias to the type information_schema reports. */
-    static final String TABLE = "CREATE TABLE " + DB + ".aliases ("
+    @TempDir
+    Path temp;
+
+    /**
+     * One column per alias and type; the server resolves each alias to the type information_schema reports. Only the
+     * spatial reference of the POINT column is spelled per flavor: MariaDB's {@code REF_SYSTEM_ID=4326}, MySQL's
+     * {@code SRID 4326} (each rejects the other's).
+     */
+    static String table(Flavor flavor) {
+        return "CREATE TABLE " + DB + ".aliases ("
             + " id SERIAL PRIMARY KEY,"
             + " c_bool BOOL, c_boolean BOOLEAN, c_int1 INT1, c_int2 INT2, c_int3 INT3, c_int4 INT4, c_int8 INT8,"
             + " c_middleint MIDDLEINT, c_integer INTEGER,"
@@ -59,12 +75,14 @@ class ServerTypesTest {
             + " c_longblob LONGBLOB, c_binary BINARY(3), c_char_byte CHAR(4) BYTE,"
             + " c_year YEAR, c_date DATE, c_datetime DATETIME(3), c_timestamp TIMESTAMP(3) NULL, c_time TIME(3),"
             + " c_enum ENUM('a','b'), c_set SET('x','y','z'), c_bit BIT(1), c_bit64 BIT(64), c_json JSON,"
-            + " c_geometry GEOMETRY, c_point POINT REF_SYSTEM_ID=4326, c_linestring LINESTRING, c_polygon POLYGON,"
+            + " c_geometry GEOMETRY, c_point POINT "
+            + (flavor == Flavor.MYSQL ? "SRID 4326" : "REF_SYSTEM_ID=4326") + ", c_linestring LINESTRING, c_polygon POLYGON,"
             + " c_multipoint MULTIPOINT, c_multilinestring MULTILINESTRING, c_multipolygon MULTIPOLYGON,"
             + " c_geometrycollection GEOMETRYCOLLECTION,"
             + " c_virtual BIGINT AS (c_int4 * 2) VIRTUAL, c_stored VARCHAR(20) AS (CONCAT('s', c_int4)) STORED,"
             + " c_invisible INT INVISIBLE DEFAULT 7"
             + ") CHARACTER SET utf8mb4";
+    }
 
     static final String COLUMNS = "id, c_bool, c_boolean, c_int1, c_int2, c_int3, c_int4, c_int8, c_middleint,"
             + " c_integer, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u, c_zerofill, c_bigint_zerofill,"
@@ -106,18 +124,15 @@ class ServerTypesTest {
             // NULL wherever the column allows it (SERIAL is NOT NULL, the virtual and stored columns compute NULL).
             "(43" + ", NULL".repeat(57) + ")");
 
-    @BeforeAll
-    static void start() {
-        db = new LocalTestDatabase(Flavor.MARIADB);
-        db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
-        db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", TABLE);
+    @BeforeParameterizedClassInvocation
+    static void start(Flavor flavor) {
+        db = SERVER.start(flavor);
+        db.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4", table(flavor));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
-        if (db != null) {
-            db.close();
-        }
+        SERVER.close();
     }
 
     @Test
@@ -152,6 +167,7 @@ class ServerTypesTest {
 
     @Test
     void mariaDbUuidValuesArriveAsTheServerShowsThem() throws Exception {
+        assumeTrue(flavor == Flavor.MARIADB, "UUID is a MariaDB type");
         db.execute("CREATE TABLE " + DB + ".uuids (id INT PRIMARY KEY, u UUID, u_nn UUID NOT NULL DEFAULT UUID())");
         Path state = Files.createDirectories(temp.resolve("uuid"));
         RecordingProcessor.reset("uuid");
@@ -192,6 +208,7 @@ class ServerTypesTest {
 
     @Test
     void mariaDbInetValuesArriveAsTheServerShowsThem() throws Exception {
+        assumeTrue(flavor == Flavor.MARIADB, "INET4 and INET6 are MariaDB types");
         db.execute("CREATE TABLE " + DB + ".hosts (id INT PRIMARY KEY, inet6 INT, ip4 INET4, ip6 INET6,"
                 + " ip4_nn INET4 NOT NULL DEFAULT '127.0.0.1', ip6_nn INET6 NOT NULL DEFAULT '::1')");
         List<String> ip6 = new java.util.ArrayList<>(List.of("::", "::1", "1::", "2001:db8::", "2001:db8::1",
@@ -258,8 +275,9 @@ class ServerTypesTest {
 
     @Test
     void zeroAndPartlyZeroDatesFollowOneRuleInDateDatetimeAndTimestamp() throws Exception {
-        db.execute("CREATE TABLE " + DB + ".zero_dates (id INT PRIMARY KEY, d DATE NULL, d_nn DATE NOT NULL,"
-                + " dt DATETIME NULL, dt_nn DATETIME NOT NULL, ts TIMESTAMP NULL, ts_nn TIMESTAMP NOT NULL DEFAULT 0)");
+        // MySQL's default sql_mode refuses the zero default (NO_ZERO_DATE); MariaDB's has no such mode.
+        db.execute("SET SESSION sql_mode = ''", "CREATE TABLE " + DB + ".zero_dates (id INT PRIMARY KEY, d DATE NULL,"
+                + " d_nn DATE NOT NULL, dt DATETIME NULL, dt_nn DATETIME NOT NULL, ts TIMESTAMP NULL, ts_nn TIMESTAMP NOT NULL DEFAULT 0)");
         Path state = Files.createDirectories(temp.resolve("zero"));
         RecordingProcessor.reset("zero");
         try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,

@@ -7,15 +7,20 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.Map;
 
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 import io.debezium.config.CommonConnectorConfig.EventProcessingFailureHandlingMode;
 import io.debezium.connector.binlog.event.RowDeserializers;
+import io.debezium.relational.Tables;
 
 /**
  * Debezium's row-event decoders, knowing {@link ImpossibleDates}: every other date decodes as Debezium's decoder
  * does it (zero parts give {@code null}); the stream cannot be read twice, so the three date layouts are decoded here.
+ * A captured table's row change that misses columns is refused ({@link IncompleteRowImage}).
  */
 final class ImpossibleDateRows {
 
@@ -87,8 +92,18 @@ final class ImpossibleDateRows {
 
     /** Debezium's decoder of inserted rows, knowing impossible dates. */
     static final class Write extends RowDeserializers.WriteRowsDeserializer {
-        Write(Map<Long, TableMapEventData> tables) {
+        private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
+
+        Write(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             super(tables, FAIL);
+            this.tables = tables;
+            this.captured = captured;
+        }
+
+        @Override
+        public WriteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            return (WriteRowsEventData) IncompleteRowImage.requireFull(super.deserialize(in), tables, captured);
         }
 
         @Override
@@ -109,8 +124,18 @@ final class ImpossibleDateRows {
 
     /** Debezium's decoder of updated rows, knowing impossible dates. */
     static final class Update extends RowDeserializers.UpdateRowsDeserializer {
-        Update(Map<Long, TableMapEventData> tables) {
+        private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
+
+        Update(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             super(tables, FAIL);
+            this.tables = tables;
+            this.captured = captured;
+        }
+
+        @Override
+        public UpdateRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            return (UpdateRowsEventData) IncompleteRowImage.requireFull(super.deserialize(in), tables, captured);
         }
 
         @Override
@@ -131,8 +156,18 @@ final class ImpossibleDateRows {
 
     /** Debezium's decoder of deleted rows, knowing impossible dates. */
     static final class Delete extends RowDeserializers.DeleteRowsDeserializer {
-        Delete(Map<Long, TableMapEventData> tables) {
+        private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
+
+        Delete(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             super(tables, FAIL);
+            this.tables = tables;
+            this.captured = captured;
+        }
+
+        @Override
+        public DeleteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            return (DeleteRowsEventData) IncompleteRowImage.requireFull(super.deserialize(in), tables, captured);
         }
 
         @Override

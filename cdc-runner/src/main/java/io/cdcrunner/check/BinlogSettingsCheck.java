@@ -83,8 +83,8 @@ final class BinlogSettingsCheck {
             return CheckResult.ok("gtid", "gtid_mode=ON, " + binlogGtids);
         }
         // Streaming and restarts work on file:position; what is lost is what only a GTID can tell across servers.
-        return CheckResult.warn("gtid", "gtid_mode=" + info.gtidMode() + ": events carry no GTID, so the recorded"
-                + " position is a file:offset of this server only: the daemon cannot follow a failover to another"
+        return CheckResult.warn("gtid", "gtid_mode=" + info.gtidMode() + ": the daemon goes by file:offset"
+                + " (only gtid_mode=ON gives every event a GTID), so the recorded position holds on this server only: the daemon cannot follow a failover to another"
                 + " server, and on a replica the processor's reads wait by polling each event's row (row-poll), not"
                 + " by GTID (gtid-wait)",
                 "to get GTIDs, set gtid_mode=ON and enforce_gtid_consistency=ON in my.cnf and restart (on a running"

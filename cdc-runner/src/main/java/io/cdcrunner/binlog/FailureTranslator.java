@@ -2,6 +2,7 @@ package io.cdcrunner.binlog;
 
 import java.util.Map;
 
+import io.cdcrunner.debezium.IncompleteRowImage;
 import io.cdcrunner.errors.Causes;
 import io.cdcrunner.state.StateStore;
 
@@ -14,6 +15,14 @@ final class FailureTranslator {
     static Throwable translate(Throwable error, StateStore state) {
         if (isPurgedPosition(error)) {
             return new PipelineFailure(purgedMessage(state), error);
+        }
+        for (Throwable t : Causes.chain(error)) {
+            if (t instanceof IncompleteRowImage incomplete) {
+                return new PipelineFailure(incomplete.getMessage() + ". The pipeline stopped before it, after the"
+                        + " recorded position " + recordedPosition(state) + "; starting again stops here again. To go"
+                        + " on, re-read the tables: stop the daemon, move the " + state.location() + " aside and start"
+                        + " with source.start=snapshot", error);
+            }
         }
         if (mentions(error, "whose schema isn't known")) {
             return new PipelineFailure(unknownTableMessage(state), error);

@@ -1,7 +1,9 @@
 package io.cdcrunner.check;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +15,8 @@ import io.cdcrunner.source.ServerInfo;
 final class BinlogSettingsCheck {
 
     static final List<String> NAMES =
-            List.of("server", "log_bin", "binlog_format", "binlog_row_image", "server_id", "gtid", "binlog position");
+            List.of("server", "log_bin", "binlog_format", "binlog_row_image", "binlog_row_value_options", "server_id",
+                    "gtid", "binlog position");
 
     private BinlogSettingsCheck() {
     }
@@ -28,6 +31,7 @@ final class BinlogSettingsCheck {
                 "changes are only readable row by row; SET GLOBAL binlog_format would not outlive a restart"));
         results.add(expect("binlog_row_image", info.binlogRowImage(), "FULL",
                 "other images leave unchanged columns out of update and delete events"));
+        results.add(rowValueOptions(c, info));
         results.add(info.serverId() != 0 ? CheckResult.ok("server_id", Long.toString(info.serverId()))
                 : CheckResult.fail("server_id", "0", "a server with server_id=0 refuses binlog readers: set "
                         + "server_id to a unique non-zero value in my.cnf ([mysqld] server_id=1) and restart"));
@@ -46,6 +50,29 @@ final class BinlogSettingsCheck {
                 + " in my.cnf ([mysqld] section) and restart the server (" + why + ")");
     }
 
+    /**
+     * MySQL's {@code binlog_row_value_options=PARTIAL_JSON} logs a JSON column's update as a diff, which the engine
+     * cannot read (MariaDB has no such variable).
+     */
+    private static CheckResult rowValueOptions(Connection c, ServerInfo info) {
+        if (info.flavor() == ServerFlavor.MARIADB) {
+            return CheckResult.ok("binlog_row_value_options", "none on MariaDB (JSON values are logged whole)");
+        }
+        String options;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@binlog_row_value_options")) {
+            rs.next();
+            options = rs.getString(1);
+        } catch (SQLException e) {
+            return CheckResult.warn("binlog_row_value_options", "could not read it: " + e.getMessage(), null);
+        }
+        if (options == null || options.isBlank()) {
+            return CheckResult.ok("binlog_row_value_options", "'' (JSON values are logged whole)");
+        }
+        return CheckResult.fail("binlog_row_value_options", options, "binlog_row_value_options is " + options
+                + ": remove it from my.cnf (the default is '') and restart the server (PARTIAL_JSON logs a JSON"
+                + " column's update as a diff, which the daemon cannot read)");
+    }
+
     private static CheckResult gtid(ServerInfo info) {
         String binlogGtids = info.gtidSet() == null ? "binlog has no GTIDs yet" : "position " + info.gtidSet();
         if (info.flavor() == ServerFlavor.MARIADB) {
@@ -55,8 +82,13 @@ final class BinlogSettingsCheck {
         if (info.gtidsEnabled()) {
             return CheckResult.ok("gtid", "gtid_mode=ON, " + binlogGtids);
         }
-        return CheckResult.warn("gtid", "gtid_mode=" + info.gtidMode() + ": events carry no GTID",
-                "to get GTIDs in events, set gtid_mode=ON and enforce_gtid_consistency=ON in my.cnf and restart");
+        // Streaming and restarts work on file:position; what is lost is what only a GTID can tell across servers.
+        return CheckResult.warn("gtid", "gtid_mode=" + info.gtidMode() + ": the daemon goes by file:offset"
+                + " (only gtid_mode=ON gives every event a GTID), so the recorded position holds on this server only: the daemon cannot follow a failover to another"
+                + " server, and on a replica the processor's reads wait by polling each event's row (row-poll), not"
+                + " by GTID (gtid-wait)",
+                "to get GTIDs, set gtid_mode=ON and enforce_gtid_consistency=ON in my.cnf and restart (on a running"
+                + " server, step gtid_mode through OFF_PERMISSIVE and ON_PERMISSIVE)");
     }
 
     private static CheckResult position(Connection c, ServerInfo info) {

@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.ReplicationStatements;
 import io.cdcrunner.source.ServerInfo;
 
 /**
@@ -34,7 +34,7 @@ final class ServerIdCheck {
         }
         List<Replica> replicas = null;
         try {
-            replicas = registeredReplicas(c, info.flavor());
+            replicas = replicas(c, ReplicationStatements.replicas(info.flavor(), info.version()));
         } catch (SQLException e) {
             // Listing replicas needs REPLICATION MASTER ADMIN on MariaDB 10.5+, which a CDC user need not have.
         }
@@ -59,18 +59,6 @@ final class ServerIdCheck {
     }
 
     private record Replica(long serverId, String host, int port) {
-    }
-
-    private static List<Replica> registeredReplicas(Connection c, ServerFlavor flavor) throws SQLException {
-        if (flavor == ServerFlavor.MARIADB) {
-            return replicas(c, "SHOW SLAVE HOSTS");
-        }
-        try {
-            return replicas(c, "SHOW REPLICAS");
-        } catch (SQLException newSyntaxUnknown) {
-            // MySQL before 8.0.22 only knows the old spelling.
-            return replicas(c, "SHOW SLAVE HOSTS");
-        }
     }
 
     private static List<Replica> replicas(Connection c, String statement) throws SQLException {

@@ -13,7 +13,8 @@ import io.cdcrunner.source.ServerInfo;
 /**
  * Which accounts may switch their own session to statement-format binlog ({@code SET SESSION binlog_format}):
  * their writes to a captured table reach the binlog without row images, and the daemon stops before them rather than
- * lose them. Reported, not failed: administrators need the privilege, application accounts should not have it.
+ * lose them. On MySQL the same accounts may leave columns out of row images for their session (MINIMAL, NOBLOB,
+ * PARTIAL_JSON), which stops the daemon the same way. Reported, not failed: administrators need the privilege, application accounts should not have it.
  */
 final class SessionFormatCheck {
 
@@ -37,7 +38,10 @@ final class SessionFormatCheck {
             return CheckResult.ok(NAME, "no account this user can see may change it (accounts are visible with"
                     + " SELECT on the mysql database)");
         }
-        return CheckResult.ok(NAME, "may be set to STATEMENT for a session by " + String.join(", ", accounts)
+        // MySQL restricts binlog_row_image and binlog_row_value_options to the same privileges.
+        String settings = info.flavor() == ServerFlavor.MARIADB ? "may be set to STATEMENT"
+                : "may be set to STATEMENT (and binlog_row_image to MINIMAL, binlog_row_value_options to PARTIAL_JSON)";
+        return CheckResult.ok(NAME, settings + " for a session by " + String.join(", ", accounts)
                 + " (" + privileges.replace("'", "") + "): such a session's writes to a captured table stop the daemon"
                 + " before them; keep these privileges to administrators");
     }

@@ -9,20 +9,25 @@ import java.util.ArrayList;
 import java.util.Map;
 
 import com.github.luben.zstd.Zstd;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.TransactionPayloadEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 import io.debezium.config.CommonConnectorConfig.EventProcessingFailureHandlingMode;
 import io.debezium.connector.binlog.event.RowDeserializers;
+import io.debezium.relational.Tables;
 
 /**
  * Debezium's row-event decoders, knowing {@link ImpossibleDates}: every other date decodes as Debezium's decoder
  * does it (zero parts give {@code null}); the stream cannot be read twice, so the three date layouts are decoded here.
+ * A captured table's row change that misses columns is refused ({@link IncompleteRowImage}).
  */
 final class ImpossibleDateRows {
 
@@ -94,8 +99,18 @@ final class ImpossibleDateRows {
 
     /** Debezium's decoder of inserted rows, knowing impossible dates. */
     static final class Write extends RowDeserializers.WriteRowsDeserializer {
-        Write(Map<Long, TableMapEventData> tables) {
+        private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
+
+        Write(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             super(tables, FAIL);
+            this.tables = tables;
+            this.captured = captured;
+        }
+
+        @Override
+        public WriteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            return (WriteRowsEventData) IncompleteRowImage.requireFull(super.deserialize(in), tables, captured);
         }
 
         @Override
@@ -116,8 +131,18 @@ final class ImpossibleDateRows {
 
     /** Debezium's decoder of updated rows, knowing impossible dates. */
     static final class Update extends RowDeserializers.UpdateRowsDeserializer {
-        Update(Map<Long, TableMapEventData> tables) {
+        private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
+
+        Update(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             super(tables, FAIL);
+            this.tables = tables;
+            this.captured = captured;
+        }
+
+        @Override
+        public UpdateRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            return (UpdateRowsEventData) IncompleteRowImage.requireFull(super.deserialize(in), tables, captured);
         }
 
         @Override
@@ -138,8 +163,18 @@ final class ImpossibleDateRows {
 
     /** Debezium's decoder of deleted rows, knowing impossible dates. */
     static final class Delete extends RowDeserializers.DeleteRowsDeserializer {
-        Delete(Map<Long, TableMapEventData> tables) {
+        private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
+
+        Delete(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             super(tables, FAIL);
+            this.tables = tables;
+            this.captured = captured;
+        }
+
+        @Override
+        public DeleteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            return (DeleteRowsEventData) IncompleteRowImage.requireFull(super.deserialize(in), tables, captured);
         }
 
         @Override
@@ -159,18 +194,24 @@ final class ImpossibleDateRows {
     }
 
     /** Installs the decoders of this class for every row event {@code events} reads, compressed ones included. */
-    static void install(EventDeserializer events, Map<Long, TableMapEventData> tables) {
-        installRows(events, tables);
-        events.setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new Payload(tables));
+    static void install(EventDeserializer events, Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+        installRows(events, tables, captured);
+        events.setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new Payload(tables, captured));
     }
 
-    private static void installRows(EventDeserializer events, Map<Long, TableMapEventData> tables) {
-        events.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tables));
-        events.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tables));
-        events.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tables));
-        events.setEventDataDeserializer(EventType.EXT_WRITE_ROWS, new Write(tables).setMayContainExtraInformation(true));
-        events.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS, new Update(tables).setMayContainExtraInformation(true));
-        events.setEventDataDeserializer(EventType.EXT_DELETE_ROWS, new Delete(tables).setMayContainExtraInformation(true));
+    private static void installRows(EventDeserializer events, Map<Long, TableMapEventData> tables,
+                                    Tables.TableFilter captured) {
+        events.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tables, captured));
+        events.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tables, captured));
+        events.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tables, captured));
+        events.setEventDataDeserializer(EventType.EXT_WRITE_ROWS,
+                new Write(tables, captured).setMayContainExtraInformation(true));
+        events.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS,
+                new Update(tables, captured).setMayContainExtraInformation(true));
+        events.setEventDataDeserializer(EventType.EXT_DELETE_ROWS,
+                new Delete(tables, captured).setMayContainExtraInformation(true));
+        events.setEventDataDeserializer(EventType.PARTIAL_UPDATE_ROWS_EVENT,
+                IncompleteRowImage.partialUpdates(tables, captured));
     }
 
     /**
@@ -180,9 +221,11 @@ final class ImpossibleDateRows {
      */
     static final class Payload extends TransactionPayloadEventDataDeserializer {
         private final Map<Long, TableMapEventData> tables;
+        private final Tables.TableFilter captured;
 
-        Payload(Map<Long, TableMapEventData> tables) {
+        Payload(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
             this.tables = tables;
+            this.captured = captured;
         }
 
         @Override
@@ -213,7 +256,7 @@ final class ImpossibleDateRows {
             Zstd.decompressByteArray(uncompressed, 0, uncompressed.length, data.getPayload(), 0,
                     data.getPayload().length);
             EventDeserializer events = new EventDeserializer();
-            installRows(events, tables);
+            installRows(events, tables, captured);
             ByteArrayInputStream inner = new ByteArrayInputStream(uncompressed);
             ArrayList<Event> decoded = new ArrayList<>();
             for (Event event = events.nextEvent(inner); event != null; event = events.nextEvent(inner)) {

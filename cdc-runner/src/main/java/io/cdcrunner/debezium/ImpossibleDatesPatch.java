@@ -21,11 +21,13 @@ import io.debezium.connector.binlog.jdbc.BinlogFieldReader;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
 import io.debezium.relational.Column;
 import io.debezium.relational.Table;
+import io.debezium.relational.Tables;
 
 /**
  * The patch that lets the engine read {@link ImpossibleDates}: its binlog reader's row decoders are replaced by
  * {@link ImpossibleDateRows}' (after the reader connects, before it reads an event), and its snapshot connection's
- * field reader by {@link SnapshotReader}. An engine whose internals moved is left as it is, with a WARN.
+ * field reader by {@link SnapshotReader}. The same decoders refuse a captured table's incomplete row images, and a
+ * decoder of partial JSON updates, which the engine has none of, refuses those ({@link IncompleteRowImage}). An engine whose internals moved is left as it is, with a WARN.
  */
 final class ImpossibleDatesPatch {
 
@@ -36,14 +38,14 @@ final class ImpossibleDatesPatch {
      * After the binlog reader connects (before it reads an event), replaces the engine's row-event decoders by ones that
      * know impossible dates. A reader that cannot be reached (another Debezium version) is left as it is, with a WARN.
      */
-    static void install(ChangeEventSourceCoordinator<?, ?> coordinator) {
+    static void install(ChangeEventSourceCoordinator<?, ?> coordinator, Tables.TableFilter captured) {
         try {
             Object factory = sourceFactory().get(coordinator);
             BinaryLogClient client = (BinaryLogClient) binaryLogClient(factory.getClass()).get(factory);
             client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
                 @Override
                 public void onConnect(BinaryLogClient connected) {
-                    teach(connected);
+                    teach(connected, captured);
                 }
             });
             if (client.isConnected()) {
@@ -52,7 +54,7 @@ final class ImpossibleDatesPatch {
                 LoggerFactory.getLogger(ImpossibleDatesPatch.class).warn("the binlog reader connected before it could be"
                         + " taught impossible dates: until now such a date (sql_mode=ALLOW_INVALID_DATES) would have"
                         + " stopped the pipeline; from now on it does not");
-                teach(client);
+                teach(client, captured);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             cannotTeach(e);
@@ -83,7 +85,7 @@ final class ImpossibleDatesPatch {
     }
 
     @SuppressWarnings("unchecked")
-    private static void teach(BinaryLogClient client) {
+    private static void teach(BinaryLogClient client, Tables.TableFilter captured) {
         try {
             EventDeserializer events = (EventDeserializer) eventDeserializer().get(client);
             EventDataDeserializer<?> writes = events.getEventDataDeserializer(EventType.WRITE_ROWS);
@@ -92,7 +94,7 @@ final class ImpossibleDatesPatch {
             }
             Map<Long, TableMapEventData> tables = (Map<Long, TableMapEventData>)
                     tableMaps().get(writes);
-            ImpossibleDateRows.install(events, tables);
+            ImpossibleDateRows.install(events, tables, captured);
         } catch (ReflectiveOperationException | RuntimeException e) {
             cannotTeach(e);
         }

@@ -9,6 +9,7 @@ import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
 import io.debezium.connector.binlog.BinlogDatabaseSchema;
 import io.debezium.connector.mariadb.MariaDbConnector;
+import io.debezium.connector.mariadb.MariaDbConnectorConfig;
 import io.debezium.connector.mariadb.MariaDbConnectorTask;
 import io.debezium.connector.mariadb.MariaDbOffsetContext;
 import io.debezium.connector.mariadb.MariaDbPartition;
@@ -43,7 +44,8 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
         protected ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> coordinator = super.start(configuration);
             polling.install(this, PromptPolling.maxQueueBytes(configuration));
-            ImpossibleDatesPatch.install(coordinator);
+            ImpossibleDatesPatch.install(coordinator,
+                    new MariaDbConnectorConfig(configuration).getTableFilters().dataCollectionFilter());
             return coordinator;
         }
 

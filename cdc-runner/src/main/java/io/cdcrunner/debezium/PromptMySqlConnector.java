@@ -8,6 +8,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
 import io.debezium.connector.mysql.MySqlConnector;
+import io.debezium.connector.mysql.MySqlConnectorConfig;
 import io.debezium.connector.mysql.MySqlConnectorTask;
 import io.debezium.connector.mysql.MySqlOffsetContext;
 import io.debezium.connector.mysql.MySqlPartition;
@@ -38,7 +39,8 @@ public final class PromptMySqlConnector extends MySqlConnector {
         public ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> coordinator = super.start(configuration);
             polling.install(this, PromptPolling.maxQueueBytes(configuration));
-            ImpossibleDatesPatch.install(coordinator);
+            ImpossibleDatesPatch.install(coordinator,
+                    new MySqlConnectorConfig(configuration).getTableFilters().dataCollectionFilter());
             return coordinator;
         }
 

@@ -70,18 +70,6 @@ public final class FlavorDetector {
         ServerFlavor detect() throws E;
     }
 
-    /**
-     * True when the server is MySQL 8.2 or later, where {@code SHOW BINARY LOG STATUS} replaces the deprecated
-     * (and in 8.4 removed) {@code SHOW MASTER STATUS}.
-     */
-    static boolean prefersBinaryLogStatus(ServerFlavor flavor, String version) {
-        if (flavor != ServerFlavor.MYSQL) {
-            return false;
-        }
-        int[] v = majorMinor(version);
-        return v[0] > 8 || (v[0] == 8 && v[1] >= 2);
-    }
-
     /** {@code {major, minor}} of a version string such as {@code 10.11.6-MariaDB-log}; {@code {0, 0}} if unparsable. */
     public static int[] majorMinor(String version) {
         Matcher m = MAJOR_MINOR.matcher(version == null ? "" : version.trim());

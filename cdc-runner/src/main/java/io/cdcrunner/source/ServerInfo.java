@@ -143,23 +143,9 @@ public record ServerInfo(
         }
     }
 
-    /** Runs the binlog status statement the server prefers, falling back to the other spelling. */
+    /** Runs the binlog status statement this server's version understands. */
     private static BinlogPosition binlogStatus(Statement s, ServerFlavor flavor, String version) throws SQLException {
-        boolean binaryLogFirst = FlavorDetector.prefersBinaryLogStatus(flavor, version);
-        String first = binaryLogFirst ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
-        String second = binaryLogFirst ? "SHOW MASTER STATUS" : "SHOW BINARY LOG STATUS";
-        try {
-            return binlogStatus(s, first);
-        } catch (SQLException firstFailure) {
-            try {
-                return binlogStatus(s, second);
-            } catch (SQLException secondFailure) {
-                // The first statement is the one this server should understand: its error is the useful one
-                // (typically a missing privilege).
-                firstFailure.addSuppressed(secondFailure);
-                throw firstFailure;
-            }
-        }
+        return binlogStatus(s, ReplicationStatements.binlogStatus(flavor, version));
     }
 
     private static BinlogPosition binlogStatus(Statement s, String statement) throws SQLException {

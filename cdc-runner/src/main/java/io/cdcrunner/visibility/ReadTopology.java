@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.cdcrunner.processor.ServerFlavor;
+import io.cdcrunner.source.ReplicationStatements;
 
 /**
  * What decides how to wait for the processor's read server, learned once at start-up.
@@ -14,7 +15,8 @@ import io.cdcrunner.processor.ServerFlavor;
  * @param address              {@code host:port} of the read server, for logs
  * @param readServerId         the read server's {@code @@server_id}
  * @param sourceServerId       the binlog source's {@code @@server_id}
- * @param replicaStatusRow     whether {@code SHOW REPLICA STATUS} (or {@code SHOW SLAVE STATUS}) gave a row; false
+ * @param replicaStatusRow     whether {@code SHOW REPLICA STATUS} ({@code SHOW SLAVE STATUS} before MySQL 8.0.22 and on
+ *                             MariaDB) gave a row; false
  *                             also when the user may not run it
  * @param gtidsOn              MariaDB: always; MySQL: {@code gtid_mode=ON} on the read server
  * @param commitsInBinlogOrder MySQL {@code binlog_order_commits} (MariaDB always orders commits)
@@ -40,7 +42,8 @@ public record ReadTopology(ServerFlavor flavor, String address, long readServerI
             throws SQLException {
         try (Statement s = read.createStatement()) {
             long serverId = longOf(s, "SELECT @@server_id", 0);
-            boolean statusRow = hasRow(s, "SHOW REPLICA STATUS") || hasRow(s, "SHOW SLAVE STATUS");
+            boolean statusRow = hasRow(s, ReplicationStatements.replicaStatus(flavor,
+                    stringOf(s, "SELECT VERSION()", "")));
             if (flavor == ServerFlavor.MARIADB) {
                 return new ReadTopology(flavor, address, serverId, sourceServerId, statusRow, true, true, true);
             }
@@ -59,7 +62,7 @@ public record ReadTopology(ServerFlavor flavor, String address, long readServerI
         try (ResultSet rs = s.executeQuery(sql)) {
             return rs.next();
         } catch (SQLException e) {
-            // Unknown statement on older servers, or no REPLICATION CLIENT / SLAVE MONITOR privilege.
+            // No REPLICATION CLIENT / SLAVE MONITOR privilege.
             return false;
         }
     }

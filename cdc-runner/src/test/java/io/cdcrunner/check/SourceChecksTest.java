@@ -3,7 +3,6 @@ package io.cdcrunner.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,32 +15,40 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.check.CheckResult.Status;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.source.ServerInfo;
 import io.cdcrunner.testkit.DatabaseTest;
 
 @DatabaseTest
+@ParameterizedClass(name = "{0}")
+@EnumSource(Flavor.class)
 class SourceChecksTest {
 
     private static final String CDC_PASSWORD = "cdc-Secret-42";
     private static final List<String> TABLES = List.of("shop.orders", "shop\\.order_line.*");
     private static final long FREE_ID = 5401;
 
-    private static LocalMariaDb db;
+    private static LocalServer db;
+
+    @Parameter
+    Flavor flavor;
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startServer() {
-        assumeTrue(LocalMariaDb.isAvailable(), "mariadbd not installed");
-        db = LocalMariaDb.builder().start();
+    @BeforeParameterizedClassInvocation
+    static void startServer(Flavor flavor) {
+        db = flavor.builder().start();
         db.execute("CREATE DATABASE shop",
                 "CREATE TABLE shop.orders (id INT PRIMARY KEY, total DECIMAL(10,2))",
                 "CREATE TABLE shop.order_lines (order_id INT, line INT, sku VARCHAR(20), PRIMARY KEY (order_id, line))",
@@ -50,11 +57,12 @@ class SourceChecksTest {
                 "GRANT SELECT ON shop.* TO 'reader'@'%'",
                 "CREATE USER 'nobody'@'%' IDENTIFIED BY 'nobody-pw'",
                 // An application account that may switch its session to statement-format binlog.
-                "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT INSERT, BINLOG ADMIN ON *.* TO 'app'@'%'");
+                "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT INSERT, " + (flavor == Flavor.MARIADB
+                        ? "BINLOG ADMIN" : "SESSION_VARIABLES_ADMIN") + " ON *.* TO 'app'@'%'");
         db.createCdcUser("cdc", CDC_PASSWORD);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopServer() {
         if (db != null) {
             db.close();
@@ -70,7 +78,9 @@ class SourceChecksTest {
         assertThat(detail(report, "log_bin")).isEqualTo("ON");
         assertThat(detail(report, "binlog_format")).isEqualTo("ROW");
         assertThat(detail(report, "binlog_row_image")).isEqualTo("FULL");
-        assertThat(detail(report, "server")).startsWith("MariaDB 10.");
+        assertThat(detail(report, "server")).startsWith(flavor == Flavor.MARIADB ? "MariaDB 10." : "MySQL 8.");
+        // MariaDB has no binlog_row_value_options; on MySQL it is '' unless PARTIAL_JSON is set.
+        assertThat(detail(report, "binlog_row_value_options")).contains("JSON values are logged whole");
         assertThat(detail(report, "binlog position")).startsWith("binlog.");
         assertThat(detail(report, "table shop.orders")).isEqualTo("exists, primary key (id)");
         assertThat(detail(report, "tables shop\\.order_line.*")).contains("shop.order_lines");
@@ -107,8 +117,10 @@ class SourceChecksTest {
 
         CheckResult grants = report.find("grants").orElseThrow();
         assertThat(grants.status()).isEqualTo(Status.FAIL);
-        assertThat(grants.detail()).contains("REPLICATION SLAVE", "BINLOG MONITOR").doesNotContain("SELECT");
-        assertThat(grants.fix()).contains("GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'reader'@'%'");
+        // MariaDB 10.5 renamed REPLICATION CLIENT to BINLOG MONITOR; MySQL kept the old name.
+        String client = flavor == Flavor.MARIADB ? "BINLOG MONITOR" : "REPLICATION CLIENT";
+        assertThat(grants.detail()).contains("REPLICATION SLAVE", client).doesNotContain("SELECT");
+        assertThat(grants.fix()).contains("GRANT REPLICATION SLAVE, " + client + " ON *.* TO 'reader'@'%'");
         assertThat(report.find("binlog position").orElseThrow().status()).isEqualTo(Status.FAIL);
         // Settings anyone may read are still checked.
         assertThat(report.find("log_bin").orElseThrow().status()).isEqualTo(Status.OK);
@@ -196,7 +208,7 @@ class SourceChecksTest {
 
     @Test
     void serverWithoutBinlogFailsLogBinWithTheMyCnfSetting() throws SQLException {
-        try (LocalMariaDb noBinlog = LocalMariaDb.builder().binlog(false).start()) {
+        try (LocalServer noBinlog = flavor.builder().binlog(false).start()) {
             noBinlog.createCdcUser("cdc", CDC_PASSWORD);
             CheckReport report = checks(noBinlog, "cdc", CDC_PASSWORD, List.of(), FREE_ID).run();
 
@@ -216,7 +228,7 @@ class SourceChecksTest {
 
     @Test
     void statementFormatFails() {
-        try (LocalMariaDb statement = LocalMariaDb.builder().serverArg("--binlog-format=STATEMENT").start()) {
+        try (LocalServer statement = flavor.builder().serverArg("--binlog-format=STATEMENT").start()) {
             statement.createCdcUser("cdc", CDC_PASSWORD);
             CheckReport report = checks(statement, "cdc", CDC_PASSWORD, List.of(), FREE_ID).run();
 
@@ -230,14 +242,11 @@ class SourceChecksTest {
 
     @Test
     void serverIdOfAConnectedReplicaIsRejected() {
-        try (LocalMariaDb replica = LocalMariaDb.builder().serverId(2).start()) {
-            replica.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + db.port()
-                    + ", MASTER_USER='cdc', MASTER_PASSWORD='" + CDC_PASSWORD + "', MASTER_USE_GTID=slave_pos",
-                    "START SLAVE");
+        try (LocalServer replica = db.startReplica(2, 0)) {
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> registeredReplicas() > 0);
 
-                // root may list replicas (REPLICATION MASTER ADMIN); the cdc user may not.
+                // root may list replicas (MariaDB: REPLICATION MASTER ADMIN, which the cdc user lacks).
                 CheckResult taken = checks(db, "root", "", TABLES, 2).run().find("replica server id").orElseThrow();
                 assertThat(taken.status()).isEqualTo(Status.FAIL);
                 assertThat(taken.detail()).contains("used by the replica");
@@ -247,15 +256,15 @@ class SourceChecksTest {
                 assertThat(free.status()).isEqualTo(Status.OK);
                 assertThat(free.detail()).contains("1 registered replicas");
             } finally {
-                replica.execute("STOP SLAVE");
+                replica.execute(flavor == Flavor.MARIADB ? "STOP SLAVE" : "STOP REPLICA");
             }
         }
     }
 
-    private static int registeredReplicas() throws SQLException {
+    private int registeredReplicas() throws SQLException {
         int n = 0;
         try (Connection c = db.rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SLAVE HOSTS")) {
+             ResultSet rs = s.executeQuery(flavor == Flavor.MARIADB ? "SHOW SLAVE HOSTS" : "SHOW REPLICAS")) {
             while (rs.next()) {
                 n++;
             }
@@ -263,11 +272,11 @@ class SourceChecksTest {
         return n;
     }
 
-    private SourceChecks checks(LocalMariaDb server, String user, String password, List<String> tables, long id) {
+    private SourceChecks checks(LocalServer server, String user, String password, List<String> tables, long id) {
         return new SourceChecks(login(server, user, password), tables, id, tmp.resolve("state"));
     }
 
-    private static SourceLogin login(LocalMariaDb server, String user, String password) {
+    private static SourceLogin login(LocalServer server, String user, String password) {
         return new SourceLogin(server.host(), server.port(), user, password.toCharArray(), Duration.ofSeconds(5));
     }
 

@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.cdcrunner.localdb.Flavor;
-import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalServer;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.LocalTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
@@ -48,9 +51,10 @@ class CliTest {
         assertThat(result.err()).contains("nope.properties");
     }
 
-    @Test
-    void checkAgainstAServerWithoutABinlogFailsNamingLogBinAndTheFix() throws Exception {
-        try (LocalMariaDb noBinlog = LocalMariaDb.builder().binlog(false).start()) {
+    @ParameterizedTest
+    @EnumSource(Flavor.class)
+    void checkAgainstAServerWithoutABinlogFailsNamingLogBinAndTheFix(Flavor flavor) throws Exception {
+        try (LocalServer noBinlog = flavor.builder().binlog(false).start()) {
             noBinlog.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             noBinlog.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Path file = temp.resolve("nobinlog.properties");
@@ -85,9 +89,47 @@ class CliTest {
         }
     }
 
-    @Test
-    void checkPassesOnAProperlyConfiguredServer() throws Exception {
-        try (LocalTestDatabase db = new LocalTestDatabase(Flavor.MARIADB)) {
+    /**
+     * Row images without every column, or JSON updates logged as diffs (MySQL only), would reach processors as
+     * incomplete rows: check fails naming the setting and its fix, and run refuses to start as for log_bin.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "MYSQL | --binlog-row-image=MINIMAL | binlog_row_image is MINIMAL: set binlog_row_image=FULL",
+            // One server for two settings: each test server costs seconds.
+            "MYSQL | --binlog-row-image=NOBLOB --binlog-row-value-options=PARTIAL_JSON | binlog_row_image is NOBLOB:"
+                    + " set binlog_row_image=FULL; binlog_row_value_options is PARTIAL_JSON: remove it from my.cnf",
+            "MARIADB | --binlog-row-image=MINIMAL | binlog_row_image is MINIMAL: set binlog_row_image=FULL"})
+    void checkAndRunRefuseAServerThatLogsIncompleteRows(Flavor flavor, String serverArgs, String problems)
+            throws Exception {
+        LocalServer.Builder<? extends LocalServer> builder = flavor.builder();
+        for (String arg : serverArgs.split(" ")) {
+            builder.serverArg(arg);
+        }
+        try (LocalTestDatabase db = new LocalTestDatabase(builder.start())) {
+            db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
+            db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            Path state = Files.createDirectories(temp.resolve("images")).resolve("state");
+            Path file = TestPipelines.writeProperties(db, state, Map.of("source.tables", "shop.orders"));
+
+            CommandRun check = run("check", "--config", file.toString());
+            assertThat(check.exitCode()).as(check.all()).isEqualTo(ExitCodes.CHECK_FAILED);
+            CommandRun refused = run("run", "--config", file.toString());
+            assertThat(refused.exitCode()).as(refused.all()).isEqualTo(ExitCodes.FAILED);
+            for (String problem : problems.split("; ")) {
+                String setting = problem.substring(0, problem.indexOf(' '));
+                assertThat(check.out()).contains("[FAIL] " + setting, "fix: " + problem, "restart");
+                assertThat(refused.all()).contains("cannot be read as it is set up", problem);
+            }
+            assertThat(refused.all()).doesNotContain("first start: recorded");
+            assertThat(state.resolve("offsets.json")).doesNotExist();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavor.class)
+    void checkPassesOnAProperlyConfiguredServer(Flavor flavor) throws Exception {
+        try (LocalTestDatabase db = new LocalTestDatabase(flavor)) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             Path state = Files.createDirectories(temp.resolve("ok"));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.cdcrunner.config.Secret;
 import io.cdcrunner.config.SourceSettings;
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.localdb.LocalMySql;
 import io.cdcrunner.processor.ServerFlavor;
 import io.cdcrunner.testkit.DatabaseTest;
 
@@ -45,16 +46,6 @@ class FlavorDetectorTest {
         assertThat(FlavorDetector.flavorOf("11.4.2", "mariadb.org binary distribution")).isEqualTo(ServerFlavor.MARIADB);
         assertThat(FlavorDetector.flavorOf("8.4.3", "MySQL Community Server - GPL")).isEqualTo(ServerFlavor.MYSQL);
         assertThat(FlavorDetector.flavorOf("5.7.44-log", null)).isEqualTo(ServerFlavor.MYSQL);
-    }
-
-    @Test
-    void onlyMySql82AndLaterPreferShowBinaryLogStatus() {
-        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "8.4.3")).isTrue();
-        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "8.2.0")).isTrue();
-        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "9.1.0")).isTrue();
-        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "8.0.40")).isFalse();
-        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MYSQL, "5.7.44-log")).isFalse();
-        assertThat(FlavorDetector.prefersBinaryLogStatus(ServerFlavor.MARIADB, "11.4.2-MariaDB")).isFalse();
     }
 
     @Test
@@ -103,6 +94,32 @@ class FlavorDetectorTest {
             // The GTID reported is the one at exactly that offset, as the server computes it from the binlog.
             assertThat(after.gtidSet()).isEqualTo(gtidAt(c, after));
             assertThat(ServerInfo.currentPosition(c)).isEqualTo(after);
+        }
+    }
+
+    /** MySQL: its own GTID format (uuid:1-N), read from the status row's Executed_Gtid_Set with the offset. */
+    @Test
+    void detectsMySqlAndReadsItsSettingsAndPosition() throws SQLException {
+        try (LocalMySql mysql = LocalMySql.builder().serverId(8).start()) {
+            mysql.createCdcUser("cdc", "cdc-pw");
+            mysql.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            try (Connection c = SourceAccess.of(SourceSettings.login(mysql.host(), mysql.port(), "cdc",
+                    new Secret("cdc-pw"), Duration.ofSeconds(5))).connect()) {
+                assertThat(FlavorDetector.detect(c)).isEqualTo(ServerFlavor.MYSQL);
+                ServerInfo info = ServerInfo.read(c);
+                assertThat(info.flavor()).isEqualTo(ServerFlavor.MYSQL);
+                assertThat(info.serverId()).isEqualTo(8);
+                assertThat(info.binlogRowImage()).isEqualTo("FULL");
+                assertThat(info.gtidMode()).isEqualTo("ON");
+                assertThat(info.gtidsEnabled()).isTrue();
+                ServerInfo.BinlogPosition before = info.position();
+                mysql.execute("INSERT INTO shop.orders VALUES (1)");
+                ServerInfo.BinlogPosition after = ServerInfo.currentPosition(c);
+                assertThat(after.position()).isGreaterThan(before.position());
+                String uuid = before.gtidSet().substring(0, before.gtidSet().indexOf(':'));
+                long last = Long.parseLong(before.gtidSet().substring(before.gtidSet().lastIndexOf('-') + 1));
+                assertThat(after.gtidSet()).isEqualTo(uuid + ":1-" + (last + 1)).isEqualTo(mysql.gtidPosition());
+            }
         }
     }
 

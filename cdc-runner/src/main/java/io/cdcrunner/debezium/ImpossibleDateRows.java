@@ -100,9 +100,9 @@ final class ImpossibleDateRows {
     /** Debezium's decoder of inserted rows, knowing impossible dates. */
     static final class Write extends RowDeserializers.WriteRowsDeserializer {
         private final Map<Long, TableMapEventData> tables;
-        private final Tables.TableFilter captured;
+        private final Capture captured;
 
-        Write(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+        Write(Map<Long, TableMapEventData> tables, Capture captured) {
             super(tables, FAIL);
             this.tables = tables;
             this.captured = captured;
@@ -132,9 +132,9 @@ final class ImpossibleDateRows {
     /** Debezium's decoder of updated rows, knowing impossible dates. */
     static final class Update extends RowDeserializers.UpdateRowsDeserializer {
         private final Map<Long, TableMapEventData> tables;
-        private final Tables.TableFilter captured;
+        private final Capture captured;
 
-        Update(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+        Update(Map<Long, TableMapEventData> tables, Capture captured) {
             super(tables, FAIL);
             this.tables = tables;
             this.captured = captured;
@@ -164,9 +164,9 @@ final class ImpossibleDateRows {
     /** Debezium's decoder of deleted rows, knowing impossible dates. */
     static final class Delete extends RowDeserializers.DeleteRowsDeserializer {
         private final Map<Long, TableMapEventData> tables;
-        private final Tables.TableFilter captured;
+        private final Capture captured;
 
-        Delete(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+        Delete(Map<Long, TableMapEventData> tables, Capture captured) {
             super(tables, FAIL);
             this.tables = tables;
             this.captured = captured;
@@ -194,13 +194,13 @@ final class ImpossibleDateRows {
     }
 
     /** Installs the decoders of this class for every row event {@code events} reads, compressed ones included. */
-    static void install(EventDeserializer events, Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+    static void install(EventDeserializer events, Map<Long, TableMapEventData> tables, Capture captured) {
         installRows(events, tables, captured);
         events.setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new Payload(tables, captured));
     }
 
     private static void installRows(EventDeserializer events, Map<Long, TableMapEventData> tables,
-                                    Tables.TableFilter captured) {
+                                    Capture captured) {
         events.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tables, captured));
         events.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tables, captured));
         events.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tables, captured));
@@ -221,9 +221,9 @@ final class ImpossibleDateRows {
      */
     static final class Payload extends TransactionPayloadEventDataDeserializer {
         private final Map<Long, TableMapEventData> tables;
-        private final Tables.TableFilter captured;
+        private final Capture captured;
 
-        Payload(Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+        Payload(Map<Long, TableMapEventData> tables, Capture captured) {
             this.tables = tables;
             this.captured = captured;
         }

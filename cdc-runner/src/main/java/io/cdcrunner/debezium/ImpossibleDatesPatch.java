@@ -38,7 +38,12 @@ final class ImpossibleDatesPatch {
      * After the binlog reader connects (before it reads an event), replaces the engine's row-event decoders by ones that
      * know impossible dates. A reader that cannot be reached (another Debezium version) is left as it is, with a WARN.
      */
-    static void install(ChangeEventSourceCoordinator<?, ?> coordinator, Tables.TableFilter captured) {
+    /** What the decoders need to know of a connector's configuration. */
+    static Capture capture(io.debezium.connector.binlog.BinlogConnectorConfig config) {
+        return new Capture(config.getTableFilters().dataCollectionFilter(), config.getSkippedOperations());
+    }
+
+    static void install(ChangeEventSourceCoordinator<?, ?> coordinator, Capture captured) {
         try {
             Object factory = sourceFactory().get(coordinator);
             BinaryLogClient client = (BinaryLogClient) binaryLogClient(factory.getClass()).get(factory);
@@ -85,7 +90,7 @@ final class ImpossibleDatesPatch {
     }
 
     @SuppressWarnings("unchecked")
-    private static void teach(BinaryLogClient client, Tables.TableFilter captured) {
+    private static void teach(BinaryLogClient client, Capture captured) {
         try {
             EventDeserializer events = (EventDeserializer) eventDeserializer().get(client);
             EventDataDeserializer<?> writes = events.getEventDataDeserializer(EventType.WRITE_ROWS);

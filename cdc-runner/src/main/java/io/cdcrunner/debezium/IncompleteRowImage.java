@@ -12,15 +12,15 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
-import io.debezium.relational.TableId;
-import io.debezium.relational.Tables;
+import io.debezium.data.Envelope;
 
 /**
  * A row change on a captured table whose binlog images leave columns out: its session wrote the binlog with
  * {@code binlog_row_image=MINIMAL} or {@code NOBLOB}, or with {@code binlog_row_value_options=PARTIAL_JSON} (a JSON
  * column's change as a diff). The engine would fail on the first with a hint at schema recovery that does not help,
  * and skips the second without a word; the binlog reader throws this instead, before the engine sees the event, so
- * the pipeline stops at it naming the setting. Changes outside the capture pass as before.
+ * the pipeline stops at it naming the setting. Changes outside the capture, and changes of an operation the pipeline
+ * does not deliver ({@code source.operations}), pass as before (the latter without their rows, which nothing reads).
  */
 public final class IncompleteRowImage extends RuntimeException {
 
@@ -29,7 +29,7 @@ public final class IncompleteRowImage extends RuntimeException {
     }
 
     /** {@code data} unchanged, or this exception when it is a captured table's row change missing columns. */
-    static EventData requireFull(EventData data, Map<Long, TableMapEventData> tables, Tables.TableFilter captured) {
+    static EventData requireFull(EventData data, Map<Long, TableMapEventData> tables, Capture captured) {
         long tableId;
         BitSet before = null;
         BitSet after = null;
@@ -47,11 +47,16 @@ public final class IncompleteRowImage extends RuntimeException {
             return data;
         }
         TableMapEventData table = tables.get(tableId);
-        if (table == null || !isCaptured(table, captured)) {
+        if (table == null || !captured.captures(table)) {
             return data;
         }
         int columns = table.getColumnTypes().length;
         if ((before != null && before.cardinality() < columns) || (after != null && after.cardinality() < columns)) {
+            if (!captured.delivers(operation(data))) {
+                // Not delivered (source.operations): nothing is lost, and the engine, which checks every image
+                // against the table before it skips the operation, must not fail on it either.
+                return withoutRows(data);
+            }
             throw new IncompleteRowImage("the binlog holds a row change of captured table " + name(table)
                     + " without all of its columns: the session that wrote it ran with binlog_row_image=MINIMAL or"
                     + " NOBLOB, so the rows delivered to the processor would be incomplete. Make every writer log"
@@ -63,13 +68,13 @@ public final class IncompleteRowImage extends RuntimeException {
 
     /**
      * The decoder of MySQL's {@code PARTIAL_UPDATE_ROWS_EVENT}, which the engine has none of (it passes such events
-     * over): a captured table's throws, another's decodes to nothing, as before.
+     * over): a captured table's throws, another's (or one whose updates the pipeline does not deliver) decodes to nothing, as before.
      */
     static EventDataDeserializer<EventData> partialUpdates(Map<Long, TableMapEventData> tables,
-                                                          Tables.TableFilter captured) {
+                                                          Capture captured) {
         return (ByteArrayInputStream in) -> {
             TableMapEventData table = tables.get(readTableId(in));
-            if (table != null && isCaptured(table, captured)) {
+            if (table != null && captured.captures(table) && captured.delivers(Envelope.Operation.UPDATE)) {
                 throw new IncompleteRowImage("the binlog holds an update of captured table " + name(table)
                         + " whose JSON values are logged as partial updates: the session that wrote it ran with"
                         + " binlog_row_value_options=PARTIAL_JSON, which the engine cannot read (read past it, the"
@@ -85,8 +90,20 @@ public final class IncompleteRowImage extends RuntimeException {
         return in.readLong(6);
     }
 
-    private static boolean isCaptured(TableMapEventData table, Tables.TableFilter captured) {
-        return captured.isIncluded(new TableId(table.getDatabase(), null, table.getTable()));
+    private static Envelope.Operation operation(EventData data) {
+        return data instanceof WriteRowsEventData ? Envelope.Operation.CREATE
+                : data instanceof UpdateRowsEventData ? Envelope.Operation.UPDATE : Envelope.Operation.DELETE;
+    }
+
+    private static EventData withoutRows(EventData data) {
+        if (data instanceof WriteRowsEventData write) {
+            write.setRows(new java.util.ArrayList<>());
+        } else if (data instanceof UpdateRowsEventData update) {
+            update.setRows(new java.util.ArrayList<>());
+        } else if (data instanceof DeleteRowsEventData delete) {
+            delete.setRows(new java.util.ArrayList<>());
+        }
+        return data;
     }
 
     private static String name(TableMapEventData table) {

@@ -44,8 +44,7 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
         protected ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MariaDbPartition, MariaDbOffsetContext> coordinator = super.start(configuration);
             polling.install(this, PromptPolling.maxQueueBytes(configuration));
-            ImpossibleDatesPatch.install(coordinator,
-                    new MariaDbConnectorConfig(configuration).getTableFilters().dataCollectionFilter());
+            ImpossibleDatesPatch.install(coordinator, ImpossibleDatesPatch.capture(new MariaDbConnectorConfig(configuration)));
             return coordinator;
         }
 

@@ -39,8 +39,7 @@ public final class PromptMySqlConnector extends MySqlConnector {
         public ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> start(Configuration configuration) {
             ChangeEventSourceCoordinator<MySqlPartition, MySqlOffsetContext> coordinator = super.start(configuration);
             polling.install(this, PromptPolling.maxQueueBytes(configuration));
-            ImpossibleDatesPatch.install(coordinator,
-                    new MySqlConnectorConfig(configuration).getTableFilters().dataCollectionFilter());
+            ImpossibleDatesPatch.install(coordinator, ImpossibleDatesPatch.capture(new MySqlConnectorConfig(configuration)));
             return coordinator;
         }
 

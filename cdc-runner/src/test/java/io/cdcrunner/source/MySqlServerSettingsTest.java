@@ -79,6 +79,25 @@ class MySqlServerSettingsTest {
     }
 
     @Test
+    void updatesThePipelineDoesNotDeliverMayBeLoggedIncompleteWithoutStoppingIt() throws Exception {
+        LocalTestDatabase db = SERVER.db();
+        // source.operations left at its default: inserts (and table events), no updates.
+        RunnerConfig config = config(db, "inserts", Map.of("source.operations", "insert,truncate,drop"));
+        try (Pipeline pipeline = Pipelines.create(config)) {
+            pipeline.start();
+            db.execute("INSERT INTO inserts.orders VALUES (1, 'full', 5, '{\"k\": 1, \"pad\": \"xxxxxxxxxxxxxxxx\"}')");
+            await().atMost(WAIT).until(() -> events("inserts").size() >= 1 || pipeline.state().isFinal());
+            db.execute("SET SESSION binlog_row_image = 'MINIMAL'", "UPDATE inserts.orders SET qty = 7 WHERE id = 1",
+                    "SET SESSION binlog_row_image = 'FULL'", "SET SESSION binlog_row_value_options = 'PARTIAL_JSON'",
+                    "UPDATE inserts.orders SET doc = JSON_SET(doc, '$.k', 2) WHERE id = 1",
+                    "SET SESSION binlog_row_value_options = ''", "INSERT INTO inserts.orders VALUES (2, 'after', 1, NULL)");
+            await().atMost(WAIT).until(() -> events("inserts").size() >= 2 || pipeline.state().isFinal());
+            assertThat(pipeline.state()).as("%s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
+        }
+        assertThat(events("inserts")).extracting(MySqlServerSettingsTest::id).containsExactly(1, 2);
+    }
+
+    @Test
     void aSessionLoggingPartialJsonStopsThePipelineInsteadOfLosingTheUpdate() throws Exception {
         LocalTestDatabase db = SERVER.db();
         RunnerConfig config = config(db, "partial");
@@ -156,13 +175,19 @@ class MySqlServerSettingsTest {
     }
 
     private RunnerConfig config(LocalTestDatabase db, String name) throws Exception {
+        return config(db, name, Map.of());
+    }
+
+    private RunnerConfig config(LocalTestDatabase db, String name, Map<String, String> overrides) throws Exception {
         db.execute("CREATE DATABASE " + name,
                 "CREATE TABLE " + name + ".orders (id INT PRIMARY KEY, note VARCHAR(40), qty INT, doc JSON)",
                 "CREATE TABLE " + name + ".notes (id INT PRIMARY KEY, n VARCHAR(10), body TEXT)",
                 "INSERT INTO " + name + ".notes VALUES (1, 'x', 'text')");
         RecordingProcessor.reset(name);
-        return TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), Map.of("pipeline.name", name,
+        Map<String, String> keys = new java.util.HashMap<>(Map.of("pipeline.name", name,
                 "source.tables", name + ".orders", "source.operations", "insert,update,delete"));
+        keys.putAll(overrides);
+        return TestPipelines.config(db, Files.createDirectories(temp.resolve(name)), keys);
     }
 
     private CheckReport check(LocalServer server) {

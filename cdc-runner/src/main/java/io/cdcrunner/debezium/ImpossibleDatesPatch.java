@@ -47,6 +47,8 @@ final class ImpossibleDatesPatch {
         try {
             Object factory = sourceFactory().get(coordinator);
             BinaryLogClient client = (BinaryLogClient) binaryLogClient(factory.getClass()).get(factory);
+            // The same reader's compressed transactions: each row event inside gets a position of its own.
+            PayloadPositions.install(client);
             client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
                 @Override
                 public void onConnect(BinaryLogClient connected) {

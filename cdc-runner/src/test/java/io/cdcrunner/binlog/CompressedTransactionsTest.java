@@ -18,7 +18,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,10 +102,9 @@ class CompressedTransactionsTest {
     }
 
     @Test
-    @Disabled("a bug: the rows of a compressed transaction all carry the payload's position, and each rows event"
-            + " inside counts its rows from 0, so their eventIds repeat (binlog.000001:3466:0 four times): a"
-            + " TransactionalProcessor's ledger would skip all but the first as already applied")
     void eachRowOfACompressedTransactionHasAnEventIdOfItsOwn() throws Exception {
+        // Failed before PayloadPositions: every row carried the payload's position and each inner rows event counted
+        // its rows from 0 (binlog.000001:3466:0 four times), so a TransactionalProcessor's ledger skipped rows.
         Path state = Files.createDirectories(temp.resolve("ids"));
         RecordingProcessor.reset("packed-ids");
         try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,

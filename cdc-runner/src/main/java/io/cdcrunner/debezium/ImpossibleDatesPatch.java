@@ -34,15 +34,15 @@ final class ImpossibleDatesPatch {
     private ImpossibleDatesPatch() {
     }
 
-    /**
-     * After the binlog reader connects (before it reads an event), replaces the engine's row-event decoders by ones that
-     * know impossible dates. A reader that cannot be reached (another Debezium version) is left as it is, with a WARN.
-     */
     /** What the decoders need to know of a connector's configuration. */
     static Capture capture(io.debezium.connector.binlog.BinlogConnectorConfig config) {
         return new Capture(config.getTableFilters().dataCollectionFilter(), config.getSkippedOperations());
     }
 
+    /**
+     * After the binlog reader connects (before it reads an event), replaces the engine's row-event decoders by ones that
+     * know impossible dates. A reader that cannot be reached (another Debezium version) is left as it is, with a WARN.
+     */
     static void install(ChangeEventSourceCoordinator<?, ?> coordinator, Capture captured) {
         try {
             Object factory = sourceFactory().get(coordinator);
@@ -110,7 +110,9 @@ final class ImpossibleDatesPatch {
     private static void cannotTeach(Exception e) {
         LoggerFactory.getLogger(ImpossibleDatesPatch.class).warn("Cannot teach this binlog reader impossible dates ({}): a"
                 + " date such as 2020-02-31 written under sql_mode=ALLOW_INVALID_DATES, in any table, will stop the"
-                + " pipeline", e.toString());
+                + " pipeline; and the row changes a session logs without all columns (binlog_row_image=MINIMAL or"
+                + " NOBLOB, binlog_row_value_options=PARTIAL_JSON) are no longer refused: the engine passes partial"
+                + " JSON updates over without a word", e.toString());
     }
 
     /** The coordinator's change event source factory, which holds the binlog reader. */

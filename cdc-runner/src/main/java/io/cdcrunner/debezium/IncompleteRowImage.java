@@ -53,8 +53,8 @@ public final class IncompleteRowImage extends RuntimeException {
         int columns = table.getColumnTypes().length;
         if ((before != null && before.cardinality() < columns) || (after != null && after.cardinality() < columns)) {
             if (!captured.delivers(operation(data))) {
-                // Not delivered (source.operations): nothing is lost, and the engine, which checks every image
-                // against the table before it skips the operation, must not fail on it either.
+                // Not delivered (source.operations): nothing is lost. This decoder runs before the engine looks at
+                // the operation (a skipped one has no handler), so it must not stop the pipeline for it.
                 return withoutRows(data);
             }
             throw new IncompleteRowImage("the binlog holds a row change of captured table " + name(table)

@@ -23,7 +23,7 @@ import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.DockerMySqlTestDatabase;
 import io.cdcrunner.testkit.DatabaseTest;
 
-/** MySQL 8.4 with GTIDs, read on the source itself: auto picks WAIT_FOR_EXECUTED_GTID_SET. Needs Docker. */
+/** MySQL 8.4 with GTIDs, read on the source itself: auto locks the batch's last row (primary-lock). Needs Docker. */
 @EnabledIf(value = "io.cdcrunner.testdb.DockerMySqlTestDatabase#dockerAvailable",
         disabledReason = "no Docker engine: the MySQL 8.4 visibility test is skipped")
 @DatabaseTest
@@ -33,7 +33,7 @@ class MySqlVisibilityTest {
     Path temp;
 
     @Test
-    void onAMySqlSourceWithGtidsTheBarrierWaitsForTheBatchsGtidAndNoReadIsStale() throws Exception {
+    void onAMySqlSourceTheBarrierLocksTheBatchsLastRowAndNoReadIsStale() throws Exception {
         int rows = 2_000;
         try (DockerMySqlTestDatabase db = new DockerMySqlTestDatabase()) {
             db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);

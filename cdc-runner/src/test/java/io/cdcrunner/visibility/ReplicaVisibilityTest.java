@@ -203,9 +203,10 @@ class ReplicaVisibilityTest {
         Outcome outcome = run("vis_replica", rows(), Map.of());
         assertThat(outcome.barrier().method()).isEqualTo("gtid-wait");
         assertThat(outcome.staleReads()).isZero();
-        // Amortized: far fewer waits than events. MySQL waited about one event in six at 3,000 rows on a loaded
-        // machine (MariaDB fewer than one in ten at 10,000): its smaller size leaves fewer events per batch.
-        assertThat(outcome.barrier().waits()).isLessThan(rows() / (flavor == Flavor.MARIADB ? 10 : 4));
+        // Amortized: fewer waits than events. MySQL waited about one event in six at 3,000 rows on a loaded machine
+        // (MariaDB fewer than one in ten at 10,000); a quiet machine makes smaller batches and so more waits, hence
+        // the wide bound at MySQL's smaller size.
+        assertThat(outcome.barrier().waits()).isLessThan(rows() / (flavor == Flavor.MARIADB ? 10 : 2));
     }
 
     @Test

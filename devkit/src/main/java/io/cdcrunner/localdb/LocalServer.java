@@ -192,7 +192,13 @@ public abstract sealed class LocalServer implements AutoCloseable permits LocalM
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + program() + ": " + e.getMessage(), e);
         }
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            // Not left running behind a test that gave up on it (a start timeout on a loaded machine).
+            process.destroyForcibly();
+            throw e;
+        }
         log.debug("local {} up on port {} in {}", flavor(), port, dataDir);
         return this;
     }

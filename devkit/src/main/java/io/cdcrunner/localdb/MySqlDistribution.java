@@ -94,8 +94,9 @@ final class MySqlDistribution {
     }
 
     private static void unpack(Path home) {
+        Path staging = null;
         try {
-            Path staging = Files.createTempDirectory(home.getParent(), "unpacking-");
+            staging = Files.createTempDirectory(home.getParent(), "unpacking-");
             Path tarball = staging.resolve(RESOURCE);
             try (InputStream in = MySqlDistribution.class.getClassLoader().getResourceAsStream(RESOURCE)) {
                 if (in == null) {
@@ -109,15 +110,19 @@ final class MySqlDistribution {
             Files.createDirectories(tree);
             run(List.of("tar", "xzf", tarball.toString(), "-C", tree.toString()), staging.resolve("unpack.log"));
             Files.move(tree, home, StandardCopyOption.ATOMIC_MOVE);
-            LocalServer.deleteRecursively(staging);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack MySQL " + VERSION + " into " + home + ": " + e.getMessage(), e);
+        } finally {
+            if (staging != null) {
+                LocalServer.deleteRecursively(staging);
+            }
         }
     }
 
     private static void initialize(Path home, Path template) {
+        Path staging = null;
         try {
-            Path staging = Files.createTempDirectory(home, "initializing-");
+            staging = Files.createTempDirectory(home, "initializing-");
             Path data = staging.resolve("data");
             // Root without a password over TCP too: the servers skip name resolution, so 'root'@'localhost'
             // (all that initialization creates) would only match socket connections.
@@ -133,9 +138,12 @@ final class MySqlDistribution {
             }
             run(command, staging.resolve("initialize.out"));
             Files.move(data, template, StandardCopyOption.ATOMIC_MOVE);
-            LocalServer.deleteRecursively(staging);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot initialize a MySQL data directory: " + e.getMessage(), e);
+        } finally {
+            if (staging != null) {
+                LocalServer.deleteRecursively(staging);
+            }
         }
     }
 
@@ -148,6 +156,7 @@ final class MySqlDistribution {
                 throw new IllegalStateException(command.get(0) + " did not finish in 180 s; see " + log);
             }
         } catch (InterruptedException e) {
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command.get(0), e);
         }

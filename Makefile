@@ -36,8 +36,12 @@ demo: build
 ## The tiers (JUnit tags; every test class carries one, see io.cdcrunner.testkit): unit (needs nothing), database
 ## (starts a throwaway MariaDB, or MySQL in Docker), kafka (embeds Kafka and Connect), fault (runs daemon processes
 ## and kills things). Test classes run in two JVMs at once; -Dtest.forks=1 runs them one after another.
+## FULL=1 adds the MySQL variants of the slowest fault tests (HA takeovers, database restarts, poison rows, halt
+## mode, the connector's first start): about twice as long; CI runs it.
+FULL ?=
+FULL_FLAGS := $(if $(FULL),-Dcdc.test.full=true,)
 test: test-tools
-	mvn -B -ntp verify
+	mvn -B -ntp verify $(FULL_FLAGS)
 
 ## test-fast: the unit tier alone, in under a minute: no database, no Kafka, no daemon process
 test-fast:
@@ -45,7 +49,7 @@ test-fast:
 
 ## test-tier TIER=database: one tier's tests (unit, database, kafka or fault), without the packaged *IT tests
 test-tier: test-tools
-	mvn -B -ntp test -Dgroups=$(TIER)
+	mvn -B -ntp test -Dgroups=$(TIER) $(FULL_FLAGS)
 
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
 ## bench/results/latest.json and bench/results/latency.png (about 9 minutes on 2 cores; run it on a quiet machine)

@@ -37,8 +37,8 @@ class CrashLoopFaultTest {
 
     static final int DEFAULT_ROWS = 40_000;
     static final int DEFAULT_KILLS = 20;
-    static final int DEFAULT_MYSQL_ROWS = 10_000;
-    static final int DEFAULT_MYSQL_KILLS = 8;
+    static final int DEFAULT_MYSQL_ROWS = 6_000;
+    static final int DEFAULT_MYSQL_KILLS = 6;
     private static final int FAMILIES = 500;
     private static final int MAX_ROWS_PER_STATEMENT = 40;
 

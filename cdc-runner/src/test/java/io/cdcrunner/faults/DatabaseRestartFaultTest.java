@@ -12,9 +12,10 @@ import java.util.Optional;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.testdb.FullSuiteFlavors;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -38,7 +39,7 @@ class DatabaseRestartFaultTest {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void theDaemonRidesOutACleanDatabaseRestartAndADatabaseCrash(Flavor flavor) throws Exception {
         FaultReport report = new FaultReport("db-restart:" + flavor);
         String server = flavor == Flavor.MYSQL ? "mysqld" : "mariadbd";

@@ -9,9 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.testdb.FullSuiteFlavors;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -32,7 +33,7 @@ class HaFailoverFaultTest {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void theStandbyTakesOverWhenTheActiveInstanceIsKilled(Flavor flavor) throws Exception {
         int rows = 6_000;
         FaultReport report = new FaultReport("ha-sigkill:" + flavor);
@@ -72,7 +73,7 @@ class HaFailoverFaultTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void aHungActiveInstanceIsTakenOverAfterTheLeaseTimeoutAndFencedWhenItWakes(Flavor flavor) throws Exception {
         int rows = 5_000;
         FaultReport report = new FaultReport("ha-sigstop:" + flavor);
@@ -122,7 +123,7 @@ class HaFailoverFaultTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void killingTheLeaseConnectionOnTheServerMakesTheActiveInstanceStepDown(Flavor flavor) throws Exception {
         int rows = 4_000;
         FaultReport report = new FaultReport("ha-kill-lease:" + flavor);

@@ -15,9 +15,10 @@ import java.util.stream.LongStream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.testdb.FullSuiteFlavors;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -35,7 +36,7 @@ class HaltModeFaultTest {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void aFailingRowHaltsTheDaemonBeforeItAndARestartProcessesEveryRowOnce(Flavor flavor) throws Exception {
         FaultReport report = new FaultReport("halt:" + flavor);
         try (FaultDatabase db = FaultDatabase.start(flavor)) {

@@ -16,12 +16,13 @@ import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.testdb.FullSuiteFlavors;
 import io.cdcrunner.testkit.FaultTest;
 
 /**
@@ -43,7 +44,7 @@ class PoisonRowsFaultTest {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void poisonRowsAreRetriedDeadLetteredAndReplayedWithoutStallingTheStream(Flavor flavor) throws Exception {
         FaultReport report = new FaultReport("poison-rows:" + flavor);
         try (FaultDatabase db = FaultDatabase.start(flavor)) {

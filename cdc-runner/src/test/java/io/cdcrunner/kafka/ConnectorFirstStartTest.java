@@ -26,7 +26,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +35,7 @@ import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.cli.CdcRunner;
 import io.cdcrunner.pipeline.TestPipelines;
 import io.cdcrunner.testdb.LocalTestDatabase;
+import io.cdcrunner.testdb.FullSuiteFlavors;
 import io.cdcrunner.testkit.KafkaTest;
 
 /**
@@ -58,7 +59,7 @@ class ConnectorFirstStartTest {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Flavor.class)
+    @ArgumentsSource(FullSuiteFlavors.class)
     void aWorkerKilledBeforeItsFirstOffsetFlushLosesNoRowCommittedAfterApply(Flavor flavor) throws Exception {
         Properties brokerProps = new Properties();
         brokerProps.put("auto.create.topics.enable", "false");

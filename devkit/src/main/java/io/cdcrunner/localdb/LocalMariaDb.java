@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +88,16 @@ public final class LocalMariaDb extends LocalServer {
     }
 
     @Override
+    String replicaStatus() {
+        return "SHOW SLAVE STATUS";
+    }
+
+    @Override
+    String replicaColumnPrefix() {
+        return "Slave";
+    }
+
+    @Override
     public void createCdcUser(String user, String password) {
         execute("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
                 "CREATE USER IF NOT EXISTS '" + user + "'@'localhost' IDENTIFIED BY '" + password + "'",
@@ -125,30 +134,6 @@ public final class LocalMariaDb extends LocalServer {
         } catch (RuntimeException e) {
             replica.close();
             throw e;
-        }
-    }
-
-    @Override
-    public boolean isReplicating() {
-        try (Connection c = rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
-            return rs.next() && "Yes".equals(rs.getString("Slave_IO_Running"))
-                    && "Yes".equals(rs.getString("Slave_SQL_Running"));
-        } catch (SQLException e) {
-            throw new IllegalStateException("SHOW SLAVE STATUS failed on local MariaDB: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    String replicationState() {
-        try (Connection c = rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
-            return !rs.next() ? "not a replica"
-                    : "Slave_IO_Running=" + rs.getString("Slave_IO_Running") + ", Slave_SQL_Running="
-                    + rs.getString("Slave_SQL_Running") + ", Last_IO_Error=" + rs.getString("Last_IO_Error")
-                    + ", Last_SQL_Error=" + rs.getString("Last_SQL_Error");
-        } catch (SQLException e) {
-            return e.getMessage();
         }
     }
 

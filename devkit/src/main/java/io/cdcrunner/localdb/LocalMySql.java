@@ -131,6 +131,16 @@ public final class LocalMySql extends LocalServer {
     }
 
     @Override
+    String replicaStatus() {
+        return "SHOW REPLICA STATUS";
+    }
+
+    @Override
+    String replicaColumnPrefix() {
+        return "Replica";
+    }
+
+    @Override
     public void createCdcUser(String user, String password) {
         String grants = "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, RELOAD, SHOW DATABASES, REPLICATION SLAVE, "
                 + "REPLICATION CLIENT ON *.* TO ";
@@ -170,30 +180,6 @@ public final class LocalMySql extends LocalServer {
         } catch (RuntimeException e) {
             replica.close();
             throw e;
-        }
-    }
-
-    @Override
-    public boolean isReplicating() {
-        try (Connection c = rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW REPLICA STATUS")) {
-            return rs.next() && "Yes".equals(rs.getString("Replica_IO_Running"))
-                    && "Yes".equals(rs.getString("Replica_SQL_Running"));
-        } catch (SQLException e) {
-            throw new IllegalStateException("SHOW REPLICA STATUS failed on local MySQL: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    String replicationState() {
-        try (Connection c = rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW REPLICA STATUS")) {
-            return !rs.next() ? "not a replica"
-                    : "Replica_IO_Running=" + rs.getString("Replica_IO_Running") + ", Replica_SQL_Running="
-                    + rs.getString("Replica_SQL_Running") + ", Last_IO_Error=" + rs.getString("Last_IO_Error")
-                    + ", Last_SQL_Error=" + rs.getString("Last_SQL_Error");
-        } catch (SQLException e) {
-            return e.getMessage();
         }
     }
 

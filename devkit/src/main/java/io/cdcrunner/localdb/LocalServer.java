@@ -138,8 +138,24 @@ public abstract sealed class LocalServer implements AutoCloseable permits LocalM
      */
     public abstract LocalServer startReplica(long replicaServerId, int delaySeconds);
 
+    /** The statement that shows this server's replication threads. */
+    abstract String replicaStatus();
+
+    /** How that statement's columns begin ({@code Slave_IO_Running} or {@code Replica_IO_Running}). */
+    abstract String replicaColumnPrefix();
+
     /** True when this server is a replica whose I/O and SQL threads both run. */
-    public abstract boolean isReplicating();
+    public boolean isReplicating() {
+        String prefix = replicaColumnPrefix();
+        try (Connection c = rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(replicaStatus())) {
+            return rs.next() && "Yes".equals(rs.getString(prefix + "_IO_Running"))
+                    && "Yes".equals(rs.getString(prefix + "_SQL_Running"));
+        } catch (SQLException e) {
+            throw new IllegalStateException(replicaStatus() + " failed on local " + flavor() + ": " + e.getMessage(),
+                    e);
+        }
+    }
 
     /**
      * On a replica: returns once it has applied everything {@code primary} had binlogged when this was called.
@@ -154,7 +170,7 @@ public abstract sealed class LocalServer implements AutoCloseable permits LocalM
         }
     }
 
-    /** Waits until {@link #replicationState} says both threads run. */
+    /** Waits until {@link #isReplicating} says both threads run. */
     void awaitReplicationRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
@@ -174,7 +190,18 @@ public abstract sealed class LocalServer implements AutoCloseable permits LocalM
     }
 
     /** The replica's threads and last errors, for a failure message. */
-    abstract String replicationState();
+    String replicationState() {
+        String prefix = replicaColumnPrefix();
+        try (Connection c = rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(replicaStatus())) {
+            return !rs.next() ? "not a replica"
+                    : prefix + "_IO_Running=" + rs.getString(prefix + "_IO_Running") + ", " + prefix + "_SQL_Running="
+                    + rs.getString(prefix + "_SQL_Running") + ", Last_IO_Error=" + rs.getString("Last_IO_Error")
+                    + ", Last_SQL_Error=" + rs.getString("Last_SQL_Error");
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
 
     /** Starts (or restarts after {@link #stop()} / {@link #kill()}) the server process and waits until it accepts connections. */
     public synchronized LocalServer startServer() {

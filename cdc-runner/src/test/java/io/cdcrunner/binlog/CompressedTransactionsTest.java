@@ -56,7 +56,8 @@ class CompressedTransactionsTest {
         db.createCdcUser(TestPipelines.USER, TestPipelines.PASSWORD);
         db.execute("CREATE DATABASE packed CHARACTER SET utf8mb4", AllTypesTable.create("packed"),
                 "CREATE TABLE packed.dates (id INT PRIMARY KEY, d DATE, dt6 DATETIME(6))",
-                "CREATE TABLE packed.other (id INT PRIMARY KEY, d DATE)");
+                "CREATE TABLE packed.other (id INT PRIMARY KEY, d DATE)",
+                "CREATE TABLE packed.resume (id INT PRIMARY KEY, d DATE)");
     }
 
     @AfterAll
@@ -117,6 +118,50 @@ class CompressedTransactionsTest {
             assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
         }
         assertThat(RecordingProcessor.events("packed-ids")).extracting(ChangeEvent::eventId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aStopInsideACompressedTransactionResumesThereAndEveryRowKeepsItsEventId() throws Exception {
+        // Halting at row 22 leaves the offsets inside the payload (its start, plus events and rows to skip): the
+        // restart reads the payload again, skips what was processed, and renumbers its events the same way.
+        Path state = Files.createDirectories(temp.resolve("resume"));
+        RecordingProcessor.reset("packed-resume");
+        List<String> transaction = new ArrayList<>(List.of("START TRANSACTION"));
+        for (int statement = 0; statement < 4; statement++) {
+            int first = 10 * (statement + 1);
+            transaction.add("INSERT INTO packed.resume VALUES (" + first + ", NULL), (" + (first + 1) + ", NULL), ("
+                    + (first + 2) + ", NULL)");
+        }
+        transaction.add("COMMIT");
+        Map<String, String> halting = Map.of("pipeline.name", "packed-resume", "source.tables", "packed.resume",
+                "processor.fail.ids", "22", "processor.on.failure", "halt", "processor.retry.max.attempts", "1", "processor.threads", "1");
+        List<String> firstRun;
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state, halting))) {
+            pipeline.start();
+            int payloads = payloadEvents();
+            db.execute(transaction.toArray(String[]::new));
+            assertThat(payloadEvents()).isEqualTo(payloads + 1);
+            await().atMost(WAIT).until(() -> pipeline.state().isFinal());
+            assertThat(pipeline.failure()).get().asString().contains("refusing row id 22");
+            firstRun = RecordingProcessor.events("packed-resume").stream().map(ChangeEvent::eventId).toList();
+        }
+        assertThat(RecordingProcessor.events("packed-resume")).extracting(e -> e.row().getLong("id"))
+                .containsExactly(10L, 11L, 12L, 20L, 21L);
+
+        try (Pipeline pipeline = Pipelines.create(TestPipelines.config(db, state,
+                Map.of("pipeline.name", "packed-resume", "source.tables", "packed.resume")))) {
+            pipeline.start();
+            await().atMost(WAIT).until(() -> RecordingProcessor.events("packed-resume").stream()
+                    .anyMatch(e -> e.row().getLong("id") == 42L) || pipeline.state().isFinal());
+            assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
+        }
+        List<ChangeEvent> all = RecordingProcessor.events("packed-resume");
+        Map<Long, java.util.Set<String>> idsByRow = new java.util.TreeMap<>();
+        all.forEach(e -> idsByRow.computeIfAbsent(e.row().getLong("id"), k -> new java.util.HashSet<>()).add(e.eventId()));
+        assertThat(idsByRow.keySet()).containsExactly(10L, 11L, 12L, 20L, 21L, 22L, 30L, 31L, 32L, 40L, 41L, 42L);
+        assertThat(idsByRow.values()).as("one id per row, across both runs").allSatisfy(ids -> assertThat(ids).hasSize(1));
+        assertThat(idsByRow.values().stream().map(ids -> ids.iterator().next()).toList()).doesNotHaveDuplicates()
+                .containsAll(firstRun);
     }
 
     @Test

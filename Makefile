@@ -51,9 +51,11 @@ test-fast:
 test-tier: test-tools
 	mvn -B -ntp test -Dgroups=$(TIER) $(FULL_FLAGS)
 
-## bench: latency, catch-up, lanes and memory side by side with bare Debezium; prints a table and writes
-## bench/results/latest.json and bench/results/latency.png (about 9 minutes on 2 cores; run it on a quiet machine)
-bench: mariadb
+## bench: latency, catch-up, lanes and memory side by side with bare Debezium on a MariaDB, then latency and catch-up
+## again on a MySQL 8.0, each beside bare Debezium on that server; prints a table and writes
+## bench/results/latest.json and bench/results/latency.png (about 15 minutes on 2 cores; run it on a quiet machine;
+## BENCH_ARGS="--flavors mariadb" for MariaDB alone)
+bench: mariadb mysql
 	$(MVN) -pl bench -am -DskipTests package
 	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)
 

@@ -57,6 +57,10 @@ public final class BinlogSource implements EventSource {
     private AutoCloseable skippedStatements;
     private volatile EngineSupervisor engine;
     private volatile boolean tightened;
+    /** The last GTIDs read in this process, beyond what the offsets record yet. */
+    private final ReadGtids read = new ReadGtids();
+    /** Each start of the engine and where the server's binlog ended then, for pruning the ledger. */
+    private final ReadRuns runs = new ReadRuns();
 
     public BinlogSource(RunnerConfig config) {
         this.config = config;
@@ -64,30 +68,40 @@ public final class BinlogSource implements EventSource {
 
     @Override
     public ServerFlavor prepare(Supplier<StateStore> states) {
-        StateStore state = states.get();
-        this.stateDir = state;
-        SourceSettings source = config.source();
-        plan = new SourceProbe(source, closeRequested).withConnection(connection -> {
-            ServerInfo info = ServerInfo.read(connection);
-            List<String> problems = SourceReadiness.problems(connection, info);
-            if (!problems.isEmpty()) {
-                throw new PipelineStartException("the source " + source.host() + ":" + source.port()
-                        + " cannot be read as it is set up: " + String.join("; ", problems));
-            }
-            flavor = FlavorDetector.resolve(source, info::flavor);
-            boolean recoverySnapshot = false;
-            Optional<String> purged = PurgedPositionCheck.purgedFile(connection, state);
-            if (purged.isPresent()) {
-                if (source.recovery() != SourceSettings.Recovery.SNAPSHOT) {
-                    throw new PipelineStartException(FailureTranslator.purgedMessage(state));
-                }
-                PurgedPositionCheck.setStateAside(state, purged.get());
-                recoverySnapshot = true;
-            }
-            snapshotExistingRows = source.start() == StartFrom.SNAPSHOT || recoverySnapshot;
-            return nextPlan();
-        });
+        this.stateDir = states.get();
+        plan = chooseServerAndPlan();
         return flavor;
+    }
+
+    /**
+     * Picks the server to read ({@link ServerChoice}: the current one while it qualifies, else another of
+     * {@code source.host} that holds everything read), then decides how the engine starts there: at the first start
+     * and at every restart after a lost connection. A purged position stops the daemon, or with
+     * {@code source.recovery=snapshot} sets the state aside to re-read the tables.
+     */
+    private synchronized StartPlan chooseServerAndPlan() {
+        SourceSettings source = config.source();
+        ServerChoice.Chosen chosen = new ServerChoice(source, closeRequested, stateDir::offsets, read::lastOfEach,
+                stateDir.location()).choose();
+        ServerFlavor detected = FlavorDetector.resolve(source, chosen.info()::flavor);
+        if (flavor != null && detected != flavor) {
+            throw new ServerChoice.Refused("the source " + chosen.server() + " is " + detected + " but the daemon "
+                    + "read " + flavor + " so far: every server of source.host must be of one kind");
+        }
+        flavor = detected;
+        if (chosen.verdict() instanceof ResumeCheck.Purged purged) {
+            if (source.recovery() != SourceSettings.Recovery.SNAPSHOT) {
+                throw new PipelineStartException(FailureTranslator.purgedMessage(stateDir) + " (" + purged.what()
+                        + " on " + chosen.server() + ")");
+            }
+            PurgedPositionRecovery.setStateAside(stateDir, purged.what());
+            snapshotExistingRows = true;
+        } else if (plan == null) {
+            snapshotExistingRows = source.start() == StartFrom.SNAPSHOT;
+        }
+        runs.begin(stateDir.offsets(), chosen.info().position() == null ? null
+                : new BinlogPoint(chosen.info().position().file(), chosen.info().position().position()));
+        return nextPlan();
     }
 
     @Override
@@ -107,7 +121,7 @@ public final class BinlogSource implements EventSource {
                 new SchemaRecoveries(stateDir), this::onUnreadableStatement,
                 consumer.counters()::onRowlessChange));
         engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested,
-                consumer.counters()::finishedCount, this::nextPlan, this::engineEnded);
+                consumer.counters()::finishedCount, this::chooseServerAndPlan, this::engineEnded);
         engine.start(plan);
     }
 
@@ -124,11 +138,14 @@ public final class BinlogSource implements EventSource {
     @Override
     public SourceStatus status() {
         EngineSupervisor running = engine;
+        io.cdcrunner.config.SourceServers.Current current = config.source().servers().current();
+        Optional<SourceStatus.Server> server = Optional.of(new SourceStatus.Server(current.server().address(),
+                current.since(), current.reason()));
         if (running == null) {
-            return SourceStatus.UNKNOWN;
+            return new SourceStatus(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), server);
         }
         return new SourceStatus(running.restarting() ? Optional.of(false) : Optional.empty(), Optional.empty(),
-                running.restartProblem(), List.of());
+                running.restartProblem(), List.of(), server);
     }
 
     /** The consumer, and once the engine streams, the state directory tightened (the engine made its files). */
@@ -155,6 +172,11 @@ public final class BinlogSource implements EventSource {
                 // The engine has created its schema history file by now, with the process's umask.
                 tightened = true;
                 stateDir.tighten();
+            }
+            for (io.cdcrunner.core.SourceItem item : items) {
+                for (io.cdcrunner.processor.ChangeEvent event : item.events()) {
+                    read.read(event.position().gtid());
+                }
             }
             pipeline.accept(batch);
         }
@@ -275,8 +297,11 @@ public final class BinlogSource implements EventSource {
     @Override
     public java.util.Optional<io.cdcrunner.core.RecordedPosition> recordedPosition() {
         StateStore state = stateDir;
-        return state == null ? java.util.Optional.empty() : BinlogPoint.recordedIn(state.offsets())
-                .map(point -> new io.cdcrunner.core.RecordedPosition(point.file(), point.position()));
+        if (state == null) {
+            return java.util.Optional.empty();
+        }
+        java.util.Map<String, String> offsets = state.offsets();
+        return BinlogPoint.recordedIn(offsets).map(point -> runs.position(offsets, point));
     }
 
     @Override

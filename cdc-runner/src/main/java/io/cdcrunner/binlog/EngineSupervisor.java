@@ -207,6 +207,11 @@ final class EngineSupervisor {
                 restartProblem = null;
                 restarting = false;
                 return;
+            } catch (ServerChoice.Refused e) {
+                // The only server to go on with lacks what was read: going on would hide the loss.
+                restartProblem = e.getMessage();
+                onEnd.accept(e);
+                return;
             } catch (RuntimeException e) {
                 if (closeRequested.getCount() == 0) {
                     onEnd.accept(null);

@@ -15,8 +15,12 @@ import java.util.TreeMap;
  * @param password      its password
  * @param driverSecrets driver properties that are secrets: the {@code source.ssl.*} key store passwords when
  *                      {@code url} is the source server's own (a user's URL carries its own TLS settings)
+ * @param source        when this is the source server's own URL: the source, whose server read now
+ *                      {@link #url()} names (with several servers in {@code source.host}, it changes after a
+ *                      failover); null for a URL of the user's
  */
-public record JdbcTarget(String url, String user, Secret password, Map<String, Secret> driverSecrets) {
+public record JdbcTarget(String url, String user, Secret password, Map<String, Secret> driverSecrets,
+                         SourceSettings source) {
 
     public JdbcTarget {
         Objects.requireNonNull(url, "url");
@@ -25,9 +29,30 @@ public record JdbcTarget(String url, String user, Secret password, Map<String, S
         driverSecrets = Map.copyOf(driverSecrets);
     }
 
+    /** A target of a URL of the user's. */
+    public JdbcTarget(String url, String user, Secret password, Map<String, Secret> driverSecrets) {
+        this(url, user, password, driverSecrets, null);
+    }
+
     /** A target with no driver properties. */
     public JdbcTarget(String url, String user, Secret password) {
         this(url, user, password, Map.of());
+    }
+
+    /** The JDBC URL: for the source's own, that of the server read now. */
+    @Override
+    public String url() {
+        return source == null ? url : source.jdbcUrl("");
+    }
+
+    /** The same server (following the source's, if it is the source's) with another login. */
+    public JdbcTarget withLogin(String user, Secret password) {
+        return new JdbcTarget(url, user, password, driverSecrets, source);
+    }
+
+    /** Whether the server behind {@link #url()} can change while the daemon runs (several servers in source.host). */
+    public boolean followsSource() {
+        return source != null && source.servers().several();
     }
 
     /** {@link #driverSecrets}, revealed, for a driver or a pool's data source properties. */
@@ -43,6 +68,7 @@ public record JdbcTarget(String url, String user, Secret password, Map<String, S
      * {@code address=(host=h)(password=p)}), which can hold a password, shown as {@code ...}.
      */
     public String shownUrl() {
+        String url = url();
         int query = url.indexOf('?');
         String base = query < 0 ? url : url.substring(0, query);
         int authority = base.indexOf("//");

@@ -65,7 +65,7 @@ final class RunnerConfigAssembler {
     private JdbcTarget target(JdbcTarget fallback, ConfigKey<String> url, ConfigKey<String> user,
                               ConfigKey<Secret> password) {
         String ownUrl = get(url);
-        return ownUrl == null ? new JdbcTarget(fallback.url(), get(user), get(password), fallback.driverSecrets())
+        return ownUrl == null ? fallback.withLogin(get(user), get(password))
                 : new JdbcTarget(ownUrl, get(user), get(password));
     }
 
@@ -75,7 +75,8 @@ final class RunnerConfigAssembler {
         return new SourceSettings(get(SOURCE_HOST), get(SOURCE_PORT), get(SOURCE_USER), get(SOURCE_PASSWORD),
                 get(SOURCE_FLAVOR).flavor(), get(SOURCE_SERVER_ID), get(SOURCE_TABLES), get(SOURCE_DATABASES),
                 operations, get(SOURCE_START), millis(SOURCE_CONNECT_TIMEOUT), millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF),
-                get(SOURCE_RECOVERY), millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls());
+                get(SOURCE_RECOVERY), millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls(), get(SOURCE_HOST_PICK),
+                SourceServers.parse(get(SOURCE_HOST), get(SOURCE_PORT)));
     }
 
     private KafkaSettings kafka() {

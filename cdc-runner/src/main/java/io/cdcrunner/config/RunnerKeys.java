@@ -57,8 +57,18 @@ public final class RunnerKeys {
     public static final ConfigKey<String> PIPELINE_NAME = declare(withDefault("pipeline.name", STRING, "cdc-runner", matching("[A-Za-z0-9_.-]+"),
             "Name of this pipeline, used in JMX object names and as the Debezium topic prefix."));
 
-    public static final ConfigKey<String> SOURCE_HOST = declare(required("source.host", STRING, any(),
-            "Host name or IP address of the MySQL/MariaDB server to read the binlog from."));
+    public static final ConfigKey<String> SOURCE_HOST = declare(required("source.host", STRING, Validator.of(
+            "host, host:port, [IPv6]:port, or several separated by commas", value -> {
+                try {
+                    SourceServers.parse((String) value, 3306);
+                    return true;
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }),
+            "Host name or IP address of the MySQL/MariaDB server to read the binlog from; or several (db1:3306,db2:3306): the daemon reads the one source.host.pick chooses and moves to another when it is lost, resuming by GTID (see When the database fails over)."));
+    public static final ConfigKey<SourceSettings.Pick> SOURCE_HOST_PICK = declare(choice("source.host.pick", SourceSettings.Pick.class, SourceSettings.Pick.WRITABLE,
+            "With several servers in source.host: writable reads the one that accepts writes (read_only=OFF), the primary wherever it is; first_reachable reads the first one listed that answers (a list of replicas)."));
     public static final ConfigKey<Integer> SOURCE_PORT = declare(withDefault("source.port", INT, "3306", between(1, 65535),
             "TCP port of the source server."));
     public static final ConfigKey<String> SOURCE_USER = declare(required("source.user", STRING, any(),

@@ -32,12 +32,57 @@ import java.util.TreeMap;
  * @param downUnhealthyAfter {@code source.down.unhealthy.after.ms}: how long the binlog connection may be down
  *                       before the pipeline counts as unhealthy
  * @param tls            {@code source.ssl.*}
+ * @param pick           {@code source.host.pick}: which of several servers to read
+ * @param servers        the servers {@code host} lists and which one is read now; {@link #host()} and {@link #port()}
+ *                       are that one's
  */
 public record SourceSettings(String host, int port, String user, Secret password, Optional<ServerFlavor> flavor,
                              long serverId, List<String> tables, List<String> databases,
                              Set<Operation> operations, StartFrom start, Duration connectTimeout,
                              Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter,
-                             SourceTls tls) {
+                             SourceTls tls, Pick pick, SourceServers servers) {
+
+    /** {@code source.host.pick}: which server of a list the daemon reads. */
+    public enum Pick {
+        /** The one that accepts writes ({@code read_only=OFF}): the primary, wherever it is. */
+        WRITABLE,
+        /** The first one listed that answers, whether primary or replica. */
+        FIRST_REACHABLE
+    }
+
+    /** A source whose {@code host} is read as is: one server, or a list read with {@code pick}. */
+    public SourceSettings(String host, int port, String user, Secret password, Optional<ServerFlavor> flavor,
+                          long serverId, List<String> tables, List<String> databases,
+                          Set<Operation> operations, StartFrom start, Duration connectTimeout,
+                          Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter,
+                          SourceTls tls) {
+        this(host, port, user, password, flavor, serverId, tables, databases, operations, start, connectTimeout,
+                connectRetryMaxBackoff, recovery, downUnhealthyAfter, tls, Pick.WRITABLE, null);
+    }
+
+    /** The host of the server read now (with a single server, {@code source.host} itself). */
+    @Override
+    public String host() {
+        return servers.current().server().host();
+    }
+
+    /** The port of the server read now. */
+    @Override
+    public int port() {
+        return servers.current().server().port();
+    }
+
+    /** These settings reading {@code server} only, whichever is current: for probing one server of the list. */
+    public SourceSettings on(SourceServers.Server server) {
+        return new SourceSettings(host, port, user, password, flavor, serverId, tables, databases, operations, start,
+                connectTimeout, connectRetryMaxBackoff, recovery, downUnhealthyAfter, tls, pick,
+                SourceServers.of(server));
+    }
+
+    /** {@code source.host} as configured: one server or a comma-separated list. */
+    public String configuredHosts() {
+        return host;
+    }
 
     /** {@code source.flavor}: the server family, or detect it when connecting. */
     public enum FlavorChoice {
@@ -78,7 +123,7 @@ public record SourceSettings(String host, int port, String user, Secret password
 
     /** {@code host:port}, bracketed for an IPv6 literal, for URLs and messages. */
     public String address() {
-        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        return servers.current().server().address();
     }
 
     /**
@@ -117,7 +162,7 @@ public record SourceSettings(String host, int port, String user, Secret password
 
     /** The source server as a pool's target: its own URL, {@code user} and TLS driver properties. */
     public JdbcTarget jdbcTarget(String user, Secret password) {
-        return new JdbcTarget(jdbcUrl(""), user, password, tlsDriverSecrets());
+        return new JdbcTarget(jdbcUrl(""), user, password, tlsDriverSecrets(), this);
     }
 
     private static String fileUrl(Path path) {
@@ -135,6 +180,10 @@ public record SourceSettings(String host, int port, String user, Secret password
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(downUnhealthyAfter, "downUnhealthyAfter");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(pick, "pick");
+        if (servers == null) {
+            servers = SourceServers.parse(host, port);
+        }
         tables = List.copyOf(tables);
         databases = List.copyOf(databases);
         if (operations.isEmpty()) {

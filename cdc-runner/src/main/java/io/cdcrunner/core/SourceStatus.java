@@ -12,9 +12,25 @@ import java.util.Optional;
  * @param problem    what an operator must act on that does not stop the pipeline (a Kafka partition a halt holds, an
  *                   engine that cannot reconnect), for the pipeline's last error
  * @param partitions the partitions of the source this instance owns, one line each with its lag (none for the binlog)
+ * @param server     the database server the binlog is read from, since when and why; empty for Kafka
  */
 public record SourceStatus(Optional<Boolean> connected, Optional<Long> backlog, Optional<String> problem,
-                           List<String> partitions) {
+                           List<String> partitions, Optional<Server> server) {
+
+    /**
+     * The server a binlog source reads.
+     *
+     * @param address {@code host:port}
+     * @param since   when the daemon began reading it
+     * @param reason  why this one (the writable server, the first that answers...) and how it resumed
+     */
+    public record Server(String address, java.time.Instant since, String reason) {
+    }
+
+    public SourceStatus(Optional<Boolean> connected, Optional<Long> backlog, Optional<String> problem,
+                        List<String> partitions) {
+        this(connected, backlog, problem, partitions, Optional.empty());
+    }
 
     /** A source that knows nothing of itself beyond what the engine's MBean says. */
     public static final SourceStatus UNKNOWN = new SourceStatus(Optional.empty(), Optional.empty(), Optional.empty(),

@@ -49,7 +49,7 @@ public final class PromptMySqlConnector extends MySqlConnector {
                 Offsets<MySqlPartition, MySqlOffsetContext> previousOffsets, DatabaseSchema schema,
                 Snapshotter snapshotter) {
             ImpossibleDatesPatch.installSnapshotReader(this, config);
-            super.validateSchemaHistory(config, logPositionValidator, previousOffsets, schema, snapshotter);
+            super.validateSchemaHistory(config, ResumeChecked.VALIDATOR, previousOffsets, schema, snapshotter);
         }
 
         @Override

@@ -105,16 +105,31 @@ public final class JdbcPools {
          *                          caller names the keys to check
          */
         public HikariDataSource open() {
-            return new HikariDataSource(config());
+            HikariDataSource pool = new HikariDataSource(config());
+            if (target.followsSource()) {
+                // Connections made before a failover lead to the old server: new ones go to the server read now.
+                target.source().servers().onMove(() -> {
+                    if (pool.isClosed()) {
+                        return false;
+                    }
+                    pool.getHikariPoolMXBean().softEvictConnections();
+                    return true;
+                });
+            }
+            return pool;
         }
 
         HikariConfig config() {
             HikariConfig hikari = new HikariConfig();
             hikari.setPoolName(poolName);
-            hikari.setJdbcUrl(target.url());
+            if (target.followsSource()) {
+                hikari.setDataSource(new CurrentServerDataSource(target, driverProperties));
+            } else {
+                hikari.setJdbcUrl(target.url());
+                hikari.setDataSourceProperties(driverProperties);
+            }
             hikari.setUsername(target.user());
             hikari.setPassword(target.password().reveal());
-            hikari.setDataSourceProperties(driverProperties);
             if (maximumSize > 0) {
                 hikari.setMaximumPoolSize(maximumSize);
             }

@@ -77,6 +77,15 @@ public interface PipelineMXBean {
      */
     String[] getSourcePartitions();
 
+    /**
+     * With the binlog: the server read now, {@code host:port} (one of {@code source.host}); empty for Kafka. It
+     * changes when the daemon moves to another server after a failover.
+     */
+    String getSourceServer();
+
+    /** Since when the daemon reads {@link #getSourceServer()} (ISO-8601), and why that server; empty for Kafka. */
+    String getSourceServerSince();
+
     /** Seconds since the pipeline was started. */
     long getUptimeSeconds();
 

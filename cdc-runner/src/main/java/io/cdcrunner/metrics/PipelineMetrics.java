@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.cdcrunner.errors.Causes;
 import io.cdcrunner.config.Redaction;
+import io.cdcrunner.core.SourceStatus;
 import io.cdcrunner.delivery.DeliveryCounters;
 import io.cdcrunner.core.PipelineView;
 import io.cdcrunner.core.PipelineCounters;
@@ -169,6 +170,17 @@ final class PipelineMetrics implements PipelineMXBean {
     @Override
     public long getSourceDisconnectedSeconds() {
         return connection.downForMillis(clock.millis()) / 1000;
+    }
+
+    @Override
+    public String getSourceServer() {
+        return pipeline.source().server().map(SourceStatus.Server::address).orElse("");
+    }
+
+    @Override
+    public String getSourceServerSince() {
+        return pipeline.source().server().map(server -> server.since() + " (" + mask.apply(server.reason()) + ")")
+                .orElse("");
     }
 
     @Override

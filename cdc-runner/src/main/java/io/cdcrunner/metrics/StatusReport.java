@@ -12,7 +12,7 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
                            long eventsSkippedAsDuplicates, LatencySnapshot processingTimeMillis,
                            LatencySnapshot commitToProcessedMillis, String lastProcessedPosition,
                            String lastProcessedGtid, String lastError, long failingForSeconds, long uptimeSeconds,
-                           java.util.List<String> sourcePartitions) {
+                           java.util.List<String> sourcePartitions, String sourceServer, String sourceServerSince) {
 
     /** Reads every attribute of the bean (a proxy over a JMX connection, or the bean itself). */
     public static StatusReport of(PipelineMXBean bean) {
@@ -22,7 +22,12 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
                 bean.getEventsDeadLettered(), bean.getEventsSkippedAsDuplicates(), bean.getProcessingTimeMillis(),
                 bean.getCommitToProcessedMillis(), bean.getLastProcessedPosition(), bean.getLastProcessedGtid(),
                 bean.getLastError(), bean.getFailingForSeconds(), bean.getUptimeSeconds(),
-                bean.getSourcePartitions() == null ? java.util.List.of() : java.util.List.of(bean.getSourcePartitions()));
+                bean.getSourcePartitions() == null ? java.util.List.of() : java.util.List.of(bean.getSourcePartitions()),
+                orEmpty(bean.getSourceServer()), orEmpty(bean.getSourceServerSince()));
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     /** The human form: one line per aspect. */
@@ -41,6 +46,10 @@ public record StatusReport(String pipeline, String state, boolean healthy, boole
         line(text, "commit-to-processed", latency(commitToProcessedMillis) + ", commit times have 1 s resolution");
         line(text, "last position", lastProcessedPosition.isEmpty() ? "none yet"
                 : lastProcessedPosition + (lastProcessedGtid.isEmpty() ? "" : ", GTID " + lastProcessedGtid));
+        if (!sourceServer.isEmpty()) {
+            line(text, "source server", sourceServer + (sourceServerSince.isEmpty() ? "" : " since "
+                    + sourceServerSince));
+        }
         if (!sourcePartitions.isEmpty()) {
             line(text, "partitions", sourcePartitions.size() + " owned: " + String.join(", ", sourcePartitions));
         }

@@ -1,0 +1,287 @@
+package io.cdcrunner.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.cdcrunner.localdb.Flavor;
+import io.cdcrunner.localdb.LocalServer;
+import io.cdcrunner.testkit.FaultTest;
+
+/**
+ * The database fails over to a GTID replica ({@code log_slave_updates}/{@code log_replica_updates}) while the
+ * daemon reads it, on both servers: the daemon resumes on the promoted replica by GTID, and a transactional
+ * processor applies every row once although the events come again from another server's binlog. The processor's
+ * summaries, audit rows and ledger live in the cluster too (its pool has no URL of its own), so they fail over with the
+ * data. A promoted replica that lacks transactions the daemon processed is refused.
+ */
+@FaultTest
+class GtidFailoverFaultTest {
+
+    private static final int ROWS_PER_PHASE = 1_500;
+    private static final int FAMILIES = 100;
+
+    @TempDir
+    Path temp;
+
+    /**
+     * A planned switchover: the daemon is stopped (SIGTERM, or SIGKILL with offsets recorded only every 10 s, so
+     * that what it processed since comes again), the replica promoted, the old primary taken down, and the daemon
+     * started against the new primary: every row of both servers is applied once.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.MethodSource("flavorsAndStops")
+    void switchoverWithTheDaemonStoppedAppliesEveryRowOnce(Flavor flavor, String stop) throws Exception {
+        FaultReport report = new FaultReport("gtid-switchover:" + flavor + ":" + stop);
+        boolean kill = stop.equals("SIGKILL");
+        try (Cluster cluster = Cluster.start(flavor)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = cluster.config(stateDir, cluster.primary.host() + ":" + cluster.primary.port());
+            props.put("state.offset.flush.interval.ms", kill ? "10000" : "1000");
+            Path config = FaultDatabase.writeConfig(temp.resolve("switchover.properties"), props);
+            List<String> outputs = new ArrayList<>();
+            try (DaemonProcess daemon = new DaemonProcess("switchover", config,
+                    FaultSteps.logDir(temp, "gtid-switchover-" + stop.toLowerCase(), flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                RowWriter writer = new RowWriter(cluster.primary, 1, ROWS_PER_PHASE, 7, 20, FAMILIES, 1_000).start();
+                FaultDatabase onPrimary = FaultDatabase.attach(cluster.primary);
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the daemon to process rows",
+                        () -> onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT) > ROWS_PER_PHASE / 3);
+                if (kill) {
+                    daemon.sigkill();
+                } else {
+                    FaultSteps.stopCleanly(daemon);
+                }
+                outputs.add(daemon.outputText());
+                writer.join(Duration.ofMinutes(2));
+                long processedBefore = onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT);
+                cluster.replica.awaitCaughtUpWith(cluster.primary, Duration.ofSeconds(60));
+                cluster.promoteReplica();
+                cluster.primary.stop();
+
+                props.put("source.host", cluster.replica.host() + ":" + cluster.replica.port());
+                FaultDatabase.writeConfig(config, props);
+                daemon.start();
+                RowWriter second = new RowWriter(cluster.replica, ROWS_PER_PHASE + 1, ROWS_PER_PHASE, 8, 20,
+                        FAMILIES, 1_000).start();
+                second.join(Duration.ofMinutes(2));
+                FaultDatabase onReplica = FaultDatabase.attach(cluster.replica);
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(120), "every row to be processed on the new "
+                        + "primary", () -> onReplica.unprocessed() == 0);
+                FaultSteps.stopCleanly(daemon);
+                outputs.add(daemon.outputText());
+                report.print("rows %d, processed before the %s %d, %s", 2 * ROWS_PER_PHASE, stop, processedBefore,
+                        stats(outputs));
+                assertExactlyOnce(onReplica, 2 * ROWS_PER_PHASE);
+                assertThat(daemon.outputText()).as("the start on the promoted replica says how it resumed")
+                        .contains("resuming by GTID");
+            }
+        }
+    }
+
+    static List<org.junit.jupiter.params.provider.Arguments> flavorsAndStops() {
+        List<org.junit.jupiter.params.provider.Arguments> cases = new ArrayList<>();
+        for (Flavor flavor : Flavor.values()) {
+            cases.add(org.junit.jupiter.params.provider.Arguments.of(flavor, "SIGTERM"));
+            cases.add(org.junit.jupiter.params.provider.Arguments.of(flavor, "SIGKILL"));
+        }
+        return cases;
+    }
+
+    /**
+     * An unplanned failover: the primary is SIGKILLed between writes (its replica had applied everything), the
+     * replica promoted a few seconds later, and the daemon, given both servers in {@code source.host}, moves to it on
+     * its own.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void primaryKilledTheDaemonFollowsThePromotedReplica(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("gtid-failover:" + flavor);
+        try (Cluster cluster = Cluster.start(flavor)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = cluster.config(stateDir, cluster.primary.host() + ":" + cluster.primary.port()
+                    + "," + cluster.replica.host() + ":" + cluster.replica.port());
+            props.put("source.connect.retry.max.backoff.ms", "2000");
+            Path config = FaultDatabase.writeConfig(temp.resolve("failover.properties"), props);
+            try (DaemonProcess daemon = new DaemonProcess("failover", config,
+                    FaultSteps.logDir(temp, "gtid-failover", flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                new RowWriter(cluster.primary, 1, ROWS_PER_PHASE, 7, 20, FAMILIES, 1_000).start()
+                        .join(Duration.ofMinutes(2));
+                cluster.replica.awaitCaughtUpWith(cluster.primary, Duration.ofSeconds(60));
+                long killed = System.nanoTime();
+                cluster.primary.kill();
+                Thread.sleep(3_000); // the time an orchestrator takes to decide; the daemon must wait meanwhile
+                cluster.promoteReplica();
+                long promoted = System.nanoTime();
+                RowWriter second = new RowWriter(cluster.replica, ROWS_PER_PHASE + 1, ROWS_PER_PHASE, 8, 20,
+                        FAMILIES, 1_000).start();
+                String moved = "source: moving from " + cluster.primary.host() + ":" + cluster.primary.port();
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(90), "the daemon to move to the promoted replica",
+                        () -> daemon.outputText().contains(moved));
+                long movedAt = System.nanoTime();
+                second.join(Duration.ofMinutes(2));
+                FaultDatabase onReplica = FaultDatabase.attach(cluster.replica);
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(120), "every row to be processed on the new "
+                        + "primary", () -> onReplica.unprocessed() == 0);
+                long caughtUp = System.nanoTime();
+                FaultSteps.stopCleanly(daemon);
+                report.print("rows %d; moved %d ms after the primary's kill, %d ms after the promotion; every row "
+                                + "processed %d ms after the promotion; %s", 2 * ROWS_PER_PHASE,
+                        (movedAt - killed) / 1_000_000, (movedAt - promoted) / 1_000_000,
+                        (caughtUp - promoted) / 1_000_000, stats(List.of(daemon.outputText())));
+                assertExactlyOnce(onReplica, 2 * ROWS_PER_PHASE);
+            }
+        }
+    }
+
+    /**
+     * The replica stopped replicating before the primary's last writes, which the daemon processed; promoted, it
+     * lacks them: the daemon refuses to start there, names the missing GTIDs, and applies nothing from it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void aPromotedReplicaLackingProcessedTransactionsIsRefused(Flavor flavor) throws Exception {
+        try (Cluster cluster = Cluster.start(flavor)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = cluster.config(stateDir, cluster.primary.host() + ":" + cluster.primary.port());
+            Path config = FaultDatabase.writeConfig(temp.resolve("lagging.properties"), props);
+            try (DaemonProcess daemon = new DaemonProcess("lagging", config,
+                    FaultSteps.logDir(temp, "gtid-lagging", flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                new RowWriter(cluster.primary, 1, 200, 7, 10, FAMILIES, 0).start().join(Duration.ofMinutes(1));
+                cluster.replica.awaitCaughtUpWith(cluster.primary, Duration.ofSeconds(60));
+                cluster.replica.execute(flavor == Flavor.MARIADB ? "STOP SLAVE" : "STOP REPLICA");
+                new RowWriter(cluster.primary, 201, 50, 8, 10, FAMILIES, 0).start().join(Duration.ofMinutes(1));
+                FaultDatabase onPrimary = FaultDatabase.attach(cluster.primary);
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the last rows to be processed",
+                        () -> onPrimary.unprocessed() == 0);
+                FaultSteps.stopCleanly(daemon);
+                String recorded = recordedGtids(stateDir);
+                cluster.promoteReplica();
+                cluster.primary.stop();
+                FaultDatabase onReplica = FaultDatabase.attach(cluster.replica);
+                long auditBefore = onReplica.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT);
+                cluster.replica.execute("INSERT INTO " + FaultDatabase.TABLE + " VALUES (100000, 1, 1.00)");
+
+                props.put("source.host", cluster.replica.host() + ":" + cluster.replica.port());
+                FaultDatabase.writeConfig(config, props);
+                daemon.start();
+                int code = daemon.waitFor(Duration.ofSeconds(90));
+                String output = daemon.outputText();
+                SoftAssertions soft = new SoftAssertions();
+                soft.assertThat(code).as("exit code of a start on a server lacking processed transactions\n"
+                        + DaemonProcess.tailOf(output, 40)).isEqualTo(1);
+                soft.assertThat(output).as("the refusal names what is missing").contains("lacks transactions the "
+                        + "daemon already read and processed");
+                soft.assertThat(recorded).as("GTIDs in the recorded offsets").isNotBlank();
+                soft.assertThat(output).as("the refusal names the GTIDs the daemon read (%s)", recorded)
+                        .contains("the daemon had read up to " + recorded);
+                soft.assertThat(output).as("the refusal gives the choices").contains("Choose:");
+                soft.assertThat(onReplica.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT))
+                        .as("rows applied from the refused server").isEqualTo(auditBefore);
+                soft.assertAll();
+            }
+        }
+    }
+
+    /** The GTIDs the recorded offsets carry, as one line. */
+    private static String recordedGtids(Path stateDir) throws java.io.IOException {
+        for (String value : io.cdcrunner.state.OffsetFile.read(stateDir.resolve("offsets.json")).values()) {
+            var gtids = new com.fasterxml.jackson.databind.ObjectMapper().readTree(value).get("gtids");
+            return gtids == null ? "" : gtids.asText().replace("\n", "").replace(" ", "");
+        }
+        return "";
+    }
+
+    private static void assertExactlyOnce(FaultDatabase db, int rows) throws Exception {
+        FaultDatabase.Verdict verdict = db.verdict();
+        List<String> mismatches = db.familyMismatches();
+        SoftAssertions soft = new SoftAssertions();
+        soft.assertThat(verdict.rows()).as("rows in the new primary's table").isEqualTo(rows);
+        soft.assertThat(verdict.lost()).as("rows never processed (lost): " + verdict.describe()).isEmpty();
+        soft.assertThat(verdict.repeated()).as("rows applied more than once across the failover: "
+                + verdict.describe()).isEmpty();
+        soft.assertThat(mismatches).as("family summaries differing from SQL").isEmpty();
+        soft.assertAll();
+    }
+
+    private static String stats(List<String> outputs) {
+        Optional<DaemonOutput.Stats> stats = DaemonOutput.summedStats(outputs);
+        return "events processed " + DaemonOutput.orNa(stats, DaemonOutput.Stats::processed) + ", duplicates skipped "
+                + DaemonOutput.orNa(stats, DaemonOutput.Stats::duplicates);
+    }
+
+    /** A primary with GTIDs and a replica that logs what it applies, the schema and the daemon's user on both. */
+    static final class Cluster implements AutoCloseable {
+
+        final Flavor flavor;
+        final LocalServer primary;
+        final LocalServer replica;
+
+        private Cluster(Flavor flavor, LocalServer primary, LocalServer replica) {
+            this.flavor = flavor;
+            this.primary = primary;
+            this.replica = replica;
+        }
+
+        static Cluster start(Flavor flavor) {
+            LocalServer primary = flavor == Flavor.MARIADB
+                    ? flavor.builder().serverArg("--gtid-strict-mode=1").start() : flavor.builder().start();
+            try {
+                FaultDatabase.prepare(primary);
+                LocalServer replica = primary.startReplica(primary.serverId() + 1, 0);
+                if (flavor == Flavor.MARIADB) {
+                    replica.execute("SET GLOBAL gtid_strict_mode = 1");
+                }
+                replica.awaitCaughtUpWith(primary, Duration.ofSeconds(60));
+                replica.execute("SET GLOBAL read_only = 1");
+                return new Cluster(flavor, primary, replica);
+            } catch (RuntimeException e) {
+                primary.close();
+                throw e;
+            }
+        }
+
+        Map<String, String> config(Path stateDir, String hosts) {
+            Map<String, String> props = FaultDatabase.attach(primary).baseConfig(stateDir);
+            props.put("source.host", hosts);
+            props.remove("source.port");
+            props.putAll(FaultDatabase.auditingProcessor());
+            props.put("processor.threads", "4");
+            props.put("processor.ordering.column", "customer_id");
+            props.put("processor.jdbc.pool.size", "8");
+            return props;
+        }
+
+        /** What an orchestrator does: the replica stops replicating, forgets its source and accepts writes. */
+        void promoteReplica() {
+            if (flavor == Flavor.MARIADB) {
+                replica.execute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+            } else {
+                replica.execute("STOP REPLICA", "RESET REPLICA ALL", "SET GLOBAL read_only = 0");
+            }
+        }
+
+        @Override
+        public void close() {
+            replica.close();
+            primary.close();
+        }
+    }
+}

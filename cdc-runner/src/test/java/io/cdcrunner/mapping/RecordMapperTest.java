@@ -115,8 +115,31 @@ class RecordMapperTest {
         assertThat(event.position().transactionEvent()).isEqualTo(3);
         assertThat(event.eventId()).isEqualTo("gtid:0-1-20155:3:2");
         assertThat(event.positionEventId()).isEqualTo("mysql-bin.000003:4711:2");
-        assertThat(map(envelope, Map.of("gtids", "0-1-20154", "file", "binlog.000003", "pos", 4000L))
-                .eventId()).isEqualTo("gtid:0-1-20155:0:2");
+    }
+
+    @Test
+    void aRowChangeWhoseOffsetLeavesTheIndexOutHasTheBinlogFormId() {
+        // MySQL's XA transactions: the engine counts no transaction, so every rows event's offset leaves "event" out.
+        Struct envelope = ENVELOPE.create(order(7, null), source("mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"),
+                COMMIT);
+
+        ChangeEvent event = map(envelope, Map.of("gtids", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-22",
+                "file", "mysql-bin.000003", "pos", 4900L));
+
+        assertThat(event.position().transactionEvent()).isEqualTo(-1);
+        assertThat(event.eventId()).isEqualTo("mysql-bin.000003:4711:2");
+    }
+
+    @Test
+    void aTableEventWhoseOffsetLeavesTheIndexOutIsAtIndexZero() {
+        // A MySQL DDL statement (here TRUNCATE) is alone under its GTID, outside a transaction.
+        Struct truncate = ENVELOPE.truncate(source("mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"), COMMIT);
+
+        ChangeEvent event = map(truncate, Map.of("gtids", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-22",
+                "file", "mysql-bin.000003", "pos", 4900L));
+
+        assertThat(event.position().transactionEvent()).isZero();
+        assertThat(event.eventId()).isEqualTo("gtid:3e11fa47-71ca-11e1-9e33-c80aa9429562:23:0:2:shop.orders");
     }
 
     @Test

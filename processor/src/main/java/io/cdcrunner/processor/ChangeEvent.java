@@ -70,9 +70,10 @@ public record ChangeEvent(
      * {@code replicate_annotate_row_events} on MariaDB, {@code binlog_rows_query_log_events} on MySQL;
      * {@code binlog_row_event_max_size}).</li>
      * <li>{@code binlogFile:position:row} (see {@link #positionEventId()}) for a row change without a GTID (MySQL with
-     * {@code gtid_mode=OFF}), and for every change when the source is a Kafka topic ({@code source.type=kafka}):
-     * records read from Kafka carry the connector's source block but not the engine's offset, so the index inside
-     * the transaction is unknown. Unique only within one server's binlog.</li>
+     * {@code gtid_mode=OFF}); for a row change of a MySQL XA transaction (the engine does not count the events of
+     * one, so their index is unknown); and for every change when the source is a Kafka topic
+     * ({@code source.type=kafka}): records read from Kafka carry the connector's source block but not the engine's
+     * offset, so the index inside the transaction is unknown. Unique only within one server's binlog.</li>
      * <li>either form followed by {@code :database.table} for a table event (TRUNCATE, DROP: one statement can drop
      * several tables), e.g. {@code gtid:0-1-20160:1:0:shop.orders} or {@code binlog.000003:4711:0:shop.orders}.</li>
      * <li>{@code snapshot:binlogFile:position:database.table:key values} for a row read by an initial snapshot, where

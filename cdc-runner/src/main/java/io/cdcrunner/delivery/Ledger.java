@@ -245,9 +245,10 @@ public final class Ledger {
     }
 
     /**
-     * Deletes the entries recorded before {@code cut} (by the database's clock), as {@link #pruneBefore} does: once
-     * the source reads another server's binlog, the binlog positions of older entries say nothing about it, and
-     * whatever they recorded lies before the position the source resumed from.
+     * Deletes the entries recorded before {@code cut} (by the database's clock), as {@link #pruneBefore} does: for
+     * entries whose binlog positions name another server's binlog than the one the source reads now. Safe only once
+     * no event recorded before {@code cut} can be delivered again (the source caught up past every event an earlier
+     * run may redeliver; see {@code pipeline.LedgerPruning}).
      *
      * @return entries deleted
      */

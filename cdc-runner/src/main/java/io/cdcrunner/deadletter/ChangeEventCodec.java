@@ -21,9 +21,9 @@ import io.cdcrunner.processor.SourcePosition;
  * every row value of the same Java type and value. Thread-safe.
  *
  * <pre>{@code
- * {"format":1,"eventId":"binlog.000001:1234:0","operation":"INSERT","database":"shop","table":"orders",
+ * {"format":1,"eventId":"gtid:0-1-8:2:0","operation":"INSERT","database":"shop","table":"orders",
  *  "position":{"flavor":"MARIADB","serverId":1,"binlogFile":"binlog.000001","binlogPosition":1234,"row":0,
- *              "gtid":"0-1-8","snapshot":false},
+ *              "gtid":"0-1-8","snapshot":false,"transactionEvent":2},
  *  "commitTime":"2026-01-02T10:00:00Z","transactionId":"0-1-8",
  *  "key":{"id":{"int":7}},"before":{},"after":{"id":{"int":7},"price":{"decimal":"12.50"},"note":null}}
  * }</pre>
@@ -37,7 +37,8 @@ import io.cdcrunner.processor.SourcePosition;
  * (a number), {@code set} (an array of labels, in order), {@code uuid}, {@code geometry} (an object with
  * {@code srid} and {@code wkb}, base64) and {@code bits} (0s and 1s, most significant bit first): one tag per
  * {@link io.cdcrunner.processor.ValueType}. SQL NULL is JSON {@code null}. {@code eventId} is informative;
- * decoding ignores it.
+ * decoding ignores it. {@code position.transactionEvent} is there when known (letters written before it existed
+ * lack it, and decode to -1): the decoded event has the id the stored one had.
  */
 public final class ChangeEventCodec {
 
@@ -89,6 +90,9 @@ public final class ChangeEventCodec {
         pos.put("row", position.row());
         pos.put("gtid", position.gtid());
         pos.put("snapshot", position.snapshot());
+        if (position.transactionEvent() >= 0) {
+            pos.put("transactionEvent", position.transactionEvent());
+        }
         node.put("commitTime", event.commitTime() == null ? null : event.commitTime().toString());
         node.put("transactionId", event.transactionId());
         node.set("key", encodeRow("key", event.key()));
@@ -113,7 +117,8 @@ public final class ChangeEventCodec {
         SourcePosition position = new SourcePosition(
                 pos.enumValue("flavor", ServerFlavor.class), pos.longValue("serverId"), pos.text("binlogFile"),
                 pos.longValue("binlogPosition"), pos.intValue("row"), pos.nullableText("gtid"),
-                pos.booleanValue("snapshot"));
+                pos.booleanValue("snapshot"),
+                pos.node().has("transactionEvent") ? pos.intValue("transactionEvent") : -1);
         Instant commitTime = event.member("commitTime").isNull() ? null : event.instant("commitTime");
         return new ChangeEvent(event.enumValue("operation", Operation.class), event.text("database"),
                 event.text("table"), decodeRow(event, "key"), decodeRow(event, "before"), decodeRow(event, "after"),

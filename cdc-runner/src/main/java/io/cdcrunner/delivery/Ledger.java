@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.sql.DataSource;
@@ -21,6 +23,10 @@ import io.cdcrunner.state.Fence;
  * event id, written in the processor's own transaction, so an event's effects and its ledger entry commit
  * or roll back together. With {@code ha.enabled} each transaction first checks the lease's {@link Fence} (a deposed
  * instance commits nothing after a takeover) and each row records the epoch of the instance that committed it.
+ *
+ * <p>Entries are written under {@link ChangeEvent#eventId()}. Ledgers of earlier versions hold binlog changes under
+ * {@link ChangeEvent#positionEventId()}; while {@link #matchPositionIds(boolean)} is on, an event counts as recorded
+ * when either of its ids is.
  */
 public final class Ledger {
 
@@ -29,11 +35,22 @@ public final class Ledger {
 
     private final String table;
     private final String pipeline;
+    private volatile boolean matchPositionIds = true;
 
     /** @param table {@code database.table}, already validated as two plain identifiers */
     public Ledger(String table, String pipeline) {
         this.table = table;
         this.pipeline = pipeline;
+    }
+
+    /**
+     * Whether an event also counts as recorded when its {@link ChangeEvent#positionEventId() binlog-form id} is (on by
+     * default): entries written before ids had a GTID form are found. A binlog-form id names a place in one server's
+     * binlog only; once the source reads another server's binlog, the same id may name another change there, so
+     * turn it off then (after a failover) and the old entries match nothing.
+     */
+    public void matchPositionIds(boolean on) {
+        this.matchPositionIds = on;
     }
 
     /** Creates the ledger's database and table if missing. */
@@ -89,10 +106,14 @@ public final class Ledger {
     /**
      * Records the event in {@code transaction}.
      *
-     * @return false if the event is already recorded (a redelivery: skip it)
+     * @return false if the event is already recorded, under either id (a redelivery: skip it)
      */
     public boolean record(Connection transaction, ChangeEvent event) throws SQLException {
         Fence.check(pipeline, transaction);
+        if (matchPositionIds && !event.positionEventId().equals(event.eventId())
+                && !recordedAmong(transaction, List.of(event)).isEmpty()) {
+            return false;
+        }
         try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO " + table
                 + " (pipeline, event_id, binlog_file, binlog_pos, epoch) VALUES (?, ?, ?, ?, ?)")) {
             insert.setString(1, pipeline);
@@ -154,23 +175,39 @@ public final class Ledger {
         return recordedAmong(connection, events);
     }
 
+    /** The {@link ChangeEvent#eventId()}s of those of {@code events} recorded under either id: one query per chunk. */
     private Set<String> recordedAmong(Connection transaction, List<ChangeEvent> events) throws SQLException {
+        boolean positionIds = matchPositionIds;
         Set<String> recorded = new HashSet<>();
         for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
             List<ChangeEvent> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_INSERT));
+            // Each id looked up, and the event ids it stands for (a binlog-form id for the event whose id it was).
+            Map<String, List<String>> lookups = new HashMap<>(chunk.size() * 4);
+            for (ChangeEvent event : chunk) {
+                String id = event.eventId();
+                lookups.computeIfAbsent(id, any -> new ArrayList<>(1)).add(id);
+                String positionId = positionIds ? event.positionEventId() : id;
+                if (!positionId.equals(id)) {
+                    lookups.computeIfAbsent(positionId, any -> new ArrayList<>(1)).add(id);
+                }
+            }
             StringBuilder query = new StringBuilder("SELECT event_id FROM ").append(table)
                     .append(" WHERE pipeline = ? AND event_id IN (");
-            for (int i = 0; i < chunk.size(); i++) {
+            for (int i = 0; i < lookups.size(); i++) {
                 query.append(i == 0 ? "?" : ", ?");
             }
             try (PreparedStatement select = transaction.prepareStatement(query.append(')').toString())) {
                 select.setString(1, pipeline);
-                for (int i = 0; i < chunk.size(); i++) {
-                    select.setString(i + 2, chunk.get(i).eventId());
+                int parameter = 2;
+                for (String id : lookups.keySet()) {
+                    select.setString(parameter++, id);
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        recorded.add(rows.getString(1));
+                        List<String> eventIds = lookups.get(rows.getString(1));
+                        if (eventIds != null) {
+                            recorded.addAll(eventIds);
+                        }
                     }
                 }
             }
@@ -205,6 +242,27 @@ public final class Ledger {
     public int pruneOlderThan(DataSource dataSource, java.time.Duration retention) throws SQLException {
         return prune(dataSource, "recorded_at < NOW(6) - INTERVAL ? MICROSECOND",
                 delete -> delete.setLong(2, retention.toNanos() / 1_000));
+    }
+
+    /**
+     * Deletes the entries recorded before {@code cut} (by the database's clock), as {@link #pruneBefore} does: for
+     * entries whose binlog positions name another server's binlog than the one the source reads now. Safe only once
+     * no event recorded before {@code cut} can be delivered again (the source caught up past every event an earlier
+     * run may redeliver; see {@code pipeline.LedgerPruning}).
+     *
+     * @return entries deleted
+     */
+    public int pruneRecordedBefore(DataSource dataSource, java.sql.Timestamp cut) throws SQLException {
+        return prune(dataSource, "recorded_at < ?", delete -> delete.setTimestamp(2, cut));
+    }
+
+    /** The ledger database's clock ({@code NOW(6)}), the clock {@code recorded_at} is written by. */
+    public java.sql.Timestamp databaseTime(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT NOW(6)")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
     }
 
     private interface Parameters {

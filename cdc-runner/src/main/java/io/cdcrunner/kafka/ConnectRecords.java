@@ -15,9 +15,12 @@ import io.cdcrunner.core.SourceItem;
 
 /**
  * Turns a Kafka record written by a Connect worker (the connector's JSON converter, schemas included) back into the
- * Connect record the connector produced, and so into the item the embedded engine's record gives: the same events,
- * types and ids. Nulls stay nulls: the converter reads with {@code replace.null.with.default=false}, as the connector
- * must write ({@code connector-config}).
+ * Connect record the connector produced, and so into the item the embedded engine's record gives: the same events
+ * and types. Not quite the same ids: the record's source offset here is where it lies in Kafka, and the engine's offset,
+ * which counts the event's place inside its transaction, is in the worker's offset topic, not in the record; so an
+ * event's id has the binlog form ({@link io.cdcrunner.processor.ChangeEvent#positionEventId()}), never the GTID form.
+ * Nulls stay nulls: the converter reads with {@code replace.null.with.default=false}, as the connector must write
+ * ({@code connector-config}).
  */
 final class ConnectRecords {
 

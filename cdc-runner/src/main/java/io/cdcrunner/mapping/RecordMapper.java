@@ -126,7 +126,7 @@ public final class RecordMapper {
         Struct source = (Struct) envelope.get(layout.source());
         EnvelopeLayout.SourceLayout src = layout.sourceLayout();
         String gtid = (String) source.get(src.gtid());
-        SourcePosition position = position(source, src);
+        SourcePosition position = position(source, src, record.sourceOffset(), operation.isRowChange());
         Object commitMillis = source.get(src.tsMs());
         Row before = withRows ? row(envelope.get(layout.before())) : Row.empty();
         Row after = withRows ? row(envelope.get(layout.after())) : Row.empty();
@@ -203,7 +203,9 @@ public final class RecordMapper {
         return rows.get(row.schema()).convert(row);
     }
 
-    private static SourcePosition position(Struct source, EnvelopeLayout.SourceLayout src) {
+    private static SourcePosition position(Struct source, EnvelopeLayout.SourceLayout src, Map<String, ?> offset,
+                                           boolean rowChange) {
+        boolean snapshot = isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot()));
         return new SourcePosition(
                 flavor(source.get(src.connector())),
                 longOrZero(source.get(src.serverId())),
@@ -211,8 +213,37 @@ public final class RecordMapper {
                 longOrZero(source.get(src.pos())),
                 (int) longOrZero(source.get(src.row())),
                 (String) source.get(src.gtid()),
-                isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot())));
+                snapshot,
+                snapshot ? -1 : transactionEvent(offset, rowChange));
     }
+
+    /**
+     * The index of the record's binlog event inside its transaction, from the engine's offset as it was when the
+     * engine emitted the record: {@code event} counts the events handled since the transaction began (its BEGIN, or
+     * MariaDB's GTID event, counts as the first, so a rows event inside a transaction is at least 2; the engine
+     * counts on while it skips the events a restart inside a transaction has processed, so a redelivered row gets the
+     * same index). The engine leaves {@code event} out when it is 0: outside a transaction, where it restarts the
+     * count at every event. For a table event that is a MySQL DDL statement, alone under its GTID: index 0. For a row
+     * change it is MySQL's XA transaction, whose {@code XA START} the engine does not take for a transaction start:
+     * every rows event of it would be at 0, so the index is unknown (-1). -1 too without a GTID set in the offset:
+     * without GTIDs the engine resumes by binlog position, and a record read from Kafka has no engine offset at all.
+     */
+    static int transactionEvent(Map<String, ?> offset, boolean rowChange) {
+        if (offset == null || !(offset.containsKey(GTIDS_OFFSET_KEY) || offset.containsKey(GTID_OFFSET_KEY))) {
+            return -1;
+        }
+        Object event = offset.get(EVENT_OFFSET_KEY);
+        if (event == null) {
+            return rowChange ? -1 : 0;
+        }
+        long index = event instanceof Number number ? number.longValue() : Long.parseLong(event.toString());
+        return index < 0 || index > Integer.MAX_VALUE ? -1 : (int) index;
+    }
+
+    /** The engine's offset keys ({@code io.debezium.connector.binlog.BinlogOffsetContext}). */
+    private static final String EVENT_OFFSET_KEY = "event";
+    private static final String GTIDS_OFFSET_KEY = "gtids";
+    private static final String GTID_OFFSET_KEY = "gtid";
 
     /**
      * The schema change a record of the engine's schema-change topic describes ({@code include.schema.changes}), or
@@ -242,7 +273,7 @@ public final class RecordMapper {
         Object database = schema.field("databaseName") == null ? null : value.get("databaseName");
         Object commitMillis = info.get("ts_ms");
         return new SchemaChange((String) value.get(ddl), database == null ? "" : database.toString(), tables,
-                position(info, EnvelopeLayout.SourceLayout.of(info.schema())),
+                position(info, EnvelopeLayout.SourceLayout.of(info.schema()), record.sourceOffset(), false),
                 commitMillis instanceof Long millis ? Instant.ofEpochMilli(millis) : null);
     }
 

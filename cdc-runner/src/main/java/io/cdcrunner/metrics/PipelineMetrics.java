@@ -129,7 +129,7 @@ final class PipelineMetrics implements PipelineMXBean {
     @Override
     public String getLastProcessedPosition() {
         SourcePosition position = counters().lastProcessed();
-        return position == null ? "" : (position.snapshot() ? "snapshot at " : "") + position.eventId();
+        return position == null ? "" : (position.snapshot() ? "snapshot at " : "") + position.binlogEventId();
     }
 
     @Override

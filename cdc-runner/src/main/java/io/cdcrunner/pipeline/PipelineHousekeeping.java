@@ -16,8 +16,9 @@ import io.cdcrunner.delivery.EventDelivery;
 
 /**
  * Periodic chores of a running pipeline: a stats line when something changed, and pruning the ledger of
- * entries the recorded position has passed (those events are never delivered again), or, for a source that records
- * no binlog position, of entries older than its retention.
+ * entries the recorded position has passed (those events are never delivered again; see {@link LedgerPruning} for a
+ * source that moved to another server), or, for a source that records no binlog position, of entries older than its
+ * retention.
  */
 final class PipelineHousekeeping implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class PipelineHousekeeping implements AutoCloseable {
     private final Supplier<Optional<RecordedPosition>> recorded;
     private final Optional<Duration> retention;
     private final ScheduledExecutorService timer;
+    private final LedgerPruning pruning;
     private String lastStats = "";
 
     PipelineHousekeeping(String pipeline, PipelineCounters counters, EventDelivery delivery,
@@ -41,6 +43,22 @@ final class PipelineHousekeeping implements AutoCloseable {
         this.delivery = delivery;
         this.recorded = recorded;
         this.retention = retention;
+        this.pruning = new LedgerPruning(new LedgerPruning.Ledger() {
+            @Override
+            public java.sql.Timestamp now() throws java.sql.SQLException {
+                return delivery.ledger().databaseTime(delivery.dataSource());
+            }
+
+            @Override
+            public int pruneBefore(String file, long position) throws java.sql.SQLException {
+                return delivery.ledger().pruneBefore(delivery.dataSource(), file, position);
+            }
+
+            @Override
+            public int pruneRecordedBefore(java.sql.Timestamp cut) throws java.sql.SQLException {
+                return delivery.ledger().pruneRecordedBefore(delivery.dataSource(), cut);
+            }
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-housekeeping-" + pipeline);
             t.setDaemon(true);
@@ -72,10 +90,8 @@ final class PipelineHousekeeping implements AutoCloseable {
             }
             Optional<RecordedPosition> position = recorded.get();
             if (position.isPresent()) {
-                int pruned = delivery.ledger().pruneBefore(delivery.dataSource(), position.get().file(),
-                        position.get().position());
-                log.debug("pruned {} ledger entries before {}:{}", pruned, position.get().file(),
-                        position.get().position());
+                int pruned = pruning.prune(position.get());
+                log.debug("pruned {} ledger entries at {}", pruned, position.get());
             }
         } catch (Exception e) {
             log.warn("ledger pruning failed (will try again): {}", e.toString());

@@ -62,7 +62,7 @@ final class UnmappableRecords {
     private static String describe(Unmappable record) {
         ChangeEvent described = record.described();
         String where = described == null ? "a change record at " + record.where()
-                : "the change record of " + described.qualifiedTable() + " at " + described.position().eventId();
+                : "the change record of " + described.qualifiedTable() + " at " + described.position().binlogEventId();
         return "cannot map " + where + " to an event: " + record.error().getMessage();
     }
 

@@ -117,7 +117,11 @@ class CompressedTransactionsTest {
                     || pipeline.state().isFinal());
             assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.STREAMING);
         }
-        assertThat(RecordingProcessor.events("packed-ids")).extracting(ChangeEvent::eventId).doesNotHaveDuplicates();
+        assertThat(RecordingProcessor.events("packed-ids")).extracting(ChangeEvent::eventId).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).startsWith("gtid:"));
+        // The binlog form stays unique too (it is what a ledger of an earlier version holds).
+        assertThat(RecordingProcessor.events("packed-ids")).extracting(ChangeEvent::positionEventId)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -161,7 +165,7 @@ class CompressedTransactionsTest {
         assertThat(idsByRow.keySet()).containsExactly(10L, 11L, 12L, 20L, 21L, 22L, 30L, 31L, 32L, 40L, 41L, 42L);
         assertThat(idsByRow.values()).as("one id per row, across both runs").allSatisfy(ids -> assertThat(ids).hasSize(1));
         assertThat(idsByRow.values().stream().map(ids -> ids.iterator().next()).toList()).doesNotHaveDuplicates()
-                .containsAll(firstRun);
+                .containsAll(firstRun).allSatisfy(id -> assertThat(id).startsWith("gtid:"));
     }
 
     @Test

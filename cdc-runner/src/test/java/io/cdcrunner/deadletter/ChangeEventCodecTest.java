@@ -81,6 +81,31 @@ class ChangeEventCodecTest {
     }
 
     @Test
+    void theIndexInsideTheTransactionSurvivesSoAReplayedEventKeepsItsId() throws Exception {
+        ChangeEvent event = ChangeEventBuilder.insert().key("id", 7).after(Map.of("id", 7)).at(1200).row(1)
+                .gtidTransaction("0-1-20155").transactionEvent(3).build();
+
+        String json = ChangeEventCodec.toJson(event);
+        ChangeEvent decoded = ChangeEventCodec.fromJson(json);
+
+        assertThat(decoded).isEqualTo(event);
+        assertThat(decoded.eventId()).isEqualTo("gtid:0-1-20155:3:1");
+        assertThat(ChangeEventCodec.MAPPER.readTree(json).get("position").get("transactionEvent").intValue())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aLetterStoredWithoutTheIndexDecodesWithItUnknown() throws Exception {
+        ChangeEvent unknown = ChangeEventBuilder.insert().key("id", 7).after(Map.of("id", 7)).at(1200)
+                .gtidTransaction("0-1-20155").build();
+        String json = ChangeEventCodec.toJson(unknown);
+
+        assertThat(ChangeEventCodec.MAPPER.readTree(json).get("position").has("transactionEvent")).isFalse();
+        assertThat(ChangeEventCodec.fromJson(json).position().transactionEvent()).isEqualTo(-1);
+        assertThat(ChangeEventCodec.fromJson(json).eventId()).isEqualTo("binlog.000001:1200:0");
+    }
+
+    @Test
     void theJsonIsOneLineWhateverTheValuesHold() {
         assertThat(ChangeEventCodec.toJson(TestEvents.everyType())).doesNotContain("\n", "\r");
     }

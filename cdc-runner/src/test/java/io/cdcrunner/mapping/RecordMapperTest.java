@@ -103,6 +103,70 @@ class RecordMapperTest {
     }
 
     @Test
+    void theIndexInsideTheTransactionComesFromTheEnginesOffset() {
+        Struct envelope = ENVELOPE.create(order(7, null), source("mariadb", "0-1-20155"), COMMIT);
+        // As BinlogOffsetContext writes it: the GTID set completed before the transaction, the events handled since
+        // its start (left out when 0), and the rows to skip.
+        Map<String, Object> offset = Map.of("gtids", "0-1-20154", "file", "binlog.000003", "pos", 4000L,
+                "event", 3L, "row", 3);
+
+        ChangeEvent event = map(envelope, offset);
+
+        assertThat(event.position().transactionEvent()).isEqualTo(3);
+        assertThat(event.eventId()).isEqualTo("gtid:0-1-20155:3:2");
+        assertThat(event.positionEventId()).isEqualTo("mysql-bin.000003:4711:2");
+    }
+
+    @Test
+    void aRowChangeWhoseOffsetLeavesTheIndexOutHasTheBinlogFormId() {
+        // MySQL's XA transactions: the engine counts no transaction, so every rows event's offset leaves "event" out.
+        Struct envelope = ENVELOPE.create(order(7, null), source("mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"),
+                COMMIT);
+
+        ChangeEvent event = map(envelope, Map.of("gtids", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-22",
+                "file", "mysql-bin.000003", "pos", 4900L));
+
+        assertThat(event.position().transactionEvent()).isEqualTo(-1);
+        assertThat(event.eventId()).isEqualTo("mysql-bin.000003:4711:2");
+    }
+
+    @Test
+    void aTableEventWhoseOffsetLeavesTheIndexOutIsAtIndexZero() {
+        // A MySQL DDL statement (here TRUNCATE) is alone under its GTID, outside a transaction.
+        Struct truncate = ENVELOPE.truncate(source("mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"), COMMIT);
+
+        ChangeEvent event = map(truncate, Map.of("gtids", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-22",
+                "file", "mysql-bin.000003", "pos", 4900L));
+
+        assertThat(event.position().transactionEvent()).isZero();
+        assertThat(event.eventId()).isEqualTo("gtid:3e11fa47-71ca-11e1-9e33-c80aa9429562:23:0:2:shop.orders");
+    }
+
+    @Test
+    void withoutAGtidSetInTheOffsetTheIndexIsUnknownAndTheIdHasTheBinlogForm() {
+        Struct envelope = ENVELOPE.create(order(7, null), source("mysql", null), COMMIT);
+        Struct gtidButNoEngineOffset = ENVELOPE.create(order(7, null), source("mariadb", "0-1-20155"), COMMIT);
+
+        assertThat(map(envelope, Map.of("file", "binlog.000003", "pos", 4000L, "event", 3L)).position()
+                .transactionEvent()).isEqualTo(-1);
+        // A record read from Kafka: its offset is where it lies in the topic.
+        ChangeEvent fromKafka = map(gtidButNoEngineOffset, Map.of("kafka_offset", 17L));
+        assertThat(fromKafka.position().transactionEvent()).isEqualTo(-1);
+        assertThat(fromKafka.eventId()).isEqualTo("mysql-bin.000003:4711:2");
+        assertThat(map(gtidButNoEngineOffset).position().transactionEvent()).isEqualTo(-1);
+    }
+
+    @Test
+    void aSnapshotRowHasNoIndexInsideATransaction() {
+        Struct source = source("mariadb", null).put("snapshot", "true");
+        ChangeEvent row = map(ENVELOPE.create(order(7, null), source, COMMIT),
+                Map.of("gtids", "0-1-20154", "file", "binlog.000003", "pos", 4000L, "snapshot", "INITIAL"));
+
+        assertThat(row.position().transactionEvent()).isEqualTo(-1);
+        assertThat(row.eventId()).startsWith("snapshot:");
+    }
+
+    @Test
     void transactionIdPrefersTheTransactionBlockThenTheGtid() {
         Struct withBlock = ENVELOPE.create(order(1, "x"), source("mariadb", "0-1-42"), COMMIT);
         withBlock.put("transaction", new Struct(SchemaFactory.get().transactionBlockSchema())
@@ -166,9 +230,13 @@ class RecordMapperTest {
     }
 
     private ChangeEvent map(Struct envelope) {
+        return map(envelope, Map.of());
+    }
+
+    private ChangeEvent map(Struct envelope, Map<String, ?> sourceOffset) {
         Struct row = envelope.get("after") != null ? envelope.getStruct("after") : envelope.getStruct("before");
         Struct key = row == null ? null : new Struct(KEY).put("id", row.get("id"));
-        return mapper.map(new SourceRecord(Map.of(), Map.of(), "test.shop.orders", null,
+        return mapper.map(new SourceRecord(Map.of(), sourceOffset, "test.shop.orders", null,
                 key == null ? null : KEY, key, envelope.schema(), envelope));
     }
 

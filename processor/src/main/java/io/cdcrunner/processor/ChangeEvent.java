@@ -55,19 +55,40 @@ public record ChangeEvent(
     public static final int MAX_EVENT_ID_LENGTH = 255;
 
     /**
-     * A unique id of this change, stable across redeliveries, usable as a deduplication key:
-     * {@code binlogFile:position:row} for row changes read from the binlog, {@code binlogFile:position:0:database.table}
-     * for table events (one statement can drop several tables), and
-     * {@code snapshot:binlogFile:position:database.table:key values} for rows read by an initial snapshot, where
+     * A unique id of this change, stable across redeliveries, usable as a deduplication key. Its form:
+     * <ul>
+     * <li>{@code gtid:<gtid>:<event>:<row>} for a row change read from the binlog of a transaction with a GTID, where
+     * {@code event} is the index of the rows event inside the transaction as the engine counts it from the
+     * transaction's start and {@code row} the row's index inside that event, e.g. {@code gtid:0-1-20155:3:0} or
+     * {@code gtid:3e11fa47-71ca-11e1-9e33-c80aa9429562:23:3:0}. A GTID names the transaction on every server that
+     * replicates it, so the id stays the same when the daemon resumes on a promoted replica after a failover: a
+     * {@link TransactionalProcessor} skips a redelivered change there too. A processor gets this form on MariaDB
+     * always and on MySQL with {@code gtid_mode=ON}, whenever the change comes straight from the engine. The index
+     * counts the events of the transaction in the binlog being read, so a promoted replica gives the same ids when
+     * its binlog holds the same events per transaction: keep the settings that add or split events the same on
+     * servers that may take over (row annotations: {@code binlog_annotate_row_events} and
+     * {@code replicate_annotate_row_events} on MariaDB, {@code binlog_rows_query_log_events} on MySQL;
+     * {@code binlog_row_event_max_size}).</li>
+     * <li>{@code binlogFile:position:row} (see {@link #positionEventId()}) for a row change without a GTID (MySQL with
+     * {@code gtid_mode=OFF}); for a row change of a MySQL XA transaction (the engine does not count the events of
+     * one, so their index is unknown); and for every change when the source is a Kafka topic
+     * ({@code source.type=kafka}): records read from Kafka carry the connector's source block but not the engine's
+     * offset, so the index inside the transaction is unknown. Unique only within one server's binlog.</li>
+     * <li>either form followed by {@code :database.table} for a table event (TRUNCATE, DROP: one statement can drop
+     * several tables), e.g. {@code gtid:0-1-20160:1:0:shop.orders} or {@code binlog.000003:4711:0:shop.orders}.</li>
+     * <li>{@code snapshot:binlogFile:position:database.table:key values} for a row read by an initial snapshot, where
      * {@code binlogFile:position} is where that snapshot began. A snapshot that did not finish is read again from
      * the start at a later position, so its rows get new ids: a {@link TransactionalProcessor} applies them again,
-     * with the values they have then, rather than skipping them as already applied. (Ledger entries of earlier versions,
-     * {@code snapshot:database.table:key values} without the position, match no later event.) A
+     * with the values they have then, rather than skipping them as already applied. (Ledger entries of earlier
+     * versions, {@code snapshot:database.table:key values} without the position, match no later event.) A
      * snapshot row of a table without a primary key has no identity but its values: its id is
      * {@code snapshot:binlogFile:position:database.table:row:values}, so two identical rows of such a table share an
      * id (a {@link TransactionalProcessor}'s ledger applies them once). An id longer than
      * {@value #MAX_EVENT_ID_LENGTH} characters (long key values, or long binlog, database and table names) is
-     * {@code snapshot:sha256:} and the hex SHA-256 of the long form.
+     * {@code snapshot:sha256:} and the hex SHA-256 of the long form.</li>
+     * </ul>
+     * Earlier versions gave binlog changes the binlog form only; the ledger of a {@link TransactionalProcessor}
+     * still matches entries written in that form ({@link #positionEventId()}), so an upgrade applies nothing twice.
      */
     public String eventId() {
         if (!operation.isRowChange()) {
@@ -76,6 +97,26 @@ public record ChangeEvent(
         if (!position.snapshot()) {
             return position.eventId();
         }
+        return snapshotEventId();
+    }
+
+    /**
+     * The id earlier versions gave this change: {@link SourcePosition#binlogEventId() binlogFile:position:row} for a
+     * row change read from the binlog, with {@code :database.table} for a table event; for a snapshot row the same as
+     * {@link #eventId()}. Unique only within one server's binlog; a {@link TransactionalProcessor}'s ledger matches
+     * it to find entries written before ids had a GTID form.
+     */
+    public String positionEventId() {
+        if (!operation.isRowChange()) {
+            return position.binlogEventId() + ':' + qualifiedTable();
+        }
+        if (!position.snapshot()) {
+            return position.binlogEventId();
+        }
+        return snapshotEventId();
+    }
+
+    private String snapshotEventId() {
         String prefix = "snapshot:" + position.binlogFile() + ':' + position.binlogPosition() + ':' + qualifiedTable();
         StringBuilder id = new StringBuilder(prefix);
         Row identity = key.isEmpty() ? row() : key;

@@ -31,6 +31,7 @@ public final class ChangeEventBuilder {
     private int row;
     private String gtid;
     private boolean snapshot;
+    private int transactionEvent = -1;
     private SourcePosition position;
     private Instant commitTime;
     private String transactionId;
@@ -119,6 +120,12 @@ public final class ChangeEventBuilder {
     }
 
     /** Read by an initial snapshot rather than from the binlog. */
+    /** The event's index inside its transaction, as the engine's offset gives it (unknown, -1, unless told). */
+    public ChangeEventBuilder transactionEvent(int transactionEvent) {
+        this.transactionEvent = transactionEvent;
+        return this;
+    }
+
     public ChangeEventBuilder snapshot() {
         this.snapshot = true;
         return this;
@@ -147,7 +154,8 @@ public final class ChangeEventBuilder {
 
     public ChangeEvent build() {
         SourcePosition at = position != null ? position
-                : new SourcePosition(flavor, serverId, binlogFile, binlogPosition, row, gtid, snapshot);
+                : new SourcePosition(flavor, serverId, binlogFile, binlogPosition, row, gtid, snapshot,
+                        transactionEvent);
         return new ChangeEvent(operation, database, table, key, before, after, at, commitTime, transactionId);
     }
 }

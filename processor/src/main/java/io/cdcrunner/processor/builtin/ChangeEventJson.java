@@ -38,11 +38,13 @@ import io.cdcrunner.processor.ValueType;
  * A lossless JSON form of a {@link ChangeEvent}, one object per event:
  * <pre>{@code
  * {"op":"INSERT","database":"shop","table":"orders","key":{"id":7},"after":{...},
- *  "position":{"flavor":"MARIADB","serverId":1,"file":"binlog.000001","pos":1234,"row":0,"gtid":"0-1-8"},
- *  "commitTime":"2026-01-02T10:00:00Z","transactionId":"0-1-8","eventId":"binlog.000001:1234:0"}
+ *  "position":{"flavor":"MARIADB","serverId":1,"file":"binlog.000001","pos":1234,"row":0,"gtid":"0-1-8",
+ *              "transactionEvent":2},
+ *  "commitTime":"2026-01-02T10:00:00Z","transactionId":"0-1-8","eventId":"gtid:0-1-8:2:0"}
  * }</pre>
  * {@code before} is left out for inserts and {@code after} for deletes, both for table events ({@code TRUNCATE},
- * {@code DROP}); SQL NULL is JSON {@code null}.
+ * {@code DROP}); {@code position.transactionEvent} when the event's index inside its transaction is unknown
+ * ({@link SourcePosition#transactionEvent()}); SQL NULL is JSON {@code null}.
  *
  * <p>Every {@link ValueType} has one form, chosen so that no digit or bit is lost and a reader needs nothing from
  * cdc-runner to use it:
@@ -147,6 +149,9 @@ public final class ChangeEventJson {
         where.put("pos", position.binlogPosition());
         where.put("row", position.row());
         where.put("gtid", position.gtid());
+        if (position.transactionEvent() >= 0) {
+            where.put("transactionEvent", position.transactionEvent());
+        }
         json.put("commitTime", event.commitTime() == null ? null : event.commitTime().toString());
         json.put("transactionId", event.transactionId());
         json.put("eventId", event.eventId());

@@ -57,6 +57,7 @@ public final class BinlogSource implements EventSource {
     private AutoCloseable skippedStatements;
     private volatile EngineSupervisor engine;
     private volatile boolean tightened;
+    private LostServerWatch watch;
     /** The last GTIDs read in this process, beyond what the offsets record yet. */
     private final ReadGtids read = new ReadGtids();
     /** Each start of the engine and where the server's binlog ended then, for pruning the ledger. */
@@ -81,8 +82,7 @@ public final class BinlogSource implements EventSource {
      */
     private synchronized StartPlan chooseServerAndPlan() {
         SourceSettings source = config.source();
-        ServerChoice.Chosen chosen = new ServerChoice(source, closeRequested, stateDir::offsets, read::lastOfEach,
-                stateDir.location()).choose();
+        ServerChoice.Chosen chosen = newServerChoice().choose();
         ServerFlavor detected = FlavorDetector.resolve(source, chosen.info()::flavor);
         if (flavor != null && detected != flavor) {
             throw new ServerChoice.Refused("the source " + chosen.server() + " is " + detected + " but the daemon "
@@ -123,6 +123,48 @@ public final class BinlogSource implements EventSource {
         engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested,
                 consumer.counters()::finishedCount, this::chooseServerAndPlan, this::engineEnded);
         engine.start(plan);
+        if (config.source().servers().several()) {
+            watch = new LostServerWatch(flavor, config.pipelineName(), config.source().moveAfter(), runs::run,
+                    this::onServerLost).start();
+        }
+    }
+
+    /**
+     * The binlog connection to the current server stayed lost for {@code source.host.move.after.ms}: finds the server
+     * to read now and, when it is another one, restarts the engine there. Pools that follow the source reach the new
+     * server from here on, so a processor blocked on the lost one goes on too.
+     */
+    private void onServerLost(Duration down) {
+        EngineSupervisor running = engine;
+        if (running == null || stopping() || running.restarting()) {
+            return;
+        }
+        io.cdcrunner.config.SourceServers.Server lost = config.source().servers().current().server();
+        log.warn("source: the binlog connection to {} has been lost for {} s; looking for the server to read",
+                lost, down.toSeconds());
+        ServerChoice.Chosen chosen;
+        try {
+            chosen = newServerChoice().choose();
+        } catch (ServerChoice.Refused e) {
+            consumer.failed(new FailureTranslator.PipelineFailure(e.getMessage(), e));
+            Thread closer = new Thread(running::close, "cdc-source-refused-" + config.pipelineName());
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        } catch (PipelineStartException e) {
+            if (!stopping()) {
+                log.warn("source: {}", e.getMessage());
+            }
+            return;
+        }
+        if (!chosen.server().equals(lost)) {
+            running.restartAt(() -> { });
+        }
+    }
+
+    private ServerChoice newServerChoice() {
+        return new ServerChoice(config.source(), closeRequested, stateDir::offsets, read::lastOfEach,
+                stateDir.location());
     }
 
     /** How the engine starts now: the first start, and every restart after a lost connection, by the same rule. */
@@ -278,6 +320,7 @@ public final class BinlogSource implements EventSource {
     /** The engine ended for good: cleanly (null) or with a failure a restart cannot fix. */
     private void engineEnded(Throwable error) {
         closeSkippedStatements();
+        closeWatch();
         consumer.ended(error == null ? null : FailureTranslator.translate(rootHalt(error), stateDir));
     }
 
@@ -307,6 +350,7 @@ public final class BinlogSource implements EventSource {
     @Override
     public void close() {
         closeRequested.countDown();
+        closeWatch();
         EngineSupervisor running = engine;
         if (running != null) {
             running.close();
@@ -319,6 +363,13 @@ public final class BinlogSource implements EventSource {
         EngineSupervisor running = engine;
         if (running != null) {
             running.shutdownNow();
+        }
+    }
+
+    private synchronized void closeWatch() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
     }
 

@@ -23,6 +23,11 @@ final class ReadRuns {
         this.end = end;
     }
 
+    /** Which start of the engine this is, from 1 on. */
+    synchronized long run() {
+        return run;
+    }
+
     /** The recorded position {@code point} of {@code offsets}, with this run and whether it caught up. */
     synchronized RecordedPosition position(Map<String, String> offsets, BinlogPoint point) {
         boolean caughtUp = end == null || (!offsets.equals(startOffsets) && point.compareTo(end) >= 0);

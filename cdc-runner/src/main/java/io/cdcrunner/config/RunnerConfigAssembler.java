@@ -75,7 +75,7 @@ final class RunnerConfigAssembler {
         return new SourceSettings(get(SOURCE_HOST), get(SOURCE_PORT), get(SOURCE_USER), get(SOURCE_PASSWORD),
                 get(SOURCE_FLAVOR).flavor(), get(SOURCE_SERVER_ID), get(SOURCE_TABLES), get(SOURCE_DATABASES),
                 operations, get(SOURCE_START), millis(SOURCE_CONNECT_TIMEOUT), millis(SOURCE_CONNECT_RETRY_MAX_BACKOFF),
-                get(SOURCE_RECOVERY), millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls(), get(SOURCE_HOST_PICK),
+                get(SOURCE_RECOVERY), millis(SOURCE_DOWN_UNHEALTHY_AFTER), tls(), get(SOURCE_HOST_PICK), millis(SOURCE_HOST_MOVE_AFTER),
                 SourceServers.parse(get(SOURCE_HOST), get(SOURCE_PORT)));
     }
 

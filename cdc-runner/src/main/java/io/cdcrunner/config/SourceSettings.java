@@ -33,6 +33,8 @@ import java.util.TreeMap;
  *                       before the pipeline counts as unhealthy
  * @param tls            {@code source.ssl.*}
  * @param pick           {@code source.host.pick}: which of several servers to read
+ * @param moveAfter      {@code source.host.move.after.ms}: with several servers, how long the binlog connection may
+ *                       stay lost before the daemon looks for another one
  * @param servers        the servers {@code host} lists and which one is read now; {@link #host()} and {@link #port()}
  *                       are that one's
  */
@@ -40,7 +42,8 @@ public record SourceSettings(String host, int port, String user, Secret password
                              long serverId, List<String> tables, List<String> databases,
                              Set<Operation> operations, StartFrom start, Duration connectTimeout,
                              Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter,
-                             SourceTls tls, Pick pick, SourceServers servers) {
+                             SourceTls tls, Pick pick, Duration moveAfter,
+                             SourceServers servers) {
 
     /** {@code source.host.pick}: which server of a list the daemon reads. */
     public enum Pick {
@@ -57,7 +60,7 @@ public record SourceSettings(String host, int port, String user, Secret password
                           Duration connectRetryMaxBackoff, Recovery recovery, Duration downUnhealthyAfter,
                           SourceTls tls) {
         this(host, port, user, password, flavor, serverId, tables, databases, operations, start, connectTimeout,
-                connectRetryMaxBackoff, recovery, downUnhealthyAfter, tls, Pick.WRITABLE, null);
+                connectRetryMaxBackoff, recovery, downUnhealthyAfter, tls, Pick.WRITABLE, Duration.ofSeconds(10), null);
     }
 
     /** The host of the server read now (with a single server, {@code source.host} itself). */
@@ -75,7 +78,7 @@ public record SourceSettings(String host, int port, String user, Secret password
     /** These settings reading {@code server} only, whichever is current: for probing one server of the list. */
     public SourceSettings on(SourceServers.Server server) {
         return new SourceSettings(host, port, user, password, flavor, serverId, tables, databases, operations, start,
-                connectTimeout, connectRetryMaxBackoff, recovery, downUnhealthyAfter, tls, pick,
+                connectTimeout, connectRetryMaxBackoff, recovery, downUnhealthyAfter, tls, pick, moveAfter,
                 SourceServers.of(server));
     }
 
@@ -181,6 +184,7 @@ public record SourceSettings(String host, int port, String user, Secret password
         Objects.requireNonNull(downUnhealthyAfter, "downUnhealthyAfter");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(pick, "pick");
+        Objects.requireNonNull(moveAfter, "moveAfter");
         if (servers == null) {
             servers = SourceServers.parse(host, port);
         }

@@ -87,8 +87,14 @@ public final class ProcessingStack implements AutoCloseable {
     }
 
     private static EventDelivery openDelivery(RunnerConfig config, ProcessorHost host) {
-        EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(),
-                new Ledger(config.delivery().ledgerTable(), config.pipelineName()),
+        Ledger ledger = new Ledger(config.delivery().ledgerTable(), config.pipelineName());
+        // Ids of the form earlier versions wrote name positions in one server's binlog: after a move to another
+        // server the same position is another change, so they are no longer looked up.
+        config.source().servers().onMove(() -> {
+            ledger.matchPositionIds(false);
+            return false;
+        });
+        EventDelivery delivery = new EventDelivery(host.processor(), host.dataSource(), ledger,
                 io.cdcrunner.jdbc.HaSessionLimit.of(config.ha()));
         try {
             delivery.open();

@@ -34,7 +34,7 @@ import io.cdcrunner.source.SourceAccess;
  * <ul>
  *   <li>The current server comes first while it qualifies: a restart after a short outage stays where it was.</li>
  *   <li>{@code source.host.pick=writable} (with several servers) takes only a server with {@code read_only=OFF};
- *       {@code first_reachable}, and a single server, any that answers.</li>
+ *       {@code first-reachable}, and a single server, any that answers.</li>
  *   <li>A replica that lacks transactions the daemon read (it lags) is waited for; a writable server or one that
  *       does not replicate never gets them: {@link Refused}, and the daemon stops.</li>
  *   <li>While no server qualifies (the primary died and none is promoted yet) it waits, with the backoff of

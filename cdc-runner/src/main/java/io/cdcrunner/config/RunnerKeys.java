@@ -68,7 +68,7 @@ public final class RunnerKeys {
             }),
             "Host name or IP address of the MySQL/MariaDB server to read the binlog from; or several (db1:3306,db2:3306): the daemon reads the one source.host.pick chooses and moves to another when it is lost, resuming by GTID (see When the database fails over)."));
     public static final ConfigKey<SourceSettings.Pick> SOURCE_HOST_PICK = declare(choice("source.host.pick", SourceSettings.Pick.class, SourceSettings.Pick.WRITABLE,
-            "With several servers in source.host: writable reads the one that accepts writes (read_only=OFF), the primary wherever it is; first_reachable reads the first one listed that answers (a list of replicas)."));
+            "With several servers in source.host: writable reads the one that accepts writes (read_only=OFF), the primary wherever it is; first-reachable reads the first one listed that answers (a list of replicas)."));
     public static final ConfigKey<Long> SOURCE_HOST_MOVE_AFTER = declare(withDefault("source.host.move.after.ms", DURATION_MS, "10000", atLeast(1000),
             "With several servers in source.host: how long the binlog connection may stay lost before the daemon looks for another server (the one it lost is taken again if it qualifies)."));
     public static final ConfigKey<Integer> SOURCE_PORT = declare(withDefault("source.port", INT, "3306", between(1, 65535),

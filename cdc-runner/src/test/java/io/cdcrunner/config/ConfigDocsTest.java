@@ -73,7 +73,7 @@ class ConfigDocsTest {
         assertThat(table.lines().count()).isEqualTo(RunnerKeys.ALL.size() + 5);
         assertThat(table).contains(
                 "| `source.port` | integer in 1..65535 | `3306` | TCP port of the source server. |",
-                "| `source.host` | string | **required** |",
+                "| `source.host` | string host, host:port, [IPv6]:port, or several separated by commas | **required** |",
                 "| `processor.jdbc.url` | string | (unset) |",
                 "| `source.tables` | comma-separated list of database.table names (regular expressions allowed)"
                         + " | (empty) |");

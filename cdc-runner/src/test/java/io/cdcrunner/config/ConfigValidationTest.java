@@ -96,7 +96,7 @@ class ConfigValidationTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(values));
 
-        assertThat(e.getMessage()).contains("source.host is not set: expected a string; this key is required",
+        assertThat(e.getMessage()).contains("source.host is not set: expected a string host, host:port, [IPv6]:port, or several separated by commas; this key is required",
                 "source.user = \" \": expected a string; this key is required");
     }
 

@@ -201,6 +201,103 @@ class GtidFailoverFaultTest {
         }
     }
 
+    /**
+     * The binlog of replicas as the source ({@code source.host.pick=first-reachable}): the daemon reads the first
+     * replica; when that one dies it moves to the second, waiting while it lags, and applies every row once. The
+     * processor writes to the primary ({@code processor.jdbc.url}), since a replica is read-only, and reads it there
+     * without a barrier.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void theDaemonReadsAReplicaAndMovesToAnotherWhenItDies(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("gtid-replicas:" + flavor);
+        try (Cluster cluster = Cluster.start(flavor);
+             LocalServer second = cluster.addReplica(cluster.primary.serverId() + 2)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = cluster.config(stateDir, cluster.replica.host() + ":" + cluster.replica.port()
+                    + "," + second.host() + ":" + second.port());
+            props.put("source.host.pick", "first-reachable");
+            props.put("source.host.move.after.ms", "2000");
+            props.put("source.connect.retry.max.backoff.ms", "2000");
+            props.put("processor.jdbc.url", cluster.primary.jdbcUrl(""));
+            // Every change read from a replica's binlog is already on the primary the processor reads: nothing to
+            // wait for (a MariaDB primary would never answer a GTID wait, which reads gtid_slave_pos).
+            props.put("processor.read.visibility", "off");
+            Path config = FaultDatabase.writeConfig(temp.resolve("replicas.properties"), props);
+            try (DaemonProcess daemon = new DaemonProcess("replicas", config,
+                    FaultSteps.logDir(temp, "gtid-replicas", flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                RowWriter writer = new RowWriter(cluster.primary, 1, 2 * ROWS_PER_PHASE, 7, 20, FAMILIES, 1_000)
+                        .start();
+                FaultDatabase onPrimary = FaultDatabase.attach(cluster.primary);
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the daemon to process rows",
+                        () -> onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT) > ROWS_PER_PHASE / 2);
+                long killed = System.nanoTime();
+                cluster.replica.kill();
+                String moved = "source: moving from " + cluster.replica.host() + ":" + cluster.replica.port();
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(90), "the daemon to move to the other replica",
+                        () -> daemon.outputText().contains(moved));
+                long movedAt = System.nanoTime();
+                writer.join(Duration.ofMinutes(2));
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(120), "every row to be processed",
+                        () -> onPrimary.unprocessed() == 0);
+                FaultSteps.stopCleanly(daemon);
+                report.print("rows %d; moved to the other replica %d ms after the first one's kill; %s",
+                        2 * ROWS_PER_PHASE, (movedAt - killed) / 1_000_000, stats(List.of(daemon.outputText())));
+                assertExactlyOnce(onPrimary, 2 * ROWS_PER_PHASE);
+            }
+        }
+    }
+
+    /**
+     * A ledger written by an earlier version holds {@code file:position:row} ids; the upgraded daemon, delivering the
+     * same events again (its offsets set back to before them), gives them GTID-form ids and must still find them
+     * applied.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void aLedgerOfTheOldIdFormStillSkipsRedeliveredEvents(Flavor flavor) throws Exception {
+        FaultReport report = new FaultReport("legacy-ledger:" + flavor);
+        try (FaultDatabase db = FaultDatabase.start(flavor)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = db.baseConfig(stateDir);
+            props.putAll(FaultDatabase.auditingProcessor());
+            props.put("processor.ordering.column", "customer_id");
+            Path config = FaultDatabase.writeConfig(temp.resolve("legacy.properties"), props);
+            try (DaemonProcess daemon = new DaemonProcess("legacy", config,
+                    FaultSteps.logDir(temp, "legacy-ledger", flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                Path offsets = stateDir.resolve("offsets.json");
+                String startOffsets = Files.readString(offsets);
+                // One row per statement: its old id is file:position:0, which the ledger's columns give back.
+                new RowWriter(db.server(), 1, 300, 7, 1, FAMILIES, 0).start().join(Duration.ofMinutes(1));
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the rows to be processed",
+                        () -> db.unprocessed() == 0);
+                FaultSteps.stopCleanly(daemon);
+                long gtidForm = db.ledgerEntries("gtid:");
+                db.server().execute("UPDATE " + FaultDatabase.LEDGER + " SET event_id = CONCAT(binlog_file, ':', "
+                        + "binlog_pos, ':0') WHERE event_id LIKE 'gtid:%'");
+                assertThat(db.ledgerEntries("gtid:")).as("GTID-form entries left after the rewrite").isZero();
+                Files.writeString(offsets, startOffsets);
+
+                daemon.start();
+                new RowWriter(db.server(), 301, 100, 8, 1, FAMILIES, 0).start().join(Duration.ofMinutes(1));
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the new rows to be processed",
+                        () -> db.unprocessed() == 0);
+                FaultSteps.stopCleanly(daemon);
+                Optional<DaemonOutput.Stats> second = DaemonOutput.lastStats(daemon.outputText());
+                report.print("ledger entries rewritten to the old form %d; second run: %s", gtidForm,
+                        stats(List.of(daemon.outputText())));
+                assertThat(gtidForm).as("GTID-form entries written by the first run").isGreaterThanOrEqualTo(300);
+                assertThat(second.map(DaemonOutput.Stats::duplicates).orElse(0L))
+                        .as("redelivered events the second run found in the old-form ledger").isGreaterThanOrEqualTo(300);
+                assertExactlyOnce(db, 400);
+            }
+        }
+    }
+
     /** The GTIDs the recorded offsets carry, as one line. */
     private static String recordedGtids(Path stateDir) throws java.io.IOException {
         for (String value : io.cdcrunner.state.OffsetFile.read(stateDir.resolve("offsets.json")).values()) {
@@ -270,6 +367,17 @@ class GtidFailoverFaultTest {
             props.put("processor.ordering.column", "customer_id");
             props.put("processor.jdbc.pool.size", "8");
             return props;
+        }
+
+        /** A second replica of the primary, caught up, read-only, its binlog in a file of its own. */
+        LocalServer addReplica(long serverId) {
+            LocalServer second = primary.startReplica(serverId, 0);
+            if (flavor == Flavor.MARIADB) {
+                second.execute("SET GLOBAL gtid_strict_mode = 1");
+            }
+            second.awaitCaughtUpWith(primary, Duration.ofSeconds(60));
+            second.execute("FLUSH BINARY LOGS", "FLUSH BINARY LOGS", "SET GLOBAL read_only = 1");
+            return second;
         }
 
         /** What an orchestrator does: the replica stops replicating, forgets its source and accepts writes. */

@@ -44,6 +44,9 @@ final class CheckCommand implements Callable<Integer> {
         ProcessorCheck processor = processorCheck(runnerConfig);
         CheckReport report = new SourceChecks(login, source.tables(), source.serverId(), runnerConfig.stateDir()).run()
                 .with(processor.result());
+        if (source.servers().several()) {
+            report = report.with(io.cdcrunner.check.ServerListCheck.run(source));
+        }
         if (runnerConfig.ha().enabled()) {
             report = report.with(io.cdcrunner.ha.LeaseTopologyCheck.run(runnerConfig),
                     io.cdcrunner.ha.LeaseReadersCheck.run(runnerConfig));

@@ -117,6 +117,11 @@ class GtidFailoverFaultTest {
             props.put("source.connect.retry.max.backoff.ms", "2000");
             props.put("source.host.move.after.ms", "2000");
             Path config = FaultDatabase.writeConfig(temp.resolve("failover.properties"), props);
+            DaemonProcess.CommandResult check = DaemonProcess.runCommand(FaultSteps.logDir(temp, "gtid-failover",
+                    flavor), "check", "check", "--config", config.toString());
+            assertThat(check.output()).as("check reports every server listed\n" + check.output())
+                    .contains(cluster.primary.port() + " writable, GTIDs, logs what it applies")
+                    .contains(cluster.replica.port() + " read-only, GTIDs, logs what it applies");
             try (DaemonProcess daemon = new DaemonProcess("failover", config,
                     FaultSteps.logDir(temp, "gtid-failover", flavor))) {
                 daemon.start();
@@ -135,6 +140,11 @@ class GtidFailoverFaultTest {
                 FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(90), "the daemon to move to the promoted replica",
                         () -> daemon.outputText().contains(moved));
                 long movedAt = System.nanoTime();
+                DaemonProcess.CommandResult status = DaemonProcess.runCommand(FaultSteps.logDir(temp, "gtid-failover",
+                        flavor), "status", "status", "--pid", String.valueOf(daemon.pid()));
+                assertThat(status.output()).as("status names the server read now\n" + status.output())
+                        .contains("source server")
+                        .contains(cluster.replica.host() + ":" + cluster.replica.port() + " since");
                 second.join(Duration.ofMinutes(2));
                 FaultDatabase onReplica = FaultDatabase.attach(cluster.replica);
                 FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(120), "every row to be processed on the new "

@@ -91,7 +91,7 @@ public final class BinlogSource implements EventSource {
         flavor = detected;
         if (chosen.verdict() instanceof ResumeCheck.Purged purged) {
             if (source.recovery() != SourceSettings.Recovery.SNAPSHOT) {
-                throw new PipelineStartException(FailureTranslator.purgedMessage(stateDir) + " (" + purged.what()
+                throw new ServerChoice.Refused(FailureTranslator.purgedMessage(stateDir) + " (" + purged.what()
                         + " on " + chosen.server() + ")");
             }
             PurgedPositionRecovery.setStateAside(stateDir, purged.what());

@@ -55,6 +55,8 @@ public final class EngineProperties {
         p.setProperty("max.queue.size", String.valueOf(config.engine().maxQueueSize()));
         // Read by the daemon's own queue bound (PromptPolling), not by Debezium's max.queue.size.in.bytes.
         p.setProperty(Connectors.MAX_QUEUE_BYTES, String.valueOf(config.engine().maxQueueBytes()));
+        // The daemon judges the recorded position before every start (ResumeCheck): the connector's check is off.
+        p.setProperty(Connectors.RESUME_CHECKED, "true");
 
         RecordMapper.connectorProperties().forEach(p::setProperty);
         config.debeziumOverrides().forEach(p::setProperty);

@@ -20,6 +20,7 @@ import io.cdcrunner.check.SourceLogin;
 import io.cdcrunner.check.SourceReadiness;
 import io.cdcrunner.config.SourceServers;
 import io.cdcrunner.config.SourceSettings;
+import io.cdcrunner.config.SourceTls;
 import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.delivery.FailureClassifier;
 import io.cdcrunner.errors.Causes;
@@ -47,10 +48,18 @@ final class ServerChoice {
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final int ACCESS_DENIED = 1045;
 
-    /** The server lacks transactions the daemon already read, and will not get them: the daemon must not go on. */
+    /**
+     * What waiting does not cure: the server lacks transactions the daemon already read and will not get them, the
+     * login or the server's setup is wrong, what was not read is purged. The daemon must not go on; at a restart
+     * after a lost connection too, it stops (exit 1) rather than retry.
+     */
     static final class Refused extends PipelineStartException {
         Refused(String message) {
             super(message);
+        }
+
+        Refused(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -87,17 +96,19 @@ final class ServerChoice {
     /**
      * Waits for a server that qualifies and makes it the current one.
      *
-     * @throws Refused               when a server that will not get them lacks transactions the daemon read
-     * @throws PipelineStartException when the login or the server's setup is wrong (waiting does not cure those), or
-     *                               the daemon stops meanwhile
+     * @throws Refused               when no server qualifies and one that will not get them lacks transactions the
+     *                               daemon read, or the login or the server's setup is wrong (waiting does not cure
+     *                               those)
+     * @throws PipelineStartException when the daemon stops meanwhile
      */
     Chosen choose() {
         SourceServers servers = source.servers();
         Duration backoff = FIRST_BACKOFF;
         for (int round = 1; ; round++) {
             List<String> passedOver = new ArrayList<>();
+            List<String> refusals = new ArrayList<>();
             for (SourceServers.Server server : candidates(servers)) {
-                Chosen chosen = tryServer(server, passedOver);
+                Chosen chosen = tryServer(server, passedOver, refusals);
                 if (chosen != null) {
                     SourceServers.Server before = servers.current().server();
                     String reason = reason(chosen, passedOver);
@@ -109,6 +120,10 @@ final class ServerChoice {
                     }
                     return chosen;
                 }
+            }
+            if (!refusals.isEmpty() && passedOver.stream().noneMatch(reason -> reason.contains(WAITING))) {
+                // No other server qualifies, and none is a replica still catching up: going on would hide the loss.
+                throw new Refused(String.join("; and ", refusals));
             }
             log.warn("source: no server to read yet ({}); trying again in {} s (round {})",
                     String.join("; ", passedOver), backoff.toSeconds(), round);
@@ -143,8 +158,14 @@ final class ServerChoice {
                 passedOver));
     }
 
-    /** The server if it qualifies, else null with why it does not in {@code passedOver}. */
-    private Chosen tryServer(SourceServers.Server server, List<String> passedOver) {
+    /** What marks a replica that lacks transactions it is still applying. */
+    private static final String WAITING = "(a replica still applying; waiting)";
+
+    /**
+     * The server if it qualifies, else null with why it does not in {@code passedOver}, or in {@code refusals} when it
+     * lacks transactions the daemon read and will not get them.
+     */
+    private Chosen tryServer(SourceServers.Server server, List<String> passedOver, List<String> refusals) {
         SourceSettings on = source.on(server);
         try (Connection connection = SourceAccess.of(on).connect()) {
             ServerInfo info = ServerInfo.read(connection);
@@ -153,10 +174,17 @@ final class ServerChoice {
                 String problem = "the source " + server + " cannot be read as it is set up: " + String.join("; ",
                         problems);
                 if (!source.servers().several()) {
-                    throw new PipelineStartException(problem);
+                    throw new Refused(problem);
                 }
                 passedOver.add(problem);
                 return null;
+            }
+            if (source.servers().several() && info.flavor() == io.cdcrunner.processor.ServerFlavor.MYSQL
+                    && !"ON".equalsIgnoreCase(info.gtidMode())) {
+                throw new Refused("source.host lists several servers, but " + server + " has gtid_mode="
+                        + info.gtidMode() + ": a position in one server's binlog means nothing on another, so the "
+                        + "daemon could not follow a failover. Set gtid_mode=ON (with enforce_gtid_consistency=ON) on "
+                        + "every server, or list one server");
             }
             boolean readOnly = readOnly(connection);
             if (source.servers().several() && source.pick() == SourceSettings.Pick.WRITABLE && readOnly) {
@@ -166,21 +194,26 @@ final class ServerChoice {
             ResumeCheck.Verdict verdict = ResumeCheck.judge(connection, info.flavor(), offsets.get(),
                     processed.get());
             if (verdict instanceof ResumeCheck.Missing missing) {
-                if (readOnly && replicating(connection, info)) {
-                    passedOver.add(server + " has not applied " + missing.missing() + " yet (a replica; waiting)");
-                    return null;
+                if (readOnly && applying(connection, info)) {
+                    passedOver.add(server + " has not applied " + missing.missing() + " yet " + WAITING);
+                } else {
+                    passedOver.add(server + " lacks " + missing.missing());
+                    refusals.add(refusal(server, missing));
                 }
-                throw new Refused(refusal(server, missing));
+                return null;
             }
             return new Chosen(server, info, verdict);
         } catch (SQLException e) {
             ConnectionFailure.tlsProblem(e, new SourceLogin(on)).ifPresent(tls -> {
-                throw new PipelineStartException(tls.detail() + "; " + tls.fix(), e);
+                throw new Refused(tls.detail() + "; " + tls.fix(), e);
             });
             if (!FailureClassifier.isConnectionFailure(e)) {
-                throw new PipelineStartException("cannot use the source " + server + " as " + source.user() + ": "
+                throw new Refused("cannot use the source " + server + " as " + source.user() + ": "
                         + e.getMessage() + "; check source.user and the password, and the grants (run cdc-runner "
-                        + "check)" + (e.getErrorCode() == ACCESS_DENIED ? " on every server of source.host" : ""), e);
+                        + "check)" + (source.servers().several() ? " on every server of source.host" : "")
+                        + (source.tls().mode() == SourceTls.Mode.DISABLED && e.getErrorCode() == ACCESS_DENIED
+                        ? "; with source.ssl.mode=disabled, a server that accepts only encrypted connections refuses "
+                        + "the login this way too: try source.ssl.mode=required" : ""), e);
             }
             passedOver.add(server + " unreachable (" + Causes.innermostMessage(e) + ")");
             return null;
@@ -205,16 +238,18 @@ final class ServerChoice {
         }
     }
 
-    /** Whether the server's replication threads run (it is a replica that will receive more). */
-    private static boolean replicating(Connection connection, ServerInfo info) {
+    /**
+     * Whether the server applies what it received (its SQL thread runs): a replica that will receive more, or still
+     * applies its relay log after its primary died (its I/O thread then says {@code Connecting}).
+     */
+    private static boolean applying(Connection connection, ServerInfo info) {
         String statement = ReplicationStatements.replicaStatus(info.flavor(), info.version());
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(statement)) {
             if (!rs.next()) {
                 return false;
             }
             String prefix = hasColumn(rs, "Replica_IO_Running") ? "Replica" : "Slave";
-            return "Yes".equalsIgnoreCase(rs.getString(prefix + "_IO_Running"))
-                    && "Yes".equalsIgnoreCase(rs.getString(prefix + "_SQL_Running"));
+            return "Yes".equalsIgnoreCase(rs.getString(prefix + "_SQL_Running"));
         } catch (SQLException e) {
             return false;
         }

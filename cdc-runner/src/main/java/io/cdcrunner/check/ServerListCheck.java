@@ -34,6 +34,7 @@ public final class ServerListCheck {
         List<String> problems = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
         int writable = 0;
+        java.util.Map<String, java.util.Map<String, String>> eventSettings = new java.util.TreeMap<>();
         for (SourceServers.Server server : servers.all()) {
             try (Connection c = SourceAccess.of(source.on(server)).connect()) {
                 boolean readOnly = number(c, "SELECT @@GLOBAL.read_only") != 0;
@@ -43,6 +44,13 @@ public final class ServerListCheck {
                 writable += readOnly ? 0 : 1;
                 states.add(server + " " + (readOnly ? "read-only" : "writable") + (gtids ? ", GTIDs" : ", no GTIDs")
                         + (logsReplicated ? ", logs what it applies" : ""));
+                for (String setting : EVENT_SETTINGS) {
+                    String value = variable(c, setting);
+                    if (value != null) {
+                        eventSettings.computeIfAbsent(setting, k -> new java.util.LinkedHashMap<>())
+                                .put(server.toString(), value);
+                    }
+                }
                 if (!gtids) {
                     problems.add(server + " has gtid_mode=" + text(c, "SELECT @@GLOBAL.gtid_mode")
                             + ": the daemon cannot resume on it after another server (set gtid_mode=ON everywhere)");
@@ -60,6 +68,18 @@ public final class ServerListCheck {
         if (!problems.isEmpty()) {
             return CheckResult.fail(NAME, detail, String.join("; ", problems));
         }
+        List<String> differing = new ArrayList<>();
+        eventSettings.forEach((setting, values) -> {
+            if (values.values().stream().distinct().count() > 1) {
+                differing.add(setting + " " + values);
+            }
+        });
+        if (!differing.isEmpty()) {
+            return CheckResult.fail(NAME, detail, "the servers differ in settings that add or split binlog events ("
+                    + String.join("; ", differing) + "): a transaction's events then differ between servers, and "
+                    + "after a failover the events of a transaction read in part would be counted wrongly (the "
+                    + "engine skips what it read by count) and their ids would not match; set them alike everywhere");
+        }
         if (!unreachable.isEmpty()) {
             return CheckResult.warn(NAME, detail, "the daemon cannot move to a server it cannot reach: check the "
                     + "address and that the daemon's user exists there");
@@ -71,6 +91,18 @@ public final class ServerListCheck {
                     + "listed; set read_only=ON on the replicas");
         }
         return CheckResult.ok(NAME, detail);
+    }
+
+    /** Settings that add or split a transaction's binlog events; each exists on one flavor or both. */
+    private static final List<String> EVENT_SETTINGS = List.of("binlog_row_event_max_size",
+            "binlog_rows_query_log_events", "binlog_annotate_row_events", "replicate_annotate_row_events");
+
+    /** A global variable's value, or null when the server has no such variable. */
+    private static String variable(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE '" + name + "'")) {
+            return rs.next() ? rs.getString(2) : null;
+        }
     }
 
     /** {@code log_replica_updates} (MySQL 8.0.26 on), else its older name {@code log_slave_updates}. */

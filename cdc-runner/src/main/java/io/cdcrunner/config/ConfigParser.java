@@ -184,6 +184,13 @@ final class ConfigParser {
                     + " ha.enabled=true: the instances share one dead-letter table, and its writes are fenced by the"
                     + " lease; set deadletter.store=io.cdcrunner.deadletter.JdbcDeadLetterStore"));
         }
+        if (values.get(RunnerKeys.SOURCE_HOST) instanceof String hosts && hosts.contains(",")
+                && values.get(RunnerKeys.PROCESSOR_JDBC_URL) == null) {
+            problems.add(problem(RunnerKeys.PROCESSOR_JDBC_URL, "set when ha.enabled=true and source.host lists several"
+                    + " servers: the lease and the shared state live on the processor's server, which every instance"
+                    + " must find in the same place, and a standby does not follow the list; set processor.jdbc.url to"
+                    + " a server outside the failing cluster, or to an address that moves with its primary"));
+        }
         Object name = values.get(RunnerKeys.PIPELINE_NAME);
         int longest = HaSettings.LOCK_NAME_LIMIT - HaSettings.LEASE_LOCK_PREFIX.length();
         if (name instanceof String pipeline && pipeline.length() > longest) {

@@ -39,6 +39,7 @@ public final class SourceServers {
 
     private final List<Server> servers;
     private volatile Current current;
+    private volatile boolean moved;
     /** Told of each move; a listener returning false is dropped (its pool was closed). */
     private final List<java.util.function.BooleanSupplier> moveListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -128,6 +129,11 @@ public final class SourceServers {
         return current;
     }
 
+    /** Whether the daemon read another server than the first listed at any time since it started. */
+    public boolean moved() {
+        return moved;
+    }
+
     /** Reads {@code server} from now on, for {@code reason} (logged by the caller, shown by status and JMX). */
     public void use(Server server, String reason) {
         if (!servers.contains(server)) {
@@ -139,6 +145,7 @@ public final class SourceServers {
             current = new Current(server, moved ? Instant.now() : now.since(), reason);
         }
         if (moved) {
+            this.moved = true;
             moveListeners.removeIf(listener -> !listener.getAsBoolean());
         }
     }

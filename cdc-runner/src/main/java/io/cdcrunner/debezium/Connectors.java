@@ -23,6 +23,9 @@ public final class Connectors {
      */
     public static final String MAX_QUEUE_BYTES = PromptPolling.MAX_QUEUE_BYTES;
 
+    /** The engine's property saying the daemon judged the recorded position before the start ({@link ResumeChecked}). */
+    public static final String RESUME_CHECKED = ResumeChecked.PROPERTY;
+
     private Connectors() {
     }
 

@@ -55,7 +55,8 @@ public final class PromptMariaDbConnector extends MariaDbConnector {
                 Snapshotter snapshotter) {
             MariaDbDdlParser.install((BinlogDatabaseSchema<?, ?, ?, ?>) schema);
             ImpossibleDatesPatch.installSnapshotReader(this, config);
-            super.validateSchemaHistory(config, ResumeChecked.VALIDATOR, previousOffsets, schema, snapshotter);
+            super.validateSchemaHistory(config, ResumeChecked.validator(config, logPositionValidator), previousOffsets,
+                    schema, snapshotter);
         }
 
         @Override

@@ -49,7 +49,8 @@ public final class PromptMySqlConnector extends MySqlConnector {
                 Offsets<MySqlPartition, MySqlOffsetContext> previousOffsets, DatabaseSchema schema,
                 Snapshotter snapshotter) {
             ImpossibleDatesPatch.installSnapshotReader(this, config);
-            super.validateSchemaHistory(config, ResumeChecked.VALIDATOR, previousOffsets, schema, snapshotter);
+            super.validateSchemaHistory(config, ResumeChecked.validator(config, logPositionValidator), previousOffsets,
+                    schema, snapshotter);
         }
 
         @Override

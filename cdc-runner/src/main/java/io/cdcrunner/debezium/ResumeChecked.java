@@ -1,10 +1,12 @@
 package io.cdcrunner.debezium;
 
+import io.debezium.config.CommonConnectorConfig;
 import io.debezium.function.LogPositionValidator;
 
 /**
- * The engine's check of the recorded position, replaced: the daemon judges the position itself before every start of
- * the engine ({@code io.cdcrunner.binlog.ResumeCheck}), and stops or re-reads the tables when it is gone.
+ * The engine's check of the recorded position, replaced in the embedded engine: the daemon judges the position itself
+ * before every start of the engine ({@code io.cdcrunner.binlog.ResumeCheck}), and stops or re-reads the tables when it
+ * is gone. A connector in a Kafka Connect worker keeps Debezium's check.
  *
  * <p>Why: after a failover the connector's own check refuses a MariaDB position that the new server holds. It
  * compares GTIDs per domain and server id ({@code MariaDbGtidSet.isContainedWithin}), and the server's
@@ -14,9 +16,20 @@ import io.debezium.function.LogPositionValidator;
  */
 final class ResumeChecked {
 
-    /** Every recorded position passes: {@code ResumeCheck} already judged it, with what it means for the daemon. */
-    static final LogPositionValidator VALIDATOR = (partition, offsetContext, config) -> true;
+    /**
+     * The connector property the embedded engine's configuration sets ({@code Connectors.RESUME_CHECKED}); a Connect
+     * worker's connector lacks it and keeps Debezium's own check, since no daemon checks before its task starts.
+     */
+    static final String PROPERTY = "cdcrunner_resume.checked";
 
     private ResumeChecked() {
+    }
+
+    /**
+     * The validator the task passes on: every recorded position passes when the daemon judged it already
+     * ({@code ResumeCheck}, with what it means for the daemon), else Debezium's.
+     */
+    static LogPositionValidator validator(CommonConnectorConfig config, LogPositionValidator debeziums) {
+        return config.getConfig().getBoolean(PROPERTY, false) ? (partition, offsetContext, c) -> true : debeziums;
     }
 }

@@ -70,6 +70,22 @@ public final class Ledger {
                     + "KEY by_age (pipeline, recorded_at))");
             addEpochColumnIfMissing(c, database);
         }
+        if (!holdsPositionIds(dataSource)) {
+            // Nothing written by an earlier version: no event can match an entry under its binlog-form id.
+            matchPositionIds(false);
+        }
+    }
+
+    /** Whether the pipeline's entries include one of the binlog form ({@code file:position:row}, earlier versions). */
+    private boolean holdsPositionIds(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM "
+                + table + " WHERE pipeline = ? AND event_id NOT LIKE 'gtid:%' AND event_id NOT LIKE 'snapshot:%' "
+                + "LIMIT 1")) {
+            s.setString(1, pipeline);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Ledgers made before {@code ha.enabled} lack the epoch column; MySQL has no ADD COLUMN IF NOT EXISTS. */
@@ -226,11 +242,26 @@ public final class Ledger {
      * @return entries deleted
      */
     public int pruneBefore(DataSource dataSource, String binlogFile, long binlogPosition) throws SQLException {
-        return prune(dataSource, "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?))", delete -> {
-            delete.setString(2, binlogFile);
-            delete.setString(3, binlogFile);
-            delete.setLong(4, binlogPosition);
-        });
+        return pruneBefore(dataSource, binlogFile, binlogPosition, null);
+    }
+
+    /**
+     * As {@link #pruneBefore(DataSource, String, long)}, only entries recorded at or after {@code since} (by the
+     * database's clock; null: any time): those whose positions name the binlog the source reads now.
+     *
+     * @return entries deleted
+     */
+    public int pruneBefore(DataSource dataSource, String binlogFile, long binlogPosition, java.sql.Timestamp since)
+            throws SQLException {
+        return prune(dataSource, "(binlog_file < ? OR (binlog_file = ? AND binlog_pos < ?))"
+                + (since == null ? "" : " AND recorded_at >= ?"), delete -> {
+                    delete.setString(2, binlogFile);
+                    delete.setString(3, binlogFile);
+                    delete.setLong(4, binlogPosition);
+                    if (since != null) {
+                        delete.setTimestamp(5, since);
+                    }
+                });
     }
 
     /**
@@ -245,15 +276,17 @@ public final class Ledger {
     }
 
     /**
-     * Deletes the entries recorded before {@code cut} (by the database's clock), as {@link #pruneBefore} does: for
-     * entries whose binlog positions name another server's binlog than the one the source reads now. Safe only once
-     * no event recorded before {@code cut} can be delivered again (the source caught up past every event an earlier
-     * run may redeliver; see {@code pipeline.LedgerPruning}).
+     * Deletes the entries recorded before {@code cut} that are also older than {@code keep} (by the database's clock):
+     * the entries of earlier runs, once any failover would have delivered their events again.
      *
      * @return entries deleted
      */
-    public int pruneRecordedBefore(DataSource dataSource, java.sql.Timestamp cut) throws SQLException {
-        return prune(dataSource, "recorded_at < ?", delete -> delete.setTimestamp(2, cut));
+    public int pruneRecordedBefore(DataSource dataSource, java.sql.Timestamp cut, java.time.Duration keep)
+            throws SQLException {
+        return prune(dataSource, "recorded_at < ? AND recorded_at < NOW(6) - INTERVAL ? MICROSECOND", delete -> {
+            delete.setTimestamp(2, cut);
+            delete.setLong(3, keep.toNanos() / 1_000);
+        });
     }
 
     /** The ledger database's clock ({@code NOW(6)}), the clock {@code recorded_at} is written by. */

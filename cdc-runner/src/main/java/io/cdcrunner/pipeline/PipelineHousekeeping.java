@@ -50,13 +50,14 @@ final class PipelineHousekeeping implements AutoCloseable {
             }
 
             @Override
-            public int pruneBefore(String file, long position) throws java.sql.SQLException {
-                return delivery.ledger().pruneBefore(delivery.dataSource(), file, position);
+            public int pruneBefore(String file, long position, java.sql.Timestamp since)
+                    throws java.sql.SQLException {
+                return delivery.ledger().pruneBefore(delivery.dataSource(), file, position, since);
             }
 
             @Override
-            public int pruneRecordedBefore(java.sql.Timestamp cut) throws java.sql.SQLException {
-                return delivery.ledger().pruneRecordedBefore(delivery.dataSource(), cut);
+            public int pruneRecordedBefore(java.sql.Timestamp cut, Duration keep) throws java.sql.SQLException {
+                return delivery.ledger().pruneRecordedBefore(delivery.dataSource(), cut, keep);
             }
         });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

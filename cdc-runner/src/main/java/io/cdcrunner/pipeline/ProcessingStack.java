@@ -90,6 +90,9 @@ public final class ProcessingStack implements AutoCloseable {
         Ledger ledger = new Ledger(config.delivery().ledgerTable(), config.pipelineName());
         // Ids of the form earlier versions wrote name positions in one server's binlog: after a move to another
         // server the same position is another change, so they are no longer looked up.
+        if (config.source().servers().moved()) {
+            ledger.matchPositionIds(false);
+        }
         config.source().servers().onMove(() -> {
             ledger.matchPositionIds(false);
             return false;

@@ -27,6 +27,18 @@ class HaConfigTest {
     }
 
     @Test
+    void withSeveralSourceServersTheLeaseNeedsAServerOfItsOwn() throws Exception {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(minimal(
+                "ha.enabled", "true", "state.store", "jdbc", "deadletter.store", JDBC_STORE,
+                "source.host", "db1,db2")));
+
+        assertThat(e.problems()).extracting(ConfigProblem::key).containsExactly("processor.jdbc.url");
+        assertThat(ConfigLoader.fromMap(minimal("ha.enabled", "true", "state.store", "jdbc", "deadletter.store",
+                JDBC_STORE, "source.host", "db1,db2", "processor.jdbc.url", "jdbc:mysql://state:3306/")).ha().enabled())
+                .isTrue();
+    }
+
+    @Test
     void theKafkaSourceSharesItsWorkThroughTheGroupInstead() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromMap(minimal(
                 "ha.enabled", "true", "state.store", "jdbc", "deadletter.store", JDBC_STORE,

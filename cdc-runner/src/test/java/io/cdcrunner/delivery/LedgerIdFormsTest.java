@@ -81,6 +81,24 @@ class LedgerIdFormsTest {
     }
 
     @Test
+    void aLedgerOpenedWithoutEntriesOfTheBinlogFormStopsLookingForThem() throws Exception {
+        ChangeEvent applied = event(7, 3);
+        Ledger fresh = new Ledger(TABLE, "new-only");
+        fresh.create(pool);
+        writtenByAnEarlierVersion("new-only", applied);
+        try (Connection c = pool.getConnection()) {
+            assertThat(fresh.recorded(c, List.of(applied))).as("an old-form entry written after the open").isEmpty();
+        }
+
+        Ledger upgraded = new Ledger(TABLE, "new-only");
+        upgraded.create(pool);
+        try (Connection c = pool.getConnection()) {
+            assertThat(upgraded.recorded(c, List.of(applied))).as("opened over an old-form entry")
+                    .containsExactly(applied.eventId());
+        }
+    }
+
+    @Test
     void withPositionIdsNoLongerMatchedAnEntryUnderTheBinlogFormMatchesNothing() throws Exception {
         Ledger ledger = new Ledger(TABLE, "moved");
         ledger.matchPositionIds(false);
@@ -119,7 +137,7 @@ class LedgerIdFormsTest {
     }
 
     @Test
-    void pruningByTheRecordingTimeDeletesOnlyOlderEntries() throws Exception {
+    void pruningByTheRecordingTimeDeletesOnlyEntriesBeforeTheCutAndOlderThanTheKeptTime() throws Exception {
         Ledger ledger = new Ledger(TABLE, "cut");
         Ledger neighbour = new Ledger(TABLE, "cut-neighbour");
         inTransaction(c -> ledger.recordNew(c, List.of(event(1, 2), event(2, 2))));
@@ -131,7 +149,9 @@ class LedgerIdFormsTest {
         ChangeEvent after = event(3, 2);
         inTransaction(c -> ledger.recordNew(c, List.of(after)));
 
-        assertThat(ledger.pruneRecordedBefore(pool, cut)).isEqualTo(2);
+        assertThat(ledger.pruneRecordedBefore(pool, cut, java.time.Duration.ofHours(2))).as("entries an hour old, "
+                + "kept two hours").isZero();
+        assertThat(ledger.pruneRecordedBefore(pool, cut, java.time.Duration.ofMinutes(30))).isEqualTo(2);
 
         assertThat(ids("cut")).containsExactly(after.eventId());
         assertThat(ids("cut-neighbour")).hasSize(1);

@@ -3,6 +3,7 @@ package io.cdcrunner.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import io.cdcrunner.core.RecordedPosition;
 import io.cdcrunner.testkit.UnitTest;
 
-/** Pruning the ledger by position waits, after the source starts reading (maybe another server), until it caught up. */
+/**
+ * Pruning the ledger by position waits, after the source starts reading (maybe another server), until it caught up,
+ * and then touches only what the run recorded; what earlier runs recorded goes by age.
+ */
 @UnitTest
 class LedgerPruningTest {
 
@@ -25,14 +29,14 @@ class LedgerPruningTest {
         }
 
         @Override
-        public int pruneBefore(String file, long position) {
-            calls.add("before " + file + ":" + position);
+        public int pruneBefore(String file, long position, Timestamp since) {
+            calls.add("before " + file + ":" + position + (since == null ? "" : " since " + since.getTime()));
             return 1;
         }
 
         @Override
-        public int pruneRecordedBefore(Timestamp cut) {
-            calls.add("recorded before " + cut.getTime());
+        public int pruneRecordedBefore(Timestamp cut, Duration keep) {
+            calls.add("recorded before " + cut.getTime() + " and older than " + keep);
             return 10;
         }
     });
@@ -46,25 +50,16 @@ class LedgerPruningTest {
     }
 
     @Test
-    void aNewRunIsNotPrunedByPositionUntilCaughtUpThenLosesWhatWasRecordedBeforeItWasSeen() throws Exception {
+    void aNewRunIsNotPrunedUntilCaughtUpThenOnlyItsOwnEntriesByPosition() throws Exception {
         assertThat(pruning.prune(new RecordedPosition("replica-bin.000001", 100, 7, false))).isZero();
         clock = 2_000;
         assertThat(pruning.prune(new RecordedPosition("replica-bin.000001", 200, 7, false))).isZero();
         assertThat(calls).containsExactly("now 1000");
 
         assertThat(pruning.prune(new RecordedPosition("replica-bin.000001", 300, 7, true))).isEqualTo(11);
-        assertThat(pruning.prune(new RecordedPosition("replica-bin.000001", 400, 7, true))).isEqualTo(1);
 
-        assertThat(calls).containsExactly("now 1000", "recorded before 1000", "before replica-bin.000001:300",
-                "before replica-bin.000001:400");
-    }
-
-    @Test
-    void aRunCaughtUpWhenFirstSeenIsPrunedFromTheNextTickOn() throws Exception {
-        assertThat(pruning.prune(new RecordedPosition("binlog.000009", 100, 3, true))).isZero();
-        assertThat(pruning.prune(new RecordedPosition("binlog.000009", 150, 3, true))).isEqualTo(11);
-
-        assertThat(calls).containsExactly("now 1000", "recorded before 1000", "before binlog.000009:150");
+        assertThat(calls).containsExactly("now 1000", "recorded before 1000 and older than PT24H",
+                "before replica-bin.000001:300 since 1000");
     }
 
     @Test
@@ -75,7 +70,8 @@ class LedgerPruningTest {
         pruning.prune(new RecordedPosition("other-bin.000001", 4, 4, false));
         pruning.prune(new RecordedPosition("other-bin.000001", 90, 4, true));
 
-        assertThat(calls).containsExactly("now 1000", "recorded before 1000", "before binlog.000009:150",
-                "now 5000", "recorded before 5000", "before other-bin.000001:90");
+        assertThat(calls).containsExactly("now 1000", "recorded before 1000 and older than PT24H",
+                "before binlog.000009:150 since 1000", "now 5000", "recorded before 5000 and older than PT24H",
+                "before other-bin.000001:90 since 5000");
     }
 }

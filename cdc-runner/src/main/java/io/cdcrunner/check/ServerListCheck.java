@@ -33,6 +33,7 @@ public final class ServerListCheck {
         List<String> states = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
         int writable = 0;
         java.util.Map<String, java.util.Map<String, String>> eventSettings = new java.util.TreeMap<>();
         for (SourceServers.Server server : servers.all()) {
@@ -55,9 +56,12 @@ public final class ServerListCheck {
                     problems.add(server + " has gtid_mode=" + text(c, "SELECT @@GLOBAL.gtid_mode")
                             + ": the daemon cannot resume on it after another server (set gtid_mode=ON everywhere)");
                 }
-                if (!logsReplicated) {
+                if (!logsReplicated && readOnly) {
                     problems.add(server + " does not log what it applies (log_replica_updates / log_slave_updates "
                             + "OFF): promoted, its binlog would lack what it replicated (set it ON)");
+                } else if (!logsReplicated) {
+                    advice.add(server + " does not log what it applies: set log_replica_updates / log_slave_updates "
+                            + "ON before it rejoins as a replica, or it cannot take over again");
                 }
             } catch (SQLException e) {
                 unreachable.add(server + " (" + e.getMessage() + ")");
@@ -81,16 +85,16 @@ public final class ServerListCheck {
                     + "engine skips what it read by count) and their ids would not match; set them alike everywhere");
         }
         if (!unreachable.isEmpty()) {
-            return CheckResult.warn(NAME, detail, "the daemon cannot move to a server it cannot reach: check the "
-                    + "address and that the daemon's user exists there");
+            advice.add("the daemon cannot move to a server it cannot reach: check the address and that the daemon's "
+                    + "user exists there");
         }
         if (source.pick() == SourceSettings.Pick.WRITABLE && writable != 1) {
-            return CheckResult.warn(NAME, detail, writable == 0 ? "no server accepts writes: with "
-                    + "source.host.pick=writable the daemon waits until one does (a replica is promoted)"
-                    : "more than one server accepts writes: the daemon reads the one it read before, else the first "
-                    + "listed; set read_only=ON on the replicas");
+            advice.add(writable == 0 ? "no server accepts writes: with source.host.pick=writable the daemon waits "
+                    + "until one does (a replica is promoted)" : "more than one server accepts writes: the daemon "
+                    + "reads the one it read before, else the first listed; set read_only=ON on the replicas");
         }
-        return CheckResult.ok(NAME, detail);
+        return advice.isEmpty() ? CheckResult.ok(NAME, detail) : CheckResult.warn(NAME, detail, String.join("; ",
+                advice));
     }
 
     /** Settings that add or split a transaction's binlog events; each exists on one flavor or both. */

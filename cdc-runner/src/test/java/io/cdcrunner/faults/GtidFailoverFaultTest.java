@@ -356,8 +356,10 @@ class GtidFailoverFaultTest {
         }
 
         static Cluster start(Flavor flavor) {
+            // Set up as the README asks of every server that may take over: MySQL logs what it applies by default.
             LocalServer primary = flavor == Flavor.MARIADB
-                    ? flavor.builder().serverArg("--gtid-strict-mode=1").start() : flavor.builder().start();
+                    ? flavor.builder().serverArg("--gtid-strict-mode=1").serverArg("--log-slave-updates").start()
+                    : flavor.builder().start();
             try {
                 FaultDatabase.prepare(primary);
                 LocalServer replica = primary.startReplica(primary.serverId() + 1, 0);

@@ -70,6 +70,10 @@ public final class BinlogSource implements EventSource {
     @Override
     public ServerFlavor prepare(Supplier<StateStore> states) {
         this.stateDir = states.get();
+        if (!stateDir.offsets().isEmpty()) {
+            // What a killed run processed after its last recorded offset: the server must hold that too.
+            LedgerGtids.readInto(config, read);
+        }
         plan = chooseServerAndPlan();
         return flavor;
     }

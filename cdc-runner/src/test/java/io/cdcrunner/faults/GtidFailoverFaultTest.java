@@ -315,6 +315,58 @@ class GtidFailoverFaultTest {
         }
     }
 
+    /**
+     * As above, but the daemon was SIGKILLed with its offsets recorded only every 60 s, so they lack the last
+     * transactions it processed: the ledger, on a server that survives ({@code processor.jdbc.url}), holds them, and
+     * the start on the promoted replica lacking them is refused all the same.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavor.class)
+    void afterASigkillTheLedgerTellsWhatAPromotedReplicaLacks(Flavor flavor) throws Exception {
+        try (Cluster cluster = Cluster.start(flavor)) {
+            Path stateDir = Files.createDirectories(temp.resolve("state"));
+            Map<String, String> props = cluster.config(stateDir, cluster.primary.host() + ":" + cluster.primary.port());
+            props.put("processor.jdbc.url", cluster.primary.jdbcUrl(""));
+            props.put("state.offset.flush.interval.ms", "60000");
+            Path config = FaultDatabase.writeConfig(temp.resolve("killed.properties"), props);
+            try (DaemonProcess daemon = new DaemonProcess("killed", config,
+                    FaultSteps.logDir(temp, "gtid-killed", flavor))) {
+                daemon.start();
+                FaultSteps.awaitStartPosition(daemon, stateDir, Duration.ofSeconds(60));
+                new RowWriter(cluster.primary, 1, 200, 7, 10, FAMILIES, 0).start().join(Duration.ofMinutes(1));
+                FaultDatabase onPrimary = FaultDatabase.attach(cluster.primary);
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the first rows to be processed",
+                        () -> onPrimary.unprocessed() == 0);
+                cluster.replica.awaitCaughtUpWith(cluster.primary, Duration.ofSeconds(60));
+                String recordedBefore = Files.readString(stateDir.resolve("offsets.json"));
+                cluster.replica.execute(flavor == Flavor.MARIADB ? "STOP SLAVE" : "STOP REPLICA");
+                new RowWriter(cluster.primary, 201, 50, 8, 10, FAMILIES, 0).start().join(Duration.ofMinutes(1));
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the last rows to be processed",
+                        () -> onPrimary.unprocessed() == 0);
+                daemon.sigkill();
+                assertThat(Files.readString(stateDir.resolve("offsets.json"))).as("offsets recorded while the last "
+                        + "rows were processed (the test needs them to lag: the replica holds what they name)")
+                        .isEqualTo(recordedBefore);
+                cluster.promoteReplica();
+                long auditBefore = onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT);
+                cluster.replica.execute("INSERT INTO " + FaultDatabase.TABLE + " VALUES (100000, 1, 1.00)");
+
+                props.put("source.host", cluster.replica.host() + ":" + cluster.replica.port());
+                FaultDatabase.writeConfig(config, props);
+                daemon.start();
+                int code = daemon.waitFor(Duration.ofSeconds(90));
+                String output = daemon.outputText();
+                SoftAssertions soft = new SoftAssertions();
+                soft.assertThat(code).as("exit code\n" + DaemonProcess.tailOf(output, 40)).isEqualTo(1);
+                soft.assertThat(output).as("the refusal").contains("lacks transactions the daemon already read and "
+                        + "processed");
+                soft.assertThat(onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT))
+                        .as("rows applied from the refused server").isEqualTo(auditBefore);
+                soft.assertAll();
+            }
+        }
+    }
+
     /** The GTIDs the recorded offsets carry, as one line. */
     private static String recordedGtids(Path stateDir) throws java.io.IOException {
         for (String value : io.cdcrunner.state.OffsetFile.read(stateDir.resolve("offsets.json")).values()) {

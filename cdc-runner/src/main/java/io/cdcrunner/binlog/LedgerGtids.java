@@ -35,6 +35,11 @@ final class LedgerGtids {
         Properties properties = target.driverProperties();
         properties.setProperty("user", target.user());
         properties.setProperty("password", target.password().reveal());
+        // A processor's server that does not answer must not hold the start for long: the processor's own pool
+        // reports it right after.
+        long timeout = Math.max(1, config.source().connectTimeout().toMillis());
+        properties.setProperty("connectTimeout", String.valueOf(timeout));
+        properties.setProperty("socketTimeout", String.valueOf(Math.max(60_000, timeout)));
         int entries = 0;
         try (Connection c = DriverManager.getConnection(target.url(), properties);
              PreparedStatement s = c.prepareStatement("SELECT event_id FROM " + config.delivery().ledgerTable()

@@ -14,6 +14,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cdcrunner.errors.Causes;
 import io.cdcrunner.processor.ServerFlavor;
 
 /**
@@ -100,7 +101,7 @@ final class LostServerWatch implements AutoCloseable {
                 connectedOnce = false;
             }
         } catch (RuntimeException e) {
-            log.warn("watching the binlog connection failed (will go on): {}", e.toString());
+            log.warn("watching the binlog connection failed (will go on): {}", Causes.innermostMessage(e));
         }
     }
 

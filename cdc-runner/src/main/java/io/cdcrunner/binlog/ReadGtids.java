@@ -15,12 +15,18 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReadGtids {
 
     private final Map<String, Long> last = new ConcurrentHashMap<>();
+    /** The GTID noted last: the events of one transaction share it, so it is parsed once per transaction. */
+    private String previous;
 
-    /** Notes the GTID of an event handed over; null (no GTID) and unreadable ones are ignored. */
+    /**
+     * Notes the GTID of an event handed over; null (no GTID) and unreadable ones are ignored. Called by one thread at
+     * a time (the engine's); {@link #lastOfEach} may be called from any.
+     */
     void read(String gtid) {
-        if (gtid == null || gtid.isEmpty()) {
+        if (gtid == null || gtid.isEmpty() || gtid.equals(previous)) {
             return;
         }
+        previous = gtid;
         int colon = gtid.lastIndexOf(':');
         int dash = gtid.lastIndexOf('-');
         int split = colon >= 0 ? colon : dash;

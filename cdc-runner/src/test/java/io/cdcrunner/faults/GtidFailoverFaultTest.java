@@ -109,9 +109,9 @@ class GtidFailoverFaultTest {
     }
 
     /**
-     * An unplanned failover: the primary is SIGKILLed between writes (its replica had applied everything), the
-     * replica promoted a few seconds later, and the daemon, given both servers in {@code source.host}, moves to it on
-     * its own.
+     * An unplanned failover: the primary is SIGKILLed between writes (its replica had applied everything); the daemon,
+     * given both servers in {@code source.host}, finds no server to read and waits; the replica is promoted, and the
+     * daemon moves to it on its own.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Flavor.class)
@@ -138,7 +138,9 @@ class GtidFailoverFaultTest {
                 cluster.replica.awaitCaughtUpWith(cluster.primary, Duration.ofSeconds(60));
                 long killed = System.nanoTime();
                 cluster.primary.kill();
-                Thread.sleep(3_000); // the time an orchestrator takes to decide; the daemon must wait meanwhile
+                // Before an orchestrator promotes the replica, the daemon finds no server to read and waits.
+                FaultSteps.awaitWhileAlive(daemon, Duration.ofSeconds(60), "the daemon to look for a server to read",
+                        () -> daemon.outputText().contains("source: no server to read yet"));
                 cluster.promoteReplica();
                 long promoted = System.nanoTime();
                 RowWriter second = new RowWriter(cluster.replica, ROWS_PER_PHASE + 1, ROWS_PER_PHASE, 8, 20,
@@ -158,7 +160,8 @@ class GtidFailoverFaultTest {
                         + "primary", () -> onReplica.unprocessed() == 0);
                 long caughtUp = System.nanoTime();
                 FaultSteps.stopCleanly(daemon);
-                report.print("rows %d; moved %d ms after the primary's kill, %d ms after the promotion; every row "
+                report.print("rows %d; moved %d ms after the primary's kill, %d ms after the promotion (made once the "
+                                + "daemon waited for a server); every row "
                                 + "processed %d ms after the promotion; %s", 2 * ROWS_PER_PHASE,
                         (movedAt - killed) / 1_000_000, (movedAt - promoted) / 1_000_000,
                         (caughtUp - promoted) / 1_000_000, stats(List.of(daemon.outputText())));
@@ -193,26 +196,14 @@ class GtidFailoverFaultTest {
                 String recorded = recordedGtids(stateDir);
                 cluster.promoteReplica();
                 cluster.primary.stop();
-                FaultDatabase onReplica = FaultDatabase.attach(cluster.replica);
-                long auditBefore = onReplica.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT);
-                cluster.replica.execute("INSERT INTO " + FaultDatabase.TABLE + " VALUES (100000, 1, 1.00)");
 
-                props.put("source.host", cluster.replica.host() + ":" + cluster.replica.port());
-                FaultDatabase.writeConfig(config, props);
-                daemon.start();
-                int code = daemon.waitFor(Duration.ofSeconds(90));
-                String output = daemon.outputText();
-                SoftAssertions soft = new SoftAssertions();
-                soft.assertThat(code).as("exit code of a start on a server lacking processed transactions\n"
-                        + DaemonProcess.tailOf(output, 40)).isEqualTo(1);
-                soft.assertThat(output).as("the refusal names what is missing").contains("lacks transactions the "
-                        + "daemon already read and processed");
+                Refusal refusal = startOnThePromotedReplica(cluster, daemon, props, config,
+                        FaultDatabase.attach(cluster.replica));
+                SoftAssertions soft = refusal.asserted();
                 soft.assertThat(recorded).as("GTIDs in the recorded offsets").isNotBlank();
-                soft.assertThat(output).as("the refusal names the GTIDs the daemon read (%s)", recorded)
+                soft.assertThat(refusal.output()).as("the refusal names the GTIDs the daemon read (%s)", recorded)
                         .contains("the daemon had read up to " + recorded);
-                soft.assertThat(output).as("the refusal gives the choices").contains("Choose:");
-                soft.assertThat(onReplica.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT))
-                        .as("rows applied from the refused server").isEqualTo(auditBefore);
+                soft.assertThat(refusal.output()).as("the refusal gives the choices").contains("Choose:");
                 soft.assertAll();
             }
         }
@@ -348,23 +339,41 @@ class GtidFailoverFaultTest {
                         + "rows were processed (the test needs them to lag: the replica holds what they name)")
                         .isEqualTo(recordedBefore);
                 cluster.promoteReplica();
-                long auditBefore = onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT);
-                cluster.replica.execute("INSERT INTO " + FaultDatabase.TABLE + " VALUES (100000, 1, 1.00)");
 
-                props.put("source.host", cluster.replica.host() + ":" + cluster.replica.port());
-                FaultDatabase.writeConfig(config, props);
-                daemon.start();
-                int code = daemon.waitFor(Duration.ofSeconds(90));
-                String output = daemon.outputText();
-                SoftAssertions soft = new SoftAssertions();
-                soft.assertThat(code).as("exit code\n" + DaemonProcess.tailOf(output, 40)).isEqualTo(1);
-                soft.assertThat(output).as("the refusal").contains("lacks transactions the daemon already read and "
-                        + "processed");
-                soft.assertThat(onPrimary.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT))
-                        .as("rows applied from the refused server").isEqualTo(auditBefore);
-                soft.assertAll();
+                startOnThePromotedReplica(cluster, daemon, props, config, onPrimary).asserted().assertAll();
             }
         }
+    }
+
+    /**
+     * What a start on the promoted replica did: its exit code and output, and the rows the processor applied before
+     * and after it ({@code results}: where the processor writes).
+     */
+    private record Refusal(int code, String output, long appliedBefore, long appliedAfter) {
+
+        /** The refusal every lacking server gets: exit 1, what is missing named, nothing applied from it. */
+        SoftAssertions asserted() {
+            SoftAssertions soft = new SoftAssertions();
+            soft.assertThat(code).as("exit code of a start on a server lacking processed transactions\n"
+                    + DaemonProcess.tailOf(output, 40)).isEqualTo(1);
+            soft.assertThat(output).as("the refusal names what is missing")
+                    .contains("lacks transactions the daemon already read and processed");
+            soft.assertThat(appliedAfter).as("rows applied from the refused server").isEqualTo(appliedBefore);
+            return soft;
+        }
+    }
+
+    /** Writes a row on the promoted replica and starts the daemon there, waiting for it to end. */
+    private static Refusal startOnThePromotedReplica(Cluster cluster, DaemonProcess daemon, Map<String, String> props,
+                                                     Path config, FaultDatabase results) throws Exception {
+        long before = results.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT);
+        cluster.replica.execute("INSERT INTO " + FaultDatabase.TABLE + " VALUES (100000, 1, 1.00)");
+        props.put("source.host", cluster.replica.host() + ":" + cluster.replica.port());
+        FaultDatabase.writeConfig(config, props);
+        daemon.start();
+        int code = daemon.waitFor(Duration.ofSeconds(90));
+        return new Refusal(code, daemon.outputText(), before,
+                results.count("SELECT COUNT(*) FROM " + FaultDatabase.AUDIT));
     }
 
     /** The GTIDs the recorded offsets carry, as one line. */

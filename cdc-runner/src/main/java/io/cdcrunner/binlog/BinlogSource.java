@@ -167,8 +167,11 @@ public final class BinlogSource implements EventSource {
     }
 
     private ServerChoice newServerChoice() {
-        return new ServerChoice(config.source(), closeRequested, stateDir::offsets, read::lastOfEach,
-                stateDir.location());
+        // The ledger names the lost transactions too (LedgerGtids): left there, they would be refused again.
+        String acceptLoss = "move the " + stateDir.location() + " aside, delete the pipeline's entries from the ledger"
+                + " if the processor keeps one (DELETE FROM " + config.delivery().ledgerTable() + " WHERE pipeline = '"
+                + config.pipelineName() + "'), and start with source.start=snapshot";
+        return new ServerChoice(config.source(), closeRequested, stateDir::offsets, read::lastOfEach, acceptLoss);
     }
 
     /** How the engine starts now: the first start, and every restart after a lost connection, by the same rule. */

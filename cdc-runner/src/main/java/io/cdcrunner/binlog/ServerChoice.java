@@ -77,20 +77,20 @@ final class ServerChoice {
     private final CountDownLatch closeRequested;
     private final Supplier<Map<String, String>> offsets;
     private final Supplier<List<String>> processed;
-    private final String location;
+    private final String acceptLoss;
 
     /**
      * @param offsets   the recorded offsets, read at each choice
      * @param processed the last GTIDs of each source server the daemon read in this process ({@link ReadGtids})
-     * @param location  where the state is kept, for messages
+     * @param acceptLoss what an operator does to go on without the missing transactions, for the refusal
      */
     ServerChoice(SourceSettings source, CountDownLatch closeRequested, Supplier<Map<String, String>> offsets,
-                 Supplier<List<String>> processed, String location) {
+                 Supplier<List<String>> processed, String acceptLoss) {
         this.source = source;
         this.closeRequested = closeRequested;
         this.offsets = offsets;
         this.processed = processed;
-        this.location = location;
+        this.acceptLoss = acceptLoss;
     }
 
     /**
@@ -227,9 +227,8 @@ final class ServerChoice {
                 + " it: the processor's results include their changes, which this server does not have, and it will"
                 + " never send them. Nothing from this server was processed. Choose: bring the missing transactions to"
                 + " this server (apply them from the old primary's binlog) and start again; or point source.host at a"
-                + " server that has them; or accept that they are lost: move the " + location + " aside and start"
-                + " with source.start=snapshot (the processor's results for the lost rows must then be corrected by"
-                + " hand)";
+                + " server that has them; or accept that they are lost: " + acceptLoss + " (the processor's results"
+                + " for the lost rows must then be corrected by hand)";
     }
 
     static boolean readOnly(Connection connection) throws SQLException {

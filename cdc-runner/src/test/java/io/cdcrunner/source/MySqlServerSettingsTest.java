@@ -1,6 +1,7 @@
 package io.cdcrunner.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import io.cdcrunner.check.CheckResult.Status;
 import io.cdcrunner.check.SourceChecks;
 import io.cdcrunner.check.SourceLogin;
 import io.cdcrunner.config.RunnerConfig;
+import io.cdcrunner.core.PipelineStartException;
 import io.cdcrunner.core.PipelineState;
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.localdb.LocalMySql;
@@ -144,6 +146,18 @@ class MySqlServerSettingsTest {
             }
             assertThat(events("nogtid")).extracting(MySqlServerSettingsTest::id).containsExactly(1, 2, 3);
             assertThat(events("nogtid")).allSatisfy(e -> assertThat(e.position().toString()).doesNotContain("gtid"));
+
+            // Several servers could not be followed by file:position: the daemon refuses to start, naming the fix.
+            RunnerConfig several = config(db, "nogtidlist", Map.of("source.host",
+                    db.host() + ":" + db.port() + ",127.0.0.1:1"));
+            assertThatThrownBy(() -> {
+                try (Pipeline pipeline = Pipelines.create(several)) {
+                    pipeline.start();
+                }
+            }).isInstanceOf(PipelineStartException.class)
+                    .hasMessageContaining("source.host lists several servers")
+                    .hasMessageContaining("gtid_mode=OFF")
+                    .hasMessageContaining("Set gtid_mode=ON");
         }
     }
 

@@ -12,8 +12,12 @@ public final class KeyNames {
     // Pass-through keys are not declared, so whether they hold a secret can only be guessed from the name.
     private static final Pattern SECRET_NAME =
             Pattern.compile(".*(password|passwd|secret|token|credential|private|apikey|api\\.key|access\\.key|jaas).*");
-    /** Name parts that are a secret's name on their own ({@code db.pass}, {@code jdbc.pwd}). */
-    private static final java.util.Set<String> SECRET_PARTS = java.util.Set.of("pass", "pwd", "pw", "key");
+    /**
+     * Name parts that are a secret's name on their own ({@code db.pass}, {@code jdbc.pwd}); a header's value
+     * ({@code processor.http.header.Authorization}) is taken for one too: headers carry credentials.
+     */
+    private static final java.util.Set<String> SECRET_PARTS =
+            java.util.Set.of("pass", "pwd", "pw", "key", "header", "headers", "authorization", "cookie");
 
     private KeyNames() {
     }

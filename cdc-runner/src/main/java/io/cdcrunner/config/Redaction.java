@@ -26,7 +26,7 @@ public final class Redaction {
 
     private static final Pattern URL_PASSWORD =
             Pattern.compile("(?i)((?:password|passwd|pwd)[=:])([^&;,\\s\"'<>()]+)");
-    private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@\\s]+:)([^/@\\s]+)(@)");
+    private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@\\s]*:)([^/@\\s]+)(@)");
     /** A password in SQL: {@code IDENTIFIED BY 'x'}, {@code IDENTIFIED WITH plugin AS 'x'}, {@code PASSWORD('x')}. */
     /** A quoted password in a JAAS line ({@code sasl.jaas.config}): {@code password="x"}. */
     private static final Pattern QUOTED_PASSWORD = Pattern.compile("(?i)((?:password|passwd)\\s*=\\s*\")([^\"]*)(\")");

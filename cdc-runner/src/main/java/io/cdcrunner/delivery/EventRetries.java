@@ -18,8 +18,9 @@ import io.cdcrunner.state.FencedException;
 
 /**
  * The retries of one delivery (an event, or a group as a unit): failures of the event are retried with exponential
- * backoff and jitter up to {@code processor.retry.max.attempts}; a lost database connection is retried without limit
- * (it is not the event's fault); a non-retryable failure, a fenced write or a stop ends them at once.
+ * backoff and jitter up to {@code processor.retry.max.attempts}; a lost database connection, or a processor's target
+ * that is unavailable, is retried without limit (it is not the event's fault; a target's Retry-After is honoured up to
+ * five minutes); a non-retryable failure, a fenced write or a stop ends them at once.
  */
 final class EventRetries {
 
@@ -29,6 +30,9 @@ final class EventRetries {
     private final DeliverySettings settings;
     private final DeliveryCounters counters;
     private final BooleanSupplier stopping;
+
+    /** The longest wait a target's Retry-After may ask for; a longer one is cut to this. */
+    static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofMinutes(5);
 
     EventRetries(DeliverySettings settings, DeliveryCounters counters, BooleanSupplier stopping) {
         this.settings = settings;
@@ -88,12 +92,16 @@ final class EventRetries {
                 .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
                         ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
                 .withJitter(0.25)
+                // A target that said when to come back (HTTP Retry-After) is asked again then, up to a cap.
+                .withDelayFn(context -> FailureClassifier.retryAfter(context.getLastException())
+                        .map(wait -> wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait).orElse(null))
                 .abortIf((result, error) -> stopping.getAsBoolean())
                 .onRetry(e -> {
                     counters.onRetry();
                     if (e.getAttemptCount() == 1 || e.getAttemptCount() % 10 == 0) {
-                        log.warn("database unreachable while processing {} ({}); retrying until it is back "
-                                + "(attempt {})", what, e.getLastException().getMessage(), e.getAttemptCount());
+                        log.warn("{} while processing {} ({}); retrying until it is back (attempt {})",
+                                unreachable(e.getLastException()), what, e.getLastException().getMessage(),
+                                e.getAttemptCount());
                     }
                 })
                 .build();
@@ -117,5 +125,11 @@ final class EventRetries {
                 })
                 .build();
         return Failsafe.with(connectionLost, eventFailed);
+    }
+
+    private static String unreachable(Throwable error) {
+        return error instanceof io.cdcrunner.processor.TargetUnavailableException
+                || (error != null && error.getCause() instanceof io.cdcrunner.processor.TargetUnavailableException)
+                ? "processor's target unavailable" : "database unreachable";
     }
 }

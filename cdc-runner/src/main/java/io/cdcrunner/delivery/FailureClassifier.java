@@ -8,8 +8,12 @@ import java.sql.SQLTransientConnectionException;
 
 import io.cdcrunner.errors.Causes;
 import io.cdcrunner.processor.NonRetryableException;
+import io.cdcrunner.processor.TargetUnavailableException;
 
-/** Tells a lost database connection (retry until it is back) from an event-specific failure. */
+/**
+ * Tells a lost database connection, or a processor's target that is unavailable (retry until it is back), from an
+ * event-specific failure.
+ */
 public final class FailureClassifier {
 
     private FailureClassifier() {
@@ -17,13 +21,17 @@ public final class FailureClassifier {
 
     /**
      * True when the failure says the database could not be reached (SQLState class 08, a pool that could
-     * not get a connection, a socket error): not the event's fault, so it is retried without limit.
+     * not get a connection, a socket error) or the processor's target cannot take the event now
+     * ({@link TargetUnavailableException}): not the event's fault, so it is retried without limit.
      */
     public static boolean isConnectionFailure(Throwable error) {
         for (Throwable t : Causes.chain(error)) {
             if (t instanceof IdleTransactionEnded) {
                 // The server ended a transaction the processor left idle: the processor's failure.
                 return false;
+            }
+            if (t instanceof TargetUnavailableException) {
+                return true;
             }
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof ConnectException || t instanceof SocketException) {
@@ -52,6 +60,16 @@ public final class FailureClassifier {
             }
         }
         return false;
+    }
+
+    /** How long the processor's target asked to wait before the next attempt, when it said (HTTP Retry-After). */
+    public static java.util.Optional<java.time.Duration> retryAfter(Throwable error) {
+        for (Throwable t : Causes.chain(error)) {
+            if (t instanceof TargetUnavailableException unavailable) {
+                return unavailable.retryAfter();
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** True when the processor said trying again cannot help. */

@@ -60,7 +60,7 @@ public final class ProcessorHost implements AutoCloseable {
         ProcessorConfig processorConfig = new ProcessorConfig(settings.options());
         try {
             processor.open(new Context(config.pipelineName(), processorConfig, dataSource, host.readDataSource(),
-                    config.source().operations()));
+                    config.source().operations(), config.delivery().orderingColumn()));
             host.opened = true;
         } catch (IllegalArgumentException e) {
             // ProcessorConfig's way of saying a key is missing or malformed: the configuration is wrong.
@@ -181,6 +181,7 @@ public final class ProcessorHost implements AutoCloseable {
     }
 
     private record Context(String pipelineName, ProcessorConfig config, DataSource dataSource,
-                           DataSource readDataSource, Set<Operation> operations) implements ProcessorContext {
+                           DataSource readDataSource, Set<Operation> operations,
+                           java.util.Optional<String> orderingColumn) implements ProcessorContext {
     }
 }

@@ -23,6 +23,15 @@ public interface ProcessorContext {
     }
 
     /**
+     * The column whose value orders events across rows ({@code processor.ordering.column}, e.g. a family column), when
+     * set: events sharing its value are processed in commit order, one group per value and batch for a
+     * {@link GroupProcessor}. Empty when events are ordered per row (table + primary key).
+     */
+    default java.util.Optional<String> orderingColumn() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * A pooled JDBC data source for the processor's queries and writes. It points at
      * {@code processor.jdbc.url} when set, else at the source database. Its connections use READ COMMITTED
      * isolation. The daemon owns and closes it.

@@ -129,7 +129,8 @@ public final class ChangeEventJson {
         }
     }
 
-    private static ObjectNode toTree(ChangeEvent event) {
+    /** The event as a JSON tree, for a processor that embeds it in a message of its own. */
+    static ObjectNode toTree(ChangeEvent event) {
         ObjectNode json = NODES.objectNode();
         json.put("op", event.operation().name());
         json.put("database", event.database());
@@ -156,6 +157,16 @@ public final class ChangeEventJson {
         json.put("transactionId", event.transactionId());
         json.put("eventId", event.eventId());
         return json;
+    }
+
+    /** A row as a JSON object, each value in its form above. */
+    static ObjectNode rowTree(Row row) {
+        return row("row", row);
+    }
+
+    /** One value in its form above. */
+    static JsonNode valueTree(Object value) {
+        return value(value);
     }
 
     private static ObjectNode row(String name, Row row) {

@@ -167,7 +167,7 @@ public final class CeleryTaskProcessor implements GroupProcessor {
 
     @Override
     public void processGroup(List<ChangeEvent> events) {
-        List<CeleryMessage> messages = args == Args.FAMILY ? familyTasks(events) : rowTasks(events);
+        List<CeleryMessage> messages = messages(events);
         if (messages.isEmpty()) {
             return;
         }
@@ -184,6 +184,11 @@ public final class CeleryTaskProcessor implements GroupProcessor {
         }
         figures.confirmed(messages.size(), System.nanoTime() - start);
         figures.delivered(events.size());
+    }
+
+    /** The task messages for a group's events, in the order they are published. */
+    List<CeleryMessage> messages(List<ChangeEvent> events) {
+        return args == Args.FAMILY ? familyTasks(events) : rowTasks(events);
     }
 
     /** One task per family the events touch, in the order they first touch it. */

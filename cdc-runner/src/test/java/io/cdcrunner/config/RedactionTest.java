@@ -27,6 +27,21 @@ class RedactionTest {
     }
 
     @Test
+    void masksBrokerPasswordsAndHeaderValuesOfTheDeliveringProcessors() throws ConfigException {
+        Redaction redaction = Redaction.of(ConfigLoader.fromMap(minimal(
+                "processor.celery.broker.url", "redis://:redis-pw-7@cache:6379/0",
+                "processor.http.header.Authorization", "Bearer abc.def.ghi",
+                "processor.http.header.X-Api-Key", "k-123456")));
+
+        assertThat(redaction.apply("Redis at redis://:redis-pw-7@cache:6379/0 down; sent Bearer abc.def.ghi, k-123456"))
+                .isEqualTo("Redis at redis://:******@cache:6379/0 down; sent ******, ******");
+        assertThat(redaction.apply("amqps://celery:never-configured@mq:5671/%2F"))
+                .isEqualTo("amqps://celery:******@mq:5671/%2F");
+        assertThat(redaction.apply("rediss://:never-configured@cache:6380/1")).isEqualTo("rediss://:******@cache:6380/1");
+        assertThat(redaction.apply("jdbc:mysql://h:3306/db and [::1]:3306")).isEqualTo("jdbc:mysql://h:3306/db and [::1]:3306");
+    }
+
+    @Test
     void leavesOrdinaryValuesOfSecretLookingKeysAndNonSecretKeysAlone() throws ConfigException {
         Redaction redaction = Redaction.of(ConfigLoader.fromMap(minimal("processor.api.token", "true",
                 "processor.cache.key", "10", "processor.bypass.cache", "enabled-here")));

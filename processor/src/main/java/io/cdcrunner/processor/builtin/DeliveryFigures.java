@@ -43,7 +43,10 @@ public final class DeliveryFigures implements DeliveryFiguresMXBean, AutoCloseab
         DeliveryFigures figures = new DeliveryFigures(target);
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName("cdc.runner:type=Processor,name=" + ObjectName.quote(pipelineName));
+            // Named as the pipeline's own MBean is, so a scrape joins the two on one pipeline label.
+            boolean plain = pipelineName.matches("[A-Za-z0-9_.\\-]+");
+            ObjectName name = new ObjectName("cdc.runner:type=Processor,name="
+                    + (plain ? pipelineName : ObjectName.quote(pipelineName)));
             if (server.isRegistered(name)) {
                 server.unregisterMBean(name);
             }

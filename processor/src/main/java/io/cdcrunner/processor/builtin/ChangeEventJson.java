@@ -129,7 +129,8 @@ public final class ChangeEventJson {
         }
     }
 
-    private static ObjectNode toTree(ChangeEvent event) {
+    /** The event as a JSON tree, for a writer that puts it inside a larger document (HttpProcessor's group body). */
+    static ObjectNode toTree(ChangeEvent event) {
         ObjectNode json = NODES.objectNode();
         json.put("op", event.operation().name());
         json.put("database", event.database());
@@ -170,8 +171,11 @@ public final class ChangeEventJson {
         return json;
     }
 
-    /** The JSON form of one row value; no {@code default} branch, so a new value type must be given its form. */
-    private static JsonNode value(Object value) {
+    /**
+     * The JSON form of one row value, as the event's rows hold it; no {@code default} branch, so a new value type must
+     * be given its form.
+     */
+    static JsonNode value(Object value) {
         if (value == null) {
             return NullNode.instance;
         }

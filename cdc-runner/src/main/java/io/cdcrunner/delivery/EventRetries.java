@@ -33,6 +33,7 @@ final class EventRetries {
 
     /** The longest wait a target's Retry-After may ask for; a longer one is cut to this. */
     static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofMinutes(5);
+    private static final java.time.Duration NO_WAIT_ASKED = java.time.Duration.ofNanos(-1);
 
     EventRetries(DeliverySettings settings, DeliveryCounters counters, BooleanSupplier stopping) {
         this.settings = settings;
@@ -92,9 +93,13 @@ final class EventRetries {
                 .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
                         ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
                 .withJitter(0.25)
-                // A target that said when to come back (HTTP Retry-After) is asked again then, up to a cap.
+                // A target that said when to come back (HTTP Retry-After) is asked again no sooner, up to a cap: the
+                // jitter takes up to a quarter off a delay, so the delay is a third longer. A negative delay leaves
+                // the wait to the backoff.
                 .withDelayFn(context -> FailureClassifier.retryAfter(context.getLastException())
-                        .map(wait -> wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait).orElse(null))
+                        .map(wait -> wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait)
+                        .map(wait -> wait.plus(wait.dividedBy(3)))
+                        .orElse(NO_WAIT_ASKED))
                 .abortIf((result, error) -> stopping.getAsBoolean())
                 .onRetry(e -> {
                     counters.onRetry();

@@ -209,6 +209,27 @@ class LanesTest {
     }
 
     @Test
+    void aTargetThatIsUnavailableIsRetriedBeyondTheAttemptLimitAfterTheWaitItAskedFor() throws Exception {
+        List<Long> callTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventProcessor brokerDown = event -> {
+            callTimes.add(System.nanoTime());
+            if (callTimes.size() <= 4) {
+                // The first refusal asks for 300 ms; the others leave the wait to the backoff (1-5 ms here).
+                throw new io.cdcrunner.processor.TargetUnavailableException("broker down", null,
+                        callTimes.size() == 1 ? Duration.ofMillis(300) : null);
+            }
+        };
+        List<EventResult> results = lanes(1, brokerDown, 2, FailureMode.DEAD_LETTER, Optional.empty())
+                .process(List.of(event(1, 1, 0)));
+
+        assertThat(results.get(0).status()).isEqualTo(EventResult.Status.PROCESSED);
+        assertThat(callTimes).hasSize(5);
+        assertThat(deadLettered).isEmpty();
+        assertThat(Duration.ofNanos(callTimes.get(1) - callTimes.get(0))).as("the wait the target asked for")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void aStopAbandonsAnEventWaitingForTheDatabase() throws Exception {
         EventProcessor databaseDown = event -> {
             stopping.set(true);

@@ -129,7 +129,8 @@ public final class CeleryTaskProcessor implements GroupProcessor {
         }
         int connectTimeout = config.getInt(PREFIX + "connect.timeout.ms", 5000);
         int confirmTimeout = config.getInt(PREFIX + "confirm.timeout.ms", 10000);
-        CeleryBroker.TlsSettings tls = new CeleryBroker.TlsSettings(TlsTrust.from(config, "celery").orElse(null));
+        CeleryBroker.TlsSettings tls = new CeleryBroker.TlsSettings(TlsTrust.from(config, "celery", problems)
+                .orElse(null));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -213,7 +214,7 @@ public final class CeleryTaskProcessor implements GroupProcessor {
                 if (family == null) {
                     continue;
                 }
-                JsonNode value = ChangeEventJson.valueTree(family);
+                JsonNode value = ChangeEventJson.value(family);
                 families.computeIfAbsent(event.qualifiedTable() + '\u0000' + value, k -> new FamilyTask(value,
                         event.qualifiedTable())).add(event);
             }

@@ -129,7 +129,7 @@ public final class ChangeEventJson {
         }
     }
 
-    /** The event as a JSON tree, for a processor that embeds it in a message of its own. */
+    /** The event as a JSON tree, for a processor that puts it inside a message of its own (an HTTP group body). */
     static ObjectNode toTree(ChangeEvent event) {
         ObjectNode json = NODES.objectNode();
         json.put("op", event.operation().name());
@@ -164,11 +164,6 @@ public final class ChangeEventJson {
         return row("row", row);
     }
 
-    /** One value in its form above. */
-    static JsonNode valueTree(Object value) {
-        return value(value);
-    }
-
     private static ObjectNode row(String name, Row row) {
         ObjectNode json = NODES.objectNode();
         for (Map.Entry<String, Object> column : row.asMap().entrySet()) {
@@ -181,8 +176,11 @@ public final class ChangeEventJson {
         return json;
     }
 
-    /** The JSON form of one row value; no {@code default} branch, so a new value type must be given its form. */
-    private static JsonNode value(Object value) {
+    /**
+     * The JSON form of one row value, as the event's rows hold it; no {@code default} branch, so a new value type must
+     * be given its form.
+     */
+    static JsonNode value(Object value) {
         if (value == null) {
             return NullNode.instance;
         }

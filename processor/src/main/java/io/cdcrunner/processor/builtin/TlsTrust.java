@@ -1,11 +1,13 @@
 package io.cdcrunner.processor.builtin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
@@ -24,36 +26,60 @@ final class TlsTrust {
     }
 
     /**
-     * The SSL context trusting the configured store, or empty for the JVM's default trust.
-     *
-     * @throws IllegalArgumentException naming the key and the file when the store cannot be read
+     * The SSL context trusting the configured store, or empty for the JVM's default trust (also when the store is
+     * unusable: the problem, naming the key and the file, is then added to {@code problems}).
      */
-    static Optional<SSLContext> from(ProcessorConfig config, String prefix) {
+    static Optional<SSLContext> from(ProcessorConfig config, String prefix, List<String> problems) {
         String storeKey = prefix + ".tls.truststore";
-        String passwordKey = storeKey + ".password";
-        Optional<String> store = config.find(storeKey);
-        Optional<String> password = config.find(passwordKey);
-        if (store.isEmpty()) {
+        return trust(problems, "processor." + storeKey, "processor." + storeKey + ".password",
+                config.find(storeKey), config.find(storeKey + ".password"));
+    }
+
+    private static Optional<SSLContext> trust(List<String> problems, String key, String passwordKey,
+                                               Optional<String> path, Optional<String> password) {
+        if (path.isEmpty()) {
             if (password.isPresent()) {
-                throw new IllegalArgumentException("processor." + passwordKey + " is set without processor." + storeKey
-                        + ": name the trust store file too");
+                problems.add(passwordKey + " is set but " + key
+                        + " is not: give the trust store's path, or remove the password");
             }
             return Optional.empty();
         }
-        Path path = Path.of(store.get());
-        char[] secret = password.map(String::toCharArray).orElse(null);
-        try (InputStream in = Files.newInputStream(path)) {
-            KeyStore trusted = KeyStore.getInstance(path.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-            trusted.load(in, secret);
+        Path file;
+        try {
+            file = Path.of(path.get());
+        } catch (InvalidPathException e) {
+            problems.add(key + "=" + path.get() + " is not a file path");
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            problems.add(key + "=" + file + ": no such readable file; give the path of a PKCS12 or JKS trust store "
+                    + "holding the CA that signed the server's certificate");
+            return Optional.empty();
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(file.toFile(), password.map(String::toCharArray).orElse(null));
+            if (Collections.list(store.aliases()).stream().noneMatch(alias -> isCertificate(store, alias))) {
+                problems.add(key + "=" + file + " holds no certificate: import the CA that signed the server's "
+                        + "certificate into it");
+                return Optional.empty();
+            }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
+            trust.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
             return Optional.of(context);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("processor." + storeKey + "=" + path + " cannot be read as a trust store ("
-                    + e.getMessage() + "): give a PKCS12 (.p12) or JKS (.jks) file and its password in processor."
-                    + passwordKey, e);
+            problems.add(key + "=" + file + " cannot be read as a PKCS12 or JKS trust store (" + e.getMessage()
+                    + "); check the file and " + passwordKey);
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isCertificate(KeyStore store, String alias) {
+        try {
+            return store.isCertificateEntry(alias) || store.getCertificate(alias) != null;
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 }

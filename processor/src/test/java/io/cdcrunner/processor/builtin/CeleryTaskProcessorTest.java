@@ -157,7 +157,7 @@ class CeleryTaskProcessorTest {
                 .hasMessageContaining("'bad-name' is not a Python keyword argument name");
         assertThatThrownBy(() -> openWith(Map.of("celery.broker.url", DOWN, "celery.task", "t",
                 "celery.tls.truststore", "/nonexistent/ca.p12"), Optional.of("customer_id")))
-                .hasMessageContaining("processor.celery.tls.truststore=/nonexistent/ca.p12 cannot be read");
+                .hasMessageContaining("processor.celery.tls.truststore=/nonexistent/ca.p12: no such readable file");
     }
 
     private static ChangeEvent order(long id, int customer, String amount, String gtid) {

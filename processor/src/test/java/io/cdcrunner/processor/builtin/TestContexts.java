@@ -1,6 +1,7 @@
 package io.cdcrunner.processor.builtin;
 
 import java.util.Map;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -34,5 +35,30 @@ final class TestContexts {
 
     static ProcessorContext withoutDatabase(Map<String, String> config) {
         return withoutDatabase(new ProcessorConfig(config));
+    }
+
+    /** A context of pipeline {@code pipelineName}, with {@code processor.ordering.column} set when not null. */
+    static ProcessorContext withoutDatabase(String pipelineName, ProcessorConfig config, String orderingColumn) {
+        return new ProcessorContext() {
+            @Override
+            public String pipelineName() {
+                return pipelineName;
+            }
+
+            @Override
+            public ProcessorConfig config() {
+                return config;
+            }
+
+            @Override
+            public Optional<String> orderingColumn() {
+                return Optional.ofNullable(orderingColumn);
+            }
+
+            @Override
+            public DataSource dataSource() {
+                throw new AssertionError("this test must not touch the database");
+            }
+        };
     }
 }

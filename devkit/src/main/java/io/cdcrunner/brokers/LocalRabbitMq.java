@@ -274,7 +274,8 @@ public final class LocalRabbitMq implements AutoCloseable {
         /** Starts it on a free port and waits until it accepts an AMQP connection (about 5 s). */
         public LocalRabbitMq start() {
             try {
-                Path home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("cdc-runner-rabbitmq-");
+                Path home = dir != null ? Files.createDirectories(dir)
+                        : Files.createTempDirectory("cdc-runner-rabbitmq-");
                 LocalRabbitMq rabbit = new LocalRabbitMq(this, home.toAbsolutePath());
                 rabbit.writeConfig();
                 rabbit.startServer();

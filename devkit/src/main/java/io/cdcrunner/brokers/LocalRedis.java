@@ -58,7 +58,9 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     private static String program() {
-        return Files.isExecutable(Path.of("/usr/bin/redis-server")) ? "/usr/bin/redis-server" : "/usr/sbin/redis-server";
+        // Debian installs it in /usr/bin; some distributions in /usr/sbin.
+        return Files.isExecutable(Path.of("/usr/bin/redis-server")) ? "/usr/bin/redis-server"
+                : "/usr/sbin/redis-server";
     }
 
     /** {@code redis://:password@127.0.0.1:PORT/0}, {@code rediss://} with TLS; no {@code :password@} without one. */

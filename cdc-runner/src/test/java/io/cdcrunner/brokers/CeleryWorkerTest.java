@@ -148,6 +148,28 @@ class CeleryWorkerTest {
                 rows -> rows.equals(List.of(List.of("1"))));
     }
 
+    @Test
+    void aKilledWorkerAndAStoppedOneLeaveNoProcessBehind() {
+        CeleryWorker killed = CeleryWorker.start(app, "other-tasks", 2, env);
+        // The main process and its two pool processes carry the worker's name on their command lines.
+        assertThat(processesOf(killed)).hasSizeGreaterThanOrEqualTo(3);
+        killed.kill();
+        assertThat(killed.isRunning()).isFalse();
+        await().atMost(WAIT).until(() -> processesOf(killed), List::isEmpty);
+
+        CeleryWorker stopped = CeleryWorker.start(app, "other-tasks", 2, env);
+        stopped.stop();
+        assertThat(stopped.logText()).contains("Warm shutdown");
+        await().atMost(WAIT).until(() -> processesOf(stopped), List::isEmpty);
+    }
+
+    private static List<ProcessHandle> processesOf(CeleryWorker worker) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(worker.name() + "@%h"))
+                        .orElse(false))
+                .toList();
+    }
+
     /** Runs Python code that publishes with Celery's client; returns what it printed. */
     private static String publish(String code) {
         return app.python(env, WAIT, "-c", code).strip();

@@ -80,29 +80,44 @@ install:
 mariadb:
 	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server"
 
-## test-tools: mariadb, mysql's libraries, and openssl, which the TLS test makes its certificates with
+## test-tools: mariadb, mysql's libraries, openssl (the TLS tests make their certificates with it), and what the
+## Celery tests run: Redis, RabbitMQ and Debian's Python modules for a Celery worker (found in /usr/bin/python3)
 test-tools:
-	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server libaio.so.1:libaio1 libnuma.so.1:libnuma1 openssl:openssl"
+	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server libaio.so.1:libaio1 libnuma.so.1:libnuma1 openssl:openssl \
+	  redis-server:redis-server rabbitmq-server:rabbitmq-server celery.py:python3-celery redis.py:python3-redis \
+	  sqlalchemy.py:python3-sqlalchemy pymysql.py:python3-pymysql"
 
 ## mysql: the shared libraries the local MySQL 8.0 needs (the server itself comes with the dev kit's Maven dependency)
 mysql:
 	@$(MAKE) -s packages PACKAGES="libaio.so.1:libaio1 libnuma.so.1:libnuma1"
 
-# packages PACKAGES="program:package ...": installs the packages whose program (or shared library, lib*.so*) is
-# missing (root and apt-get), else names them and fails.
+# packages PACKAGES="program:package ...": installs the packages whose program (or shared library, lib*.so*, or
+# Python module of /usr/bin/python3, name.py) is missing (root and apt-get), else names them and fails. Services the
+# packages bring (redis-server, rabbitmq-server) are not started: tests start their own on free ports.
 packages:
 	@missing=""; \
 	for pair in $(PACKAGES); do \
 	  program=$${pair%%:*}; package=$${pair#*:}; \
 	  case $$program in \
 	    *.so*) /sbin/ldconfig -p 2>/dev/null | grep -q "$$program " || missing="$$missing $$package";; \
+	    *.py) /usr/bin/python3 -c "import $${program%.py}" >/dev/null 2>&1 || missing="$$missing $$package";; \
 	    *) command -v $$program >/dev/null 2>&1 || [ -x /usr/sbin/$$program ] || missing="$$missing $$package";; \
 	  esac; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing$$missing..."; \
+	  policy=""; \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=ours; \
+	  fi; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  status=$$?; \
+	  if [ "$$policy" = ours ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+	  for service in redis-server rabbitmq-server; do \
+	    case " $$missing " in *" $$service "*) service $$service stop >/dev/null 2>&1 || true;; esac; \
+	  done; \
+	  exit $$status; \
 	else \
 	  echo "missing:$$missing. Install them: sudo apt-get install$$missing" >&2; \
 	  exit 1; \

@@ -33,7 +33,8 @@ class TestTiersTest {
 
     /** Helpers by the cheapest tier a test that reaches them may have, as class-name prefixes. */
     private static final Map<String, List<String>> HELPERS = Map.of(
-            Tiers.DATABASE, List.of("io.cdcrunner.localdb.", "io.cdcrunner.testdb.", "org.testcontainers.",
+            Tiers.DATABASE, List.of("io.cdcrunner.localdb.", "io.cdcrunner.brokers.", "io.cdcrunner.testdb.",
+                    "org.testcontainers.",
                     "io.cdcrunner.processor.builtin.FamilyTestDatabase"),
             Tiers.KAFKA, List.of("org.apache.kafka.connect.util.clusters.", "org.apache.kafka.common.test.",
                     "io.cdcrunner.kafka.ConnectCluster", "io.cdcrunner.kafka.ConnectWorkerProcess"),

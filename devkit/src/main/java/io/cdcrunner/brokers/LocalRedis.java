@@ -164,7 +164,18 @@ public final class LocalRedis implements AutoCloseable {
      * @return how long the start took
      */
     public synchronized Duration restart() {
+        return restart(() -> { });
+    }
+
+    /**
+     * Stops it, runs {@code whileStopped} (a test's look at what happens without the broker), then starts it again on
+     * the same port with the same data and waits until it answers.
+     *
+     * @return how long the start took
+     */
+    public synchronized Duration restart(Runnable whileStopped) {
         stop();
+        whileStopped.run();
         return startServer();
     }
 

@@ -124,13 +124,15 @@ class ArchitectureTest {
 
     @Test
     void theDaemonHoldsNoDevelopmentTooling() {
-        // The throwaway database, the load writers, the polling baseline and the demo live in devkit/ and demo/.
-        assertThat(classes.stream().filter(c -> c.getPackageName().matches("io\\.cdcrunner\\.(demo|localdb|load|baseline)(\\..*)?")
+        // The throwaway database and brokers, the load writers, the polling baseline and the demo live in devkit/ and
+        // demo/.
+        assertThat(classes.stream().filter(c -> c.getPackageName().matches("io\\.cdcrunner\\.(demo|localdb|brokers|load|baseline)(\\..*)?")
                 && c.getSource().map(source -> source.getUri().toString().contains("/cdc-runner/target/classes/")).orElse(false)))
                 .isEmpty();
-        noClasses().that().resideOutsideOfPackages("io.cdcrunner.localdb..", "io.cdcrunner.load..", "io.cdcrunner.baseline..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.cdcrunner.localdb..", "io.cdcrunner.load..",
-                        "io.cdcrunner.baseline..", "io.cdcrunner.demo..")
+        noClasses().that().resideOutsideOfPackages("io.cdcrunner.localdb..", "io.cdcrunner.brokers..", "io.cdcrunner.load..",
+                        "io.cdcrunner.baseline..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cdcrunner.localdb..", "io.cdcrunner.brokers..",
+                        "io.cdcrunner.load..", "io.cdcrunner.baseline..", "io.cdcrunner.demo..")
                 .check(classes);
     }
 

@@ -1,6 +1,7 @@
 package io.cdcrunner.brokers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
@@ -27,12 +28,20 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.cdcrunner.localdb.LocalMariaDb;
+import io.cdcrunner.processor.ChangeEvent;
+import io.cdcrunner.processor.ProcessorConfig;
+import io.cdcrunner.processor.ProcessorContext;
+import io.cdcrunner.processor.TargetUnavailableException;
+import io.cdcrunner.processor.builtin.CeleryTaskProcessor;
+import io.cdcrunner.testkit.ChangeEventBuilder;
 import io.cdcrunner.testkit.DatabaseTest;
 
 /**
- * A real Celery worker runs the shop app's tasks published by Celery's own Python client through each broker, with
- * and without TLS: {@code read_row} records its row, {@code read_it} summarises a customer's orders exactly, marks a
- * read that misses a key as stale, and skips a task id it already ran.
+ * A real Celery worker runs the shop app's tasks through each broker, with and without TLS: published by Celery's own
+ * Python client, {@code read_row} records its row, {@code read_it} summarises a customer's orders exactly, marks a
+ * read that misses a key as stale, and skips a task id it already ran; published by {@link CeleryTaskProcessor}, every
+ * task the broker confirmed runs, with the same task id when published again, over TLS only with the broker's CA
+ * trusted, and a message the broker refuses is refused, not taken for a broker that is down.
  */
 @DatabaseTest
 @ParameterizedClass(name = "{0}")
@@ -52,6 +61,8 @@ class CeleryWorkerTest {
     private static AutoCloseable broker;
     private static CeleryWorker worker;
     private static Map<String, String> env;
+    private static String brokerUrl;
+    private static TestCertificates certificates;
 
     @Parameter
     Broker kind;
@@ -88,6 +99,8 @@ class CeleryWorkerTest {
             broker = rabbit;
         }
         BrokerReport.took(kind + " start", BrokerReport.since(start));
+        brokerUrl = url;
+        certificates = tls;
         env = new HashMap<>(ShopApp.brokerEnvironment(url, tls));
         env.put(ShopApp.QUEUE, QUEUE);
         env.put(ShopApp.READ_URL, ShopApp.sqlalchemyUrl(db));
@@ -146,6 +159,113 @@ class CeleryWorkerTest {
                 + "kwargs={'keys': [{'id': 999999}]}, task_id='" + staleTask + "')");
         await().atMost(WAIT).until(() -> query("SELECT stale FROM shop.task_runs WHERE task_id = ?", staleTask),
                 rows -> rows.equals(List.of(List.of("1"))));
+    }
+
+    @Test
+    void everyTaskTheProcessorPublishedRunsAndRunsWithTheSameIdWhenPublishedAgain() throws Exception {
+        Map<String, String> config = new HashMap<>(Map.of("celery.broker.url", brokerUrl, "celery.task",
+                ShopApp.READ_ROW, "celery.queue", QUEUE, "celery.args", "row"));
+        if (certificates != null) {
+            // Over TLS the broker's CA must be trusted: the JVM's own trust refuses the handshake at open.
+            assertThatThrownBy(() -> open(config).close()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("processor.celery.tls.truststore");
+            config.put("celery.tls.truststore", trustStore(certificates).toString());
+            config.put("celery.tls.truststore.password", TRUST_STORE_PASSWORD);
+        }
+        long firstRow = 5_000 + 100L * kind.ordinal();
+        List<ChangeEvent> events = new ArrayList<>();
+        for (long id = firstRow; id < firstRow + 20; id++) {
+            events.add(ChangeEventBuilder.insert().table("shop", "orders").key("id", id)
+                    .after(Map.of("id", id, "customer_id", 3, "amount", new BigDecimal("1.50")))
+                    .gtid("0-1-" + id).transactionEvent(0).build());
+        }
+        String range = "row_id BETWEEN " + firstRow + " AND " + (firstRow + 19);
+        try (CeleryTaskProcessor processor = open(config)) {
+            processor.processGroup(events);
+            assertThat(confirmed()).as("messages the broker confirmed").isEqualTo(20);
+            await().atMost(WAIT).until(() -> query("SELECT COUNT(*), SUM(runs) FROM shop.row_tasks WHERE " + range
+                    + " AND ? = '1'", "1"), rows -> rows.equals(List.of(List.of("20", "20"))));
+
+            // Published again, as after a crash: the same 20 task ids, each delivered a second time.
+            processor.processGroup(events);
+            await().atMost(WAIT).until(() -> query("SELECT COUNT(*), SUM(runs) FROM shop.row_tasks WHERE " + range
+                    + " AND ? = '1'", "1"), rows -> rows.equals(List.of(List.of("20", "40"))));
+        }
+    }
+
+    @Test
+    void aMessageTheBrokerRefusesIsRefusedNotTakenForABrokerThatIsDown() throws Exception {
+        String refusing = "refusing-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+        if (broker instanceof LocalRedis redis) {
+            // A key of another type: Redis answers LPUSH with a WRONGTYPE error.
+            try (var jedis = redis.connect()) {
+                jedis.set(refusing, "not a list");
+            }
+        } else {
+            // A queue that takes no message: RabbitMQ nacks each one.
+            try (com.rabbitmq.client.Connection connection = ((LocalRabbitMq) broker).connect();
+                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
+                channel.queueDeclare(refusing, true, false, false,
+                        Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            }
+        }
+        Map<String, String> config = new HashMap<>(Map.of("celery.broker.url", brokerUrl, "celery.task",
+                ShopApp.READ_ROW, "celery.queue", refusing, "celery.args", "row"));
+        if (certificates != null) {
+            config.put("celery.tls.truststore", trustStore(certificates).toString());
+            config.put("celery.tls.truststore.password", TRUST_STORE_PASSWORD);
+        }
+        try (CeleryTaskProcessor processor = open(config)) {
+            assertThatThrownBy(() -> processor.processGroup(List.of(ChangeEventBuilder.insert().table("shop", "orders")
+                    .key("id", 1L).after(Map.of("id", 1L, "customer_id", 3)).build())))
+                    .isNotInstanceOf(TargetUnavailableException.class)
+                    .hasMessageContaining(kind.name().startsWith("REDIS") ? "Redis refused" : "did not take");
+        }
+    }
+
+    private static final String TRUST_STORE_PASSWORD = "trust-pw";
+
+    /** A PKCS12 trust store holding the test CA, as an operator would make it with keytool. */
+    private static Path trustStore(TestCertificates tls) throws Exception {
+        Path file = temp.resolve("trust-" + UUID.randomUUID() + ".p12");
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (var pem = java.nio.file.Files.newInputStream(tls.caCertificate())) {
+            store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(pem));
+        }
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            store.store(out, TRUST_STORE_PASSWORD.toCharArray());
+        }
+        return file;
+    }
+
+    private static CeleryTaskProcessor open(Map<String, String> values) {
+        ProcessorConfig config = new ProcessorConfig(values);
+        CeleryTaskProcessor processor = new CeleryTaskProcessor();
+        processor.open(new ProcessorContext() {
+            @Override
+            public String pipelineName() {
+                return "celery-brokers";
+            }
+
+            @Override
+            public ProcessorConfig config() {
+                return config;
+            }
+
+            @Override
+            public javax.sql.DataSource dataSource() {
+                throw new AssertionError("the Celery processor needs no database");
+            }
+        });
+        return processor;
+    }
+
+    /** What the open processor's JMX figures say the broker confirmed. */
+    private static long confirmed() throws Exception {
+        return (Long) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new javax.management.ObjectName("cdc.runner:type=Processor,name=celery-brokers"), "MessagesConfirmed");
     }
 
     @Test

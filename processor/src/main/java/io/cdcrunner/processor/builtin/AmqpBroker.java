@@ -119,6 +119,14 @@ final class AmqpBroker implements CeleryBroker {
         if (publisher != null && publisher.channel.isOpen()) {
             return publisher;
         }
+        // Lanes are replaced when the engine restarts: the channels of threads that ended go with them.
+        publishers.entrySet().removeIf(entry -> {
+            boolean ended = !entry.getKey().isAlive();
+            if (ended) {
+                abort(entry.getValue());
+            }
+            return ended;
+        });
         Channel channel = connection().createChannel();
         channel.confirmSelect();
         Publisher opened = new Publisher(channel);
@@ -167,12 +175,16 @@ final class AmqpBroker implements CeleryBroker {
             return;
         }
         publishers.remove(Thread.currentThread(), publisher);
+        abort(publisher);
+    }
+
+    private static void abort(Publisher publisher) {
         try {
             if (publisher.channel.isOpen()) {
                 publisher.channel.abort();
             }
         } catch (IOException | RuntimeException ignored) {
-            // Closing a channel that failed: nothing left to do with it.
+            // Closing a channel that failed or is no longer used: nothing left to do with it.
         }
     }
 

@@ -138,6 +138,8 @@ class CeleryTasksFaultTest {
                             .as("customers a task ran for").isEqualTo(families);
                     soft.assertThat(tasksRun).as("tasks run, each for one family and batch: at most one per row")
                             .isLessThanOrEqualTo(rows);
+                    soft.assertThat(daemon.allOutput()).as("the daemon's output of every run")
+                            .contains(UNAVAILABLE).doesNotContain(broker.password());
                     soft.assertAll();
                 }
             }
@@ -230,6 +232,9 @@ class CeleryTasksFaultTest {
     interface BrokerProcess extends AutoCloseable {
         String url();
 
+        /** The password in {@link #url()}: never in the daemon's output. */
+        String password();
+
         /** Stops the broker, runs {@code whileStopped}, and starts it again on the same port and data. */
         void restart(Runnable whileStopped);
 
@@ -243,6 +248,10 @@ class CeleryTasksFaultTest {
                     yield new BrokerProcess() {
                         public String url() {
                             return redis.url();
+                        }
+
+                        public String password() {
+                            return redis.password();
                         }
 
                         public void restart(Runnable whileStopped) {
@@ -260,6 +269,10 @@ class CeleryTasksFaultTest {
                     yield new BrokerProcess() {
                         public String url() {
                             return rabbit.url();
+                        }
+
+                        public String password() {
+                            return rabbit.password();
                         }
 
                         public void restart(Runnable whileStopped) {

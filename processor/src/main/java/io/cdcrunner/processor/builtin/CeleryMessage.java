@@ -32,10 +32,14 @@ record CeleryMessage(String id, String task, ArrayNode args, ObjectNode kwargs, 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int REPR_LIMIT = 1024;
 
-    /** A task id that is the same whenever the same events are published again: a UUID named by their ids. */
-    static String taskId(String task, List<String> eventIds) {
-        return UUID.nameUUIDFromBytes((task + '\n' + String.join("\n", eventIds)).getBytes(StandardCharsets.UTF_8))
-                .toString();
+    /**
+     * A task id that is the same whenever the same events are published again for the same family: a UUID named by
+     * the task, the family ({@code ""} for a task per row) and the event ids. The family is part of the name because
+     * an update moving a row between families queues one task for each, covering the same event.
+     */
+    static String taskId(String task, String family, List<String> eventIds) {
+        String name = task + '\n' + family + '\n' + String.join("\n", eventIds);
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The body: {@code [args, kwargs, {"callbacks": null, "errbacks": null, "chain": null, "chord": null}]}. */

@@ -69,7 +69,7 @@ import io.cdcrunner.processor.TargetUnavailableException;
  * {@code DROP}) name no family or row: no task, a warning in the log.
  *
  * <p>Delivery is at least once: after a crash the daemon publishes a batch again. The task id is a UUID named by the
- * task and the event ids the task covers, so a message published again carries the same id
+ * task, the family and the event ids the task covers, so a message published again carries the same id
  * ({@code self.request.id}), and a task can skip an id it has already run (see the README).
  *
  * <p>JMX: {@code cdc.runner:type=Processor,name=<pipeline>} ({@link DeliveryFiguresMXBean}). Thread-safe.
@@ -234,8 +234,8 @@ public final class CeleryTaskProcessor implements GroupProcessor {
             kwargs.put("table", family.table);
             extraKwargs.forEach(kwargs::put);
             List<String> eventIds = family.events.stream().map(ChangeEvent::eventId).toList();
-            messages.add(new CeleryMessage(CeleryMessage.taskId(task, eventIds), task, positional, kwargs,
-                    eventIds.size()));
+            messages.add(new CeleryMessage(CeleryMessage.taskId(task, family.table + ':' + family.value, eventIds), task,
+                    positional, kwargs, eventIds.size()));
         }
         return messages;
     }
@@ -255,7 +255,7 @@ public final class CeleryTaskProcessor implements GroupProcessor {
             kwargs.set("key", ChangeEventJson.rowTree(event.key()));
             kwargs.put("event_id", event.eventId());
             extraKwargs.forEach(kwargs::put);
-            messages.add(new CeleryMessage(CeleryMessage.taskId(task, List.of(event.eventId())), task, positional,
+            messages.add(new CeleryMessage(CeleryMessage.taskId(task, "", List.of(event.eventId())), task, positional,
                     kwargs, 1));
         }
         return messages;

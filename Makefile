@@ -4,7 +4,7 @@ MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 DEMO_JAR := demo/target/cdc-runner-demo.jar
 
-.PHONY: demo test test-fast test-tier bench build dist install mariadb mysql test-tools packages clean config-docs
+.PHONY: demo test test-fast test-tier bench build dist install mariadb mysql brokers test-tools packages clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## `make demo DB=mysql` runs it on a throwaway MySQL 8.0 instead (from the dev kit's Maven dependency).
@@ -61,8 +61,8 @@ test-tier: test-tools
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium on a MariaDB, then latency and catch-up
 ## again on a MySQL 8.0, each beside bare Debezium on that server; prints a table and writes
 ## bench/results/latest.json and bench/results/latency.png (about 15 minutes on 2 cores; run it on a quiet machine;
-## BENCH_ARGS="--flavors mariadb" for MariaDB alone)
-bench: mariadb mysql
+## BENCH_ARGS="--flavors mariadb" for MariaDB alone; the Celery scenario starts a Redis and a RabbitMQ)
+bench: mariadb mysql brokers
 	$(MVN) -pl bench -am -DskipTests package
 	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)
 
@@ -92,6 +92,10 @@ mariadb:
 test-tools:
 	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server libaio.so.1:libaio1 libnuma.so.1:libnuma1 openssl:openssl \
 	  redis-server:redis-server rabbitmq-server:rabbitmq-server $(CELERY_PYTHON)"
+
+## brokers: the Redis and RabbitMQ servers (the bench's Celery scenario starts its own; the services stay stopped)
+brokers:
+	@$(MAKE) -s packages PACKAGES="redis-server:redis-server rabbitmq-server:rabbitmq-server"
 
 ## mysql: the shared libraries the local MySQL 8.0 needs (the server itself comes with the dev kit's Maven dependency)
 mysql:

@@ -4,26 +4,33 @@ MVN ?= mvn -B -q
 JAR := cdc-runner/target/cdc-runner.jar
 DEMO_JAR := demo/target/cdc-runner-demo.jar
 
-.PHONY: demo test test-fast test-tier bench build dist install mariadb mysql test-tools packages clean config-docs
+.PHONY: demo test test-fast test-tier bench build dist install mariadb mysql brokers test-tools packages clean config-docs
 
 ## demo: build, start a throwaway MariaDB, run the daemon with a demo writer, print the result.
 ## `make demo DB=mysql` runs it on a throwaway MySQL 8.0 instead (from the dev kit's Maven dependency).
 ## Without a MariaDB server (and no root to install one) it uses MySQL 8.4 in Docker when Docker runs.
+## `make demo DEMO_ARGS=--celery` has a Celery worker run a task per customer instead, through a local Redis
+## (`DEMO_ARGS="--celery --broker rabbitmq"`: RabbitMQ); it installs the broker and Celery's Python modules first.
 DB ?= mariadb
+CELERY_PYTHON := celery.py:python3-celery redis.py:python3-redis sqlalchemy.py:python3-sqlalchemy \
+  pymysql.py:python3-pymysql
+DEMO_BROKER := $(if $(findstring rabbitmq,$(DEMO_ARGS)),rabbitmq-server:rabbitmq-server,redis-server:redis-server)
+DEMO_PACKAGES := $(if $(findstring --celery,$(DEMO_ARGS)),$(DEMO_BROKER) $(CELERY_PYTHON))
 demo: build
-	@if [ "$(DB)" = mysql ]; then \
-	  $(MAKE) -s mysql && java -jar $(DEMO_JAR) demo --flavor mysql --config config/demo.properties $(DEMO_ARGS); \
+	@if [ -n "$(DEMO_PACKAGES)" ]; then $(MAKE) -s packages PACKAGES="$(DEMO_PACKAGES)" || exit 1; fi; \
+	if [ "$(DB)" = mysql ]; then \
+	  $(MAKE) -s mysql && java -jar $(DEMO_JAR) demo --flavor mysql $(DEMO_ARGS); \
 	elif [ "$(DB)" != mariadb ]; then \
 	  echo "DB=$(DB): use DB=mariadb (the default) or DB=mysql" >&2; exit 2; \
 	elif $(MAKE) -s mariadb 2>/dev/null; then \
-	  java -jar $(DEMO_JAR) demo --config config/demo.properties $(DEMO_ARGS); \
+	  java -jar $(DEMO_JAR) demo $(DEMO_ARGS); \
 	elif docker info >/dev/null 2>&1; then \
 	  echo "No MariaDB server here: running the demo against MySQL 8.4 in Docker."; \
 	  docker rm -f cdc-runner-demo-mysql >/dev/null 2>&1; \
 	  docker run -d --name cdc-runner-demo-mysql -e MYSQL_ROOT_PASSWORD=demo-root -p 127.0.0.1:33306:3306 \
 	    mysql:8.4 --server-id=1 --log-bin=binlog --binlog-format=ROW --gtid-mode=ON --enforce-gtid-consistency=ON >/dev/null; \
 	  for i in $$(seq 1 60); do docker exec cdc-runner-demo-mysql mysqladmin --protocol=TCP -h127.0.0.1 -uroot -pdemo-root ping >/dev/null 2>&1 && break; sleep 2; done; \
-	  CDC_DEMO_ROOT_PASSWORD=demo-root java -jar $(DEMO_JAR) demo --config config/demo.properties --db 127.0.0.1:33306 $(DEMO_ARGS); \
+	  CDC_DEMO_ROOT_PASSWORD=demo-root java -jar $(DEMO_JAR) demo --db 127.0.0.1:33306 $(DEMO_ARGS); \
 	  status=$$?; docker rm -f cdc-runner-demo-mysql >/dev/null; exit $$status; \
 	else \
 	  echo "The demo needs a database: install the MariaDB server (sudo apt-get install mariadb-server)" >&2; \
@@ -54,8 +61,8 @@ test-tier: test-tools
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium on a MariaDB, then latency and catch-up
 ## again on a MySQL 8.0, each beside bare Debezium on that server; prints a table and writes
 ## bench/results/latest.json and bench/results/latency.png (about 15 minutes on 2 cores; run it on a quiet machine;
-## BENCH_ARGS="--flavors mariadb" for MariaDB alone)
-bench: mariadb mysql
+## BENCH_ARGS="--flavors mariadb" for MariaDB alone; the Celery scenario starts a Redis and a RabbitMQ)
+bench: mariadb mysql brokers
 	$(MVN) -pl bench -am -DskipTests package
 	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)
 
@@ -84,8 +91,11 @@ mariadb:
 ## Celery tests run: Redis, RabbitMQ and Debian's Python modules for a Celery worker (found in /usr/bin/python3)
 test-tools:
 	@$(MAKE) -s packages PACKAGES="mariadbd:mariadb-server libaio.so.1:libaio1 libnuma.so.1:libnuma1 openssl:openssl \
-	  redis-server:redis-server rabbitmq-server:rabbitmq-server celery.py:python3-celery redis.py:python3-redis \
-	  sqlalchemy.py:python3-sqlalchemy pymysql.py:python3-pymysql"
+	  redis-server:redis-server rabbitmq-server:rabbitmq-server $(CELERY_PYTHON)"
+
+## brokers: the Redis and RabbitMQ servers (the bench's Celery scenario starts its own; the services stay stopped)
+brokers:
+	@$(MAKE) -s packages PACKAGES="redis-server:redis-server rabbitmq-server:rabbitmq-server"
 
 ## mysql: the shared libraries the local MySQL 8.0 needs (the server itself comes with the dev kit's Maven dependency)
 mysql:

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.cdcrunner.brokers.LocalRabbitMq;
+import io.cdcrunner.brokers.LocalRedis;
 import io.cdcrunner.localdb.Flavor;
 import io.cdcrunner.localdb.LocalServer;
 
@@ -23,7 +25,7 @@ import io.cdcrunner.localdb.LocalServer;
  * the tables, and writes {@code latest.json} and {@code latency.png} (MariaDB's) to the results directory.
  *
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --flavors mariadb,mysql} (the servers, in
- * order: the first runs every scenario, the others latency and catch-up; default both), {@code --only latency,catchup,family,polling,idle,kafka},
+ * order: the first runs every scenario, the others latency and catch-up; default both), {@code --only latency,catchup,family,polling,idle,kafka,celery},
  * {@code --kafka-rows N} and {@code --kafka-rate N} (scenario 6's backlog, default 100,000, and paced rate, default 1,000),
  * {@code --rounds N} (catch-up repetitions, default 2), {@code --paced-rate N} and {@code --paced-s N} (scenario 3's paced
  * writer, default 5,000/s for 60 s), {@code --profile} (JFR recording of the daemon's
@@ -71,7 +73,8 @@ public final class BenchMain {
         if (options.containsKey("jvm")) {
             ChildJvm.addFlags(options.get("jvm"));
         }
-        Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling,idle,kafka").split(","));
+        Set<String> only = Set.of(options.getOrDefault("only", "latency,catchup,family,polling,idle,kafka,celery")
+                .split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
         Path results = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/results")));
         Path work = Files.createTempDirectory("cdc-runner-bench-");
@@ -86,6 +89,11 @@ public final class BenchMain {
                         : "the local MySQL runs on Linux x86-64 only; leave it out with --flavors mariadb");
                 System.exit(1);
             }
+        }
+        if (only.contains("celery") && !(LocalRedis.isAvailable() && LocalRabbitMq.isAvailable())) {
+            System.err.println("the celery scenario starts a Redis and a RabbitMQ: install redis-server and "
+                    + "rabbitmq-server (make bench does it as root), or leave it out with --only");
+            System.exit(1);
         }
         long started = System.nanoTime();
         String loadAtStart = Machine.load();
@@ -214,6 +222,9 @@ public final class BenchMain {
             Map<String, Object> family = withServer(new FamilyScenario(bench, tuning).run(), server);
             scenarios.add(family);
             targets.family(family);
+        }
+        if (only.contains("celery")) {
+            scenarios.add(withServer(new CeleryScenario(bench, tuning).run(), server));
         }
         if (only.contains("kafka")) {
             int kafkaRows = Integer.parseInt(options.getOrDefault("kafka-rows",

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import io.cdcrunner.config.Redaction;
+
 /**
  * Runs one measurement in a fresh JVM, so each starts cold (the warm-up phase is real) and memory figures
  * belong to that engine alone. The child gets the parent's class path and writes its result as JSON.
@@ -49,7 +51,8 @@ final class ChildJvm {
         shown.add("-cp bench/target/cdc-runner-bench.jar");
         shown.add(main.getName());
         args.forEach((k, v) -> shown.add(k + "=" + (k.equals("password") ? "******" : v)));
-        return String.join(" ", shown);
+        // A broker URL's //user:password@ too.
+        return Redaction.PATTERNS_ONLY.apply(String.join(" ", shown));
     }
 
     Map<String, Object> run(String name, Class<?> main, List<String> extraFlags, Map<String, Object> args,

@@ -1,5 +1,6 @@
 package io.cdcrunner.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -8,9 +9,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import io.cdcrunner.assembly.Pipelines;
 import io.cdcrunner.delivery.ProcessedListener;
 import io.cdcrunner.pipeline.Pipeline;
+import io.cdcrunner.processor.builtin.DeliveryFigures;
+import io.cdcrunner.processor.builtin.DeliveryFiguresMXBean;
 import io.cdcrunner.source.ServerInfo.BinlogPosition;
 import io.cdcrunner.binlog.OffsetSeeder;
 import io.cdcrunner.state.StateDirectory;
@@ -20,7 +27,8 @@ import io.cdcrunner.state.StateDirectory;
  * while nothing was reading, starting at a given binlog position (fresh state directory, seeded as on a first
  * start). Reports the time from the engine start and from the first event to the last event, and this JVM's
  * memory. {@code mode} is {@code cdc} (the daemon), {@code bare} (Debezium, Connect records) or
- * {@code bare-json} (Debezium, JSON records). Daemon keys are passed as {@code daemon.<key>=<value>}.
+ * {@code bare-json} (Debezium, JSON records). Daemon keys are passed as {@code daemon.<key>=<value>}. A processor that
+ * delivers messages (CeleryTaskProcessor, HttpProcessor) has its JMX figures reported under {@code delivery}.
  */
 public final class DrainRun {
 
@@ -72,8 +80,11 @@ public final class DrainRun {
             // Until here the daemon prepared itself (probe, processor, dead-letter store) and submitted the engine.
             result.put("start_call_s", round((System.nanoTime() - startedAt) / 1e9));
             boolean complete;
+            Map<String, Object> delivery = null;
             try {
                 complete = allSeen.await(args.getLong("timeout.s"), TimeUnit.SECONDS);
+                // Before the close: closing the processor unregisters its figures.
+                delivery = deliveryFigures(name);
                 result.put("cpu_s", round(cpu.processSeconds()));
                 result.put("busiest_threads_cpu_s", cpu.busiestThreads(6));
             } finally {
@@ -91,6 +102,13 @@ public final class DrainRun {
                 result.put("events_per_s_incl_startup", Math.round(rows / total));
                 result.put("events_per_s_drain", Math.round(rows / drain));
                 result.put("cpu_us_per_event", Math.round(((Number) result.get("cpu_s")).doubleValue() * 1e6 / rows));
+                if (delivery != null) {
+                    delivery.put("messages_per_s_drain",
+                            Math.round(((Number) delivery.get("messages_confirmed")).longValue() / drain));
+                }
+            }
+            if (delivery != null) {
+                result.put("delivery", delivery);
             }
         }
         return result;
@@ -117,6 +135,26 @@ public final class DrainRun {
         Pipeline pipeline = Pipelines.create(source.pipelineConfig(name, table, state.root(), keys), listener);
         pipeline.start();
         return pipeline;
+    }
+
+    /** The figures of the pipeline's delivering processor, or null when its processor registered none. */
+    private static Map<String, Object> deliveryFigures(String pipeline) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = DeliveryFigures.objectName(pipeline);
+        if (!server.isRegistered(name)) {
+            return null;
+        }
+        DeliveryFiguresMXBean figures = JMX.newMXBeanProxy(server, name, DeliveryFiguresMXBean.class);
+        Map<String, Object> delivery = new LinkedHashMap<>();
+        delivery.put("target", figures.getTarget());
+        delivery.put("messages_published", figures.getMessagesPublished());
+        delivery.put("messages_confirmed", figures.getMessagesConfirmed());
+        delivery.put("messages_refused", figures.getMessagesRefused());
+        delivery.put("target_unavailable", figures.getTargetUnavailable());
+        delivery.put("events_delivered", figures.getEventsDelivered());
+        delivery.put("round_trip_mean_ms", Math.round(figures.getRoundTripMeanMillis() * 1000) / 1000.0);
+        delivery.put("round_trip_max_ms", Math.round(figures.getRoundTripMaxMillis() * 1000) / 1000.0);
+        return delivery;
     }
 
     private static double round(double seconds) {

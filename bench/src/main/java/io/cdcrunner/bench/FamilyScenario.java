@@ -20,7 +20,7 @@ import io.cdcrunner.source.ServerInfo.BinlogPosition;
  */
 final class FamilyScenario {
 
-    private static final int ROWS_PER_TRANSACTION = 100;
+    static final int ROWS_PER_TRANSACTION = 100;
     /** The per-key contract (one computation per family per batch), and the per-event path it replaces. */
     static final String PER_FAMILY = "per-family";
     static final String PER_EVENT = "per-event";

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cdc-runner demo}: a throwaway MariaDB or MySQL, the daemon with the family aggregate processor, and a
- * writer inserting orders; prints whether every row was processed and every summary is exact.
+ * writer inserting orders; prints whether every row was processed and every summary is exact. With {@code --celery}
+ * the reader is a Celery task instead ({@link CeleryDemo}).
  */
 @Command(name = "demo", description = "Run the daemon against a throwaway local MariaDB or MySQL with a demo writer.")
 public final class DemoCommand implements Callable<Integer> {
@@ -43,21 +44,24 @@ public final class DemoCommand implements Callable<Integer> {
     /** Latency is reported for the first seconds (JIT warm-up, connection pools filling) and after them. */
     private static final Duration WARM_UP = Duration.ofSeconds(5);
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/demo.properties",
-            description = "Daemon configuration (source host/port/password are set by the demo). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Daemon configuration (source host/port/password are set by the demo). Default: "
+                    + "config/demo.properties, config/demo-celery.properties with --celery")
     Path configFile;
 
-    @Option(names = "--rows", defaultValue = "30000", description = "Rows to insert. Default: ${DEFAULT-VALUE}")
-    int rows;
+    @Option(names = "--rows", description = "Rows to insert. Default: 30000, " + CeleryDemo.ROWS + " with --celery")
+    Integer rows;
 
-    @Option(names = "--families", defaultValue = "500", description = "Distinct customers. Default: ${DEFAULT-VALUE}")
-    int families;
+    @Option(names = "--families", description = "Distinct customers. Default: 500, " + CeleryDemo.FAMILIES
+            + " with --celery")
+    Integer families;
 
     @Option(names = "--writers", defaultValue = "4", description = "Concurrent writer connections. Default: ${DEFAULT-VALUE}")
     int writers;
 
-    @Option(names = "--rate", defaultValue = "2000", description = "Inserts per second in total. Default: ${DEFAULT-VALUE}")
-    int rate;
+    @Option(names = "--rate", description = "Inserts per second in total. Default: 2000, " + CeleryDemo.RATE
+            + " with --celery")
+    Integer rate;
 
     @Option(names = "--replica", description = "Also start a replica that applies each transaction late, and have "
             + "the processor read the families from it (processor.read.url).")
@@ -67,6 +71,15 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How late the replica applies transactions (MASTER_DELAY/SOURCE_DELAY). Default: "
                     + "${DEFAULT-VALUE}")
     int replicaDelay;
+
+    @Option(names = "--celery", description = "Publish a Celery task per customer instead (CeleryTaskProcessor, "
+            + "shop.tasks.read_it) to a local broker, run by a real Celery worker reading the replica (implies "
+            + "--replica); the writer is SQLAlchemy's (writer.py).")
+    boolean celery;
+
+    @Option(names = "--broker", paramLabel = "redis|rabbitmq", defaultValue = "redis",
+            description = "With --celery: the broker the demo starts. Default: ${DEFAULT-VALUE}")
+    DemoBroker.Kind broker;
 
     @Option(names = "--flavor", paramLabel = "mariadb|mysql", defaultValue = "mariadb", converter = FlavorConverter.class,
             description = "Which throwaway server to start: mariadb (the Debian package) or mysql (MySQL 8.0, from "
@@ -81,6 +94,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        applyModeDefaults();
+        if (celery && externalDb != null) {
+            System.err.println("--celery starts its own server, a replica of it, a broker and a Celery worker: it "
+                    + "cannot run against --db. Install the MariaDB server (sudo apt-get install mariadb-server) "
+                    + "or use DB=mysql.");
+            return 2;
+        }
+        String missing = celery ? CeleryDemo.missingPrograms(broker) : null;
+        if (missing != null) {
+            System.err.println(missing);
+            return 1;
+        }
         if (externalDb != null) {
             return new ExternalDemoDatabase(externalDb, System.getenv().getOrDefault("CDC_DEMO_ROOT_PASSWORD", ""))
                     .run(this::runAgainst);
@@ -95,22 +120,46 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("Starting a throwaway %s with a binlog and GTIDs...%n", flavor);
         try (LocalServer db = flavor.builder().start()) {
-            db.execute("CREATE DATABASE shop");
             db.createCdcUser("cdc", PASSWORD);
-            try (Connection c = db.rootConnection()) {
-                DemoWriter.createSchema(c, "shop.orders");
+            if (!celery) {
+                // The Celery worker creates the shop app's own schema.
+                db.execute("CREATE DATABASE shop");
+                try (Connection c = db.rootConnection()) {
+                    DemoWriter.createSchema(c, "shop.orders");
+                }
             }
             Path state = Files.createTempDirectory("cdc-runner-demo-state-");
             if (!replica) {
-                RunnerConfig config = loadConfig(db, null, state);
+                RunnerConfig config = loadConfig(db, null, state, Map.of());
                 return config == null ? 2 : runDemo(db, config);
             }
             System.out.printf("Starting a replica that applies each transaction %d s late...%n", replicaDelay);
             try (LocalServer lagging = db.startReplica(db.serverId() + 1, replicaDelay)) {
                 lagging.awaitCaughtUpWith(db, Duration.ofSeconds(60));
-                RunnerConfig config = loadConfig(db, lagging, state);
+                if (celery) {
+                    return new CeleryDemo(broker, rows, families, writers, rate)
+                            .run(db, lagging, env -> loadConfig(db, lagging, state, env));
+                }
+                RunnerConfig config = loadConfig(db, lagging, state, Map.of());
                 return config == null ? 2 : runDemo(db, config);
             }
+        }
+    }
+
+    /** The sizes and configuration of the demo asked for, where the command line left them out. */
+    private void applyModeDefaults() {
+        replica |= celery;
+        if (configFile == null) {
+            configFile = Path.of(celery ? "config/demo-celery.properties" : "config/demo.properties");
+        }
+        if (rows == null) {
+            rows = celery ? CeleryDemo.ROWS : 30_000;
+        }
+        if (families == null) {
+            families = celery ? CeleryDemo.FAMILIES : 500;
+        }
+        if (rate == null) {
+            rate = celery ? CeleryDemo.RATE : 2_000;
         }
     }
 
@@ -137,8 +186,9 @@ public final class DemoCommand implements Callable<Integer> {
         return env;
     }
 
-    private RunnerConfig loadConfig(LocalServer db, LocalServer readReplica, Path state) {
+    private RunnerConfig loadConfig(LocalServer db, LocalServer readReplica, Path state, Map<String, String> more) {
         Map<String, String> env = demoEnvironment(db.host(), db.port(), state);
+        env.putAll(more);
         if (readReplica != null) {
             // The cdc user and the schema reached the replica through replication.
             env.put("CDC_PROCESSOR_READ_URL", readReplica.jdbcUrl("shop"));
@@ -176,18 +226,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int writeAndReport(Pipeline pipeline, HikariDataSource writerPool, FamilySettings family,
                                LatencyRecorder latency, StaleReadCheck staleReads) throws Exception {
-        long starting = System.nanoTime();
-        pipeline.start();
-        // As in production, the daemon is reading the binlog before the application writes: the warm-up phase
-        // below is then the JIT's, not the engine's start-up.
-        long deadline = starting + STREAMING_TIMEOUT.toNanos();
-        while (pipeline.state() != PipelineState.STREAMING && !pipeline.state().isFinal()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        double startSeconds = startStreaming(pipeline);
         System.out.printf("Daemon %s after %.1f s (%s). Writing %,d orders for %,d customers from %d connections at "
                         + "%,d/s...%n", pipeline.state().toString().toLowerCase(java.util.Locale.ROOT),
-                (System.nanoTime() - starting) / 1e9, pipeline.view().flavor(), rows, families, writers, rate);
+                startSeconds, pipeline.view().flavor(), rows, families, writers, rate);
         System.out.printf("Watch it from another terminal: java -jar cdc-runner/target/cdc-runner.jar status --pid %d%n",
                 ProcessHandle.current().pid());
         DemoWriter writer = new DemoWriter(writerPool, family.database() + "." + family.table(),
@@ -224,20 +266,40 @@ public final class DemoCommand implements Callable<Integer> {
                 micros.getMaxValue() / 1000.0, micros.getTotalCount());
         printPhase("  first 5 s (warm-up)", warm);
         printPhase("  after 5 s (steady) ", steady);
-        VisibilityMetrics barrier = pipeline.visibility();
         staleReads.finish();
         System.out.printf("stale reads                  : %,d (summary checked after each of %,d events%s)%n", staleReads.stale(),
                 staleReads.checked(), staleReads.failedChecks() == 0 ? ""
                         : ", " + staleReads.failedChecks() + " checks failed");
-        System.out.printf("read visibility              : %s, %,d waits, wait p50 %.1f ms, p99 %.1f ms, "
-                        + "max %.1f ms, %,d timeouts%n", barrier.method(), barrier.waits(),
-                barrier.waitMicrosAtPercentile(50) / 1000.0, barrier.waitMicrosAtPercentile(99) / 1000.0,
-                barrier.maxWaitMicros() / 1000.0, barrier.timeouts());
+        printVisibility(pipeline.visibility());
         System.out.printf("pipeline state               : %s%n", pipeline.state());
         boolean ok = complete && missing == 0 && mismatches.isEmpty() && staleReads.stale() == 0
                 && staleReads.failedChecks() == 0 && pipeline.state() == PipelineState.STOPPED;
         System.out.println(ok ? "DEMO OK" : "DEMO FAILED");
         return ok ? 0 : 1;
+    }
+
+    /**
+     * Starts the pipeline, waits until it streams (or ends, or 60 s passed) and returns the seconds it took. As in
+     * production, the daemon is reading the binlog before the application writes: the warm-up measured after it is
+     * then the JIT's, not the engine's start-up.
+     */
+    static double startStreaming(Pipeline pipeline) throws InterruptedException {
+        long starting = System.nanoTime();
+        pipeline.start();
+        long deadline = starting + STREAMING_TIMEOUT.toNanos();
+        while (pipeline.state() != PipelineState.STREAMING && !pipeline.state().isFinal()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - starting) / 1e9;
+    }
+
+    /** The visibility barrier's line of the result: how often and how long it waited for the read replica. */
+    static void printVisibility(VisibilityMetrics barrier) {
+        System.out.printf("read visibility              : %s, %,d waits, wait p50 %.1f ms, p99 %.1f ms, "
+                        + "max %.1f ms, %,d timeouts%n", barrier.method(), barrier.waits(),
+                barrier.waitMicrosAtPercentile(50) / 1000.0, barrier.waitMicrosAtPercentile(99) / 1000.0,
+                barrier.maxWaitMicros() / 1000.0, barrier.timeouts());
     }
 
     private static void printPhase(String label, Histogram micros) {

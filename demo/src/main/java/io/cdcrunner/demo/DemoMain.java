@@ -25,7 +25,7 @@ public final class DemoMain implements Runnable {
         // The engine's binlog client logs through java.util.logging; route it to SLF4J.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        return new CommandLine(new DemoMain()).execute(args);
+        return new CommandLine(new DemoMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
     @Override

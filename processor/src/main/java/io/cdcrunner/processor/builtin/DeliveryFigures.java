@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 import org.slf4j.Logger;
@@ -43,10 +44,7 @@ public final class DeliveryFigures implements DeliveryFiguresMXBean, AutoCloseab
         DeliveryFigures figures = new DeliveryFigures(target);
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            // Named as the pipeline's own MBean is, so a scrape joins the two on one pipeline label.
-            boolean plain = pipelineName.matches("[A-Za-z0-9_.\\-]+");
-            ObjectName name = new ObjectName("cdc.runner:type=Processor,name="
-                    + (plain ? pipelineName : ObjectName.quote(pipelineName)));
+            ObjectName name = objectName(pipelineName);
             if (server.isRegistered(name)) {
                 server.unregisterMBean(name);
             }
@@ -56,6 +54,22 @@ public final class DeliveryFigures implements DeliveryFiguresMXBean, AutoCloseab
             log.warn("the processor's figures are not in JMX: {}", e.getMessage());
         }
         return figures;
+    }
+
+    /**
+     * The exact name the figures of pipeline {@code pipelineName} are registered under:
+     * {@code cdc.runner:type=Processor,name=<pipeline.name>}, for a reader in the same JVM
+     * ({@code JMX.newMXBeanProxy(server, objectName("demo"), DeliveryFiguresMXBean.class)}).
+     */
+    public static ObjectName objectName(String pipelineName) {
+        // Named as the pipeline's own MBean is, so a scrape joins the two on one pipeline label.
+        boolean plain = pipelineName.matches("[A-Za-z0-9_.\\-]+");
+        try {
+            return new ObjectName("cdc.runner:type=Processor,name="
+                    + (plain ? pipelineName : ObjectName.quote(pipelineName)));
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException("not usable in a JMX name: " + pipelineName, e);
+        }
     }
 
     void published(int messages) {

@@ -38,6 +38,8 @@ final class AmqpBroker implements CeleryBroker {
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
     private Connection connection;
     private boolean queueChecked;
+    /** Why RabbitMQ blocks the connection's publishers (a resource alarm), or {@code null}. */
+    private volatile String blocked;
 
     AmqpBroker(URI url, String queue, TlsSettings tls, int connectTimeoutMillis, int confirmTimeoutMillis) {
         this.queue = queue;
@@ -45,7 +47,7 @@ final class AmqpBroker implements CeleryBroker {
         this.confirmTimeoutMillis = confirmTimeoutMillis;
         this.factory = new ConnectionFactory();
         try {
-            factory.setUri(url);
+            factory.setUri(withVirtualHost(url));
             if ("amqps".equalsIgnoreCase(url.getScheme())) {
                 // setUri trusts every certificate for amqps: verify the chain and the host name instead.
                 factory.useSslProtocol(tls.context() != null ? tls.context() : SSLContext.getDefault());
@@ -59,13 +61,40 @@ final class AmqpBroker implements CeleryBroker {
         factory.setHandshakeTimeout(connectTimeoutMillis);
         // The daemon's retries reconnect; the client's own recovery would replay channels behind their back.
         factory.setAutomaticRecoveryEnabled(false);
-        factory.setClientProperties(Map.of("connection_name", "cdc-runner"));
+    }
+
+    /**
+     * The URL as RabbitMQ's client reads it, with Celery's spelling of the default virtual host: kombu takes
+     * {@code amqp://host//} and {@code amqp://host/} (and no path) for the virtual host {@code /}, which the client
+     * refuses or reads as the empty name; both become {@code /%2F}.
+     */
+    static URI withVirtualHost(URI url) {
+        String path = url.getRawPath();
+        if (path != null && !path.isEmpty() && !path.equals("/") && !path.equals("//")) {
+            return url;
+        }
+        String text = url.toString();
+        int pathStart = text.indexOf('/', text.indexOf("//") + 2);
+        int end = text.length();
+        for (char stop : new char[] {'?', '#'}) {
+            int at = text.indexOf(stop, text.indexOf("//") + 2);
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        String head = pathStart < 0 || pathStart > end ? text.substring(0, end) : text.substring(0, pathStart);
+        return URI.create(head + "/%2F" + text.substring(end));
     }
 
     @Override
     public void publish(List<CeleryMessage> messages) {
         Publisher publisher = null;
         try {
+            String blockedFor = blocked;
+            if (blockedFor != null) {
+                throw new TargetUnavailableException("RabbitMQ at " + describe + " blocks publishing: " + blockedFor,
+                        null);
+            }
             publisher = publisher();
             publisher.returned = null;
             for (CeleryMessage message : messages) {
@@ -92,6 +121,10 @@ final class AmqpBroker implements CeleryBroker {
                     + "within " + confirmTimeoutMillis + " ms", e);
         } catch (IOException | ShutdownSignalException e) {
             drop(publisher);
+            if (replyCode(e) == AMQP.PRECONDITION_FAILED) {
+                // A channel closed for the message itself, e.g. larger than the broker's max_message_size.
+                throw new Refused("RabbitMQ at " + describe + " refused the task message(s): " + reason(e), e);
+            }
             throw new TargetUnavailableException("RabbitMQ at " + describe + " is unreachable: " + reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -109,6 +142,12 @@ final class AmqpBroker implements CeleryBroker {
                     + "; check the user and password in processor.celery.broker.url", e);
         } catch (IOException | ShutdownSignalException e) {
             CeleryBroker.failOnTls(e, describe);
+            int code = replyCode(e);
+            if (code == AMQP.NOT_ALLOWED || code == AMQP.ACCESS_REFUSED) {
+                throw new IllegalArgumentException("RabbitMQ at " + describe + " refuses the virtual host or the queue: "
+                        + reason(e) + "; check the virtual host in processor.celery.broker.url (Celery's default "
+                        + "is /, written amqp://USER:PASSWORD@HOST:5672//) and the user's permissions", e);
+            }
             throw new TargetUnavailableException("RabbitMQ at " + describe + " is unreachable: " + reason(e), e);
         }
     }
@@ -142,6 +181,9 @@ final class AmqpBroker implements CeleryBroker {
             } catch (TimeoutException e) {
                 throw new IOException("no answer within the connect timeout", e);
             }
+            blocked = null;
+            // RabbitMQ blocks publishers on a memory or disk alarm: wait it out like a broker that is down.
+            connection.addBlockedListener(reason -> blocked = reason, () -> blocked = null);
             queueChecked = false;
         }
         if (!queueChecked) {
@@ -157,7 +199,7 @@ final class AmqpBroker implements CeleryBroker {
             check.queueDeclarePassive(queue);
             return;
         } catch (IOException e) {
-            if (!(e.getCause() instanceof ShutdownSignalException signal) || !signal.getMessage().contains("404")) {
+            if (replyCode(e) != AMQP.NOT_FOUND) {
                 throw e;
             }
         } catch (TimeoutException e) {
@@ -186,6 +228,18 @@ final class AmqpBroker implements CeleryBroker {
         } catch (IOException | RuntimeException ignored) {
             // Closing a channel that failed or is no longer used: nothing left to do with it.
         }
+    }
+
+    /** The AMQP reply code RabbitMQ closed the channel or connection with, or 0. */
+    private static int replyCode(Exception e) {
+        Throwable cause = e instanceof ShutdownSignalException ? e : e.getCause();
+        if (cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close) {
+            return close.getReplyCode();
+        }
+        if (cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Connection.Close close) {
+            return close.getReplyCode();
+        }
+        return 0;
     }
 
     private static String reason(Exception e) {

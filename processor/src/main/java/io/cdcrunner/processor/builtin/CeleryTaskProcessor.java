@@ -68,9 +68,16 @@ import io.cdcrunner.processor.TargetUnavailableException;
  * column. A row whose family column is NULL belongs to no family: no task. Table events ({@code TRUNCATE},
  * {@code DROP}) name no family or row: no task, a warning in the log.
  *
- * <p>Delivery is at least once: after a crash the daemon publishes a batch again. The task id is a UUID named by the
- * task, the family and the event ids the task covers, so a message published again carries the same id
- * ({@code self.request.id}), and a task can skip an id it has already run (see the README).
+ * <p>Delivery is at least once: after a crash the daemon publishes the events since its last recorded position again.
+ * The task id is a UUID named by the task, the family and the event ids the task covers, so a message published again
+ * for the same events carries the same id ({@code self.request.id}), and a task can skip an id it has already run
+ * (see the README). The batches after a restart may be cut differently, so a family's events may also come again
+ * in a task of another id: a task that recomputes the family from the database stays right either way; one that
+ * counts events should skip by {@code event_ids}.
+ *
+ * <p>On RabbitMQ the queue is declared (durable, no arguments, as Celery declares its default queue) when it does not
+ * exist yet, so messages published before the first worker starts wait in it. A queue with arguments (a priority
+ * queue, a quorum queue) must exist before the daemon publishes: declare it, or start the worker first.
  *
  * <p>JMX: {@code cdc.runner:type=Processor,name=<pipeline>} ({@link DeliveryFiguresMXBean}). Thread-safe.
  */
@@ -82,6 +89,10 @@ public final class CeleryTaskProcessor implements GroupProcessor {
 
     /** What a task receives. */
     enum Args { FAMILY, ROW }
+
+    /** The keyword arguments the processor sets, in one mode or the other: not for processor.celery.kwargs.*. */
+    static final List<String> RESERVED_KWARGS = List.of("event_ids", "keys", "operations", "table", "operation", "key",
+            "event_id");
 
     private String task;
     private Args args;
@@ -123,12 +134,15 @@ public final class CeleryTaskProcessor implements GroupProcessor {
                 String name = key.substring((PREFIX + "kwargs.").length());
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                     problems.add("processor." + key + ": '" + name + "' is not a Python keyword argument name");
+                } else if (RESERVED_KWARGS.contains(name)) {
+                    problems.add("processor." + key + ": '" + name + "' is a keyword argument the processor sets "
+                            + "itself (" + String.join(", ", RESERVED_KWARGS) + "); choose another name");
                 }
                 config.find(key).ifPresent(value -> extraKwargs.put(name, value));
             }
         }
-        int connectTimeout = config.getInt(PREFIX + "connect.timeout.ms", 5000);
-        int confirmTimeout = config.getInt(PREFIX + "confirm.timeout.ms", 10000);
+        int connectTimeout = atLeastOne(problems, config, PREFIX + "connect.timeout.ms", 5000);
+        int confirmTimeout = atLeastOne(problems, config, PREFIX + "confirm.timeout.ms", 10000);
         CeleryBroker.TlsSettings tls = new CeleryBroker.TlsSettings(TlsTrust.from(config, "celery", problems)
                 .orElse(null));
         if (!problems.isEmpty()) {
@@ -143,6 +157,20 @@ public final class CeleryTaskProcessor implements GroupProcessor {
         figures = DeliveryFigures.register(context.pipelineName(), broker.describe());
         log.info("publishing Celery task {} to {}, {}", task, broker.describe(), args == Args.FAMILY
                 ? "one per family (" + familyColumn + ") per batch" : "one per row");
+    }
+
+    /** A timeout in milliseconds: 0 would mean waiting forever for a broker that does not answer. */
+    private static int atLeastOne(List<String> problems, ProcessorConfig config, String key, int defaultValue) {
+        try {
+            int value = config.getInt(key, defaultValue);
+            if (value >= 1) {
+                return value;
+            }
+            problems.add("processor." + key + "=" + value + " must be at least 1 (milliseconds)");
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage() + " (milliseconds)");
+        }
+        return defaultValue;
     }
 
     private static URI brokerUrl(ProcessorConfig config, List<String> problems) {

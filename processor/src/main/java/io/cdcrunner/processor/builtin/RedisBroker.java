@@ -47,8 +47,22 @@ final class RedisBroker implements CeleryBroker {
             }
         }
         HostAndPort address = JedisURIHelper.getHostAndPort(url);
-        this.client = RedisClient.builder().hostAndPort(address).clientConfig(config.build()).build();
+        // One connection per lane (processor.threads, at most 64), not the pool's default 8 that lanes would queue for.
+        org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
+                new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        this.client = RedisClient.builder().hostAndPort(address).clientConfig(config.build()).poolConfig(pool).build();
     }
+
+    /**
+     * Error replies that say Redis cannot take a write now, whatever the message: loading its data after a restart,
+     * out of memory, a replica, unable to persist, its primary down, busy with a script, a cluster failing over, a
+     * login or permission that no longer works. Waited out like a broker that is down; any other error reply (a key of
+     * another type: {@code WRONGTYPE}) refuses the message.
+     */
+    private static final java.util.Set<String> NOT_NOW = java.util.Set.of("LOADING", "OOM", "READONLY", "MISCONF",
+            "MASTERDOWN", "TRYAGAIN", "BUSY", "CLUSTERDOWN", "NOAUTH", "WRONGPASS", "NOPERM", "NOREPLICAS");
 
     @Override
     public void publish(List<CeleryMessage> messages) {
@@ -56,6 +70,10 @@ final class RedisBroker implements CeleryBroker {
         try {
             client.lpush(queue, envelopes);
         } catch (JedisDataException e) {
+            if (isNotNow(e)) {
+                throw new TargetUnavailableException("Redis at " + describe + " cannot take messages now: "
+                        + e.getMessage(), e);
+            }
             throw new Refused("Redis refused the task message(s) for " + describe + ": " + e.getMessage(), e);
         } catch (JedisConnectionException e) {
             throw new TargetUnavailableException("Redis at " + describe + " is unreachable: " + e.getMessage(), e);
@@ -69,6 +87,10 @@ final class RedisBroker implements CeleryBroker {
         try {
             client.ping();
         } catch (JedisDataException e) {
+            if (isNotNow(e) && !isLogin(e)) {
+                throw new TargetUnavailableException("Redis at " + describe + " cannot take messages now: "
+                        + e.getMessage(), e);
+            }
             // A wrong password or database is the configuration's fault: stop at start, naming it.
             throw new IllegalArgumentException("Redis at " + describe + " refuses the connection: " + e.getMessage()
                     + "; check processor.celery.broker.url (redis://:PASSWORD@HOST:PORT/DB)", e);
@@ -76,6 +98,22 @@ final class RedisBroker implements CeleryBroker {
             CeleryBroker.failOnTls(e, describe);
             throw new TargetUnavailableException("Redis at " + describe + " is unreachable: " + e.getMessage(), e);
         }
+    }
+
+    /** The reply's first word, Redis's error code ({@code WRONGTYPE Operation against a key ...}). */
+    private static String code(JedisDataException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        int space = message.indexOf(' ');
+        return space < 0 ? message : message.substring(0, space);
+    }
+
+    private static boolean isNotNow(JedisDataException e) {
+        return NOT_NOW.contains(code(e));
+    }
+
+    private static boolean isLogin(JedisDataException e) {
+        String code = code(e);
+        return code.equals("NOAUTH") || code.equals("WRONGPASS") || code.equals("NOPERM");
     }
 
     @Override

@@ -162,6 +162,26 @@ class CeleryTaskProcessorTest {
                 .hasMessageContaining("processor.celery.tls.truststore=/nonexistent/ca.p12: no such readable file");
     }
 
+    @Test
+    void keywordArgumentsTheProcessorSetsAndTimeoutsOfZeroAreRefused() {
+        assertThatThrownBy(() -> openWith(Map.of("celery.broker.url", DOWN, "celery.task", "t",
+                "celery.kwargs.event_ids", "x", "celery.confirm.timeout.ms", "0"), Optional.of("customer_id")))
+                .hasMessageContaining("'event_ids' is a keyword argument the processor sets itself")
+                .hasMessageContaining("processor.celery.confirm.timeout.ms=0 must be at least 1");
+    }
+
+    @Test
+    void celerysSpellingsOfTheDefaultVirtualHostAreRabbitMqsSlash() {
+        for (String url : List.of("amqp://u:p@mq:5672//", "amqp://u:p@mq:5672/", "amqp://u:p@mq:5672")) {
+            assertThat(AmqpBroker.withVirtualHost(java.net.URI.create(url)).toString())
+                    .as(url).isEqualTo("amqp://u:p@mq:5672/%2F");
+        }
+        assertThat(AmqpBroker.withVirtualHost(java.net.URI.create("amqps://u:p@mq/shop")).toString())
+                .isEqualTo("amqps://u:p@mq/shop");
+        assertThat(AmqpBroker.withVirtualHost(java.net.URI.create("amqp://mq//?heartbeat=10")).toString())
+                .isEqualTo("amqp://mq/%2F?heartbeat=10");
+    }
+
     private static ChangeEvent order(long id, int customer, String amount, String gtid) {
         return ChangeEventBuilder.insert().table("shop", "orders").key("id", id)
                 .after(Map.of("id", id, "customer_id", customer, "amount", new BigDecimal(amount)))

@@ -36,8 +36,12 @@ final class HttpOutcomes {
 
     /** The most of a response body a message carries. */
     static final int MAX_BODY_CHARS = 2_000;
-    /** Statuses that say "not now": the events are fine, the target is busy, down or behind a failing gateway. */
-    private static final Set<Integer> UNAVAILABLE = Set.of(408, 429, 502, 503, 504);
+    /**
+     * Statuses that say "not now" besides every 5xx: the events are fine, the target is busy, or timed out waiting for
+     * them. A 5xx is the server's failure, not the events' (a deployment, a database the endpoint lost), so it is
+     * waited out too: rows are never dead-lettered for an endpoint that is failing.
+     */
+    private static final Set<Integer> UNAVAILABLE = Set.of(408, 429);
     /** Enough bytes for {@link #MAX_BODY_CHARS} characters of any UTF-8 text; the rest of a body is discarded. */
     private static final int MAX_BODY_BYTES = 4 * MAX_BODY_CHARS;
 
@@ -46,12 +50,13 @@ final class HttpOutcomes {
 
     /** True for the statuses the target answers when it cannot take the request now. */
     static boolean isUnavailable(int status) {
-        return UNAVAILABLE.contains(status);
+        return UNAVAILABLE.contains(status) || (status >= 500 && status < 600);
     }
 
     /**
-     * The exception for an answer that is not 2xx: unavailable (retried without limit, after its Retry-After), a
-     * refusal the events cannot get past (4xx: dead-lettered at once), or a failure retried up to the daemon's limit.
+     * The exception for an answer that is not 2xx: unavailable (408, 429, 5xx: retried without limit, after its
+     * Retry-After), a refusal the events cannot get past (other 4xx: dead-lettered at once), or a redirect, which is
+     * not followed (retried up to the daemon's limit).
      */
     static RuntimeException forStatus(String target, int status, HttpHeaders headers, String body, Clock clock) {
         String answer = "POST " + target + " answered " + status;

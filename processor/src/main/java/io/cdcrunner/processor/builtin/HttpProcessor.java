@@ -58,13 +58,13 @@ import io.cdcrunner.processor.TargetUnavailableException;
  *   <caption>What each answer means</caption>
  *   <tr><th>Answer</th><th>Thrown</th><th>What the daemon does</th></tr>
  *   <tr><td>2xx</td><td>nothing</td><td>the events are done</td></tr>
- *   <tr><td>408, 429, 502, 503, 504; no connection, a TLS handshake that failed, no answer within
+ *   <tr><td>408, 429, every 5xx; no connection, a TLS handshake that failed, no answer within
  *       {@code processor.http.request.timeout.ms}</td><td>{@link TargetUnavailableException}, with the Retry-After
- *       (seconds or an HTTP-date) when given</td><td>retries without limit, after the Retry-After (up to 5 minutes)
- *       or with backoff; never dead-letters</td></tr>
- *   <tr><td>500 and the other 5xx; 3xx (redirects are not followed)</td><td>a plain exception naming the status and
- *       the first 2,000 characters of the body</td><td>retries up to {@code processor.retry.max.attempts}, then
- *       {@code processor.on.failure}</td></tr>
+ *       (seconds or an HTTP-date) when given</td><td>retries without limit, no sooner than the Retry-After (one over 5
+ *       minutes counts as 5) or with backoff; never dead-letters. An endpoint that answers 5xx for a row it can never
+ *       take holds that row's lane: answer 4xx for it</td></tr>
+ *   <tr><td>3xx (redirects are not followed)</td><td>a plain exception naming the status and where it
+ *       points</td><td>retries up to {@code processor.retry.max.attempts}, then {@code processor.on.failure}</td></tr>
  *   <tr><td>other 4xx (400, 401, 403, 404, 409, 422...)</td><td>{@link NonRetryableException} naming the status, the
  *       URL (without credentials and query) and the first 2,000 characters of the body</td><td>a group goes on event
  *       by event; an event is dead-lettered with that message (or halts)</td></tr>

@@ -76,8 +76,16 @@ public final class Redaction {
             secrets.add(value);
         } else {
             secrets.addAll(passwordsIn(value));
+            secrets.addAll(QUERY_SECRETS.matcher(value).results().map(m -> m.group(2)).toList());
         }
     }
+
+    /**
+     * A credential in a configured URL's query ({@code https://hooks/x?token=...}, {@code &api_key=}, a signature):
+     * taken from configured values only, where it is a URL's, not from every line of text, where {@code key=} is common.
+     */
+    private static final Pattern QUERY_SECRETS = Pattern.compile(
+            "(?i)[?&]((?:access_)?token|secret|(?:api_?)?key|sig|signature|auth|code)=([^&#\\s]+)");
 
     /** The passwords written into a URL: {@code password=...} in its query, {@code user:password@} before its host. */
     static List<String> passwordsIn(String text) {

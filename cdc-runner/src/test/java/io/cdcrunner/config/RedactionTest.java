@@ -31,13 +31,16 @@ class RedactionTest {
         Redaction redaction = Redaction.of(ConfigLoader.fromMap(minimal(
                 "processor.celery.broker.url", "redis://:redis-pw-7@cache:6379/0",
                 "processor.http.header.Authorization", "Bearer abc.def.ghi",
-                "processor.http.header.X-Api-Key", "k-123456")));
+                "processor.http.header.X-Api-Key", "k-123456",
+                "processor.http.url", "https://hooks.example/in?team=ops&token=tok-98765")));
 
         assertThat(redaction.apply("Redis at redis://:redis-pw-7@cache:6379/0 down; sent Bearer abc.def.ghi, k-123456"))
                 .isEqualTo("Redis at redis://:******@cache:6379/0 down; sent ******, ******");
         assertThat(redaction.apply("amqps://celery:never-configured@mq:5671/%2F"))
                 .isEqualTo("amqps://celery:******@mq:5671/%2F");
         assertThat(redaction.apply("rediss://:never-configured@cache:6380/1")).isEqualTo("rediss://:******@cache:6380/1");
+        assertThat(redaction.apply("processor.http.url=https://hooks.example/in?team=ops&token=tok-98765"))
+                .isEqualTo("processor.http.url=https://hooks.example/in?team=ops&token=******");
         assertThat(redaction.apply("jdbc:mysql://h:3306/db and [::1]:3306")).isEqualTo("jdbc:mysql://h:3306/db and [::1]:3306");
     }
 

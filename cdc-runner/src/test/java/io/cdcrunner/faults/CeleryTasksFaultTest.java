@@ -116,6 +116,16 @@ class CeleryTasksFaultTest {
                             "every customer's summary to equal SQL", () -> mismatches(primary).isEmpty());
                     long settleMillis = (System.nanoTime() - settleStart) / 1_000_000;
                     FaultSteps.stopCleanly(daemon);
+                    // Tasks still queued behind the last ones of each family (messages put back after the broker's
+                    // restart) run too: wait for every event's task, or fail below naming what the queue holds.
+                    long inserted = count(primary, "SELECT COUNT(*) FROM shop.orders");
+                    try {
+                        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                                .until(() -> eventsTasksRanFor(primary) == inserted);
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        report.print("after 60 s, tasks ran for %d of %d events; the queue holds %d message(s)",
+                                eventsTasksRanFor(primary), inserted, broker.queued());
+                    }
 
                     long rows = count(primary, "SELECT COUNT(*) FROM shop.orders");
                     long families = count(primary, "SELECT COUNT(DISTINCT customer_id) FROM shop.orders");
@@ -140,6 +150,12 @@ class CeleryTasksFaultTest {
                             .isLessThanOrEqualTo(rows);
                     soft.assertThat(daemon.allOutput()).as("the daemon's output of every run")
                             .contains(UNAVAILABLE).doesNotContain(broker.password());
+                    // Each order's insert is one event: a task that ran names it, or it was lost on the way.
+                    soft.assertThat(eventsTasksRanFor(primary)).as("distinct events the tasks that ran were queued for")
+                            .isEqualTo(rows);
+                    Path deadLetters = stateDir.resolve("dead-letters.jsonl");
+                    soft.assertThat(FaultSteps.absentOrEmpty(deadLetters)).as("dead letters: none, but holds:\n"
+                            + FaultSteps.readOrEmpty(deadLetters)).isTrue();
                     soft.assertAll();
                 }
             }
@@ -202,6 +218,19 @@ class CeleryTasksFaultTest {
         return count + " orders, " + sum.stripTrailingZeros().toPlainString() + ", last " + maxId;
     }
 
+    /** The distinct event ids in the {@code event_ids} of every task that ran (shop.task_runs.triggering). */
+    private static long eventsTasksRanFor(LocalServer primary) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Set<String> events = new java.util.HashSet<>();
+        try (Connection c = primary.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT triggering FROM shop.task_runs WHERE triggering IS NOT NULL")) {
+            while (rs.next()) {
+                json.readTree(rs.getString(1)).forEach(id -> events.add(id.asText()));
+            }
+        }
+        return events.size();
+    }
+
     private static void awaitRowsWritten(LocalServer primary, long rows, CompletableFuture<String> writer) {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (writer.isCompletedExceptionally()) {
@@ -235,6 +264,9 @@ class CeleryTasksFaultTest {
         /** The password in {@link #url()}: never in the daemon's output. */
         String password();
 
+        /** Messages waiting in the {@code celery} queue. */
+        long queued();
+
         /** Stops the broker, runs {@code whileStopped}, and starts it again on the same port and data. */
         void restart(Runnable whileStopped);
 
@@ -252,6 +284,10 @@ class CeleryTasksFaultTest {
 
                         public String password() {
                             return redis.password();
+                        }
+
+                        public long queued() {
+                            return redis.llen("celery");
                         }
 
                         public void restart(Runnable whileStopped) {
@@ -273,6 +309,10 @@ class CeleryTasksFaultTest {
 
                         public String password() {
                             return rabbit.password();
+                        }
+
+                        public long queued() {
+                            return rabbit.messageCount("celery");
                         }
 
                         public void restart(Runnable whileStopped) {

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,33 @@ class HttpProcessorPipelineTest {
                         .allSatisfy(r -> assertThat(r.body()).isEqualTo(sent.get(0).body()));
                 assertThat(sent.get(sent.size() - 1).answer().status()).as("last answer under key " + key)
                         .isIn(200, 400);
+                // Asked to come back in a second, the daemon did not come back sooner.
+                for (int i = 1; i < sent.size(); i++) {
+                    if ("1".equals(sent.get(i - 1).answer().headers().get("Retry-After"))) {
+                        assertThat(Duration.ofNanos(sent.get(i).receivedNanos() - sent.get(i - 1).receivedNanos()))
+                                .as("wait after Retry-After: 1 under key " + key)
+                                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+                    }
+                }
+            }
+            // Each customer's rows reached the endpoint in commit order (GTID sequence, event, row), batch after batch.
+            Map<Integer, long[]> lastAccepted = new HashMap<>();
+            for (Request request : requests) {
+                if (request.answer().status() != 200) {
+                    continue;
+                }
+                for (JsonNode event : events(request)) {
+                    int customer = event.get("after").get("customer_id").intValue();
+                    JsonNode position = event.get("position");
+                    long[] at = {Long.parseLong(position.get("gtid").textValue().replaceAll(".*-", "")),
+                            position.path("transactionEvent").asLong(), position.get("row").asLong()};
+                    long[] before = lastAccepted.put(customer, at);
+                    if (before != null) {
+                        assertThat(java.util.Arrays.compare(at, before)).as("customer " + customer + ": "
+                                + java.util.Arrays.toString(at) + " accepted after " + java.util.Arrays.toString(before))
+                                .isPositive();
+                    }
+                }
             }
         }
     }

@@ -36,7 +36,8 @@ import com.sun.net.httpserver.HttpsServer;
 public final class HttpEndpoint implements AutoCloseable {
 
     /** One request as received, with the answer it got ({@code null} while the responder works on it). */
-    public record Request(String method, URI uri, Map<String, String> headers, String body, Answer answer) {
+    public record Request(String method, URI uri, Map<String, String> headers, String body, Answer answer,
+                          long receivedNanos) {
 
         /** The header's first value, whatever the case of its name; {@code null} when absent. */
         public String header(String name) {
@@ -125,7 +126,9 @@ public final class HttpEndpoint implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(), headers, body, null);
+            long received = System.nanoTime();
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(), headers, body, null,
+                    received);
             Answer answer;
             try {
                 answer = responder.answer(request);
@@ -133,7 +136,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 answer = Answer.of(599, "the test's responder failed: " + e);
             }
             // Recorded before it is sent: a test reads it as soon as its client has the answer.
-            requests.add(new Request(request.method(), request.uri(), headers, body, answer));
+            requests.add(new Request(request.method(), request.uri(), headers, body, answer, received));
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);

@@ -31,6 +31,8 @@ public final class DeliveryFigures implements DeliveryFiguresMXBean, AutoCloseab
     private final LongAccumulator maxRoundTripNanos = new LongAccumulator(Math::max, 0);
     private final AtomicLong lastRoundTripNanos = new AtomicLong();
     private ObjectName name;
+    /** Which figures hold each name now, so closing older figures leaves newer ones registered. */
+    private static final java.util.Map<ObjectName, DeliveryFigures> REGISTERED = new java.util.HashMap<>();
 
     DeliveryFigures(String target) {
         this.target = target;
@@ -45,10 +47,13 @@ public final class DeliveryFigures implements DeliveryFiguresMXBean, AutoCloseab
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = objectName(pipelineName);
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
+            synchronized (REGISTERED) {
+                if (server.isRegistered(name)) {
+                    server.unregisterMBean(name);
+                }
+                server.registerMBean(figures, name);
+                REGISTERED.put(name, figures);
             }
-            server.registerMBean(figures, name);
             figures.name = name;
         } catch (JMException e) {
             log.warn("the processor's figures are not in JMX: {}", e.getMessage());
@@ -147,10 +152,15 @@ public final class DeliveryFigures implements DeliveryFiguresMXBean, AutoCloseab
         if (name == null) {
             return;
         }
-        try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-        } catch (JMException e) {
-            log.debug("unregistering {}: {}", name, e.getMessage());
+        synchronized (REGISTERED) {
+            // Figures registered since under the same name (a processor opened again before this one closed) stay.
+            if (REGISTERED.remove(name, this)) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+                } catch (JMException e) {
+                    log.debug("unregistering {}: {}", name, e.getMessage());
+                }
+            }
         }
         name = null;
     }

@@ -29,6 +29,17 @@ class DeliveryFiguresTest {
     }
 
     @Test
+    void closingOlderFiguresLeavesTheNewerOnesOfTheSameNameRegistered() throws Exception {
+        ObjectName name = DeliveryFigures.objectName("figures-reopened");
+        DeliveryFigures older = DeliveryFigures.register("figures-reopened", "https://a/x");
+        try (DeliveryFigures newer = DeliveryFigures.register("figures-reopened", "https://b/y")) {
+            older.close();
+            assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(name, "Target")).isEqualTo("https://b/y");
+        }
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(name)).isFalse();
+    }
+
+    @Test
     void aNameJmxCannotTakeAsItIsIsQuoted() throws Exception {
         assertThat(DeliveryFigures.objectName("shop, orders"))
                 .isEqualTo(new ObjectName("cdc.runner:type=Processor,name=" + ObjectName.quote("shop, orders")));

@@ -81,11 +81,13 @@ public final class Redaction {
     }
 
     /**
-     * A credential in a configured URL's query ({@code https://hooks/x?token=...}, {@code &api_key=}, a signature):
-     * taken from configured values only, where it is a URL's, not from every line of text, where {@code key=} is common.
+     * A credential in a configured URL's query ({@code https://hooks/x?token=...}, {@code &api_key=},
+     * {@code X-Amz-Signature=}, {@code client_secret=}): a parameter whose name holds a credential's word, with a value
+     * of 8 characters or more (shorter ones, {@code ?key=orders}, would mask ordinary words in every line). Taken from
+     * configured values only, where it is a URL's, not from every line of text.
      */
     private static final Pattern QUERY_SECRETS = Pattern.compile(
-            "(?i)[?&]((?:access_)?token|secret|(?:api_?)?key|sig|signature|auth|code)=([^&#\\s]+)");
+            "(?i)[?&]([a-z0-9_.-]*(?:token|secret|key|sig|auth|credential|password|code)[a-z0-9_.-]*)=([^&#\\s]{8,})");
 
     /** The passwords written into a URL: {@code password=...} in its query, {@code user:password@} before its host. */
     static List<String> passwordsIn(String text) {

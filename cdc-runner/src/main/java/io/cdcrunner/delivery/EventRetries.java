@@ -93,12 +93,13 @@ final class EventRetries {
                 .withBackoff(settings.initialBackoff(), settings.maxBackoff().compareTo(settings.initialBackoff()) > 0
                         ? settings.maxBackoff() : settings.initialBackoff().multipliedBy(2))
                 .withJitter(0.25)
-                // A target that said when to come back (HTTP Retry-After) is asked again no sooner, a wait over the
-                // cap counting as the cap: the jitter takes up to a quarter off a delay, so the delay is a third
-                // longer. A wait shorter than the backoff's first (Retry-After: 0, a date gone by) is left to the
-                // backoff, as is no wait at all (a negative delay), so a target is never asked again at once forever.
+                // A target that said when to come back (HTTP Retry-After) is asked again no sooner, and no sooner than
+                // the first backoff; a wait over the cap counts as the cap. The jitter takes up to a quarter off a
+                // delay, so the delay is a third longer. Retry-After: 0 or a date gone by leaves the wait to the
+                // backoff (a negative delay), so a target is never asked again at once forever.
                 .withDelayFn(context -> FailureClassifier.retryAfter(context.getLastException())
-                        .filter(wait -> wait.compareTo(settings.initialBackoff()) > 0)
+                        .filter(wait -> !wait.isZero() && !wait.isNegative())
+                        .map(wait -> wait.compareTo(settings.initialBackoff()) < 0 ? settings.initialBackoff() : wait)
                         .map(wait -> wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait)
                         .map(wait -> wait.plus(wait.dividedBy(3)))
                         .orElse(NO_WAIT_ASKED))

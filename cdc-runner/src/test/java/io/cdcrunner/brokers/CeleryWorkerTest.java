@@ -194,33 +194,55 @@ class CeleryWorkerTest {
     }
 
     @Test
-    void aMessageTheBrokerRefusesIsRefusedNotTakenForABrokerThatIsDown() throws Exception {
-        String refusing = "refusing-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+    void aMessageTheBrokerRefusesIsRefusedAndABrokerThatCannotTakeOneNowIsUnavailable() throws Exception {
+        String queue = "refusing-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+        List<ChangeEvent> event = List.of(ChangeEventBuilder.insert().table("shop", "orders").key("id", 1L)
+                .after(Map.of("id", 1L, "customer_id", 3)).build());
         if (broker instanceof LocalRedis redis) {
-            // A key of another type: Redis answers LPUSH with a WRONGTYPE error.
-            try (var jedis = redis.connect()) {
-                jedis.set(refusing, "not a list");
+            try (var jedis = redis.connect(); CeleryTaskProcessor processor = open(config(queue))) {
+                // A key of another type: Redis answers LPUSH with WRONGTYPE, about this message's queue.
+                jedis.set(queue, "not a list");
+                assertThatThrownBy(() -> processor.processGroup(event))
+                        .isNotInstanceOf(TargetUnavailableException.class).hasMessageContaining("Redis refused")
+                        .hasMessageContaining("WRONGTYPE");
+                // Out of memory: Redis cannot take any write now, which is waited out, not dead-lettered.
+                jedis.del(queue);
+                jedis.configSet("maxmemory", "1");
+                try {
+                    assertThatThrownBy(() -> processor.processGroup(event))
+                            .isInstanceOf(TargetUnavailableException.class).hasMessageContaining("OOM");
+                } finally {
+                    jedis.configSet("maxmemory", "0");
+                }
             }
         } else {
-            // A queue that takes no message: RabbitMQ nacks each one.
+            // A queue that takes no message: RabbitMQ nacks each one, which says nothing about the message.
             try (com.rabbitmq.client.Connection connection = ((LocalRabbitMq) broker).connect();
                  com.rabbitmq.client.Channel channel = connection.createChannel()) {
-                channel.queueDeclare(refusing, true, false, false,
+                channel.queueDeclare(queue, true, false, false,
                         Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
             }
+            try (CeleryTaskProcessor processor = open(config(queue))) {
+                assertThatThrownBy(() -> processor.processGroup(event))
+                        .isInstanceOf(TargetUnavailableException.class).hasMessageContaining("nack");
+            }
+            // A virtual host that does not exist is the configuration's fault: refused at open.
+            Map<String, String> noSuchHost = config(queue);
+            noSuchHost.put("celery.broker.url", brokerUrl.replace("/%2F", "/nope"));
+            assertThatThrownBy(() -> open(noSuchHost)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("virtual host").hasMessageNotContaining(((LocalRabbitMq) broker).password());
         }
+    }
+
+    /** The processor's keys for {@code queue} (trusting the test CA over TLS). */
+    private static Map<String, String> config(String queue) throws Exception {
         Map<String, String> config = new HashMap<>(Map.of("celery.broker.url", brokerUrl, "celery.task",
-                ShopApp.READ_ROW, "celery.queue", refusing, "celery.args", "row"));
+                ShopApp.READ_ROW, "celery.queue", queue, "celery.args", "row"));
         if (certificates != null) {
             config.put("celery.tls.truststore", trustStore(certificates).toString());
             config.put("celery.tls.truststore.password", TRUST_STORE_PASSWORD);
         }
-        try (CeleryTaskProcessor processor = open(config)) {
-            assertThatThrownBy(() -> processor.processGroup(List.of(ChangeEventBuilder.insert().table("shop", "orders")
-                    .key("id", 1L).after(Map.of("id", 1L, "customer_id", 3)).build())))
-                    .isNotInstanceOf(TargetUnavailableException.class)
-                    .hasMessageContaining(kind.name().startsWith("REDIS") ? "Redis refused" : "did not take");
-        }
+        return config;
     }
 
     private static final String TRUST_STORE_PASSWORD = "trust-pw";

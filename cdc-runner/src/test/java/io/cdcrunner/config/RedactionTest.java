@@ -32,15 +32,19 @@ class RedactionTest {
                 "processor.celery.broker.url", "redis://:redis-pw-7@cache:6379/0",
                 "processor.http.header.Authorization", "Bearer abc.def.ghi",
                 "processor.http.header.X-Api-Key", "k-123456",
-                "processor.http.url", "https://hooks.example/in?team=ops&token=tok-98765")));
+                "processor.http.url", "https://hooks.example/in?team=ops&token=tok-98765&key=orders",
+                "processor.s3.url", "https://b.s3/x?X-Amz-Signature=abcdef0123456789&X-Amz-Expires=300")));
 
         assertThat(redaction.apply("Redis at redis://:redis-pw-7@cache:6379/0 down; sent Bearer abc.def.ghi, k-123456"))
                 .isEqualTo("Redis at redis://:******@cache:6379/0 down; sent ******, ******");
         assertThat(redaction.apply("amqps://celery:never-configured@mq:5671/%2F"))
                 .isEqualTo("amqps://celery:******@mq:5671/%2F");
         assertThat(redaction.apply("rediss://:never-configured@cache:6380/1")).isEqualTo("rediss://:******@cache:6380/1");
-        assertThat(redaction.apply("processor.http.url=https://hooks.example/in?team=ops&token=tok-98765"))
-                .isEqualTo("processor.http.url=https://hooks.example/in?team=ops&token=******");
+        assertThat(redaction.apply("processor.http.url=https://hooks.example/in?team=ops&token=tok-98765&key=orders"))
+                .as("a token is masked; a short value such as a key's name is not").isEqualTo(
+                        "processor.http.url=https://hooks.example/in?team=ops&token=******&key=orders");
+        assertThat(redaction.apply("GET /x?X-Amz-Signature=abcdef0123456789&X-Amz-Expires=300"))
+                .isEqualTo("GET /x?X-Amz-Signature=******&X-Amz-Expires=300");
         assertThat(redaction.apply("jdbc:mysql://h:3306/db and [::1]:3306")).isEqualTo("jdbc:mysql://h:3306/db and [::1]:3306");
     }
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from celery import Celery, signals
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from shop import schema
 
@@ -60,7 +61,8 @@ def create_schema(**_):
         setup.dispose()
 
 
-@app.task(bind=True, name="shop.tasks.read_it")
+# A lock conflict or a lost connection is retried (the same task id: its claim was rolled back with the rest).
+@app.task(bind=True, name="shop.tasks.read_it", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=10)
 def read_it(self, customer_id, event_ids=None, keys=None, **extra):
     """Summarises a customer's orders as SHOP_READ_URL shows them, once per task id.
 
@@ -83,12 +85,14 @@ def read_it(self, customer_id, event_ids=None, keys=None, **extra):
                       {"t": self.request.id, "c": customer_id, "s": stale, "n": order_count,
                        "e": None if event_ids is None else json.dumps(event_ids)}).rowcount == 0:
             return {"skipped": self.request.id}
-        summary = {"c": customer_id, "n": order_count, "s": amount_sum, "m": max_id}
-        if db.execute(text("INSERT IGNORE INTO shop.customer_summary (customer_id, order_count, amount_sum, max_id) "
-                           "VALUES (:c, :n, :s, :m)"), summary).rowcount == 0:
-            # Orders are only inserted: a read that saw fewer than the stored summary is older and must not win.
-            db.execute(text("UPDATE shop.customer_summary SET order_count = :n, amount_sum = :s, max_id = :m "
-                            "WHERE customer_id = :c AND order_count <= :n"), summary)
+        # One upsert, so two tasks of a customer running at once wait for each other instead of deadlocking.
+        # Orders are only inserted: a read that saw fewer than the stored summary is older and must not win.
+        db.execute(text("INSERT INTO shop.customer_summary (customer_id, order_count, amount_sum, max_id) "
+                        "VALUES (:c, :n, :s, :m) ON DUPLICATE KEY UPDATE "
+                        "amount_sum = IF(VALUES(order_count) >= order_count, VALUES(amount_sum), amount_sum), "
+                        "max_id = IF(VALUES(order_count) >= order_count, VALUES(max_id), max_id), "
+                        "order_count = GREATEST(order_count, VALUES(order_count))"),
+                   {"c": customer_id, "n": order_count, "s": amount_sum, "m": max_id})
     return {"customer_id": customer_id, "order_count": order_count, "amount_sum": str(amount_sum), "stale": stale}
 
 

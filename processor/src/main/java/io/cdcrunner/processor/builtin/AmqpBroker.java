@@ -22,7 +22,7 @@ import io.cdcrunner.processor.TargetUnavailableException;
 /**
  * Celery's RabbitMQ transport: each message is published persistent ({@code delivery_mode} 2) through the default
  * exchange to the queue, {@code mandatory}, on a channel in publisher-confirm mode, and counts as delivered only once
- * RabbitMQ acknowledged it. A message RabbitMQ returns (no such queue) or nacks is refused. The queue is declared
+ * RabbitMQ acknowledged it. A message RabbitMQ returns (no such queue) is refused; a nack (a full queue) is waited out. The queue is declared
  * durable, as Celery declares it, when it does not exist yet, so no message is dropped before the first worker starts.
  *
  * <p>Channels are not thread-safe: each lane publishes on a channel of its own, over one connection. After a failure
@@ -36,7 +36,7 @@ final class AmqpBroker implements CeleryBroker {
     private final int confirmTimeoutMillis;
     private final String origin = CeleryTaskProcessor.origin();
     private final Map<Thread, Publisher> publishers = new ConcurrentHashMap<>();
-    private Connection connection;
+    private volatile Connection connection;
     private boolean queueChecked;
     /** Why RabbitMQ blocks the connection's publishers (a resource alarm), or {@code null}. */
     private volatile String blocked;
@@ -91,7 +91,7 @@ final class AmqpBroker implements CeleryBroker {
         Publisher publisher = null;
         try {
             String blockedFor = blocked;
-            if (blockedFor != null) {
+            if (blockedFor != null && connection != null && connection.isOpen()) {
                 throw new TargetUnavailableException("RabbitMQ at " + describe + " blocks publishing: " + blockedFor,
                         null);
             }
@@ -109,7 +109,9 @@ final class AmqpBroker implements CeleryBroker {
                 publisher.channel.basicPublish("", queue, true, properties, message.body());
             }
             if (!publisher.channel.waitForConfirms(confirmTimeoutMillis)) {
-                throw new Refused("RabbitMQ at " + describe + " did not take the task message(s) (nack)", null);
+                // A nack says nothing about the message: a queue at its length limit, a queue process that failed.
+                throw new TargetUnavailableException("RabbitMQ at " + describe + " did not take the task message(s) "
+                        + "(nack: a full queue or a failing one)", null);
             }
             if (publisher.returned != null) {
                 throw new Refused("RabbitMQ at " + describe + " returned the task message(s): " + publisher.returned
@@ -143,7 +145,8 @@ final class AmqpBroker implements CeleryBroker {
         } catch (IOException | ShutdownSignalException e) {
             CeleryBroker.failOnTls(e, describe);
             int code = replyCode(e);
-            if (code == AMQP.NOT_ALLOWED || code == AMQP.ACCESS_REFUSED) {
+            boolean limit = reason(e).contains("limit");
+            if ((code == AMQP.NOT_ALLOWED || code == AMQP.ACCESS_REFUSED) && !limit) {
                 throw new IllegalArgumentException("RabbitMQ at " + describe + " refuses the virtual host or the queue: "
                         + reason(e) + "; check the virtual host in processor.celery.broker.url (Celery's default "
                         + "is /, written amqp://USER:PASSWORD@HOST:5672//) and the user's permissions", e);
@@ -184,6 +187,8 @@ final class AmqpBroker implements CeleryBroker {
             blocked = null;
             // RabbitMQ blocks publishers on a memory or disk alarm: wait it out like a broker that is down.
             connection.addBlockedListener(reason -> blocked = reason, () -> blocked = null);
+            // A connection lost while blocked sends no "unblocked": the next one starts unblocked.
+            connection.addShutdownListener(cause -> blocked = null);
             queueChecked = false;
         }
         if (!queueChecked) {

@@ -26,7 +26,7 @@ interface CeleryBroker extends AutoCloseable {
     @Override
     void close();
 
-    /** The broker refused a message (an error reply, a nack, a message no queue took): retried, then dead-lettered. */
+    /** The broker refused a message (an error reply, a message no queue took): retried, then dead-lettered. */
     final class Refused extends RuntimeException {
         Refused(String message, Throwable cause) {
             super(message, cause);

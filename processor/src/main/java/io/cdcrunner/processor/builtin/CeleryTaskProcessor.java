@@ -62,9 +62,9 @@ import io.cdcrunner.processor.TargetUnavailableException;
  * A group returns only once the broker confirmed every message of it (a RabbitMQ publisher confirm; the Redis
  * reply to {@code LPUSH}); only then may the daemon record the binlog position past its events, and only then does
  * the next batch's group of the same family start, so a family's task for batch n is queued before batch n+1's.
- * A broker that is down or does not answer is a {@link TargetUnavailableException}: retried without limit, like a
- * lost database. A message the broker refuses (an error reply, a nack, a return) is retried and then dead-lettered
- * like any failure. A row without the family column, with {@code args=family}, is dead-lettered at once, naming the
+ * A broker that is down, does not answer or says "not now" (Redis's LOADING or OOM, a RabbitMQ nack or resource
+ * alarm) is a {@link TargetUnavailableException}: retried without limit, like a lost database. A message the broker
+ * refuses (an error reply such as WRONGTYPE, a return) is retried and then dead-lettered like any failure. A row without the family column, with {@code args=family}, is dead-lettered at once, naming the
  * column. A row whose family column is NULL belongs to no family: no task. Table events ({@code TRUNCATE},
  * {@code DROP}) name no family or row: no task, a warning in the log.
  *
@@ -153,6 +153,11 @@ public final class CeleryTaskProcessor implements GroupProcessor {
             broker.connect();
         } catch (TargetUnavailableException e) {
             log.warn("{}; tasks are published once it is reachable", e.getMessage());
+        } catch (RuntimeException e) {
+            // The daemon does not close a processor whose open failed: the connection goes now.
+            broker.close();
+            broker = null;
+            throw e;
         }
         figures = DeliveryFigures.register(context.pipelineName(), broker.describe());
         log.info("publishing Celery task {} to {}, {}", task, broker.describe(), args == Args.FAMILY

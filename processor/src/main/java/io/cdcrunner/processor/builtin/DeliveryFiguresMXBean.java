@@ -15,7 +15,11 @@ public interface DeliveryFiguresMXBean {
     /** Messages the target confirmed: a RabbitMQ publisher confirm, a Redis reply, an HTTP 2xx. */
     long getMessagesConfirmed();
 
-    /** Messages the target refused: a RabbitMQ nack or return, a Redis error reply, an HTTP status that is not 2xx. */
+    /**
+     * Messages the target refused for good: a RabbitMQ return or a channel closed for the message, a Redis error reply
+     * such as {@code WRONGTYPE}, an HTTP 3xx or 4xx other than 408 and 429. Answers meaning "not now" count in
+     * {@link #getTargetUnavailable()} instead.
+     */
     long getMessagesRefused();
 
     /** Attempts that found the target down, unreachable or asking to be called later (retried without limit). */

@@ -203,9 +203,10 @@ public final class HttpProcessor implements GroupProcessor {
             figures.delivered(changeEvents);
             return;
         }
-        figures.refused(1);
         if (HttpOutcomes.isUnavailable(status)) {
             figures.unavailable();
+        } else {
+            figures.refused(1);
         }
         throw HttpOutcomes.forStatus(settings.target, status, response.headers(), response.body(), clock);
     }

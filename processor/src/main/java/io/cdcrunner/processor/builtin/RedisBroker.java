@@ -48,8 +48,8 @@ final class RedisBroker implements CeleryBroker {
         }
         HostAndPort address = JedisURIHelper.getHostAndPort(url);
         // One connection per lane (processor.threads, at most 64), not the pool's default 8 that lanes would queue for.
-        org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
-                new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+        // Jedis's own pool settings (idle connections tested and evicted), larger.
+        redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
         pool.setMaxTotal(64);
         pool.setMaxIdle(64);
         this.client = RedisClient.builder().hostAndPort(address).clientConfig(config.build()).poolConfig(pool).build();
@@ -108,7 +108,8 @@ final class RedisBroker implements CeleryBroker {
     }
 
     private static boolean isNotNow(JedisDataException e) {
-        return NOT_NOW.contains(code(e));
+        // Redis sends "ERR max number of clients reached" to a connection over its maxclients.
+        return NOT_NOW.contains(code(e)) || String.valueOf(e.getMessage()).contains("max number of clients");
     }
 
     private static boolean isLogin(JedisDataException e) {

@@ -389,7 +389,11 @@ class HttpProcessorTest {
     @Test
     void figuresCountEachRequestAndCloseUnregistersThem() throws Exception {
         AtomicInteger seen = new AtomicInteger();
-        HttpEndpoint endpoint = endpoint(request -> Answer.of(seen.incrementAndGet() == 1 ? 200 : 503));
+        HttpEndpoint endpoint = endpoint(request -> Answer.of(switch (seen.incrementAndGet()) {
+            case 1 -> 200;
+            case 2 -> 503;
+            default -> 422;
+        }));
         HttpProcessor processor = new HttpProcessor();
         processor.open(TestContexts.withoutDatabase("http-figures", new ProcessorConfig(
                 Map.of("http.url", endpoint.uri("/orders?token=" + QUERY_SECRET).toString())), null));
@@ -398,10 +402,12 @@ class HttpProcessorTest {
 
         processor.processGroup(List.of(order(1, 42L), order(2, 42L)));
         catchThrowable(() -> processor.processGroup(List.of(order(3, 42L))));
+        catchThrowable(() -> processor.processGroup(List.of(order(3, 42L))));
 
         assertThat(jmx.getAttribute(name, "Target")).isEqualTo(endpoint.uri("/orders").toString());
-        assertThat(jmx.getAttribute(name, "MessagesPublished")).isEqualTo(2L);
+        assertThat(jmx.getAttribute(name, "MessagesPublished")).isEqualTo(3L);
         assertThat(jmx.getAttribute(name, "MessagesConfirmed")).isEqualTo(1L);
+        // A 503 is the endpoint unavailable, not a refusal; the 422 is.
         assertThat(jmx.getAttribute(name, "MessagesRefused")).isEqualTo(1L);
         assertThat(jmx.getAttribute(name, "TargetUnavailable")).isEqualTo(1L);
         assertThat(jmx.getAttribute(name, "EventsDelivered")).isEqualTo(2L);

@@ -41,6 +41,11 @@ public final class ShopApp {
     public static final String BROKER_CA = "CELERY_BROKER_CA";
     /** The queue {@code delay()} publishes to (default {@code celery}). */
     public static final String QUEUE = "CELERY_QUEUE";
+    /**
+     * Redis only: seconds after which a message a worker fetched but never acknowledged (its connection was lost
+     * before the task started) goes back to the queue; Celery's default is an hour.
+     */
+    public static final String VISIBILITY_TIMEOUT = "CELERY_VISIBILITY_TIMEOUT";
     /** SQLAlchemy URL the tasks read orders from (a replica). */
     public static final String READ_URL = "SHOP_READ_URL";
     /** SQLAlchemy URL the tasks write to (the primary). */

@@ -4,6 +4,8 @@ Environment:
   CELERY_BROKER_URL  the broker: redis://:pw@host:port/0, rediss://..., amqp://user:pw@host:port/%2F, amqps://...
   CELERY_BROKER_CA   for rediss:// and amqps://: the CA certificate (PEM file) the broker's certificate is checked with
   CELERY_QUEUE       the queue delay() and apply_async() publish to (default "celery")
+  CELERY_VISIBILITY_TIMEOUT  Redis only: seconds after which a message a worker fetched and never acknowledged (it
+                     lost its connection before starting the task) goes back to the queue (Celery's default: 3600)
   SHOP_READ_URL      where tasks read orders: a replica, mysql+pymysql://root@127.0.0.1:3307/
   SHOP_WRITE_URL     where tasks write what they saw: the primary. A worker creates the shop schema there at start
                      (shop.schema), so the tables exist once it logs "ready".
@@ -29,6 +31,8 @@ app.conf.update(
     result_serializer="json",
     task_default_queue=os.environ.get("CELERY_QUEUE", "celery"),
 )
+if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
+    app.conf.broker_transport_options = {"visibility_timeout": int(os.environ["CELERY_VISIBILITY_TIMEOUT"])}
 if os.environ.get("CELERY_BROKER_CA"):
     # kombu's Redis transport and py-amqp name the same two settings differently.
     if BROKER_URL.startswith("rediss://"):

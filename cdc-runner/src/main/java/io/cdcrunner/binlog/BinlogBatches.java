@@ -37,7 +37,16 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private volatile boolean inBatch;
     private volatile long lastBatchEndNanos = System.nanoTime();
 
+    /** Told of every backfilled row processed. */
+    private final java.util.function.Consumer<io.cdcrunner.processor.ChangeEvent> backfilled;
+
     BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer) {
+        this(mapper, tableEvents, operations, consumer, event -> { });
+    }
+
+    BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer,
+                  java.util.function.Consumer<io.cdcrunner.processor.ChangeEvent> backfilled) {
+        this.backfilled = backfilled;
         this.mapper = mapper;
         this.recordItems = new RecordItems(mapper, tableEvents, operations);
         this.consumer = consumer;
@@ -154,6 +163,11 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
             for (int i = finished; i < upTo; i++) {
                 // The engine's schema snapshot is not marked: its position can be past where streaming resumes.
                 if (items.get(i).phase() != Phase.NONE) {
+                    for (io.cdcrunner.processor.ChangeEvent event : items.get(i).events()) {
+                        if (event.isBackfill()) {
+                            backfilled.accept(event);
+                        }
+                    }
                     try {
                         mark(records.get(i));
                     } catch (InterruptedException e) {

@@ -62,6 +62,9 @@ public final class BinlogSource implements EventSource {
     private final ReadGtids read = new ReadGtids();
     /** Each start of the engine and where the server's binlog ended then, for pruning the ledger. */
     private final ReadRuns runs = new ReadRuns();
+    /** Why the server cannot be backfilled (MySQL without GTIDs), or null. */
+    private volatile String backfillsUnsupported;
+    private io.cdcrunner.binlog.backfill.Backfills backfills;
 
     public BinlogSource(RunnerConfig config) {
         this.config = config;
@@ -93,6 +96,12 @@ public final class BinlogSource implements EventSource {
                     + "read " + flavor + " so far: every server of source.host must be of one kind");
         }
         flavor = detected;
+        backfillsUnsupported = detected == ServerFlavor.MYSQL && !"ON".equalsIgnoreCase(chosen.info().gtidMode())
+                ? "backfills need GTIDs: the engine reads each chunk between two GTID watermarks, and "
+                + chosen.server() + " has gtid_mode=" + chosen.info().gtidMode() + "; set gtid_mode=ON and"
+                + " enforce_gtid_consistency=ON on the source (the signal-table variant, which writes to the source,"
+                + " is not supported)"
+                : null;
         if (chosen.verdict() instanceof ResumeCheck.Purged purged) {
             if (source.recovery() != SourceSettings.Recovery.SNAPSHOT) {
                 throw new ServerChoice.Refused(FailureTranslator.purgedMessage(stateDir) + " (" + purged.what()
@@ -117,15 +126,19 @@ public final class BinlogSource implements EventSource {
         if (stopping()) {
             throw new PipelineStartException("stopped during start-up");
         }
+        backfills = new io.cdcrunner.binlog.backfill.Backfills(config, stateDir, backfillsUnsupported,
+                () -> SourceAccess.of(config.source()).connect());
+        backfills.open();
         batches = new BinlogBatches(new RecordMapper(), tableEvents(), config.source().operations(),
-                new Streaming(consumer));
+                new Streaming(consumer), backfills::processed);
         skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                 config.pipelineName(), CaptureFilter.of(config.source()), flavor,
                 () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsets()),
                 new SchemaRecoveries(stateDir), this::onUnreadableStatement,
                 consumer.counters()::onRowlessChange));
         engine = new EngineSupervisor(config, flavor, stateDir, batches, closeRequested,
-                consumer.counters()::finishedCount, this::chooseServerAndPlan, this::engineEnded);
+                consumer.counters()::finishedCount, this::chooseServerAndPlan, this::engineEnded,
+                backfillsUnsupported == null ? backfills : null);
         engine.start(plan);
         if (config.source().servers().several()) {
             watch = new LostServerWatch(flavor, config.pipelineName(), config.source().moveAfter(), runs::run,
@@ -225,6 +238,9 @@ public final class BinlogSource implements EventSource {
             for (io.cdcrunner.core.SourceItem item : items) {
                 for (io.cdcrunner.processor.ChangeEvent event : item.events()) {
                     read.read(event.position().gtid());
+                    if (event.isBackfill()) {
+                        backfills.handedOver(event);
+                    }
                 }
             }
             pipeline.accept(batch);
@@ -326,6 +342,7 @@ public final class BinlogSource implements EventSource {
 
     /** The engine ended for good: cleanly (null) or with a failure a restart cannot fix. */
     private void engineEnded(Throwable error) {
+        closeBackfills();
         closeSkippedStatements();
         closeWatch();
         consumer.ended(error == null ? null : FailureTranslator.translate(rootHalt(error), stateDir));
@@ -366,10 +383,17 @@ public final class BinlogSource implements EventSource {
 
     @Override
     public void shutdownNow() {
+        closeBackfills();
         closeSkippedStatements();
         EngineSupervisor running = engine;
         if (running != null) {
             running.shutdownNow();
+        }
+    }
+
+    private synchronized void closeBackfills() {
+        if (backfills != null) {
+            backfills.close();
         }
     }
 

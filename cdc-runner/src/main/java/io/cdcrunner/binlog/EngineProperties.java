@@ -18,6 +18,16 @@ public final class EngineProperties {
     }
 
     public static Properties build(RunnerConfig config, ServerFlavor flavor, StateStore state, SnapshotMode mode) {
+        return build(config, flavor, state, mode, false);
+    }
+
+    /**
+     * @param backfills whether the server has GTIDs to watermark backfills with: the engine then takes incremental
+     *                  snapshots in their read-only form, asked for through its in-process signal channel, and
+     *                  reports on them to the daemon ({@code io.cdcrunner.binlog.backfill.Backfills})
+     */
+    public static Properties build(RunnerConfig config, ServerFlavor flavor, StateStore state, SnapshotMode mode,
+                                   boolean backfills) {
         SourceSettings source = config.source();
         Properties p = new Properties();
         p.setProperty("name", config.pipelineName());
@@ -57,6 +67,15 @@ public final class EngineProperties {
         p.setProperty(Connectors.MAX_QUEUE_BYTES, String.valueOf(config.engine().maxQueueBytes()));
         // The daemon judges the recorded position before every start (ResumeCheck): the connector's check is off.
         p.setProperty(Connectors.RESUME_CHECKED, "true");
+
+        if (backfills) {
+            // Chunks between two GTID watermarks read from the server: nothing is written to the source.
+            p.setProperty("read.only", "true");
+            p.setProperty("signal.enabled.channels", "in-process");
+            p.setProperty("signal.poll.interval.ms", "500");
+            p.setProperty("notification.enabled.channels", io.cdcrunner.binlog.backfill.BackfillNotifications.CHANNEL);
+            p.setProperty("incremental.snapshot.chunk.size", String.valueOf(config.backfill().chunkSize()));
+        }
 
         RecordMapper.connectorProperties().forEach(p::setProperty);
         config.debeziumOverrides().forEach(p::setProperty);

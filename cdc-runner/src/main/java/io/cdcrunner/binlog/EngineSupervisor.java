@@ -50,6 +50,8 @@ final class EngineSupervisor {
     private volatile String restartProblem;
     /** Between an engine's end and its successor's start: no engine reads the source meanwhile. */
     private volatile boolean restarting;
+    /** The pipeline's backfills, told when an engine's task starts and stops; null when the server cannot have them. */
+    private final io.cdcrunner.binlog.backfill.Backfills backfills;
 
     /**
      * @param plans decides each start after the first from what the state store holds then ({@link StartPlan})
@@ -58,6 +60,15 @@ final class EngineSupervisor {
                      DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher,
                      CountDownLatch closeRequested, java.util.function.LongSupplier processed,
                      Supplier<StartPlan> plans, Consumer<Throwable> onEnd) {
+        this(config, flavor, state, dispatcher, closeRequested, processed, plans, onEnd, null);
+    }
+
+    EngineSupervisor(RunnerConfig config, ServerFlavor flavor, StateStore state,
+                     DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> dispatcher,
+                     CountDownLatch closeRequested, java.util.function.LongSupplier processed,
+                     Supplier<StartPlan> plans, Consumer<Throwable> onEnd,
+                     io.cdcrunner.binlog.backfill.Backfills backfills) {
+        this.backfills = backfills;
         this.config = config;
         this.flavor = flavor;
         this.state = state;
@@ -92,12 +103,15 @@ final class EngineSupervisor {
             // These take the definitions from the server: the history is incomplete until they did.
             state.beginSchemaCapture();
         }
-        Properties properties = EngineProperties.build(config, flavor, state, mode);
-        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+        Properties properties = EngineProperties.build(config, flavor, state, mode, backfills != null);
+        DebeziumEngine.Builder<RecordChangeEvent<SourceRecord>> builder = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
                 .notifying(dispatcher)
-                .using(this::completed)
-                .build();
+                .using(this::completed);
+        if (backfills != null) {
+            builder = builder.using(new BackfillCallback());
+        }
+        engine = builder.build();
         backoff.started(processed.getAsLong());
         log.info("pipeline '{}' engine starting: {} {}:{}, snapshot mode {}", config.pipelineName(), flavor,
                 config.source().host(), config.source().port(), mode.debeziumName());
@@ -277,5 +291,28 @@ final class EngineSupervisor {
 
     void shutdownNow() {
         engineThread.shutdownNow();
+    }
+
+    /** Tells the backfills when signals can reach the engine just built, and when they no longer can. */
+    private final class BackfillCallback implements DebeziumEngine.ConnectorCallback {
+
+        private DebeziumEngine<RecordChangeEvent<SourceRecord>> own;
+
+        @Override
+        public void taskStarted() {
+            DebeziumEngine<RecordChangeEvent<SourceRecord>> started;
+            synchronized (EngineSupervisor.this) {
+                started = engine;
+            }
+            own = started;
+            backfills.engineStarted(started::getSignaler);
+        }
+
+        @Override
+        public void taskStopped() {
+            if (own != null) {
+                backfills.engineStopped();
+            }
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class RunnerConfig {
     private final StateSettings state;
     private final HaSettings ha;
     private final EngineSettings engine;
+    private final BackfillSettings backfill;
     private final Duration shutdownTimeout;
     private final JmxSettings jmx;
     private final Map<String, String> debeziumOverrides;
@@ -38,7 +39,7 @@ public final class RunnerConfig {
     RunnerConfig(String pipelineName, SourceSettings source, SourceSettings.SourceType sourceType, KafkaSettings kafka,
                  Path stateDir, Duration offsetFlushInterval,
                  ProcessorSettings processor, ReadSettings read, DeliverySettings delivery, DeadLetterSettings deadLetters,
-                 StateSettings state, HaSettings ha, EngineSettings engine, Duration shutdownTimeout, JmxSettings jmx,
+                 StateSettings state, HaSettings ha, EngineSettings engine, BackfillSettings backfill, Duration shutdownTimeout, JmxSettings jmx,
                  Map<String, String> debeziumOverrides, Map<String, String> shownValues, List<String> secretValues) {
         this.secretValues = List.copyOf(secretValues);
         this.pipelineName = Objects.requireNonNull(pipelineName);
@@ -54,6 +55,7 @@ public final class RunnerConfig {
         this.state = Objects.requireNonNull(state);
         this.ha = Objects.requireNonNull(ha);
         this.engine = Objects.requireNonNull(engine);
+        this.backfill = Objects.requireNonNull(backfill);
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout);
         this.jmx = Objects.requireNonNull(jmx);
         this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(debeziumOverrides));
@@ -128,6 +130,11 @@ public final class RunnerConfig {
     /** The {@code engine.*} keys. */
     public EngineSettings engine() {
         return engine;
+    }
+
+    /** The {@code backfill.*} keys and {@code source.new.tables}. */
+    public BackfillSettings backfill() {
+        return backfill;
     }
 
     /** {@code shutdown.timeout.ms}. */

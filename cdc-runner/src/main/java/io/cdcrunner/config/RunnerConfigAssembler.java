@@ -47,7 +47,7 @@ final class RunnerConfigAssembler {
                 PROCESSOR_JDBC_URL, PROCESSOR_JDBC_USER, PROCESSOR_JDBC_PASSWORD);
         return new RunnerConfig(get(PIPELINE_NAME), source, get(SOURCE_TYPE), kafka(), get(STATE_DIR),
                 millis(STATE_OFFSET_FLUSH_INTERVAL), processor(processorJdbc), read(processorJdbc), delivery(),
-                deadLetters(processorJdbc), state(processorJdbc), ha(), engine(), millis(SHUTDOWN_TIMEOUT), jmx(),
+                deadLetters(processorJdbc), state(processorJdbc), ha(), engine(), backfill(), millis(SHUTDOWN_TIMEOUT), jmx(),
                 debeziumOverrides, shown,
                 Redaction.secretsOf(values, processorOptions, debeziumOverrides, kafkaClient));
     }
@@ -130,6 +130,10 @@ final class RunnerConfigAssembler {
     private EngineSettings engine() {
         return new EngineSettings(millis(ENGINE_POLL_INTERVAL), get(ENGINE_MAX_BATCH_SIZE), get(ENGINE_MAX_QUEUE_SIZE),
                 get(ENGINE_MAX_QUEUE_BYTES));
+    }
+
+    private BackfillSettings backfill() {
+        return new BackfillSettings(get(BACKFILL_CHUNK_SIZE), get(SOURCE_NEW_TABLES));
     }
 
     private JmxSettings jmx() {

@@ -111,6 +111,11 @@ public final class RunnerKeys {
     public static final ConfigKey<SourceSettings.Recovery> SOURCE_RECOVERY = declare(choice("source.recovery", SourceSettings.Recovery.class, SourceSettings.Recovery.FAIL,
             "When the recorded binlog position was purged from the server: fail stops with the missing position named; snapshot re-reads the included tables (as inserts) and resumes streaming."));
 
+    public static final ConfigKey<BackfillSettings.NewTables> SOURCE_NEW_TABLES = declare(choice("source.new.tables", BackfillSettings.NewTables.class, BackfillSettings.NewTables.STREAM,
+            "A table source.tables or source.databases selects at a start that it did not select at the previous start: stream processes its changes from then on; backfill also reads its existing rows while streaming goes on (a backfill run, as cdc-runner snapshot starts)."));
+    public static final ConfigKey<Integer> BACKFILL_CHUNK_SIZE = declare(withDefault("backfill.chunk.size", INT, "4096", between(1, 100000),
+            "Rows a backfill reads per chunk, in primary-key order, while streaming goes on; a chunk is held in memory until the stream passes the point it was read at. A per-family processor computes a family once per batch (engine.max.batch.size), so larger chunks and batches mean fewer computations."));
+
     public static final ConfigKey<SourceSettings.SourceType> SOURCE_TYPE = declare(choice("source.type", SourceSettings.SourceType.class, SourceSettings.SourceType.BINLOG,
             "How the changes arrive: binlog reads the source's binlog with the embedded engine; kafka consumes the change topics a Kafka Connect Debezium connector writes (cdc-runner connector-config prints its configuration), several daemons sharing them as one consumer group."));
 

@@ -90,6 +90,9 @@ public final class ChangeEventCodec {
         pos.put("row", position.row());
         pos.put("gtid", position.gtid());
         pos.put("snapshot", position.snapshot());
+        if (position.backfill() != null) {
+            pos.put("backfill", position.backfill());
+        }
         if (position.transactionEvent() >= 0) {
             pos.put("transactionEvent", position.transactionEvent());
         }
@@ -118,7 +121,8 @@ public final class ChangeEventCodec {
                 pos.enumValue("flavor", ServerFlavor.class), pos.longValue("serverId"), pos.text("binlogFile"),
                 pos.longValue("binlogPosition"), pos.intValue("row"), pos.nullableText("gtid"),
                 pos.booleanValue("snapshot"),
-                pos.node().has("transactionEvent") ? pos.intValue("transactionEvent") : -1);
+                pos.node().has("transactionEvent") ? pos.intValue("transactionEvent") : -1,
+                pos.node().has("backfill") ? pos.text("backfill") : null);
         Instant commitTime = event.member("commitTime").isNull() ? null : event.instant("commitTime");
         return new ChangeEvent(event.enumValue("operation", Operation.class), event.text("database"),
                 event.text("table"), decodeRow(event, "key"), decodeRow(event, "before"), decodeRow(event, "after"),

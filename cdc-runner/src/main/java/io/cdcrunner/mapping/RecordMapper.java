@@ -205,7 +205,8 @@ public final class RecordMapper {
 
     private static SourcePosition position(Struct source, EnvelopeLayout.SourceLayout src, Map<String, ?> offset,
                                            boolean rowChange) {
-        boolean snapshot = isSnapshot(src.snapshot() == null ? null : source.get(src.snapshot()));
+        Object marker = src.snapshot() == null ? null : source.get(src.snapshot());
+        boolean snapshot = isSnapshot(marker);
         return new SourcePosition(
                 flavor(source.get(src.connector())),
                 longOrZero(source.get(src.serverId())),
@@ -214,8 +215,26 @@ public final class RecordMapper {
                 (int) longOrZero(source.get(src.row())),
                 (String) source.get(src.gtid()),
                 snapshot,
-                snapshot ? -1 : transactionEvent(offset, rowChange));
+                snapshot ? -1 : transactionEvent(offset, rowChange),
+                "incremental".equals(marker) ? backfillRun(offset) : null);
     }
+
+    /**
+     * The backfill run of a row an incremental snapshot read: the snapshot's correlation id, which the daemon sets to
+     * the run's id when it asks for the snapshot and the engine keeps in its offset while the snapshot runs
+     * ({@code incremental_snapshot_correlation_id}). A snapshot asked for otherwise (a signal sent by hand) has none:
+     * {@value #UNNAMED_BACKFILL}.
+     */
+    static String backfillRun(Map<String, ?> offset) {
+        Object id = offset == null ? null : offset.get(BACKFILL_RUN_OFFSET_KEY);
+        return id == null || id.toString().isBlank() ? UNNAMED_BACKFILL : id.toString();
+    }
+
+    /** The engine's offset key naming the running incremental snapshot's correlation id. */
+    public static final String BACKFILL_RUN_OFFSET_KEY = "incremental_snapshot_correlation_id";
+
+    /** The run id of an incremental snapshot rows that no {@code cdc-runner snapshot} asked for. */
+    public static final String UNNAMED_BACKFILL = "unnamed";
 
     /**
      * The index of the record's binlog event inside its transaction, from the engine's offset as it was when the

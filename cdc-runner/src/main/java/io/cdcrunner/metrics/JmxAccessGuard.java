@@ -23,14 +23,14 @@ import javax.security.auth.Subject;
 
 /**
  * What a remote JMX client may do, whoever it authenticated as: read attributes and metadata, and, for an operator,
- * {@code pause} and {@code resume} a pipeline. Nothing else reaches the MBean server: no MBean is created or
- * registered (an {@code MLet} would load the client's code), none unregistered, no attribute set, no other operation
- * invoked (the JDK's diagnostic commands load agents and dump the heap), and the JVM's system properties and
- * arguments, which may hold secrets, are not read.
+ * {@code pause} and {@code resume} a pipeline and {@code startBackfill} and {@code stopBackfill} its backfills. Nothing
+ * else reaches the MBean server: no MBean is created or registered (an {@code MLet} would load the client's code), none
+ * unregistered, no attribute set, no other operation invoked (the JDK's diagnostic commands load agents and dump the
+ * heap), and the JVM's system properties and arguments, which may hold secrets, are not read.
  *
  * <p>Roles come from {@code jmx.remote.access.file} in the JDK's format ({@code user readonly} or
- * {@code user readwrite}, {@code #} comments): {@code readwrite} is the operator. With an access file the JDK's own
- * controller also applies it, and refuses users it does not list; without one every user is read-only here.
+ * {@code user readwrite}, {@code #} comments): {@code readwrite} is the operator. With an access file the JDK's own controller also applies it, and
+ * refuses users it does not list; without one every user is read-only here.
  */
 final class JmxAccessGuard implements InvocationHandler {
 
@@ -40,7 +40,7 @@ final class JmxAccessGuard implements InvocationHandler {
             "getObjectInstance", "removeNotificationListener",
             // The connector's own calls to unmarshal parameters; no remote client can make them.
             "getClassLoaderRepository", "getClassLoaderFor", "getClassLoader");
-    private static final Set<String> OPERATOR_OPERATIONS = Set.of("pause", "resume");
+    private static final Set<String> OPERATOR_OPERATIONS = Set.of("pause", "resume", "startBackfill", "stopBackfill");
     private static final Set<String> SECRET_RUNTIME_ATTRIBUTES = Set.of("SystemProperties", "InputArguments");
 
     private final Map<String, Boolean> operators;

@@ -39,6 +39,8 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String CURRENT = SchemaHistoryRows.CURRENT;
+    /** The offsets table's row holding the backfill record, beside the offsets' row ({@link #CURRENT}). */
+    private static final String BACKFILL_LABEL = "backfill";
 
     private final String pipeline;
     private final StateServer server;
@@ -159,6 +161,36 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
             }
         });
         historyRows.written(history);
+    }
+
+    @Override
+    public java.util.Optional<String> backfillRecord() {
+        return server.query(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT offsets FROM " + offsets
+                    + " WHERE pipeline = ? AND label = ?")) {
+                select.setString(1, pipeline);
+                select.setString(2, BACKFILL_LABEL);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? java.util.Optional.of(row.getString(1)) : java.util.Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void writeBackfillRecord(String json) {
+        server.write(c -> {
+            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + offsets
+                    + " (pipeline, label, offsets, epoch, updated_at) VALUES (?, ?, ?, ?, NOW(6))"
+                    + " ON DUPLICATE KEY UPDATE offsets = VALUES(offsets), epoch = VALUES(epoch),"
+                    + " updated_at = VALUES(updated_at)")) {
+                upsert.setString(1, pipeline);
+                upsert.setString(2, BACKFILL_LABEL);
+                upsert.setString(3, json);
+                upsert.setLong(4, server.epoch());
+                upsert.executeUpdate();
+            }
+        });
     }
 
     @Override

@@ -47,10 +47,18 @@ public final class OffsetFile {
     /** Replaces the offsets file atomically and durably. */
     public static void write(Path file, Map<String, String> offsets) {
         try {
+            writeDurably(file, JSON.writeValueAsBytes(new TreeMap<>(offsets)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write offsets file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces {@code file} with {@code bytes} atomically and durably, owner-only. */
+    static void writeDurably(Path file, byte[] bytes) throws IOException {
+        {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            byte[] bytes = JSON.writeValueAsBytes(new TreeMap<>(offsets));
             try (FileChannel channel = OwnerOnly.open(tmp, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 channel.write(ByteBuffer.wrap(bytes));
@@ -62,8 +70,6 @@ public final class OffsetFile {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             fsyncDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write offsets file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -136,6 +136,33 @@ public final class StateDirectory implements StateStore {
         OffsetFile.write(offsetsFile(), offsets);
     }
 
+    /** The backfill record's file. */
+    public Path backfillFile() {
+        return root.resolve("backfill.json");
+    }
+
+    @Override
+    public java.util.Optional<String> backfillRecord() {
+        Path file = backfillFile();
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeBackfillRecord(String json) {
+        try {
+            OffsetFile.writeDurably(backfillFile(), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + backfillFile() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public List<String> schemaHistory() {
         if (!Files.exists(schemaHistoryFile())) {

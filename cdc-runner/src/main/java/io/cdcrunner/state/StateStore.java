@@ -21,6 +21,16 @@ public interface StateStore {
     /** Replaces the offsets with {@code offsets} atomically (a crash leaves the old ones or the new ones). */
     void writeOffsets(Map<String, String> offsets);
 
+    /**
+     * The backfill record ({@code io.cdcrunner.backfill.BackfillLog}'s JSON document: the runs asked for and the
+     * capture the last start selected), kept beside the offsets and moved to another instance with them; empty when
+     * none was written.
+     */
+    java.util.Optional<String> backfillRecord();
+
+    /** Replaces the backfill record atomically (a crash leaves the old one or the new one). */
+    void writeBackfillRecord(String json);
+
     /** Whether a schema history is recorded (not empty). */
     boolean hasSchemaHistory();
 

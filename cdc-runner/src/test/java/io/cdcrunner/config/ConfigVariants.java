@@ -17,7 +17,7 @@ public final class ConfigVariants {
     public static RunnerConfig withHa(RunnerConfig config, HaSettings ha) {
         return new RunnerConfig(config.pipelineName(), config.source(), config.sourceType(), config.kafka(),
                 config.stateDir(), config.offsetFlushInterval(), config.processor(), config.read(), config.delivery(),
-                config.deadLetters(), config.state(), ha, config.engine(), config.shutdownTimeout(), config.jmx(),
+                config.deadLetters(), config.state(), ha, config.engine(), config.backfill(), config.shutdownTimeout(), config.jmx(),
                 config.debeziumOverrides(), java.util.Map.of(), config.secretValues());
     }
 }

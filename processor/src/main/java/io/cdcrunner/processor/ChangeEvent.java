@@ -86,6 +86,13 @@ public record ChangeEvent(
      * id (a {@link TransactionalProcessor}'s ledger applies them once). An id longer than
      * {@value #MAX_EVENT_ID_LENGTH} characters (long key values, or long binlog, database and table names) is
      * {@code snapshot:sha256:} and the hex SHA-256 of the long form.</li>
+     * <li>{@code backfill:<run>:database.table:key values} for a row read by a backfill run ({@code cdc-runner snapshot},
+     * or {@code source.new.tables=backfill}), {@code run} being {@link SourcePosition#backfill()}, e.g.
+     * {@code backfill:b20261208-021530-7f3a:shop.orders:42}. A row the same run delivers again (after a crash, the
+     * chunk it was in is read again) keeps its id, so a {@link TransactionalProcessor} applies it once per run; a new
+     * run (a re-processing request) gives it a new id, so the processor applies it again, as asked. A keyless table
+     * cannot be backfilled. An id longer than {@value #MAX_EVENT_ID_LENGTH} characters is {@code backfill:sha256:} and
+     * the hex SHA-256 of the long form.</li>
      * </ul>
      * Earlier versions gave binlog changes the binlog form only; the ledger of a {@link TransactionalProcessor}
      * still matches entries written in that form ({@link #positionEventId()}), so an upgrade applies nothing twice.
@@ -97,7 +104,15 @@ public record ChangeEvent(
         if (!position.snapshot()) {
             return position.eventId();
         }
+        if (position.backfill() != null) {
+            return keyedId("backfill:" + position.backfill() + ':' + qualifiedTable(), "backfill:sha256:");
+        }
         return snapshotEventId();
+    }
+
+    /** Whether this row was read by a backfill run rather than from the binlog ({@link SourcePosition#backfill()}). */
+    public boolean isBackfill() {
+        return position.backfill() != null;
     }
 
     /**
@@ -110,6 +125,9 @@ public record ChangeEvent(
         if (!operation.isRowChange()) {
             return position.binlogEventId() + ':' + qualifiedTable();
         }
+        if (position.backfill() != null) {
+            return eventId();
+        }
         if (!position.snapshot()) {
             return position.binlogEventId();
         }
@@ -117,7 +135,12 @@ public record ChangeEvent(
     }
 
     private String snapshotEventId() {
-        String prefix = "snapshot:" + position.binlogFile() + ':' + position.binlogPosition() + ':' + qualifiedTable();
+        return keyedId("snapshot:" + position.binlogFile() + ':' + position.binlogPosition() + ':' + qualifiedTable(),
+                "snapshot:sha256:");
+    }
+
+    /** {@code prefix} and the key values (the row's values for a keyless table), or a digest of that when too long. */
+    private String keyedId(String prefix, String digestPrefix) {
         StringBuilder id = new StringBuilder(prefix);
         Row identity = key.isEmpty() ? row() : key;
         if (key.isEmpty()) {
@@ -133,7 +156,7 @@ public record ChangeEvent(
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "snapshot:sha256:" + java.util.HexFormat.of().formatHex(digest);
+            return digestPrefix + java.util.HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -16,10 +16,21 @@ import java.util.Objects;
  * @param transactionEvent index of the binlog event (the rows event, or a TRUNCATE's statement) inside its
  *                         transaction, counted by the engine from the transaction's start; {@code -1} when unknown
  *                         (no GTID, a snapshot row, or a record that carries no engine offset)
+ * @param backfill         for a row read by a backfill ({@code cdc-runner snapshot}, or a table newly added to
+ *                         {@code source.tables} with {@code source.new.tables=backfill}): the id of the backfill run
+ *                         that read it, e.g. {@code b20261208-021530-7f3a}; {@code null} for every other event. Such a
+ *                         row is also {@link #snapshot()}, and its binlog position is where the stream was when the
+ *                         row's chunk was delivered
  */
 public record SourcePosition(
         ServerFlavor flavor, long serverId, String binlogFile, long binlogPosition, int row, String gtid,
-        boolean snapshot, int transactionEvent) {
+        boolean snapshot, int transactionEvent, String backfill) {
+
+    /** A position not read by a backfill. */
+    public SourcePosition(ServerFlavor flavor, long serverId, String binlogFile, long binlogPosition, int row,
+                          String gtid, boolean snapshot, int transactionEvent) {
+        this(flavor, serverId, binlogFile, binlogPosition, row, gtid, snapshot, transactionEvent, null);
+    }
 
     /** A position of a change read from the binlog, its index inside the transaction unknown. */
     public SourcePosition(ServerFlavor flavor, long serverId, String binlogFile, long binlogPosition, int row,
@@ -39,6 +50,15 @@ public record SourcePosition(
         if (transactionEvent < -1) {
             throw new IllegalArgumentException("transactionEvent " + transactionEvent + " is neither an index nor -1");
         }
+        if (backfill != null && (backfill.isEmpty() || !snapshot)) {
+            throw new IllegalArgumentException("a backfilled row is a snapshot row with a run id, not '" + backfill
+                    + "' with snapshot " + snapshot);
+        }
+    }
+
+    /** Whether the row was read by a backfill run ({@link #backfill()} names it). */
+    public boolean isBackfill() {
+        return backfill != null;
     }
 
     /**
@@ -62,7 +82,7 @@ public record SourcePosition(
 
     @Override
     public String toString() {
-        return (snapshot ? "snapshot at " : "") + binlogEventId() + (gtid == null ? "" : " gtid " + gtid)
+        return (backfill != null ? "backfill " + backfill + " at " : snapshot ? "snapshot at " : "") + binlogEventId() + (gtid == null ? "" : " gtid " + gtid)
                 + (transactionEvent < 0 || snapshot ? "" : " event " + transactionEvent);
     }
 }

@@ -216,25 +216,24 @@ public final class RecordMapper {
                 (String) source.get(src.gtid()),
                 snapshot,
                 snapshot ? -1 : transactionEvent(offset, rowChange),
-                "incremental".equals(marker) ? backfillRun(offset) : null);
+                "incremental".equals(marker) ? backfillRun(offset, (String) source.get(src.file()),
+                        longOrZero(source.get(src.pos()))) : null);
     }
 
     /**
      * The backfill run of a row an incremental snapshot read: the snapshot's correlation id, which the daemon sets to
      * the run's id when it asks for the snapshot and the engine keeps in its offset while the snapshot runs
-     * ({@code incremental_snapshot_correlation_id}). A snapshot asked for otherwise (a signal sent by hand) has none:
-     * {@value #UNNAMED_BACKFILL}.
+     * ({@code incremental_snapshot_correlation_id}). A record without it (read from Kafka, whose records carry no
+     * engine offset, from a snapshot Kafka Connect's signal channel started) is named by where its chunk was
+     * delivered, {@code binlog:file:position}: the same for the record read again, another for another run.
      */
-    static String backfillRun(Map<String, ?> offset) {
+    static String backfillRun(Map<String, ?> offset, String file, long position) {
         Object id = offset == null ? null : offset.get(BACKFILL_RUN_OFFSET_KEY);
-        return id == null || id.toString().isBlank() ? UNNAMED_BACKFILL : id.toString();
+        return id == null || id.toString().isBlank() ? "binlog:" + file + ':' + position : id.toString();
     }
 
     /** The engine's offset key naming the running incremental snapshot's correlation id. */
     public static final String BACKFILL_RUN_OFFSET_KEY = "incremental_snapshot_correlation_id";
-
-    /** The run id of an incremental snapshot rows that no {@code cdc-runner snapshot} asked for. */
-    public static final String UNNAMED_BACKFILL = "unnamed";
 
     /**
      * The index of the record's binlog event inside its transaction, from the engine's offset as it was when the

@@ -41,6 +41,21 @@ class ChangeEventCodecTest {
     }
 
     @Test
+    void aBackfilledRowKeepsItsRunAndSoItsIdInADeadLetter() {
+        ChangeEvent event = new ChangeEvent(io.cdcrunner.processor.Operation.INSERT, "shop", "orders",
+                io.cdcrunner.processor.Row.of(java.util.Map.of("id", 42L)),
+                null, io.cdcrunner.processor.Row.of(java.util.Map.of("id", 42L)),
+                new io.cdcrunner.processor.SourcePosition(io.cdcrunner.processor.ServerFlavor.MARIADB, 1,
+                        "binlog.000003", 4711, 0, "0-1-5", true, -1, "b20261208-021530-7f3a"),
+                null, null);
+
+        ChangeEvent decoded = ChangeEventCodec.fromJson(ChangeEventCodec.toJson(event));
+
+        assertThat(decoded).isEqualTo(event);
+        assertThat(decoded.eventId()).isEqualTo("backfill:b20261208-021530-7f3a:shop.orders:42");
+    }
+
+    @Test
     void everyValueTypeOfTheEventModelHasOneTagAndIsInTheEveryTypeEvent() {
         assertThat(java.util.Arrays.stream(ValueTag.values()).map(ValueTag::type))
                 .containsExactlyInAnyOrder(ValueType.values());

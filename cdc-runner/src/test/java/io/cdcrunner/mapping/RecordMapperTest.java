@@ -167,6 +167,26 @@ class RecordMapperTest {
     }
 
     @Test
+    void aRowOfAnIncrementalSnapshotIsABackfillOfTheRunItsOffsetNames() {
+        Struct source = source("mariadb", "0-1-20160").put("snapshot", "incremental");
+        ChangeEvent row = map(ENVELOPE.create(order(7, null), source, COMMIT),
+                Map.of("gtids", "0-1-20160", "file", "binlog.000003", "pos", 4000L, "snapshot", "INCREMENTAL",
+                        "incremental_snapshot_correlation_id", "b20261208-021530-7f3a"));
+        // From Kafka the record carries no engine offset: named by where its chunk was delivered.
+        ChangeEvent fromKafka = map(ENVELOPE.create(order(7, null), source("mariadb", "0-1-20160")
+                .put("snapshot", "incremental"), COMMIT));
+
+        assertThat(row.isBackfill()).isTrue();
+        assertThat(row.operation()).isEqualTo(Operation.INSERT);
+        assertThat(row.position().snapshot()).isTrue();
+        assertThat(row.position().backfill()).isEqualTo("b20261208-021530-7f3a");
+        assertThat(row.eventId()).isEqualTo("backfill:b20261208-021530-7f3a:shop.orders:7");
+        assertThat(fromKafka.position().backfill()).startsWith("binlog:");
+        assertThat(map(ENVELOPE.create(order(7, null), source("mariadb", null).put("snapshot", "true"), COMMIT),
+                Map.of("file", "binlog.000003", "pos", 4000L)).isBackfill()).as("an initial snapshot's row").isFalse();
+    }
+
+    @Test
     void transactionIdPrefersTheTransactionBlockThenTheGtid() {
         Struct withBlock = ENVELOPE.create(order(1, "x"), source("mariadb", "0-1-42"), COMMIT);
         withBlock.put("transaction", new Struct(SchemaFactory.get().transactionBlockSchema())

@@ -87,4 +87,32 @@ class EventIdTest {
         assertThat(new SourcePosition(ServerFlavor.MARIADB, 1, "b.1", 4, 0, "0-1-5", false).eventId())
                 .isEqualTo("b.1:4:0");
     }
+
+    @Test
+    void aBackfilledRowIsNamedByItsRunSoTheSameRunRepeatsItsIdAndANewRunDoesNot() {
+        SourcePosition run1 = new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000007", 1200, 0, "0-1-20155", true,
+                -1, "b20261208-021530-7f3a");
+        SourcePosition run1Later = new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000009", 88, 0, "0-1-20999",
+                true, -1, "b20261208-021530-7f3a");
+        SourcePosition run2 = new SourcePosition(ServerFlavor.MARIADB, 1, "binlog.000007", 1200, 0, "0-1-20155", true,
+                -1, "b20261209-101010-0001");
+        ChangeEvent first = ChangeEventBuilder.insert().key("id", 42).position(run1).build();
+        ChangeEvent again = ChangeEventBuilder.insert().key("id", 42).position(run1Later).build();
+        ChangeEvent reprocessed = ChangeEventBuilder.insert().key("id", 42).position(run2).build();
+
+        assertThat(first.isBackfill()).isTrue();
+        assertThat(first.eventId()).isEqualTo("backfill:b20261208-021530-7f3a:shop.orders:42");
+        assertThat(again.eventId()).as("a chunk read again after a crash").isEqualTo(first.eventId());
+        assertThat(reprocessed.eventId()).isNotEqualTo(first.eventId());
+        assertThat(first.positionEventId()).isEqualTo(first.eventId());
+        assertThat(ChangeEventBuilder.insert().key("k", "x".repeat(300)).position(run1).build().eventId())
+                .startsWith("backfill:sha256:").hasSize("backfill:sha256:".length() + 64);
+        assertThat(ChangeEventBuilder.insert().key("id", 42).snapshot().build().isBackfill()).isFalse();
+    }
+
+    @Test
+    void aBackfillRunIdNeedsASnapshotRow() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SourcePosition(ServerFlavor.MARIADB, 1,
+                "binlog.000007", 1200, 0, null, false, -1, "b1")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

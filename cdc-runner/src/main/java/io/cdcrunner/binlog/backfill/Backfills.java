@@ -57,7 +57,7 @@ public final class Backfills implements AutoCloseable {
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The engine's offset key naming the running incremental snapshot. */
-    static final String RUN_OFFSET_KEY = "incremental_snapshot_correlation_id";
+    static final String RUN_OFFSET_KEY = io.cdcrunner.mapping.RecordMapper.BACKFILL_RUN_OFFSET_KEY;
 
     /** Opens a connection to the source, for checking requests and estimating sizes. */
     public interface SourceConnector {

@@ -2,11 +2,8 @@ package io.cdcrunner.cli;
 
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
-import javax.management.InstanceNotFoundException;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
@@ -16,12 +13,11 @@ import javax.management.remote.JMXConnector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import io.cdcrunner.errors.Causes;
 import io.cdcrunner.metrics.PipelineMXBean;
-import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.metrics.StatusReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,47 +29,20 @@ import picocli.CommandLine.Option;
 final class StatusCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Target target;
+    JmxOptions.Target target;
 
-    static final class Target {
-        @Option(names = "--jmx", paramLabel = "HOST:PORT",
-                description = "The daemon's remote JMX address (its jmx.remote.host and jmx.remote.port).")
-        String jmx;
-
-        @Option(names = "--pid", paramLabel = "PID",
-                description = "Process id of a daemon of this user on this machine (needs a JDK: Attach API).")
-        Long pid;
-    }
-
-    @Option(names = "--pipeline", paramLabel = "NAME",
-            description = "pipeline.name to show; needed only if the daemon runs several pipelines.")
-    String pipeline;
+    @Mixin
+    JmxOptions jmx;
 
     @Option(names = "--json", description = "Print JSON for scripts instead of text.")
     boolean json;
 
-    @Option(names = "--jmx-user", paramLabel = "USER", description = "JMX user, when jmx.remote.password.file is set.")
-    String user;
-
-    @Option(names = "--jmx-password-file", paramLabel = "FILE",
-            description = "File with the JMX password: the daemon's password file, or one holding just the password.")
-    Path passwordFile;
-
-    @Option(names = "--jmx-ssl", description = "The daemon serves JMX over TLS (jmx.remote.ssl=true).")
-    boolean ssl;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Give up connecting after this long. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
-
     @Override
     public Integer call() {
-        String where = target.jmx != null ? target.jmx : "process " + target.pid;
-        try (JMXConnector connector = target.jmx != null
-                ? DaemonConnection.remote(target.jmx, user, passwordFile, ssl, timeoutSeconds)
-                : DaemonConnection.local(target.pid, timeoutSeconds)) {
+        String where = target.describe();
+        try (JMXConnector connector = jmx.connect(target)) {
             MBeanServerConnection connection = connector.getMBeanServerConnection();
-            ObjectName name = pipelineName(connection);
+            ObjectName name = jmx.pipelineMBean(connection, null);
             if (name == null) {
                 printUnreachableJson(where, "no such pipeline");
                 return ExitCodes.UNREACHABLE;
@@ -85,8 +54,7 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return ExitCodes.BAD_CONFIG;
         } catch (IOException | UndeclaredThrowableException e) {
-            Throwable cause = e instanceof UndeclaredThrowableException u ? u.getUndeclaredThrowable() : e;
-            String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : Causes.innermostMessage(cause);
+            String reason = JmxOptions.unreachableReason(e);
             System.err.println("cannot reach a cdc-runner daemon at " + where + ": " + reason);
             printUnreachableJson(where, reason);
             return ExitCodes.UNREACHABLE;
@@ -94,28 +62,6 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println("--pipeline: " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         }
-    }
-
-    /** The MBean to read: the one named by --pipeline, or the only one registered; null (and a message) if none. */
-    private ObjectName pipelineName(MBeanServerConnection connection) throws IOException, MalformedObjectNameException {
-        if (pipeline != null) {
-            ObjectName name = PipelineMonitoring.objectName(pipeline);
-            if (!connection.isRegistered(name)) {
-                System.err.println("no pipeline named '" + pipeline + "' runs in that daemon");
-                return null;
-            }
-            return name;
-        }
-        Set<ObjectName> names = connection.queryNames(new ObjectName(PipelineMonitoring.DOMAIN + ":type=Pipeline,*"), null);
-        if (names.isEmpty()) {
-            System.err.println("that JVM runs no cdc-runner pipeline (not a cdc-runner daemon, or it has stopped)");
-            return null;
-        }
-        if (names.size() > 1) {
-            throw new IllegalArgumentException("that daemon runs several pipelines: choose one with --pipeline "
-                    + names.stream().map(n -> n.getKeyProperty("name")).sorted().toList());
-        }
-        return names.iterator().next();
     }
 
     /** With --json, a health check parses the output whatever happened: say in JSON that nothing answered. */

@@ -1,14 +1,16 @@
 package io.cdcrunner.cli;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 import io.cdcrunner.binlog.backfill.BackfillMXBean;
+import io.cdcrunner.binlog.backfill.BackfillRun;
 import io.cdcrunner.metrics.Durations;
 
 /**
  * What {@code cdc-runner snapshot --status} shows: every attribute of a pipeline's {@link BackfillMXBean}, read once.
- * Serialized as is by {@code snapshot --status --json}.
+ * Serialized as is by {@code snapshot --status --json} and as the {@code backfill} object of {@code status --json}.
  */
 record BackfillReport(String pipeline, String runId, String state, String reason, String where, List<String> tables,
                       long rowsDelivered, long chunksRead, double rowsPerSecond, long estimatedSecondsLeft,
@@ -55,6 +57,20 @@ record BackfillReport(String pipeline, String runId, String state, String reason
         lines(text, "queued", queued);
         lines(text, "recent runs", recentRuns);
         return text.toString();
+    }
+
+    /** The line {@code status} adds for a pipeline that has had a backfill. */
+    String summary() {
+        StringBuilder text = new StringBuilder();
+        line(text, "backfill", runId + " " + state + String.format(Locale.ROOT, ", %,d rows delivered", rowsDelivered)
+                + (open() ? ", time left " + timeLeft() : "")
+                + (queued.isEmpty() ? "" : ", " + queued.size() + " queued"));
+        return text.toString();
+    }
+
+    /** Whether the run shown has not ended. */
+    private boolean open() {
+        return Arrays.stream(BackfillRun.State.values()).anyMatch(s -> s.name().equals(state) && !s.isFinal());
     }
 
     private String timeLeft() {

@@ -2,6 +2,7 @@ package io.cdcrunner.cli;
 
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import javax.management.JMX;
@@ -12,7 +13,10 @@ import javax.management.remote.JMXConnector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.cdcrunner.binlog.backfill.BackfillMXBean;
+import io.cdcrunner.binlog.backfill.Backfills;
 import io.cdcrunner.metrics.PipelineMXBean;
 import io.cdcrunner.metrics.StatusReport;
 import picocli.CommandLine.ArgGroup;
@@ -22,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cdc-runner status --jmx HOST:PORT | --pid PID}: a running daemon's state, lag, rates, counters and last
- * error, read over JMX. Exit 0 when healthy, so it serves as a Docker or Kubernetes health check.
+ * error, and its backfill if it has had one, read over JMX. Exit 0 when healthy (a backfill does not change it), so it
+ * serves as a Docker or Kubernetes health check.
  */
 @Command(name = "status", description = "Show a running daemon's state, lag, rates, counters and last error "
         + "(read over JMX). Exit 0 when healthy, 4 when not, 5 when the daemon cannot be reached.")
@@ -48,7 +53,9 @@ final class StatusCommand implements Callable<Integer> {
                 return ExitCodes.UNREACHABLE;
             }
             StatusReport report = StatusReport.of(JMX.newMXBeanProxy(connection, name, PipelineMXBean.class));
-            System.out.print(json ? toJson(report) : report.render());
+            Optional<BackfillReport> backfill = backfill(connection, report.pipeline());
+            System.out.print(json ? toJson(report, backfill)
+                    : report.render() + backfill.map(BackfillReport::summary).orElse(""));
             return report.healthy() ? ExitCodes.OK : ExitCodes.UNHEALTHY;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
@@ -77,8 +84,28 @@ final class StatusCommand implements Callable<Integer> {
         System.out.println(node.toPrettyString());
     }
 
-    private static String toJson(StatusReport report) throws IOException {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report)
-                + System.lineSeparator();
+    /**
+     * The pipeline's backfill, when it has a backfill MBean (a binlog pipeline that streams) and has had a run; a
+     * backfill that cannot be read leaves the status as it is.
+     */
+    private static Optional<BackfillReport> backfill(MBeanServerConnection connection, String pipeline) {
+        try {
+            ObjectName name = Backfills.objectName(pipeline);
+            if (!connection.isRegistered(name)) {
+                return Optional.empty();
+            }
+            BackfillReport report = BackfillReport.of(pipeline,
+                    JMX.newMXBeanProxy(connection, name, BackfillMXBean.class));
+            return report.any() ? Optional.of(report) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String toJson(StatusReport report, Optional<BackfillReport> backfill) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode tree = mapper.valueToTree(report);
+        backfill.ifPresent(b -> tree.set("backfill", mapper.valueToTree(b)));
+        return mapper.writeValueAsString(tree) + System.lineSeparator();
     }
 }

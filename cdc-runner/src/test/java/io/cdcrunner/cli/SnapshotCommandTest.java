@@ -33,7 +33,7 @@ import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.testkit.UnitTest;
 
 /**
- * {@code cdc-runner snapshot} against this JVM's remote JMX serving
+ * {@code cdc-runner snapshot} and the backfill part of {@code cdc-runner status} against this JVM's remote JMX serving
  * stub pipelines and a stand-in backfill MBean: what an operator and a monitoring user see, with no database and no
  * daemon. The guard's side (who may invoke what) is {@code RemoteJmxAccessTest}'s.
  */
@@ -230,6 +230,33 @@ class SnapshotCommandTest {
         CommandRun nowhere = CommandRun.of("snapshot", "--status");
         assertThat(nowhere.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
         assertThat(nowhere.err()).contains("name the daemon: --pid PID, --jmx HOST:PORT, or --config FILE");
+    }
+
+    @Test
+    void statusAddsTheRunToTextAndJsonAndStaysHealthy() throws Exception {
+        StubPipelineView view = monitored("status");
+        FakeBackfills backfills = backfills(view);
+        String[] status = {"status", "--jmx", "127.0.0.1:" + port, "--jmx-user", "monitor", "--jmx-password-file",
+            temp.resolve("jmx.password").toString(), "--pipeline", view.name()};
+
+        CommandRun before = CommandRun.of(status);
+        assertThat(before.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(before.out()).doesNotContain("backfill");
+
+        backfills.running();
+        CommandRun text = CommandRun.of(status);
+        assertThat(text.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(text.out()).containsPattern("backfill +b1 RUNNING, 1,200 rows delivered, time left about 2 m 0 s,"
+                + " 1 queued");
+
+        String[] json = java.util.Arrays.copyOf(status, status.length + 1);
+        json[status.length] = "--json";
+        JsonNode report = new ObjectMapper().readTree(CommandRun.of(json).out());
+        assertThat(report.get("healthy").asBoolean()).isTrue();
+        assertThat(report.get("backfill").get("runId").asText()).isEqualTo("b1");
+        assertThat(report.get("backfill").get("state").asText()).isEqualTo("RUNNING");
+        assertThat(report.get("backfill").get("rowsDelivered").asLong()).isEqualTo(1200);
+        assertThat(report.get("backfill").get("estimatedSecondsLeft").asLong()).isEqualTo(120);
     }
 
     /** Stands in for a pipeline's {@code Backfills}: answers as it does and records what it was asked. */

@@ -263,7 +263,7 @@ class SnapshotCommandTest {
     public static final class FakeBackfills implements BackfillMXBean {
         static final String REFUSAL = "shop.nope is not captured: add it to source.tables first";
 
-        final List<String> requests = new ArrayList<>();
+        final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile int stops;
         private volatile boolean running;
 

@@ -210,7 +210,8 @@ class SnapshotCommandTest {
         CommandRun consumer = CommandRun.of("snapshot", "--config", kafka.toString(), "--status", "--jmx-user",
                 "monitor", "--jmx-password-file", temp.resolve("jmx.password").toString());
         assertThat(consumer.exitCode()).as(consumer.all()).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(consumer.err()).contains("reads Kafka topics (source.type=kafka): backfills are not supported there");
+        assertThat(consumer.err())
+                .contains("reads Kafka topics (source.type=kafka): backfills are not supported there");
         assertThat(consumer.all()).doesNotContain(SOURCE_PASSWORD);
 
         Path local = properties("local.properties", view.name(), Map.of("jmx.remote.port", "0"));

@@ -5,23 +5,23 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code cdc-runner run|check|status|dlq|config-doc}. */
+/** Entry point: {@code cdc-runner run|check|status|snapshot|dlq|config-doc|connector-config}. */
 @Command(name = "cdc-runner", mixinStandardHelpOptions = true, versionProvider = Version.class,
         // --help and --version on every command and subcommand too.
         scope = CommandLine.ScopeType.INHERIT,
         description = "Runs a processor for every committed row change of a MySQL/MariaDB database, "
                 + "read from the binlog by an embedded Debezium engine.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, DlqCommand.class,
-            ConfigDocCommand.class, ConnectorConfigCommand.class},
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, SnapshotCommand.class,
+            DlqCommand.class, ConfigDocCommand.class, ConnectorConfigCommand.class},
         exitCodeOnInvalidInput = ExitCodes.BAD_CONFIG,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly, or the command succeeded",
             "1:the pipeline could not start or failed while running; dlq replay: an event failed again",
-            "2:invalid configuration or command line",
+            "2:invalid configuration or command line; snapshot: the daemon refused the request",
             "3:check found a problem",
             "4:status: the daemon is not healthy",
-            "5:status: no daemon could be reached"})
+            "5:status: no daemon could be reached; snapshot: no daemon serving backfills could be reached"})
 public final class CdcRunner implements Runnable {
 
     @CommandLine.Spec

@@ -17,6 +17,11 @@ final class ConfigOption {
 
     /** Loads the configuration and makes its secrets the ones masked in every log line and output. */
     RunnerConfig load() throws ConfigException {
+        return load(file);
+    }
+
+    /** As {@link #load()}, for a command whose {@code --config} is optional. */
+    static RunnerConfig load(Path file) throws ConfigException {
         RunnerConfig config = ConfigLoader.load(file, System.getenv(), System.getProperties());
         Redaction.install(Redaction.of(config));
         return config;

@@ -2,11 +2,9 @@ package io.cdcrunner.cli;
 
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.nio.file.Path;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import javax.management.InstanceNotFoundException;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
@@ -15,78 +13,55 @@ import javax.management.remote.JMXConnector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.cdcrunner.errors.Causes;
+import io.cdcrunner.binlog.backfill.BackfillMXBean;
+import io.cdcrunner.binlog.backfill.Backfills;
 import io.cdcrunner.metrics.PipelineMXBean;
-import io.cdcrunner.metrics.PipelineMonitoring;
 import io.cdcrunner.metrics.StatusReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code cdc-runner status --jmx HOST:PORT | --pid PID}: a running daemon's state, lag, rates, counters and last
- * error, read over JMX. Exit 0 when healthy, so it serves as a Docker or Kubernetes health check.
+ * error, and its backfill if it has had one, read over JMX. Exit 0 when healthy (a backfill does not change it), so it
+ * serves as a Docker or Kubernetes health check.
  */
 @Command(name = "status", description = "Show a running daemon's state, lag, rates, counters and last error "
         + "(read over JMX). Exit 0 when healthy, 4 when not, 5 when the daemon cannot be reached.")
 final class StatusCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Target target;
+    JmxOptions.Target target;
 
-    static final class Target {
-        @Option(names = "--jmx", paramLabel = "HOST:PORT",
-                description = "The daemon's remote JMX address (its jmx.remote.host and jmx.remote.port).")
-        String jmx;
-
-        @Option(names = "--pid", paramLabel = "PID",
-                description = "Process id of a daemon of this user on this machine (needs a JDK: Attach API).")
-        Long pid;
-    }
-
-    @Option(names = "--pipeline", paramLabel = "NAME",
-            description = "pipeline.name to show; needed only if the daemon runs several pipelines.")
-    String pipeline;
+    @Mixin
+    JmxOptions jmx;
 
     @Option(names = "--json", description = "Print JSON for scripts instead of text.")
     boolean json;
 
-    @Option(names = "--jmx-user", paramLabel = "USER", description = "JMX user, when jmx.remote.password.file is set.")
-    String user;
-
-    @Option(names = "--jmx-password-file", paramLabel = "FILE",
-            description = "File with the JMX password: the daemon's password file, or one holding just the password.")
-    Path passwordFile;
-
-    @Option(names = "--jmx-ssl", description = "The daemon serves JMX over TLS (jmx.remote.ssl=true).")
-    boolean ssl;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Give up connecting after this long. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
-
     @Override
     public Integer call() {
-        String where = target.jmx != null ? target.jmx : "process " + target.pid;
-        try (JMXConnector connector = target.jmx != null
-                ? DaemonConnection.remote(target.jmx, user, passwordFile, ssl, timeoutSeconds)
-                : DaemonConnection.local(target.pid, timeoutSeconds)) {
+        String where = target.describe();
+        try (JMXConnector connector = jmx.connect(target)) {
             MBeanServerConnection connection = connector.getMBeanServerConnection();
-            ObjectName name = pipelineName(connection);
+            ObjectName name = jmx.pipelineMBean(connection, null);
             if (name == null) {
                 printUnreachableJson(where, "no such pipeline");
                 return ExitCodes.UNREACHABLE;
             }
             StatusReport report = StatusReport.of(JMX.newMXBeanProxy(connection, name, PipelineMXBean.class));
-            System.out.print(json ? toJson(report) : report.render());
+            Optional<BackfillReport> backfill = backfill(connection, report.pipeline());
+            System.out.print(json ? toJson(report, backfill)
+                    : report.render() + backfill.map(BackfillReport::summary).orElse(""));
             return report.healthy() ? ExitCodes.OK : ExitCodes.UNHEALTHY;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return ExitCodes.BAD_CONFIG;
         } catch (IOException | UndeclaredThrowableException e) {
-            Throwable cause = e instanceof UndeclaredThrowableException u ? u.getUndeclaredThrowable() : e;
-            String reason = cause instanceof InstanceNotFoundException ? "the pipeline stopped" : Causes.innermostMessage(cause);
+            String reason = JmxOptions.unreachableReason(e);
             System.err.println("cannot reach a cdc-runner daemon at " + where + ": " + reason);
             printUnreachableJson(where, reason);
             return ExitCodes.UNREACHABLE;
@@ -94,28 +69,6 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println("--pipeline: " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         }
-    }
-
-    /** The MBean to read: the one named by --pipeline, or the only one registered; null (and a message) if none. */
-    private ObjectName pipelineName(MBeanServerConnection connection) throws IOException, MalformedObjectNameException {
-        if (pipeline != null) {
-            ObjectName name = PipelineMonitoring.objectName(pipeline);
-            if (!connection.isRegistered(name)) {
-                System.err.println("no pipeline named '" + pipeline + "' runs in that daemon");
-                return null;
-            }
-            return name;
-        }
-        Set<ObjectName> names = connection.queryNames(new ObjectName(PipelineMonitoring.DOMAIN + ":type=Pipeline,*"), null);
-        if (names.isEmpty()) {
-            System.err.println("that JVM runs no cdc-runner pipeline (not a cdc-runner daemon, or it has stopped)");
-            return null;
-        }
-        if (names.size() > 1) {
-            throw new IllegalArgumentException("that daemon runs several pipelines: choose one with --pipeline "
-                    + names.stream().map(n -> n.getKeyProperty("name")).sorted().toList());
-        }
-        return names.iterator().next();
     }
 
     /** With --json, a health check parses the output whatever happened: say in JSON that nothing answered. */
@@ -131,8 +84,28 @@ final class StatusCommand implements Callable<Integer> {
         System.out.println(node.toPrettyString());
     }
 
-    private static String toJson(StatusReport report) throws IOException {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report)
-                + System.lineSeparator();
+    /**
+     * The pipeline's backfill, when it has a backfill MBean (a binlog pipeline that streams) and has had a run; a
+     * backfill that cannot be read leaves the status as it is.
+     */
+    private static Optional<BackfillReport> backfill(MBeanServerConnection connection, String pipeline) {
+        try {
+            ObjectName name = Backfills.objectName(pipeline);
+            if (!connection.isRegistered(name)) {
+                return Optional.empty();
+            }
+            BackfillReport report = BackfillReport.of(pipeline,
+                    JMX.newMXBeanProxy(connection, name, BackfillMXBean.class));
+            return report.any() ? Optional.of(report) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String toJson(StatusReport report, Optional<BackfillReport> backfill) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode tree = mapper.valueToTree(report);
+        backfill.ifPresent(b -> tree.set("backfill", mapper.valueToTree(b)));
+        return mapper.writeValueAsString(tree) + System.lineSeparator();
     }
 }

@@ -13,8 +13,8 @@ import io.cdcrunner.testkit.UnitTest;
 class CliHelpTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "status", "dlq", "dlq list", "dlq show", "dlq replay", "dlq purge",
-            "config-doc"})
+    @ValueSource(strings = {"run", "check", "status", "snapshot", "dlq", "dlq list", "dlq show", "dlq replay",
+            "dlq purge", "config-doc"})
     void everyCommandTakesHelp(String command) {
         String[] words = (command + " --help").split(" ");
         CommandRun help = CommandRun.of(words);

@@ -34,7 +34,7 @@ import io.cdcrunner.testkit.UnitTest;
 /**
  * Remote JMX against what a hostile local user tried: connecting without credentials, creating an MLet to load
  * their own class, running the JDK's diagnostic commands, reading the JVM's system properties. All refused; a
- * monitoring user reads, an operator also pauses and resumes.
+ * monitoring user reads, an operator also pauses and resumes pipelines and starts and stops backfills.
  */
 @UnitTest
 class RemoteJmxAccessTest {
@@ -74,11 +74,38 @@ class RemoteJmxAccessTest {
         }
     }
 
+    /** Stands in for a pipeline's backfill MBean: its two operations. */
+    public interface BackfillProbeMBean {
+        String startBackfill(String tables, String where);
+
+        String stopBackfill();
+    }
+
+    public static final class BackfillProbe implements BackfillProbeMBean {
+        final java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String startBackfill(String tables, String where) {
+            calls.add("start " + tables + " where " + where);
+            return "backfill b1 of " + tables + " started";
+        }
+
+        @Override
+        public String stopBackfill() {
+            calls.add("stop");
+            return "stopping b1";
+        }
+    }
+
+    private static final String[] START_SIGNATURE = {String.class.getName(), String.class.getName()};
+
     @TempDir
     Path temp;
 
     private final Probe probe = new Probe();
+    private final BackfillProbe backfills = new BackfillProbe();
     private ObjectName pipeline;
+    private ObjectName backfill;
     private RemoteJmx remote;
     private int port;
 
@@ -86,6 +113,9 @@ class RemoteJmxAccessTest {
     void start() throws Exception {
         pipeline = new ObjectName("cdc.runner:type=Pipeline,name=attacked");
         ManagementFactory.getPlatformMBeanServer().registerMBean(new StandardMBean(probe, ProbeMBean.class), pipeline);
+        backfill = new ObjectName("cdc.runner:type=Backfill,name=attacked");
+        ManagementFactory.getPlatformMBeanServer().registerMBean(new StandardMBean(backfills, BackfillProbeMBean.class),
+                backfill);
         port = freePort();
         remote = RemoteJmx.start(new JmxSettings(port, "127.0.0.1",
                 Optional.of(ownerOnly("jmx.password", "monitor m-secret\noperator o-secret\n")),
@@ -98,6 +128,7 @@ class RemoteJmxAccessTest {
             remote.close();
         }
         ManagementFactory.getPlatformMBeanServer().unregisterMBean(pipeline);
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(backfill);
     }
 
     private Path ownerOnly(String name, String text) throws IOException {
@@ -158,6 +189,25 @@ class RemoteJmxAccessTest {
     }
 
     @Test
+    void onlyAnOperatorStartsAndStopsBackfills() throws Exception {
+        try (JMXConnector jmx = connect("monitor", "m-secret")) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            assertRefused(() -> server.invoke(backfill, "startBackfill", new Object[] {"shop.orders", ""},
+                    START_SIGNATURE));
+            assertRefused(() -> server.invoke(backfill, "stopBackfill", null, null));
+        }
+        assertThat(backfills.calls).isEmpty();
+
+        try (JMXConnector jmx = connect("operator", "o-secret")) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            assertThat(server.invoke(backfill, "startBackfill", new Object[] {"shop.orders", "id > 5"},
+                    START_SIGNATURE)).isEqualTo("backfill b1 of shop.orders started");
+            assertThat(server.invoke(backfill, "stopBackfill", null, null)).isEqualTo("stopping b1");
+        }
+        assertThat(backfills.calls).containsExactly("start shop.orders where id > 5", "stop");
+    }
+
+    @Test
     void withoutAnAccessFileEveryUserIsReadOnlyAndStillCannotLoadCode() throws Exception {
         // Without an access file the JDK lets every authenticated user do anything; the daemon's own guard does not.
         remote.close();
@@ -171,6 +221,11 @@ class RemoteJmxAccessTest {
                     .isInstanceOf(SecurityException.class).hasMessageContaining("not allowed over remote JMX: createMBean");
             assertThatThrownBy(() -> server.invoke(pipeline, "pause", null, null))
                     .isInstanceOf(SecurityException.class).hasMessageContaining("'pause' for user operator");
+            assertThatThrownBy(() -> server.invoke(backfill, "startBackfill", new Object[] {"shop.orders", ""},
+                    START_SIGNATURE)).isInstanceOf(SecurityException.class)
+                    .hasMessageContaining("'startBackfill' for user operator (operators are the readwrite users of"
+                            + " jmx.remote.access.file)");
+            assertThat(backfills.calls).isEmpty();
             assertThatThrownBy(() -> server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
                     "vmSystemProperties", null, null)).isInstanceOf(SecurityException.class)
                     .hasMessageContaining("not allowed over remote JMX: invoke");

@@ -2,6 +2,7 @@ package io.cdcrunner.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.cdcrunner.binlog.backfill.BackfillMXBean;
+import io.cdcrunner.binlog.backfill.Backfills;
 import io.cdcrunner.config.RunnerKeys;
 import io.cdcrunner.testkit.UnitTest;
 
@@ -187,6 +190,37 @@ class DeploymentFilesTest {
                 "cdc_runner_pipeline_events_dead_lettered", "cdc_runner_pipeline_events_skipped_as_duplicates",
                 "cdc_runner_pipeline_millis_behind_source", "cdc_runner_pipeline_processing_time_millis",
                 "cdc_runner_pipeline_commit_to_processed_millis");
+    }
+
+    @Test
+    void everyNumberOfTheBackfillMBeanHasAPrometheusRule() throws Exception {
+        JsonNode rules = YAML.readTree(ROOT.resolve("config/jmx-exporter.yml").toFile());
+        assertThat(texts(rules.get("includeObjectNames"))).contains("cdc.runner:type=Backfill,*");
+        // What the exporter matches the rules against: domain<keys in the name's order><>Attribute: value.
+        String bean = "cdc.runner<" + Backfills.objectName("shop").getKeyPropertyListString().replace(",", ", ")
+                + "><>";
+        List<String> numbers = new ArrayList<>();
+        for (Method getter : BackfillMXBean.class.getMethods()) {
+            if (getter.getName().startsWith("get") && (getter.getReturnType() == long.class
+                    || getter.getReturnType() == double.class)) {
+                numbers.add(getter.getName().substring(3));
+            }
+        }
+        assertThat(numbers).containsExactlyInAnyOrder("RowsDelivered", "ChunksRead", "RowsPerSecond",
+                "EstimatedSecondsLeft");
+        for (String attribute : numbers) {
+            String line = bean + attribute + ": 12";
+            JsonNode rule = null;
+            for (JsonNode candidate : rules.get("rules")) {
+                if (Pattern.compile(candidate.get("pattern").asText()).matcher(line).matches()) {
+                    rule = candidate;
+                    break;
+                }
+            }
+            assertThat(rule).as("a rule for " + line).isNotNull();
+            assertThat(rule.get("name").asText()).startsWith("cdc_runner_backfill_");
+            assertThat(rule.get("labels").get("pipeline").asText()).isEqualTo("$1");
+        }
     }
 
     private static List<String> texts(JsonNode array) {

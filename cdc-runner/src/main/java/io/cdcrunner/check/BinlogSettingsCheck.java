@@ -86,7 +86,8 @@ final class BinlogSettingsCheck {
         return CheckResult.warn("gtid", "gtid_mode=" + info.gtidMode() + ": the daemon goes by file:offset"
                 + " (only gtid_mode=ON gives every event a GTID), so the recorded position holds on this server only: the daemon cannot follow a failover to another"
                 + " server, and on a replica the processor's reads wait by polling each event's row (row-poll), not"
-                + " by GTID (gtid-wait)",
+                + " by GTID (gtid-wait), and tables cannot be backfilled (cdc-runner snapshot, source.new.tables=backfill:"
+                + " each chunk is read between two GTID watermarks)",
                 "to get GTIDs, set gtid_mode=ON and enforce_gtid_consistency=ON in my.cnf and restart (on a running"
                 + " server, step gtid_mode through OFF_PERMISSIVE and ON_PERMISSIVE)");
     }

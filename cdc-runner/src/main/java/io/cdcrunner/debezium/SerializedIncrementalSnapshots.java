@@ -20,13 +20,20 @@ import java.util.Optional;
  * its one JDBC connection, unguarded: under a busy writer, a backfill asked for while the binlog thread closed a window
  * failed the engine (the driver read another thread's packet; {@code highWatermark} null) or, on MySQL, delivered a
  * row's copy read before a change it missed after the change (Debezium fixed the same race for stop signals only,
- * DBZ-8303). Every call into the snapshot source now holds one lock.
+ * DBZ-8303). Every call into the snapshot source now holds one lock, but a pause or stop request, which only sets a
+ * flag the snapshot checks before each chunk.
  *
  * <p>Installed as a {@link SignalActionProvider} (through {@link java.util.ServiceLoader}): the engine asks the
  * providers for their actions once the snapshot source is in place and before the signal thread starts, which is when
  * the source is wrapped. It adds no action.
  */
 public final class SerializedIncrementalSnapshots implements SignalActionProvider {
+
+    /**
+     * Calls that only set a flag the snapshot reads before each chunk (an atomic one, and a concurrent queue): they
+     * must take effect while the binlog thread reads chunk after chunk, so they do not wait for the lock.
+     */
+    private static final java.util.Set<String> UNLOCKED = java.util.Set.of("pauseSnapshot", "requestStopSnapshot");
 
     @Override
     public <P extends Partition> Map<String, SignalAction<P>> createActions(
@@ -47,8 +54,12 @@ public final class SerializedIncrementalSnapshots implements SignalActionProvide
         IncrementalSnapshotChangeEventSource<P, T> serialized = (IncrementalSnapshotChangeEventSource<P, T>) Proxy
                 .newProxyInstance(SerializedIncrementalSnapshots.class.getClassLoader(),
                         new Class<?>[] {IncrementalSnapshotChangeEventSource.class}, (proxy, method, args) -> {
-                            if (method.getDeclaringClass() == Object.class) {
-                                return method.invoke(source, args);
+                            if (method.getDeclaringClass() == Object.class || UNLOCKED.contains(method.getName())) {
+                                try {
+                                    return method.invoke(source, args);
+                                } catch (InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
                             }
                             synchronized (lock) {
                                 try {

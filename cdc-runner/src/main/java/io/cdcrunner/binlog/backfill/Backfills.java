@@ -119,6 +119,7 @@ public final class Backfills implements AutoCloseable {
             return t;
         });
         ticker.scheduleWithFixedDelay(this::tickSafely, 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::throttleSafely, 200, 200, TimeUnit.MILLISECONDS);
         registerMBean();
     }
 
@@ -126,6 +127,9 @@ public final class Backfills implements AutoCloseable {
     public void engineStarted(Supplier<DebeziumEngine.Signaler> signaler) {
         synchronized (this) {
             engine = new EngineRun(++engineRuns, signaler);
+            // A new engine does not know the last one's pause.
+            paused = false;
+            lastWaitMillis = 0;
         }
         tickSafely();
     }
@@ -147,6 +151,54 @@ public final class Backfills implements AutoCloseable {
         if (isActive(event)) {
             processed.incrementAndGet();
             rowsByTable.computeIfAbsent(event.qualifiedTable(), t -> new AtomicLong()).incrementAndGet();
+            if (event.commitTime() != null) {
+                // The engine stamps a backfilled row with the time it read it.
+                lastWaitMillis = System.currentTimeMillis() - event.commitTime().toEpochMilli();
+            }
+        }
+    }
+
+    /** How long the last backfilled row processed waited since the engine read it. */
+    private volatile long lastWaitMillis;
+    /** The engine was asked to pause the active run (streamed changes first); cleared when it runs again. */
+    private volatile boolean paused;
+    private final AtomicLong pauses = new AtomicLong();
+
+    /**
+     * Streamed changes queue behind the backfilled rows read before them. When a backfilled row waited longer than
+     * {@code backfill.max.wait.ms}, the run pauses (the engine reads no further chunk, streaming goes on) until every
+     * row it handed over is processed, then resumes.
+     */
+    private void throttle() {
+        long limit = config.backfill().maxWait().toMillis();
+        EngineRun running = engine;
+        String run = activeId;
+        if (limit <= 0 || running == null || run == null || run.equals(scanFinishedFor)
+                || handledEngineRun != running.number()) {
+            return;
+        }
+        if (!paused && lastWaitMillis > limit) {
+            if (signal(running, new DebeziumEngine.Signal(run + "-pause-" + pauses.get(), "pause-snapshot",
+                    "{\"type\":\"INCREMENTAL\"}", null))) {
+                paused = true;
+                pauses.incrementAndGet();
+                log.debug("pipeline '{}': backfill {} pauses: a row waited {} ms to be processed",
+                        config.pipelineName(), run, lastWaitMillis);
+            }
+        } else if (paused && handedOver.get() == processed.get()) {
+            if (signal(running, new DebeziumEngine.Signal(run + "-resume-" + pauses.get(), "resume-snapshot",
+                    "{\"type\":\"INCREMENTAL\"}", null))) {
+                paused = false;
+                lastWaitMillis = 0;
+            }
+        }
+    }
+
+    private void throttleSafely() {
+        try {
+            throttle();
+        } catch (RuntimeException e) {
+            log.debug("pipeline '{}': backfill throttle: {}", config.pipelineName(), e.toString());
         }
     }
 
@@ -401,6 +453,9 @@ public final class Backfills implements AutoCloseable {
 
     private void beginCounting(BackfillRun run) {
         activeId = run.id();
+        paused = false;
+        lastWaitMillis = 0;
+        pauses.set(0);
         handedOver.set(0);
         processed.set(0);
         rowsByTable.clear();
@@ -433,10 +488,11 @@ public final class Backfills implements AutoCloseable {
         BackfillRun updated = save(run.withProgress(progress));
         if (!force && run.state() == BackfillRun.State.RUNNING) {
             Stats stats = stats(updated);
-            log.info("pipeline '{}': backfill {}: {} rows delivered{}, {} chunks read, {} rows/s{}", config.pipelineName(),
-                    run.id(), stats.rows, stats.estimated > 0 ? " of about " + stats.estimated : "", stats.chunks,
-                    String.format(Locale.ROOT, "%.0f", stats.rowsPerSecond),
-                    stats.secondsLeft >= 0 ? ", about " + stats.secondsLeft + " s left" : "");
+            log.info("pipeline '{}': backfill {}: {} rows delivered{}, {} chunks read, {} rows/s{}{}",
+                    config.pipelineName(), run.id(), stats.rows, stats.estimated > 0 ? " of about " + stats.estimated : "",
+                    stats.chunks, String.format(Locale.ROOT, "%.0f", stats.rowsPerSecond),
+                    stats.secondsLeft >= 0 ? ", about " + stats.secondsLeft + " s left" : "",
+                    pauses.get() == 0 ? "" : ", paused " + pauses.get() + " times for streamed changes");
         }
         return updated;
     }

@@ -72,7 +72,8 @@ public final class EngineProperties {
             // Chunks between two GTID watermarks read from the server: nothing is written to the source.
             p.setProperty("read.only", "true");
             p.setProperty("signal.enabled.channels", "in-process");
-            p.setProperty("signal.poll.interval.ms", "500");
+            // Signals wait in memory: polling them often makes a pause or resume prompt.
+            p.setProperty("signal.poll.interval.ms", "100");
             p.setProperty("notification.enabled.channels", io.cdcrunner.binlog.backfill.BackfillNotifications.CHANNEL);
             p.setProperty("incremental.snapshot.chunk.size", String.valueOf(config.backfill().chunkSize()));
         }

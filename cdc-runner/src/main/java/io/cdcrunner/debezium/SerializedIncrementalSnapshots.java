@@ -12,6 +12,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes the engine's incremental snapshot run on one thread at a time. The engine calls it from two: the binlog
@@ -35,16 +37,51 @@ public final class SerializedIncrementalSnapshots implements SignalActionProvide
      */
     private static final java.util.Set<String> UNLOCKED = java.util.Set.of("pauseSnapshot", "requestStopSnapshot");
 
+    /** Per engine (its logical name, the pipeline's name): how busy the calls into its snapshot keep their threads. */
+    private static final Map<String, Busy> BUSY = new ConcurrentHashMap<>();
+
+    /** Since when the call now running began (0 when none), and the nanoseconds every call took so far. */
+    private record Busy(AtomicLong since, AtomicLong total) {
+    }
+
     @Override
     public <P extends Partition> Map<String, SignalAction<P>> createActions(
             EventDispatcher<P, ? extends DataCollectionId> dispatcher,
             ChangeEventSourceCoordinator<P, ?> changeEventSourceCoordinator, CommonConnectorConfig connectorConfig) {
-        serialize(dispatcher);
+        Busy busy = new Busy(new AtomicLong(), new AtomicLong());
+        BUSY.put(connectorConfig.getLogicalName(), busy);
+        serialize(dispatcher, busy);
         return Map.of();
     }
 
+    /**
+     * How long the call into {@code pipeline}'s incremental snapshot now running has run, 0 when none runs. Such a
+     * call holds the binlog thread: when the source is quiet the engine reads chunk after chunk in one call, and
+     * changes committed meanwhile wait for its end.
+     */
+    public static long busyMillis(String pipeline) {
+        Busy busy = BUSY.get(pipeline);
+        long since = busy == null ? 0 : busy.since().get();
+        return since == 0 ? 0 : (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /**
+     * The nanoseconds calls into {@code pipeline}'s incremental snapshot have taken since its engine started, the call
+     * now running included: under a writer, the binlog thread sends a chunk and reads the next at each transaction that
+     * passes the window, so the share of its time this grows by says how much streaming waits for the snapshot.
+     */
+    public static long busyNanos(String pipeline) {
+        Busy busy = BUSY.get(pipeline);
+        if (busy == null) {
+            return 0;
+        }
+        long since = busy.since().get();
+        return busy.total().get() + (since == 0 ? 0 : System.nanoTime() - since);
+    }
+
     /** Replaces the dispatcher's incremental snapshot source, if it has one, by the same source behind one lock. */
-    static <P extends Partition, T extends DataCollectionId> void serialize(EventDispatcher<P, T> dispatcher) {
+    static <P extends Partition, T extends DataCollectionId> void serialize(EventDispatcher<P, T> dispatcher,
+                                                                           Busy busy) {
         IncrementalSnapshotChangeEventSource<P, T> source = dispatcher.getIncrementalSnapshotChangeEventSource();
         if (source == null || Proxy.isProxyClass(source.getClass())) {
             return;
@@ -62,10 +99,15 @@ public final class SerializedIncrementalSnapshots implements SignalActionProvide
                                 }
                             }
                             synchronized (lock) {
+                                long start = System.nanoTime();
+                                busy.since().set(start);
                                 try {
                                     return method.invoke(source, args);
                                 } catch (InvocationTargetException e) {
                                     throw e.getCause();
+                                } finally {
+                                    busy.total().addAndGet(System.nanoTime() - start);
+                                    busy.since().set(0);
                                 }
                             }
                         });

@@ -158,6 +158,10 @@ public final class Backfills implements AutoCloseable {
         }
     }
 
+    /** The binlog thread's time in chunks at the last throttle check, and when that was. */
+    private long lastBusyNanos;
+    private long lastBusyCheck;
+
     /** How long the last backfilled row processed waited since the engine read it. */
     private volatile long lastWaitMillis;
     /** The engine was asked to pause the active run (streamed changes first); cleared when it runs again. */
@@ -165,9 +169,10 @@ public final class Backfills implements AutoCloseable {
     private final AtomicLong pauses = new AtomicLong();
 
     /**
-     * Streamed changes queue behind the backfilled rows read before them. When a backfilled row waited longer than
-     * {@code backfill.max.wait.ms}, the run pauses (the engine reads no further chunk, streaming goes on) until every
-     * row it handed over is processed, then resumes.
+     * Streamed changes queue behind the backfilled rows read before them, and wait while the binlog thread reads
+     * chunks. When a backfilled row waited longer than {@code backfill.max.wait.ms} to be processed, or the binlog
+     * thread has been reading chunks for longer, or for more than half the time since the last check, the run pauses (the engine reads no further chunk, streaming goes
+     * on) until every row it handed over is processed, then resumes.
      */
     private void throttle() {
         long limit = config.backfill().maxWait().toMillis();
@@ -177,13 +182,21 @@ public final class Backfills implements AutoCloseable {
                 || handledEngineRun != running.number()) {
             return;
         }
-        if (!paused && lastWaitMillis > limit) {
+        long busy = io.cdcrunner.debezium.SerializedIncrementalSnapshots.busyMillis(config.pipelineName());
+        long busyNanos = io.cdcrunner.debezium.SerializedIncrementalSnapshots.busyNanos(config.pipelineName());
+        long now = System.nanoTime();
+        double busyShare = lastBusyCheck == 0 ? 0 : (busyNanos - lastBusyNanos) / (double) Math.max(1, now - lastBusyCheck);
+        lastBusyNanos = busyNanos;
+        lastBusyCheck = now;
+        // Half the binlog thread's time in chunks: each transaction that closes a window waits for a chunk's rows.
+        if (!paused && (lastWaitMillis > limit || busy > limit || busyShare > 0.5)) {
             if (signal(running, new DebeziumEngine.Signal(run + "-pause-" + pauses.get(), "pause-snapshot",
                     "{\"type\":\"INCREMENTAL\"}", null))) {
                 paused = true;
                 pauses.incrementAndGet();
-                log.debug("pipeline '{}': backfill {} pauses: a row waited {} ms to be processed",
-                        config.pipelineName(), run, lastWaitMillis);
+                log.debug("pipeline '{}': backfill {} pauses: a row waited {} ms to be processed, the binlog thread"
+                        + " is in chunks for {} ms and was for {}% of the last moment", config.pipelineName(), run,
+                        lastWaitMillis, busy, Math.round(busyShare * 100));
             }
         } else if (paused && handedOver.get() == processed.get()) {
             if (signal(running, new DebeziumEngine.Signal(run + "-resume-" + pauses.get(), "resume-snapshot",

@@ -133,6 +133,7 @@ class BackfillWhileWritingTest {
             await().atMost(WAIT).until(() -> view.idleLatencies.size() >= 500);
 
             long started = System.nanoTime();
+            view.startedNanos = started;
             view.backfilling.set(true);
             backfills(keysName).startBackfill("bfw.items", "");
             backfills(familiesName).startBackfill("bfw.items", "");
@@ -164,6 +165,7 @@ class BackfillWhileWritingTest {
                     table.keySet().stream().filter(id -> id <= ROWS && !view.backfilledKeys().contains(id)).count(),
                     view.stale.get(),
                     percentiles(view.idleLatencies), percentiles(view.backfillLatencies), FAMILIES);
+            System.out.println("[backfill " + flavor + "] slow streamed inserts: " + view.slowExamples);
             assertThat(view.staleExamples).as("backfilled copies older than a change already delivered").isEmpty();
             // A row changed while its chunk was read comes as that change only (the copy read is dropped).
             List<Long> missed = table.keySet().stream().filter(id -> id <= ROWS)
@@ -222,6 +224,8 @@ class BackfillWhileWritingTest {
         final AtomicBoolean backfilling = new AtomicBoolean();
         final List<Long> idleLatencies = Collections.synchronizedList(new ArrayList<>());
         final List<Long> backfillLatencies = Collections.synchronizedList(new ArrayList<>());
+        final List<String> slowExamples = Collections.synchronizedList(new ArrayList<>());
+        volatile long startedNanos;
 
         void apply(ChangeEvent event, long nanos, Writer writer) {
             long id = event.row().getLong("id");
@@ -254,6 +258,10 @@ class BackfillWhileWritingTest {
                 Long committed = writer.committedAt.remove(id);
                 if (committed != null) {
                     (backfilling.get() ? backfillLatencies : idleLatencies).add((nanos - committed) / 1000);
+                    if (nanos - committed > 1_000_000_000L && slowExamples.size() < 8) {
+                        slowExamples.add("id " + id + " committed at +" + (committed - startedNanos) / 1_000_000
+                                + " ms waited " + (nanos - committed) / 1_000_000 + " ms");
+                    }
                 }
             }
         }

@@ -13,13 +13,15 @@ import io.cdcrunner.processor.GroupProcessor;
 import io.cdcrunner.processor.ProcessorContext;
 
 /**
- * Fault-test processor that records every event it is handed, by {@link ChangeEvent#eventId() event id}, in the table
- * named by {@code processor.event.audit.table} ({@link #CREATE}): the table and row id, the operation, the backfill
- * run that read the row ({@code NULL} for a change read from the binlog), the amount the event carried, and how many
- * times it was handed over ({@code times}). It is an at-least-once {@link GroupProcessor}, with no ledger in front of
- * it: an event delivered again (a backfill chunk read again after a crash, a batch whose offset was not recorded yet)
- * counts again, so a test can tell how much was delivered more than once. Each group is written in one transaction
- * of its own, committed before the group returns (before the daemon may record the group's offset).
+ * Fault-test processor that records every event it is handed, one row per hand-over, in the table named by
+ * {@code processor.event.audit.table} ({@link #CREATE}): the {@link ChangeEvent#eventId() event id}, the table and row
+ * id, the operation, the backfill run that read the row ({@code NULL} for a change read from the binlog) and the amount
+ * the event carried. It is an at-least-once {@link GroupProcessor}, with no ledger in front of it: an event delivered
+ * again (a backfill chunk read again after a crash, a batch whose offset was not recorded yet) is recorded again, so
+ * a test can tell how much was delivered more than once ({@code COUNT(*)} against {@code COUNT(DISTINCT event_id)}).
+ * Each group is written in one transaction of its own, committed before the group returns (before the daemon may
+ * record the group's offset). The table only grows at its end (an auto-increment key, indexes in row-id order), so
+ * recording a large backfill stays cheap.
  *
  * <p>Every captured table needs an {@code id} primary key and an {@code amount} column.
  */
@@ -29,13 +31,13 @@ public class EventAuditProcessor implements GroupProcessor {
     static final String OPTION = "event.audit.table";
 
     /** The table's definition; {@code %s} is its name. */
-    static final String CREATE = "CREATE TABLE %s (event_id VARCHAR(255) NOT NULL PRIMARY KEY, "
-            + "table_name VARCHAR(128) NOT NULL, row_id BIGINT NOT NULL, op VARCHAR(8) NOT NULL, "
-            + "backfill_run VARCHAR(64) NULL, amount DECIMAL(12,2) NULL, times INT NOT NULL, "
-            + "KEY by_row (table_name, row_id), KEY by_run (backfill_run))";
+    static final String CREATE = "CREATE TABLE %s (seq BIGINT AUTO_INCREMENT PRIMARY KEY, "
+            + "event_id VARCHAR(255) NOT NULL, table_name VARCHAR(128) NOT NULL, row_id BIGINT NOT NULL, "
+            + "op VARCHAR(8) NOT NULL, backfill_run VARCHAR(64) NULL, amount DECIMAL(12,2) NULL, "
+            + "KEY by_row (table_name, row_id), KEY by_run (backfill_run, row_id))";
 
-    private static final String COLUMNS = " (event_id, table_name, row_id, op, backfill_run, amount, times) VALUES ";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, 1)";
+    private static final String COLUMNS = " (event_id, table_name, row_id, op, backfill_run, amount) VALUES ";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?)";
 
     private DataSource dataSource;
     private String table;
@@ -51,7 +53,7 @@ public class EventAuditProcessor implements GroupProcessor {
         }
         dataSource = context.dataSource();
         try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.executeQuery("SELECT event_id, times FROM " + table + " WHERE 1 = 0").close();
+            s.executeQuery("SELECT event_id, row_id, backfill_run FROM " + table + " WHERE 1 = 0").close();
         }
     }
 
@@ -64,7 +66,6 @@ public class EventAuditProcessor implements GroupProcessor {
         for (int i = 0; i < events.size(); i++) {
             sql.append(i == 0 ? "" : ",").append(ROW);
         }
-        sql.append(" ON DUPLICATE KEY UPDATE times = times + 1, amount = VALUES(amount)");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement(sql.toString())) {

@@ -186,6 +186,10 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
          */
         private void mark(RecordChangeEvent<SourceRecord> record) throws InterruptedException {
             SourceRecord source = record.record();
+            if (source.sourceOffset() != null && mapper.readByBackfill(source)) {
+                committer.markProcessed(record, backfillOffsets(source.sourceOffset()));
+                return;
+            }
             // Only a snapshot's offsets carry the marker: streamed records are not looked into further.
             if (source.sourceOffset() == null || !source.sourceOffset().containsKey(ConnectorOffsets.SNAPSHOT)
                     || !mapper.endsSnapshot(source)) {
@@ -199,6 +203,29 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 }
             });
             committer.markProcessed(record, streamingFrom);
+        }
+
+        /**
+         * The offsets to record for a row a backfill read: its own, except that they do not count the binlog row the
+         * engine was handling when it released the row. The engine releases a chunk's rows while it handles the
+         * binlog row change that closes the chunk's window, before it hands that change over, yet with that change's
+         * offset, which counts it as done ({@code row} = rows of its event done, itself included). Recorded as they
+         * are, a stop or crash after the chunk's last row and before that change would resume past the change and
+         * never deliver it. One row fewer resumes at the change itself: it comes (again) after a restart. When the
+         * window closed on anything else (a transaction's start or end, a change of a table not captured), at worst a
+         * row already delivered comes again.
+         */
+        private DebeziumEngine.Offsets backfillOffsets(java.util.Map<String, ?> offset) {
+            DebeziumEngine.Offsets resumeAt = committer.buildOffsets();
+            offset.forEach((key, value) -> {
+                if (!ConnectorOffsets.ROW.equals(key)) {
+                    resumeAt.set(key, value);
+                }
+            });
+            if (offset.get(ConnectorOffsets.ROW) instanceof Number rows && rows.longValue() > 1) {
+                resumeAt.set(ConnectorOffsets.ROW, rows.longValue() - 1);
+            }
+            return resumeAt;
         }
     }
 }

@@ -13,6 +13,11 @@ public final class ConnectorOffsets {
     /** Debezium's offset keys of a running snapshot ({@code AbstractSourceInfo}, {@code CommonOffsetContext}). */
     public static final String SNAPSHOT = io.debezium.connector.AbstractSourceInfo.SNAPSHOT_KEY;
     public static final String SNAPSHOT_COMPLETED = io.debezium.pipeline.CommonOffsetContext.SNAPSHOT_COMPLETED_KEY;
+    /**
+     * Debezium's offset key of the rows of the binlog event in progress already handled ({@code BinlogOffsetContext}):
+     * a restart skips that many rows of it. Absent when none are.
+     */
+    public static final String ROW = io.debezium.connector.binlog.BinlogSourceInfo.BINLOG_ROW_IN_EVENT_OFFSET_KEY;
 
     private ConnectorOffsets() {
     }

@@ -349,6 +349,14 @@ public final class RecordMapper {
         return "last".equals(snapshotMarker(record));
     }
 
+    /**
+     * Whether {@code record} is a row an incremental snapshot (a backfill) read from its table: its {@code source.snapshot}
+     * is {@code incremental}.
+     */
+    public boolean readByBackfill(SourceRecord record) {
+        return "incremental".equals(snapshotMarker(record));
+    }
+
     /** The record's {@code source.snapshot}, or null when it has none (a heartbeat, a record without a source). */
     private static Object snapshotMarker(SourceRecord record) {
         if (record.value() instanceof Struct value && value.schema().field("source") != null

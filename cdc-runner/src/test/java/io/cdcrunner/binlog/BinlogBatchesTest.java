@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
@@ -136,6 +137,29 @@ class BinlogBatchesTest {
         assertThat(committer.offsets.get(1)).containsEntry("snapshot", "INITIAL");
         assertThat(committer.offsets.get(2)).containsEntry("file", "binlog.000003").containsEntry("pos", 4000L)
                 .doesNotContainKeys("snapshot", "snapshot_completed");
+    }
+
+    @Test
+    void aBackfilledRowIsRecordedWithoutTheBinlogRowTheEngineWasHandlingWhenItReleasedTheRow() throws Exception {
+        // The engine releases a chunk's rows before the binlog row change that closed the chunk's window, with that
+        // change's offset: event 4 of the transaction after 0-1-46, its first row (row=1: one row of the event done).
+        Map<String, Object> closing = Map.of("file", "binlog.000003", "pos", 4000L, "gtids", "0-1-46", "event", 4L,
+                "row", 1L, "incremental_snapshot_correlation_id", "b1");
+        Map<String, Object> thirdRow = new java.util.HashMap<>(closing);
+        thirdRow.put("row", 3L);
+        Committer committer = new Committer();
+        batches.handleBatch(records(TestRecords.backfillRow(1, closing), TestRecords.backfillRow(2, thirdRow),
+                TestRecords.insert(3, false)), committer);
+
+        assertThat(handed.get(0).items().get(0).events()).singleElement()
+                .satisfies(e -> assertThat(e.position().backfill()).isEqualTo("b1"));
+        // A restart from the first resumes at the change itself (no row of event 4 skipped), from the second at the
+        // change's third row; both still carry the run.
+        assertThat(committer.offsets.get(0)).containsEntry("gtids", "0-1-46").containsEntry("event", 4L)
+                .containsEntry("incremental_snapshot_correlation_id", "b1").doesNotContainKey("row");
+        assertThat(committer.offsets.get(1)).containsEntry("event", 4L).containsEntry("row", 2L);
+        // A change read from the binlog is recorded with its own offset.
+        assertThat(committer.offsets.get(2)).isEqualTo(Map.of("file", "binlog.000003", "pos", 4003L));
     }
 
     @Test

@@ -44,6 +44,14 @@ public final class TestRecords {
                 : Map.of("file", "binlog.000003", "pos", 4000L, "snapshot", "INITIAL", "snapshot_completed", false));
     }
 
+    /**
+     * A row of {@code shop.orders} a backfill (incremental snapshot) read, released while the engine handled the binlog
+     * row change whose offset is {@code offset} (the row's own offset, with the run's keys).
+     */
+    public static SourceRecord backfillRow(int id, Map<String, ?> offset) {
+        return row(id, false, "incremental", offset);
+    }
+
     private static SourceRecord row(int id, boolean withUnmappableColumn, String snapshotMarker, Map<String, ?> offset) {
         SchemaBuilder value = SchemaBuilder.struct().name("p.shop.orders.Value").optional().field("id", Schema.INT32_SCHEMA);
         if (withUnmappableColumn) {

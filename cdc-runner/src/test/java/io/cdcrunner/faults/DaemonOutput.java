@@ -111,6 +111,15 @@ final class DaemonOutput {
             hints.add("the daemon hit the purged binlog; detection that names the position and suggests "
                     + "source.recovery=snapshot, or the snapshot recovery itself, may be missing");
         }
+        if ((output.contains("ConcurrentModificationException") && output.contains("sendWindowEvents"))
+                || (output.contains("ExecuteSnapshot.arrived")
+                && output.contains("Database error while executing incremental snapshot"))) {
+            hints.add("a backfill's first chunk was read on the engine's signal thread while its binlog thread "
+                    + "released or read a chunk (a ConcurrentModificationException in sendWindowEvents, or a chunk "
+                    + "query answered with another query's result set): Debezium runs an execute-snapshot signal of "
+                    + "the in-process channel on its SignalProcessor thread, racing the binlog thread over the "
+                    + "chunk's window and connection (the race of Debezium's DBZ-8674), and the engine fails");
+        }
         if (output.contains("ClassNotFoundException") && output.contains("deadletter")) {
             hints.add("the dead-letter store class (deadletter.store) does not exist yet");
         }

@@ -88,6 +88,8 @@ public final class Backfills implements AutoCloseable {
     private Instant countingSince;
     private long rowsAtCountingStart;
     private Instant lastProgressLog = Instant.EPOCH;
+    /** The processed count the record last got. */
+    private long lastPersisted = -1;
 
     private record EngineRun(long number, Supplier<DebeziumEngine.Signaler> signaler) {
     }
@@ -484,13 +486,21 @@ public final class Backfills implements AutoCloseable {
         }
     }
 
-    /** Folds the counters into the record (every 10 s, and at the end) and logs progress. */
+    /**
+     * Folds the counters into the record when they moved (at every tick, so that a crash loses at most a second of
+     * them), and logs progress every 10 s.
+     */
     private BackfillRun persistProgress(BackfillRun run, boolean force) {
         Instant now = Instant.now();
-        if (!force && Duration.between(lastProgressLog, now).compareTo(PROGRESS_EVERY) < 0) {
+        boolean logNow = Duration.between(lastProgressLog, now).compareTo(PROGRESS_EVERY) >= 0;
+        long counted = processed.get();
+        if (!force && !logNow && counted == lastPersisted) {
             return run;
         }
-        lastProgressLog = now;
+        lastPersisted = counted;
+        if (logNow) {
+            lastProgressLog = now;
+        }
         Map<String, BackfillRun.TableProgress> progress = new LinkedHashMap<>();
         for (String table : run.tables()) {
             BackfillRun.TableProgress before = run.progress(table);
@@ -499,7 +509,7 @@ public final class Backfills implements AutoCloseable {
             progress.put(table, new BackfillRun.TableProgress(rows, chunks, before.estimatedRows(), before.scanned()));
         }
         BackfillRun updated = save(run.withProgress(progress));
-        if (!force && run.state() == BackfillRun.State.RUNNING) {
+        if (!force && logNow && run.state() == BackfillRun.State.RUNNING) {
             Stats stats = stats(updated);
             log.info("pipeline '{}': backfill {}: {} rows delivered{}, {} chunks read, {} rows/s{}{}",
                     config.pipelineName(), run.id(), stats.rows, stats.estimated > 0 ? " of about " + stats.estimated : "",

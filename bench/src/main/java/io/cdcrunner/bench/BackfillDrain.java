@@ -56,6 +56,8 @@ public final class BackfillDrain {
     private final CountDownLatch allSeen = new CountDownLatch(1);
     private final CountDownLatch markerSeen = new CountDownLatch(1);
     private final AtomicLongArray perSecond = new AtomicLongArray(3_600);
+    /** Times each id (1..rows) came, to tell rows missing or delivered twice from a count that merely adds up. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray perId;
     private volatile long firstNanos;
     private volatile long lastNanos;
     /** When counting backfilled rows per second began: the request. */
@@ -67,6 +69,7 @@ public final class BackfillDrain {
         this.table = table;
         this.marker = marker;
         this.backfill = backfill;
+        this.perId = new java.util.concurrent.atomic.AtomicIntegerArray((int) rows + 1);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -89,6 +92,10 @@ public final class BackfillDrain {
         if (backfill && !event.isBackfill()) {
             otherEvents.incrementAndGet();
             return;
+        }
+        Object id = event.after().get("id");
+        if (id instanceof Number n && n.longValue() >= 1 && n.longValue() <= rows) {
+            perId.incrementAndGet((int) n.longValue());
         }
         long before = seen.getAndIncrement();
         if (before == 0) {
@@ -158,6 +165,15 @@ public final class BackfillDrain {
         result.put("rows", rows);
         result.put("seen", seen.get());
         result.put("other_events", otherEvents.get());
+        long missing = 0;
+        long twice = 0;
+        for (int i = 1; i < perId.length(); i++) {
+            int times = perId.get(i);
+            missing += times == 0 ? 1 : 0;
+            twice += Math.max(0, times - 1);
+        }
+        result.put("ids_missing", missing);
+        result.put("ids_delivered_again", twice);
         result.put("family_computations", CountingFamilyProcessor.FAMILY_COMPUTATIONS.get());
         result.put("family_rows", CountingFamilyProcessor.FAMILY_ROWS.get());
         result.put("processor_calls", CountingFamilyProcessor.CALLS.get());

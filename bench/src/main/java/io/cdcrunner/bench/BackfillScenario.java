@@ -95,7 +95,8 @@ final class BackfillScenario {
         List<Map<String, Object>> runs = new ArrayList<>();
         TextTable text = new TextTable("rows", "read as", "processor", "chunk / batch", "first row s", "last row s",
                 "rows/s drain", "ratio drain", "rows/s whole", "ratio whole", "chunks", "batches seen, mean",
-                "family computations", "per row", "COMPLETED s", "summaries / rows, differing");
+                "family computations", "per row", "COMPLETED s", "ids missing / again",
+                "summaries / rows, differing");
         // The snapshot's rows/s of each table size: whole (from the pipeline's start) and drain.
         Map<Long, Double> snapshotRate = new LinkedHashMap<>();
         Map<Long, Double> snapshotDrain = new LinkedHashMap<>();
@@ -169,7 +170,9 @@ final class BackfillScenario {
                     drain == null ? null : Math.round(drain), ratioDrain, whole == null ? null : Math.round(whole),
                     ratioWhole, run.get("chunks_read"),
                     batches == null ? null : batches.get("batches_seen") + ", " + batches.get("mean_size"),
-                    computations, perRow, run.get("completed_after_request_s"), run.get("summary_check"));
+                    computations, perRow, run.get("completed_after_request_s"),
+                    run.get("ids_missing") == null ? null : run.get("ids_missing") + " / " + run.get("ids_delivered_again"),
+                    run.get("summary_check"));
             report(run);
         }
         scenario.put("runs", runs);

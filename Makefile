@@ -61,7 +61,8 @@ test-tier: test-tools
 ## bench: latency, catch-up, lanes and memory side by side with bare Debezium on a MariaDB, then latency and catch-up
 ## again on a MySQL 8.0, each beside bare Debezium on that server; prints a table and writes
 ## bench/results/latest.json and bench/results/latency.png (about 15 minutes on 2 cores; run it on a quiet machine;
-## BENCH_ARGS="--flavors mariadb" for MariaDB alone; the Celery scenario starts a Redis and a RabbitMQ)
+## BENCH_ARGS="--flavors mariadb" for MariaDB alone; the Celery scenario starts a Redis and a RabbitMQ;
+## BENCH_ARGS="--only backfill" runs the backfill scenario, left out of the default run: 6 to 8 minutes for both servers)
 bench: mariadb mysql brokers
 	$(MVN) -pl bench -am -DskipTests package
 	java -Djava.awt.headless=true -jar bench/target/cdc-runner-bench.jar $(BENCH_ARGS)

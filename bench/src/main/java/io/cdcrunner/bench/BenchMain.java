@@ -25,8 +25,13 @@ import io.cdcrunner.localdb.LocalServer;
  * the tables, and writes {@code latest.json} and {@code latency.png} (MariaDB's) to the results directory.
  *
  * <p>Options: {@code --quick} (smaller sizes, to try the harness), {@code --flavors mariadb,mysql} (the servers, in
- * order: the first runs every scenario, the others latency and catch-up; default both), {@code --only latency,catchup,family,polling,idle,kafka,celery},
- * {@code --kafka-rows N} and {@code --kafka-rate N} (scenario 6's backlog, default 100,000, and paced rate, default 1,000),
+ * order: the first runs every scenario, the others latency, catch-up and backfill; default both),
+ * {@code --only latency,catchup,family,polling,idle,kafka,celery,backfill} (backfill only when named),
+ * {@code --backfill-rows N[,N...]} (scenario 8's table sizes, default 200,000), {@code --backfill-families N} (default
+ * 2,000), {@code --backfill-lanes N} (of its per-family runs, default 2), {@code --backfill-writer-rate N} (a paced
+ * writer on another table during each backfill, default 0: none; {@code --backfill-writer-from first-row|request}:
+ * started once the first backfilled row was processed, the default, or just before the request) and {@code --backfill-marker on|off} (one transaction
+ * streamed before each request, default on), {@code --kafka-rows N} and {@code --kafka-rate N} (scenario 6's backlog, default 100,000, and paced rate, default 1,000),
  * {@code --rounds N} (catch-up repetitions, default 2), {@code --paced-rate N} and {@code --paced-s N} (scenario 3's paced
  * writer, default 5,000/s for 60 s), {@code --profile} (JFR recording of the daemon's
  * catch-up), {@code --catchup-rows N}, {@code --rates R1,R2,...}, {@code --steady-s N}, {@code --poll-ms N}, {@code --batch N},
@@ -106,10 +111,10 @@ public final class BenchMain {
         Machine machine = null;
         List<Map<String, Object>> servers = new ArrayList<>();
         for (Flavor flavor : flavors) {
-            // The first server runs every scenario; the others the two that compare the servers: latency and
-            // catch-up, each beside bare Debezium on the same server.
+            // The first server runs every scenario; the others those that compare the servers: latency and
+            // catch-up, each beside bare Debezium on the same server, and the backfill beside the snapshot.
             boolean first = flavor == flavors.get(0);
-            Set<String> here = first ? only : only.stream().filter(Set.of("latency", "catchup")::contains)
+            Set<String> here = first ? only : only.stream().filter(Set.of("latency", "catchup", "backfill")::contains)
                     .collect(java.util.stream.Collectors.toSet());
             if (here.isEmpty()) {
                 continue;
@@ -225,6 +230,17 @@ public final class BenchMain {
         }
         if (only.contains("celery")) {
             scenarios.add(withServer(new CeleryScenario(bench, tuning).run(), server));
+        }
+        if (only.contains("backfill")) {
+            boolean quick = options.containsKey("quick");
+            List<Long> rows = Arrays.stream(options.getOrDefault("backfill-rows", quick ? "20000" : "200000")
+                    .split(",")).map(Long::valueOf).toList();
+            scenarios.add(withServer(new BackfillScenario(bench, tuning, rows,
+                    Integer.parseInt(options.getOrDefault("backfill-families", quick ? "500" : "2000")),
+                    Integer.parseInt(options.getOrDefault("backfill-lanes", "2")),
+                    Integer.parseInt(options.getOrDefault("backfill-writer-rate", "0")),
+                    options.getOrDefault("backfill-writer-from", "first-row"),
+                    !options.getOrDefault("backfill-marker", "on").equals("off")).run(), server));
         }
         if (only.contains("kafka")) {
             int kafkaRows = Integer.parseInt(options.getOrDefault("kafka-rows",

@@ -173,6 +173,10 @@ final class FamilyScenario {
 
     /** Families whose summary row is missing or differs from a SQL recomputation of the family table. */
     private long mismatches(String table, String summary) throws Exception {
+        return mismatches(bench, table, summary);
+    }
+
+    static long mismatches(Bench bench, String table, String summary) throws Exception {
         try (Connection c = bench.db.rootConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (SELECT customer_id AS k, COUNT(*) AS n, SUM(amount)"
                      + " AS total, MAX(id) AS top FROM bench." + table + " GROUP BY customer_id) r LEFT JOIN " + summary
@@ -188,10 +192,16 @@ final class FamilyScenario {
      * many summaries differ from a SQL recomputation.
      */
     private String check(String familyTable, String summaryTable) throws Exception {
+        return check(bench, familyTable, summaryTable);
+    }
+
+    /** As {@link #check(String, String)}, for another scenario's family table ({@code bench.<familyTable>}). */
+    static String check(Bench bench, String familyTable, String summaryTable) throws Exception {
         try (Connection c = bench.db.rootConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(row_count), 0) FROM " + summaryTable)) {
             rs.next();
-            return rs.getLong(1) + " / " + rs.getLong(2) + ", " + mismatches(familyTable, summaryTable) + " differ";
+            return rs.getLong(1) + " / " + rs.getLong(2) + ", " + mismatches(bench, familyTable, summaryTable)
+                    + " differ";
         }
     }
 

@@ -39,14 +39,18 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
 
     /** Told of every backfilled row processed. */
     private final java.util.function.Consumer<io.cdcrunner.processor.ChangeEvent> backfilled;
+    /** Told of the offset of every record marked processed, in order. */
+    private final java.util.function.Consumer<java.util.Map<String, ?>> marked;
 
     BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer) {
-        this(mapper, tableEvents, operations, consumer, event -> { });
+        this(mapper, tableEvents, operations, consumer, event -> { }, offset -> { });
     }
 
     BinlogBatches(RecordMapper mapper, TableEvents tableEvents, Set<Operation> operations, SourceConsumer consumer,
-                  java.util.function.Consumer<io.cdcrunner.processor.ChangeEvent> backfilled) {
+                  java.util.function.Consumer<io.cdcrunner.processor.ChangeEvent> backfilled,
+                  java.util.function.Consumer<java.util.Map<String, ?>> marked) {
         this.backfilled = backfilled;
+        this.marked = marked;
         this.mapper = mapper;
         this.recordItems = new RecordItems(mapper, tableEvents, operations);
         this.consumer = consumer;
@@ -186,6 +190,7 @@ final class BinlogBatches implements DebeziumEngine.ChangeConsumer<RecordChangeE
          */
         private void mark(RecordChangeEvent<SourceRecord> record) throws InterruptedException {
             SourceRecord source = record.record();
+            marked.accept(source.sourceOffset());
             if (source.sourceOffset() != null && mapper.readByBackfill(source)) {
                 committer.markProcessed(record, backfillOffsets(source.sourceOffset()));
                 return;

@@ -130,7 +130,7 @@ public final class BinlogSource implements EventSource {
                 () -> SourceAccess.of(config.source()).connect());
         backfills.open();
         batches = new BinlogBatches(new RecordMapper(), tableEvents(), config.source().operations(),
-                new Streaming(consumer), backfills::processed);
+                new Streaming(consumer), backfills::processed, backfills::finished);
         skippedStatements = SkippedStatementFilter.listen(config.pipelineName(), new SkippedStatementGuard(
                 config.pipelineName(), CaptureFilter.of(config.source()), flavor,
                 () -> SourceAccess.of(config.source()).connect(), () -> BinlogPoint.recordedIn(stateDir.offsets()),

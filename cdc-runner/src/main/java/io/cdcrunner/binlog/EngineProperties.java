@@ -72,7 +72,7 @@ public final class EngineProperties {
             // Chunks between two GTID watermarks read from the server: nothing is written to the source.
             p.setProperty("read.only", "true");
             p.setProperty("signal.enabled.channels", "in-process");
-            // Signals wait in memory: polling them often makes a pause or resume prompt.
+            // Signals wait in memory: polling them often makes a request or a stop prompt.
             p.setProperty("signal.poll.interval.ms", "100");
             p.setProperty("notification.enabled.channels", io.cdcrunner.binlog.backfill.BackfillNotifications.CHANNEL);
             p.setProperty("incremental.snapshot.chunk.size", String.valueOf(config.backfill().chunkSize()));

@@ -5,12 +5,10 @@ package io.cdcrunner.config;
  * {@code source.new.tables}.
  *
  * @param chunkSize {@code backfill.chunk.size}: rows read per chunk, in primary-key order
- * @param maxWait   {@code backfill.max.wait.ms}: how long a backfilled row may wait to be processed before the backfill
- *                  pauses to let streamed changes through; zero never pauses
  * @param newTables {@code source.new.tables}: what a start does about tables {@code source.tables} (or
  *                  {@code source.databases}) selects that it did not select at the previous start
  */
-public record BackfillSettings(int chunkSize, java.time.Duration maxWait, NewTables newTables) {
+public record BackfillSettings(int chunkSize, NewTables newTables) {
 
     /** What a start does about tables newly selected by the configuration. */
     public enum NewTables {
@@ -24,7 +22,6 @@ public record BackfillSettings(int chunkSize, java.time.Duration maxWait, NewTab
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be positive");
         }
-        java.util.Objects.requireNonNull(maxWait, "maxWait");
         java.util.Objects.requireNonNull(newTables, "newTables");
     }
 }

@@ -47,6 +47,13 @@ final class ReservedEngineProperties {
         useInstead("engine.poll.interval.ms", "poll.interval.ms");
         useInstead("engine.max.batch.size", "max.batch.size");
         useInstead("engine.max.queue.size", "max.queue.size");
+        useInstead("backfill.chunk.size", "incremental.snapshot.chunk.size");
+        String backfills = "backfills (cdc-runner snapshot) depend on it: the read-only snapshot, the daemon's own signal"
+                + " and notification channels";
+        for (String name : new String[] {"read.only", "signal.enabled.channels", "signal.data.collection",
+                "notification.enabled.channels", "signal.poll.interval.ms"}) {
+            RESERVED.put(name, backfills);
+        }
         RESERVED.put("max.queue.size.in.bytes", "the daemon bounds its queue by bytes itself, with engine.max.queue.bytes;"
                 + " Debezium's bound would copy every value of every record to measure it");
         String schema = "cdc-runner passes over DDL it cannot parse only outside the capture, and decides itself what"

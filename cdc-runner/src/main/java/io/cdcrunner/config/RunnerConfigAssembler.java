@@ -133,7 +133,7 @@ final class RunnerConfigAssembler {
     }
 
     private BackfillSettings backfill() {
-        return new BackfillSettings(get(BACKFILL_CHUNK_SIZE), millis(BACKFILL_MAX_WAIT), get(SOURCE_NEW_TABLES));
+        return new BackfillSettings(get(BACKFILL_CHUNK_SIZE), get(SOURCE_NEW_TABLES));
     }
 
     private JmxSettings jmx() {

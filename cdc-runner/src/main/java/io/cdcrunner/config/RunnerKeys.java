@@ -116,9 +116,6 @@ public final class RunnerKeys {
     public static final ConfigKey<Integer> BACKFILL_CHUNK_SIZE = declare(withDefault("backfill.chunk.size", INT, "4096", between(1, 100000),
             "Rows a backfill reads per chunk, in primary-key order, while streaming goes on; a chunk is held in memory until the stream passes the point it was read at. A per-family processor computes a family once per batch (engine.max.batch.size), so larger chunks and batches mean fewer computations."));
 
-    public static final ConfigKey<Long> BACKFILL_MAX_WAIT = declare(withDefault("backfill.max.wait.ms", DURATION_MS, "1000", atLeast(0),
-            "Streamed changes queue behind the backfilled rows read before them, and wait while the engine reads chunks: when a backfilled row waited longer than this to be processed, or the binlog thread spent longer (or more than half its time) on chunks, the backfill pauses until the rows it delivered are processed, then goes on; 0 never pauses (the backfill then takes what the processor can do, and streamed changes wait behind its chunks)."));
-
     public static final ConfigKey<SourceSettings.SourceType> SOURCE_TYPE = declare(choice("source.type", SourceSettings.SourceType.class, SourceSettings.SourceType.BINLOG,
             "How the changes arrive: binlog reads the source's binlog with the embedded engine; kafka consumes the change topics a Kafka Connect Debezium connector writes (cdc-runner connector-config prints its configuration), several daemons sharing them as one consumer group."));
 

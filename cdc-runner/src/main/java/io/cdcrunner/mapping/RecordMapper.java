@@ -217,7 +217,7 @@ public final class RecordMapper {
                 snapshot,
                 snapshot ? -1 : transactionEvent(offset, rowChange),
                 "incremental".equals(marker) ? backfillRun(offset, (String) source.get(src.file()),
-                        longOrZero(source.get(src.pos()))) : null);
+                        longOrZero(source.get(src.pos())), longOrZero(source.get(src.tsMs()))) : null);
     }
 
     /**
@@ -225,11 +225,13 @@ public final class RecordMapper {
      * the run's id when it asks for the snapshot and the engine keeps in its offset while the snapshot runs
      * ({@code incremental_snapshot_correlation_id}). A record without it (read from Kafka, whose records carry no
      * engine offset, from a snapshot Kafka Connect's signal channel started) is named by where its chunk was
-     * delivered, {@code binlog:file:position}: the same for the record read again, another for another run.
+     * delivered and when the engine read it, {@code binlog:file:position:readAtMillis}: the same for the record read
+     * again from its topic, another for another run (even one delivered at the same position of an idle source).
      */
-    static String backfillRun(Map<String, ?> offset, String file, long position) {
+    static String backfillRun(Map<String, ?> offset, String file, long position, long readAtMillis) {
         Object id = offset == null ? null : offset.get(BACKFILL_RUN_OFFSET_KEY);
-        return id == null || id.toString().isBlank() ? "binlog:" + file + ':' + position : id.toString();
+        return id == null || id.toString().isBlank() ? "binlog:" + file + ':' + position + ':' + readAtMillis
+                : id.toString();
     }
 
     /** The engine's offset key naming the running incremental snapshot's correlation id. */

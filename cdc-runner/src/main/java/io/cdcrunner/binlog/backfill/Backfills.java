@@ -121,7 +121,6 @@ public final class Backfills implements AutoCloseable {
             return t;
         });
         ticker.scheduleWithFixedDelay(this::tickSafely, 1, 1, TimeUnit.SECONDS);
-        ticker.scheduleWithFixedDelay(this::throttleSafely, 200, 200, TimeUnit.MILLISECONDS);
         registerMBean();
     }
 
@@ -129,9 +128,9 @@ public final class Backfills implements AutoCloseable {
     public void engineStarted(Supplier<DebeziumEngine.Signaler> signaler) {
         synchronized (this) {
             engine = new EngineRun(++engineRuns, signaler);
-            // A new engine does not know the last one's pause.
-            paused = false;
-            lastWaitMillis = 0;
+            // What the last engine said about the run does not hold for this one.
+            scanFinishedFor = null;
+            rowsScanned.set(0);
         }
         tickSafely();
     }
@@ -153,69 +152,34 @@ public final class Backfills implements AutoCloseable {
         if (isActive(event)) {
             processed.incrementAndGet();
             rowsByTable.computeIfAbsent(event.qualifiedTable(), t -> new AtomicLong()).incrementAndGet();
-            if (event.commitTime() != null) {
-                // The engine stamps a backfilled row with the time it read it.
-                lastWaitMillis = System.currentTimeMillis() - event.commitTime().toEpochMilli();
-            }
         }
     }
-
-    /** The binlog thread's time in chunks at the last throttle check, and when that was. */
-    private long lastBusyNanos;
-    private long lastBusyCheck;
-
-    /** How long the last backfilled row processed waited since the engine read it. */
-    private volatile long lastWaitMillis;
-    /** The engine was asked to pause the active run (streamed changes first); cleared when it runs again. */
-    private volatile boolean paused;
-    private final AtomicLong pauses = new AtomicLong();
 
     /**
-     * Streamed changes queue behind the backfilled rows read before them, and wait while the binlog thread reads
-     * chunks. When a backfilled row waited longer than {@code backfill.max.wait.ms} to be processed, or the binlog
-     * thread has been reading chunks for longer, or for more than half the time since the last check, the run pauses (the engine reads no further chunk, streaming goes
-     * on) until every row it handed over is processed, then resumes.
+     * A record the pipeline finished, in source order, with the offset the engine gave it: the run is done once the
+     * engine read its last chunk and a record after every row it delivered was processed, one whose offset no longer
+     * carries it (the engine keeps the run in the offsets of every record while it runs, heartbeats included).
      */
-    private void throttle() {
-        long limit = config.backfill().maxWait().toMillis();
-        EngineRun running = engine;
+    public void finished(java.util.Map<String, ?> offset) {
         String run = activeId;
-        if (limit <= 0 || running == null || run == null || run.equals(scanFinishedFor)
-                || handledEngineRun != running.number()) {
+        if (run == null || offset == null) {
             return;
         }
-        long busy = io.cdcrunner.debezium.SerializedIncrementalSnapshots.busyMillis(config.pipelineName());
-        long busyNanos = io.cdcrunner.debezium.SerializedIncrementalSnapshots.busyNanos(config.pipelineName());
-        long now = System.nanoTime();
-        double busyShare = lastBusyCheck == 0 ? 0 : (busyNanos - lastBusyNanos) / (double) Math.max(1, now - lastBusyCheck);
-        lastBusyNanos = busyNanos;
-        lastBusyCheck = now;
-        // Half the binlog thread's time in chunks: each transaction that closes a window waits for a chunk's rows.
-        if (!paused && (lastWaitMillis > limit || busy > limit || busyShare > 0.5)) {
-            if (signal(running, new DebeziumEngine.Signal(run + "-pause-" + pauses.get(), "pause-snapshot",
-                    "{\"type\":\"INCREMENTAL\"}", null))) {
-                paused = true;
-                pauses.incrementAndGet();
-                log.debug("pipeline '{}': backfill {} pauses: a row waited {} ms to be processed, the binlog thread"
-                        + " is in chunks for {} ms and was for {}% of the last moment", config.pipelineName(), run,
-                        lastWaitMillis, busy, Math.round(busyShare * 100));
+        Object carried = offset.get(RUN_OFFSET_KEY);
+        if (carried != null) {
+            if (run.equals(carried.toString())) {
+                processedCarrying = true;
             }
-        } else if (paused && handedOver.get() == processed.get()) {
-            if (signal(running, new DebeziumEngine.Signal(run + "-resume-" + pauses.get(), "resume-snapshot",
-                    "{\"type\":\"INCREMENTAL\"}", null))) {
-                paused = false;
-                lastWaitMillis = 0;
-            }
+        } else if (processedCarrying && run.equals(scanFinishedFor)) {
+            processedPast = true;
         }
     }
 
-    private void throttleSafely() {
-        try {
-            throttle();
-        } catch (RuntimeException e) {
-            log.debug("pipeline '{}': backfill throttle: {}", config.pipelineName(), e.toString());
-        }
-    }
+    /** A finished record carried the active run; one after the engine finished reading it no longer did. */
+    private volatile boolean processedCarrying;
+    private volatile boolean processedPast;
+    /** Rows the engine read for the active run in this engine run (its table scans' totals). */
+    private final AtomicLong rowsScanned = new AtomicLong();
 
     private boolean isActive(ChangeEvent event) {
         String run = event.position().backfill();
@@ -313,8 +277,8 @@ public final class Backfills implements AutoCloseable {
                 return;
             }
         }
-        if (run.id().equals(scanFinishedFor) && !carried
-                && (run.recorded() || handedOver.get() == processed.get())) {
+        if (run.id().equals(scanFinishedFor) && (processedPast || (rowsScanned.get() == 0 && !processedCarrying
+                && handedOver.get() == 0))) {
             finish(run);
             return;
         }
@@ -344,6 +308,8 @@ public final class Backfills implements AutoCloseable {
                     if (!signal(running, executeSignal(run))) {
                         return run;
                     }
+                    // Signalled to this engine: never again, even if recording the run's state fails below.
+                    handledEngineRun = running.number();
                     if (run.state() == BackfillRun.State.QUEUED) {
                         run = save(run.withState(BackfillRun.State.RUNNING, now).withProgress(estimates(run)));
                         lastProgressLog = now;
@@ -413,6 +379,11 @@ public final class Backfills implements AutoCloseable {
             case "TABLE_SCAN_COMPLETED" -> {
                 String status = data.getOrDefault("status", "");
                 String table = data.getOrDefault("scanned_collection", "?");
+                try {
+                    rowsScanned.addAndGet(Long.parseLong(data.getOrDefault("total_rows_scanned", "0")));
+                } catch (NumberFormatException e) {
+                    rowsScanned.incrementAndGet();
+                }
                 if (!status.equals("SUCCEEDED") && !status.equals("EMPTY")) {
                     problem(run, table + " was not read to the end (" + describe(status) + ")");
                 }
@@ -460,17 +431,16 @@ public final class Backfills implements AutoCloseable {
                 done.problems().isEmpty() ? "" : "; " + String.join("; ", done.problems()));
         activeId = null;
         scanFinishedFor = null;
-        record.active().ifPresent(next -> {
-            beginCounting(next);
-            handledEngineRun = -1;
-        });
+        // The next run, queued now or asked for later, is signalled to the engine that runs then.
+        handledEngineRun = -1;
+        record.active().ifPresent(this::beginCounting);
     }
 
     private void beginCounting(BackfillRun run) {
         activeId = run.id();
-        paused = false;
-        lastWaitMillis = 0;
-        pauses.set(0);
+        processedCarrying = false;
+        processedPast = false;
+        rowsScanned.set(0);
         handedOver.set(0);
         processed.set(0);
         rowsByTable.clear();
@@ -514,8 +484,7 @@ public final class Backfills implements AutoCloseable {
             log.info("pipeline '{}': backfill {}: {} rows delivered{}, {} chunks read, {} rows/s{}{}",
                     config.pipelineName(), run.id(), stats.rows, stats.estimated > 0 ? " of about " + stats.estimated : "",
                     stats.chunks, String.format(Locale.ROOT, "%.0f", stats.rowsPerSecond),
-                    stats.secondsLeft >= 0 ? ", about " + stats.secondsLeft + " s left" : "",
-                    pauses.get() == 0 ? "" : ", paused " + pauses.get() + " times for streamed changes");
+                    stats.secondsLeft >= 0 ? ", about " + stats.secondsLeft + " s left" : "", "");
         }
         return updated;
     }
@@ -619,8 +588,9 @@ public final class Backfills implements AutoCloseable {
     }
 
     private BackfillRun save(BackfillRun run) {
-        record = record.with(run);
-        record.write(state);
+        BackfillLog updated = record.with(run);
+        updated.write(state);
+        record = updated;
         return run;
     }
 
@@ -636,9 +606,8 @@ public final class Backfills implements AutoCloseable {
         if (tables == null || tables.stream().allMatch(String::isBlank)) {
             throw new IllegalArgumentException("name the tables to backfill: --tables db.table[,db.table...]");
         }
-        if (where != null && where.contains(";")) {
-            throw new IllegalArgumentException("the condition '" + where + "' holds a ';': give one SQL condition, as"
-                    + " after WHERE");
+        if (where != null) {
+            checkConditionShape(where);
         }
         CaptureFilter capture = CaptureFilter.of(config.source());
         List<String> resolved = new ArrayList<>();
@@ -712,6 +681,55 @@ public final class Backfills implements AutoCloseable {
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    /**
+     * A condition is one boolean expression on the table's own columns, as after WHERE: the engine places it inside its
+     * chunk query. Refused: what could end or extend that query or read elsewhere ({@code ;}, comments, unbalanced
+     * parentheses, subqueries and unions, files, sleeps), outside string literals.
+     */
+    static void checkConditionShape(String where) {
+        StringBuilder code = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < where.length(); i++) {
+            char ch = where.charAt(i);
+            if (quote != 0) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == quote) {
+                    quote = 0;
+                }
+                code.append(' ');
+                continue;
+            }
+            if (ch == '\'' || ch == '"' || ch == '`') {
+                quote = ch;
+                code.append(' ');
+                continue;
+            }
+            code.append(ch);
+        }
+        String text = code.toString();
+        String lower = text.toLowerCase(Locale.ROOT);
+        int depth = 0;
+        for (char ch : text.toCharArray()) {
+            depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+            if (depth < 0) {
+                break;
+            }
+        }
+        String refused = quote != 0 ? "an unterminated quote"
+                : text.contains(";") ? "a ';'"
+                : text.contains("--") || text.contains("#") || text.contains("/*") ? "a comment"
+                : depth != 0 ? "unbalanced parentheses"
+                : java.util.regex.Pattern.compile("\\b(select|union|into|outfile|dumpfile|load_file|sleep|benchmark"
+                        + "|get_lock|procedure|handler)\\b").matcher(lower).find() ? "a subquery, a union, a file or a"
+                        + " wait (SELECT, UNION, INTO, LOAD_FILE, SLEEP and the like)"
+                : null;
+        if (refused != null) {
+            throw new IllegalArgumentException("the condition '" + where + "' holds " + refused + ": give one condition"
+                    + " on the table's own columns, as after WHERE (e.g. created_at >= '2026-11-01')");
         }
     }
 

@@ -76,4 +76,16 @@ class BackfillLogTest {
         assertThat(Backfills.carries(after, "b20261208-021530-7f3a")).isFalse();
         assertThat(Backfills.carries(Map.of(), "b20261208-021530-7f3a")).isFalse();
     }
+
+    @Test
+    void aConditionIsOneExpressionOnTheTablesColumnsNothingThatEndsOrExtendsTheQuery() {
+        Backfills.checkConditionShape("created_at >= '2026-11-01' AND (status = 'a;b' OR note LIKE '%--%')");
+        Backfills.checkConditionShape("id BETWEEN 10 AND 20");
+        for (String bad : List.of("1=1; DROP TABLE t", "1=0) UNION SELECT password FROM mysql.user -- ",
+                "id IN (SELECT id FROM other)", "1=1 /* x */", "1=1 # x", "(id > 1", "id > 1) OR (1=1",
+                "SLEEP(10) = 0", "'unterminated")) {
+            assertThatThrownBy(() -> Backfills.checkConditionShape(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the condition");
+        }
+    }
 }

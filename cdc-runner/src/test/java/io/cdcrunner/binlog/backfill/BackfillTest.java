@@ -138,6 +138,8 @@ class BackfillTest {
             assertThatThrownBy(() -> bean.startBackfill("bf.t", "no_such_column > 1"))
                     .hasMessageContaining("the condition does not run on bf.t");
             assertThatThrownBy(() -> bean.startBackfill("bf.t", "1=1; DROP TABLE bf.t")).hasMessageContaining("';'");
+            assertThatThrownBy(() -> bean.startBackfill("bf.t", "1=0) UNION SELECT 1, 2 FROM mysql.user -- "))
+                    .hasMessageContaining("the condition");
             assertThat(bean.getState()).isEqualTo("NONE");
         }
     }
@@ -156,6 +158,12 @@ class BackfillTest {
             Map<Long, Long> families = new HashMap<>();
             RecordingProcessor.events(name).forEach(e -> families.merge(e.row().getLong("family"), 1L, Long::sum));
             assertThat(families).containsExactly(Map.entry(7L, 100L));
+
+            // A second run in the same engine starts too.
+            String second = backfills(name).startBackfill("bf.t", "family = 8");
+            await().atMost(WAIT).until(() -> (backfills(name).getState().equals("COMPLETED")
+                    && second.contains(backfills(name).getRunId())) || pipeline.state().isFinal());
+            assertThat(RecordingProcessor.events(name)).filteredOn(e -> e.row().getLong("family") == 8L).hasSize(100);
         }
     }
 

@@ -48,8 +48,14 @@ final class FaultSteps {
      * process ends instead.
      */
     static void awaitWhileAlive(DaemonProcess daemon, Duration timeout, String what, Callable<Boolean> condition) {
+        awaitWhileAlive(daemon, timeout, Duration.ofMillis(200), what, condition);
+    }
+
+    /** {@link #awaitWhileAlive(DaemonProcess, Duration, String, Callable)}, checking every {@code poll}. */
+    static void awaitWhileAlive(DaemonProcess daemon, Duration timeout, Duration poll, String what,
+                                Callable<Boolean> condition) {
         try {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(poll).until(() -> {
                 if (condition.call()) {
                     return true;
                 }

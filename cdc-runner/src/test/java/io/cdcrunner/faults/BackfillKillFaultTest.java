@@ -482,7 +482,9 @@ class BackfillKillFaultTest {
                         + " (id, customer_id, amount) VALUES (?, ?, ?)");
                      PreparedStatement update = c.prepareStatement("UPDATE " + TABLE
                              + " SET amount = amount + 1 WHERE id = ?")) {
+                    io.cdcrunner.load.Pacer pacer = new io.cdcrunner.load.Pacer(50);
                     while (!stop.get()) {
+                        pacer.awaitNext();
                         int n = 1 + random.nextInt(3);
                         for (int i = 0; i < n; i++) {
                             insert.setLong(1, nextId++);
@@ -496,7 +498,6 @@ class BackfillKillFaultTest {
                         commits.put(nextId - n, java.time.LocalTime.now());
                         inserted.addAndGet(n);
                         updates.addAndGet(updated);
-                        Thread.sleep(20);
                     }
                 }
             } catch (Throwable e) {

@@ -149,16 +149,7 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
         List<String> history = historyRows.pending();
         server.write(c -> {
             historyRows.insert(c, history);
-            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + offsets
-                    + " (pipeline, label, offsets, epoch, updated_at) VALUES (?, ?, ?, ?, NOW(6))"
-                    + " ON DUPLICATE KEY UPDATE offsets = VALUES(offsets), epoch = VALUES(epoch),"
-                    + " updated_at = VALUES(updated_at)")) {
-                upsert.setString(1, pipeline);
-                upsert.setString(2, CURRENT);
-                upsert.setString(3, text);
-                upsert.setLong(4, server.epoch());
-                upsert.executeUpdate();
-            }
+            upsertOffsetsRow(c, CURRENT, text);
         });
         historyRows.written(history);
     }
@@ -179,18 +170,21 @@ public final class JdbcStateStore implements StateStore, AutoCloseable {
 
     @Override
     public void writeBackfillRecord(String json) {
-        server.write(c -> {
-            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + offsets
-                    + " (pipeline, label, offsets, epoch, updated_at) VALUES (?, ?, ?, ?, NOW(6))"
-                    + " ON DUPLICATE KEY UPDATE offsets = VALUES(offsets), epoch = VALUES(epoch),"
-                    + " updated_at = VALUES(updated_at)")) {
-                upsert.setString(1, pipeline);
-                upsert.setString(2, BACKFILL_LABEL);
-                upsert.setString(3, json);
-                upsert.setLong(4, server.epoch());
-                upsert.executeUpdate();
-            }
-        });
+        server.write(c -> upsertOffsetsRow(c, BACKFILL_LABEL, json));
+    }
+
+    /** Writes the offsets table's row of this pipeline and {@code label}, under the current epoch. */
+    private void upsertOffsetsRow(java.sql.Connection c, String label, String text) throws java.sql.SQLException {
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + offsets
+                + " (pipeline, label, offsets, epoch, updated_at) VALUES (?, ?, ?, ?, NOW(6))"
+                + " ON DUPLICATE KEY UPDATE offsets = VALUES(offsets), epoch = VALUES(epoch),"
+                + " updated_at = VALUES(updated_at)")) {
+            upsert.setString(1, pipeline);
+            upsert.setString(2, label);
+            upsert.setString(3, text);
+            upsert.setLong(4, server.epoch());
+            upsert.executeUpdate();
+        }
     }
 
     @Override
